@@ -1,0 +1,72 @@
+"""The catalog of Flyte control-plane components: the one place their names and labels are written.
+
+Readiness, the doctor, the runner screen, the answers model and the tests all read from here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Component:
+    """One Flyte control-plane component of the flyte-core chart."""
+
+    name: str
+    """Name shown to users and used for the Deployment (e.g. ``flyteadmin``)."""
+    values_key: str
+    """Top-level flyte-core values key holding its replicas/resources/service account."""
+    selector: tuple[tuple[str, str], ...]
+    """Pod labels that select its pods (the release instance label is added where ``instance_label``)."""
+    instance_label: bool = True
+    """Whether pods carry ``app.kubernetes.io/instance: <release>`` (the webhook does not)."""
+    init_containers: tuple[str, ...] = ()
+    """Init containers, in order."""
+    sizable: bool = True
+    """Whether the answers file may set replicas and resources for it."""
+    has_service_account: bool = True
+    """Whether the chart creates a ServiceAccount for it (flyteconsole has none)."""
+
+    def pod_selector(self, release: str) -> dict[str, str]:
+        """Labels selecting this component's pods for a given release."""
+        labels = dict(self.selector)
+        if self.instance_label:
+            labels["app.kubernetes.io/instance"] = release
+        return labels
+
+
+FLYTEADMIN = Component(
+    "flyteadmin", "flyteadmin", (("app.kubernetes.io/name", "flyteadmin"),),
+    init_containers=("run-migrations", "seed-projects", "sync-cluster-resources", "generate-secrets"),
+)
+DATACATALOG = Component("datacatalog", "datacatalog", (("app.kubernetes.io/name", "datacatalog"),),
+                        init_containers=("run-migrations",))
+FLYTEPROPELLER = Component("flytepropeller", "flytepropeller", (("app.kubernetes.io/name", "flytepropeller"),))
+FLYTECONSOLE = Component("flyteconsole", "flyteconsole", (("app.kubernetes.io/name", "flyteconsole"),),
+                         has_service_account=False)
+FLYTESCHEDULER = Component("flytescheduler", "flytescheduler", (("app.kubernetes.io/name", "flytescheduler"),),
+                           init_containers=("flytescheduler-check",))
+SYNCRESOURCES = Component("syncresources", "cluster_resource_manager",
+                          (("app.kubernetes.io/name", "flyteclusterresourcesync"),),
+                          sizable=False, has_service_account=False)
+WEBHOOK = Component("flyte-pod-webhook", "webhook", (("app", "flyte-pod-webhook"),), instance_label=False,
+                    init_containers=("generate-secrets",))
+
+COMPONENTS: tuple[Component, ...] = (
+    FLYTEADMIN, DATACATALOG, FLYTEPROPELLER, FLYTECONSOLE, FLYTESCHEDULER, SYNCRESOURCES, WEBHOOK,
+)
+"""Every component of a flyte-core install, in the order users see them."""
+
+SIZABLE_KEYS: tuple[str, ...] = tuple(c.values_key for c in COMPONENTS if c.sizable)
+"""Keys accepted under ``resources.components`` in the answers file."""
+
+STORAGE_USERS: tuple[Component, ...] = (FLYTEADMIN, DATACATALOG, FLYTEPROPELLER)
+"""Components that read and write the metadata bucket and so need cloud IAM on their ServiceAccount."""
+
+
+def by_name(name: str) -> Component:
+    """Look a component up by its name or its values key."""
+    for component in COMPONENTS:
+        if name in (component.name, component.values_key):
+            return component
+    raise KeyError(name)

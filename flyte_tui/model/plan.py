@@ -1,0 +1,348 @@
+"""The answers file (``flyte-tui.yaml``): one pydantic model per wizard section.
+
+Every field carries a docstring; those docstrings are the help text in the wizard and the reference
+table in the README. Field names in YAML are camelCase; Python attributes are snake_case. Checks that
+involve more than one field live in :mod:`flyte_tui.model.rules`.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic.alias_generators import to_camel
+
+from flyte_tui.model.names import (
+    AwsRegion,
+    CertificateArn,
+    DnsLabel,
+    GcpProject,
+    GoogleServiceAccount,
+    ObjectName,
+    RoleArn,
+    SecretKey,
+    check_dns_label,
+    check_hostname,
+)
+from flyte_tui.model.quantity import Quantity
+
+API_VERSION = "flyte-tui/v1"
+KIND = "InstallPlan"
+
+Environment = Literal["sandbox", "eks", "gke", "generic"]
+StorageType = Literal["sandbox", "s3", "gcs", "custom"]
+StorageAuth = Literal["iam", "accesskey"]
+SslMode = Literal["disable", "allow", "prefer", "require", "verify-ca", "verify-full"]
+IngressController = Literal["nginx", "alb", "gce", "contour", "traefik", "none"]
+
+
+class Section(BaseModel):
+    """Base of every answers-file section: camelCase keys, unknown keys refused, docstrings as help."""
+
+    model_config = ConfigDict(
+        alias_generator=to_camel,
+        populate_by_name=True,
+        extra="forbid",
+        use_attribute_docstrings=True,
+        validate_assignment=False,
+    )
+
+
+class ChartSource(Section):
+    """Where the flyte-core chart comes from: exactly one of a repository, a local path or an OCI reference."""
+
+    repo: str = ""
+    """Helm repository URL, e.g. https://flyteorg.github.io/flyte."""
+    name: str = "flyte-core"
+    """Chart name inside the repository."""
+    version: str = ""
+    """Chart version, e.g. v1.16.8. Empty means the newest the repository offers (not recommended)."""
+    path: str = ""
+    """A chart directory or packaged .tgz on disk, instead of a repository."""
+    oci: str = ""
+    """An OCI chart reference, e.g. oci://ghcr.io/flyteorg/helm-charts/flyte-core."""
+
+    @field_validator("repo")
+    @classmethod
+    def _repo_url(cls, value: str) -> str:
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError(f"{value!r} is not a repository URL: it must start with http:// or https://")
+        return value
+
+    @field_validator("oci")
+    @classmethod
+    def _oci_ref(cls, value: str) -> str:
+        if value and not value.startswith("oci://"):
+            raise ValueError(f"{value!r} is not an OCI reference: it must start with oci://")
+        return value
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> ChartSource:
+        chosen = [k for k in ("repo", "path", "oci") if getattr(self, k)]
+        if len(chosen) != 1:
+            raise ValueError(
+                "exactly one of repo, path or oci must be set"
+                + (f" (found {', '.join(chosen)})" if chosen else " (found none)")
+            )
+        return self
+
+    def reference(self) -> str:
+        """The chart argument for helm: a name with --repo, a path, or an OCI reference."""
+        if self.path:
+            return self.path
+        if self.oci:
+            return self.oci
+        return self.name
+
+
+class Target(Section):
+    """Which cluster, namespace and Helm release to install into."""
+
+    context: str = ""
+    """Kubernetes context from your kubeconfig; empty means the current context."""
+    namespace: DnsLabel = "flyte"
+    """Namespace for the Flyte control plane (a DNS-1123 label)."""
+    release: str = "flyte"
+    """Helm release name (a DNS-1123 label of at most 53 characters)."""
+    chart: ChartSource = Field(
+        default_factory=lambda: ChartSource(repo="https://flyteorg.github.io/flyte", version="v1.16.8")
+    )
+    """The flyte-core chart to install."""
+
+    @field_validator("release")
+    @classmethod
+    def _release(cls, value: str) -> str:
+        return check_dns_label(value, max_len=53)
+
+
+class SecretRef(Section):
+    """A key inside an existing Kubernetes Secret in the release namespace."""
+
+    name: ObjectName
+    """Name of the Secret."""
+    key: SecretKey
+    """Key inside the Secret."""
+
+
+class Storage(Section):
+    """Blob storage for Flyte metadata and task outputs."""
+
+    type: StorageType = "sandbox"
+    """sandbox (the minio of the sandbox charts), s3 (or an S3-compatible store), gcs, or custom."""
+    metadata_bucket: str = ""
+    """Bucket for Flyte metadata (and outputs, unless userDataBucket is set)."""
+    user_data_bucket: str = ""
+    """Bucket for raw task output data; defaults to metadataBucket."""
+    region: AwsRegion = ""
+    """AWS region of the buckets (s3)."""
+    endpoint: str = ""
+    """Endpoint URL of an S3-compatible store (e.g. https://minio.example.com); empty for AWS S3."""
+    auth: StorageAuth = "iam"
+    """iam (IRSA / instance role) or accesskey (keys kept in a Kubernetes Secret, never in this file)."""
+    credentials_secret: str = ""
+    """accesskey: name of the Secret that holds the storage config with the keys (created by the installer)."""
+    project_id: GcpProject = ""
+    """Google Cloud project id of the buckets (gcs)."""
+    custom: dict[str, Any] = Field(default_factory=dict)
+    """Raw flytestdlib storage block, for type custom only."""
+
+    @field_validator("endpoint")
+    @classmethod
+    def _endpoint(cls, value: str) -> str:
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError(f"{value!r} is not an endpoint URL: it must start with http:// or https://")
+        return value
+
+    @field_validator("credentials_secret")
+    @classmethod
+    def _secret_name(cls, value: str) -> str:
+        from flyte_tui.model.names import check_dns_subdomain
+
+        return check_dns_subdomain(value) if value else value
+
+    @property
+    def raw_bucket(self) -> str:
+        """The bucket that receives raw task outputs."""
+        return self.user_data_bucket or self.metadata_bucket
+
+
+class Database(Section):
+    """The PostgreSQL database used by flyteadmin and datacatalog."""
+
+    host: str = "postgres"
+    """Database host name or IP (e.g. your RDS or Cloud SQL endpoint)."""
+    port: int = Field(5432, ge=1, le=65535)
+    """Database port (1-65535)."""
+    username: str = "postgres"
+    """Database user."""
+    admin_database: str = "flyteadmin"
+    """Database name for flyteadmin."""
+    datacatalog_database: str = "datacatalog"
+    """Database name for datacatalog; the same as adminDatabase shares one database."""
+    password_secret: SecretRef | None = None
+    """Existing Secret holding the password (the installer creates it from what you type; never stored here)."""
+    ssl_mode: SslMode = "disable"
+    """PostgreSQL sslmode: disable, allow, prefer, require, verify-ca or verify-full."""
+
+    @field_validator("host")
+    @classmethod
+    def _host(cls, value: str) -> str:
+        return check_hostname(value)
+
+    @field_validator("username", "admin_database", "datacatalog_database")
+    @classmethod
+    def _nonempty(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be empty")
+        if any(c.isspace() for c in value):
+            raise ValueError(f"{value!r} must not contain spaces")
+        return value
+
+
+class Identity(Section):
+    """Cloud identities for the Flyte control plane."""
+
+    aws_role_arn: RoleArn = ""
+    """eks: IAM role (IRSA) for the flyteadmin, datacatalog and flytepropeller ServiceAccounts."""
+    gcp_service_account: GoogleServiceAccount = ""
+    """gke: Google service account (Workload Identity) for the control-plane ServiceAccounts."""
+
+
+class Tls(Section):
+    """TLS for the ingress."""
+
+    enabled: bool = False
+    """Serve HTTPS. gRPC through nginx needs it."""
+    secret_name: str = ""
+    """Secret with the certificate (nginx, contour, traefik); default <release>-flyte-tls."""
+    certificate_arn: CertificateArn = ""
+    """alb: ACM certificate ARN for the HTTPS listener."""
+
+
+class Ingress(Section):
+    """How Flyte is reached from outside the cluster."""
+
+    enabled: bool = True
+    """Create the Ingress objects."""
+    controller: IngressController = "nginx"
+    """Ingress controller: nginx, alb, gce, contour, traefik, or none."""
+    host: str = ""
+    """Public host name, e.g. flyte.example.com; empty accepts any host."""
+    separate_grpc: bool = True
+    """Put gRPC routes in their own Ingress (flyte-core-grpc), as nginx and alb need."""
+    tls: Tls = Field(default_factory=Tls)
+    """TLS settings."""
+
+    @field_validator("host")
+    @classmethod
+    def _host(cls, value: str) -> str:
+        if value and (value.startswith(("http://", "https://")) or "/" in value):
+            raise ValueError(f"{value!r} must be a host name only, without scheme or path (e.g. flyte.example.com)")
+        return check_hostname(value) if value else value
+
+
+class ResourceList(Section):
+    """CPU, memory, ephemeral storage and GPUs."""
+
+    cpu: Quantity | None = None
+    """CPU, e.g. 500m or 2."""
+    memory: Quantity | None = None
+    """Memory, e.g. 512Mi or 2Gi."""
+    ephemeral_storage: Quantity | None = Field(None, alias="ephemeral-storage")
+    """Ephemeral storage, e.g. 1Gi."""
+    gpu: Quantity | None = None
+    """GPUs (task limits only)."""
+
+    def items(self) -> dict[str, str]:
+        """The set quantities, keyed by their Kubernetes names."""
+        return {k: v for k, v in self.model_dump(by_alias=True, exclude_none=True).items()}
+
+
+class ComponentResources(Section):
+    """Replicas and resources of one control-plane component."""
+
+    replicas: int | None = Field(None, ge=0, le=100)
+    """Number of pods (0-100)."""
+    requests: ResourceList | None = None
+    """Resources the scheduler reserves for each pod."""
+    limits: ResourceList | None = None
+    """Upper bound per pod."""
+
+
+class TaskDefaults(Section):
+    """Default resources of task pods (flyteadmin task_resource_defaults)."""
+
+    requests: ResourceList = Field(default_factory=lambda: ResourceList(cpu="100m", memory="500Mi"))
+    """Default requests of a task that sets none."""
+    limits: ResourceList = Field(default_factory=lambda: ResourceList(cpu="2", memory="1Gi", gpu="1"))
+    """Largest resources a task may ask for."""
+
+
+class Resources(Section):
+    """Control-plane sizing and task defaults."""
+
+    components: dict[str, ComponentResources] = Field(default_factory=dict)
+    """Per component: flyteadmin, datacatalog, flytepropeller, flyteconsole, flytescheduler, webhook."""
+    task_defaults: TaskDefaults = Field(default_factory=TaskDefaults)
+    """Defaults and limits for task pods."""
+
+    @field_validator("components")
+    @classmethod
+    def _known_components(cls, value: dict[str, ComponentResources]) -> dict[str, ComponentResources]:
+        from flyte_tui.components import SIZABLE_KEYS
+
+        unknown = [k for k in value if k not in SIZABLE_KEYS]
+        if unknown:
+            raise ValueError(f"unknown component {', '.join(unknown)}; accepted: {', '.join(SIZABLE_KEYS)}")
+        return value
+
+
+class Quota(Section):
+    """ResourceQuota of every project namespace in one domain."""
+
+    cpu: Quantity
+    """CPU limit for all tasks of a project in this domain, e.g. 8."""
+    memory: Quantity
+    """Memory limit for all tasks of a project in this domain, e.g. 16Gi."""
+
+
+class Projects(Section):
+    """Flyte domains and what every project namespace gets."""
+
+    domains: list[DnsLabel] = Field(default_factory=lambda: ["development", "staging", "production"])
+    """Domains of every project (each becomes <project>-<domain> namespaces)."""
+    quotas: dict[str, Quota] = Field(default_factory=dict)
+    """Per-domain ResourceQuota for project namespaces; every domain needs one."""
+    task_role_arn: RoleArn = ""
+    """eks: IAM role for task pods (annotated on the default ServiceAccount of every project namespace)."""
+    task_service_account: GoogleServiceAccount = ""
+    """gke: Google service account for task pods (Workload Identity on every project namespace)."""
+    initial_projects: list[DnsLabel] = Field(default_factory=lambda: ["flytesnacks"])
+    """Projects created at install time (flyteadmin seed-projects)."""
+
+
+class InstallPlan(Section):
+    """Everything flyte-tui needs to install Flyte: the answers file."""
+
+    api_version: Literal["flyte-tui/v1"] = Field(API_VERSION, alias="apiVersion")
+    """Format version of this file: flyte-tui/v1."""
+    kind: Literal["InstallPlan"] = KIND
+    """Always InstallPlan."""
+    target: Target = Field(default_factory=Target)
+    """Cluster, namespace, release and chart."""
+    environment: Environment
+    """sandbox, eks, gke or generic: picks a preset of defaults."""
+    storage: Storage = Field(default_factory=Storage)
+    """Blob storage."""
+    database: Database = Field(default_factory=Database)
+    """PostgreSQL."""
+    identity: Identity = Field(default_factory=Identity)
+    """Cloud identities of the control plane."""
+    ingress: Ingress = Field(default_factory=Ingress)
+    """Ingress."""
+    resources: Resources = Field(default_factory=Resources)
+    """Sizing and task defaults."""
+    projects: Projects = Field(default_factory=Projects)
+    """Domains, quotas and task identities."""
+    extra_values: dict[str, Any] = Field(default_factory=dict)
+    """Raw flyte-core values merged last (escape hatch; kept verbatim)."""

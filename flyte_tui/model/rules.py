@@ -1,0 +1,273 @@
+"""Checks that span several fields of the answers file (FLYTE-CHART §8 consistency rules and friends).
+
+Each rule returns :class:`Problem` objects naming the field path (camelCase, as in the YAML file) and
+what is accepted. Errors block rendering; warnings are shown but do not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from flyte_tui.model.names import check_gcs_bucket, check_s3_bucket, find_placeholder
+from flyte_tui.model.plan import InstallPlan, ResourceList
+from flyte_tui.model.quantity import parse_quantity
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the answers: where (dotted field path), what, and how bad."""
+
+    path: str
+    message: str
+    severity: Severity = "error"
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}" if self.path else self.message
+
+
+def _err(path: str, message: str) -> Problem:
+    return Problem(path, message, "error")
+
+
+def _warn(path: str, message: str) -> Problem:
+    return Problem(path, message, "warning")
+
+
+def check_plan(plan: InstallPlan) -> list[Problem]:
+    """Every cross-field problem of a plan whose fields are individually valid."""
+    problems: list[Problem] = []
+    for rule in (_storage, _database, _identity, _ingress, _resources, _projects, _extra_values):
+        problems.extend(rule(plan))
+    return problems
+
+
+def _storage(plan: InstallPlan) -> Iterator[Problem]:
+    s = plan.storage
+    env = plan.environment
+    if s.type in ("s3", "gcs"):
+        check = check_s3_bucket if s.type == "s3" else check_gcs_bucket
+        if not s.metadata_bucket:
+            yield _err("storage.metadataBucket", f"required for storage type {s.type}")
+        for field, bucket in (("metadataBucket", s.metadata_bucket), ("userDataBucket", s.user_data_bucket)):
+            if bucket:
+                try:
+                    check(bucket)
+                except ValueError as exc:
+                    yield _err(f"storage.{field}", str(exc))
+    elif s.type == "sandbox" and s.metadata_bucket:
+        try:
+            check_s3_bucket(s.metadata_bucket)
+        except ValueError as exc:
+            yield _err("storage.metadataBucket", str(exc))
+    if s.type == "s3" and not s.region:
+        yield _err("storage.region", "required for storage type s3 (the buckets' AWS region, e.g. us-east-2)")
+    if s.type == "gcs" and not s.project_id:
+        yield _err("storage.projectId", "required for storage type gcs (the chart fails to render without it)")
+    if s.type == "s3" and s.auth == "accesskey" and not s.credentials_secret:
+        yield _err(
+            "storage.credentialsSecret",
+            "required with auth accesskey: name the Secret the installer creates for the keys "
+            "(keys are never written to the answers or values file)",
+        )
+    if s.type != "s3" and s.auth == "accesskey":
+        yield _err("storage.auth", f"accesskey applies to storage type s3 only, not {s.type}")
+    if s.type == "custom" and not s.custom:
+        yield _err("storage.custom", "required for storage type custom: a flytestdlib storage block")
+    if s.type != "custom" and s.custom:
+        yield _err("storage.custom", f"only used with storage type custom, not {s.type}")
+    if s.type == "gcs" and env == "eks":
+        yield _err("storage.type", "gcs storage does not fit environment eks; use s3 (or environment generic)")
+    if s.type == "s3" and env == "gke" and not s.endpoint:
+        yield _err("storage.type", "s3 storage on gke needs an endpoint; use gcs (or environment generic)")
+    if s.type == "sandbox" and env != "sandbox":
+        yield _warn(
+            "storage.type",
+            f"sandbox storage expects a minio service in the namespace, which a {env} cluster rarely has; "
+            "use s3, gcs or custom",
+        )
+    if s.type != "s3" and (s.region or s.endpoint):
+        yield _err("storage.region" if s.region else "storage.endpoint", f"only used with storage type s3, not {s.type}")
+    if s.type != "gcs" and s.project_id:
+        yield _err("storage.projectId", f"only used with storage type gcs, not {s.type}")
+
+
+def _database(plan: InstallPlan) -> Iterator[Problem]:
+    db = plan.database
+    if plan.environment != "sandbox" and db.password_secret is None:
+        yield _warn(
+            "database.passwordSecret",
+            "no password Secret: flyteadmin and datacatalog will connect without a password",
+        )
+    if plan.environment != "sandbox" and db.host == "postgres":
+        yield _warn("database.host", "'postgres' exists only with the sandbox charts; set your database host")
+    if plan.environment in ("eks", "gke") and db.ssl_mode in ("disable", "allow"):
+        yield _warn("database.sslMode", "managed PostgreSQL (RDS, Cloud SQL) usually requires sslMode require")
+
+
+def _identity(plan: InstallPlan) -> Iterator[Problem]:
+    env = plan.environment
+    ident = plan.identity
+    if ident.aws_role_arn and env != "eks":
+        yield _err("identity.awsRoleArn", f"IRSA roles apply to environment eks only, not {env}")
+    if ident.gcp_service_account and env != "gke":
+        yield _err("identity.gcpServiceAccount", f"Workload Identity applies to environment gke only, not {env}")
+    if env == "eks" and plan.storage.type == "s3" and plan.storage.auth == "iam" and not ident.aws_role_arn:
+        yield _err(
+            "identity.awsRoleArn",
+            "required on eks with s3 auth iam: the control plane needs an IAM role (IRSA) to reach the bucket",
+        )
+    if env == "gke" and plan.storage.type == "gcs" and not ident.gcp_service_account:
+        yield _err(
+            "identity.gcpServiceAccount",
+            "required on gke with gcs storage: the control plane needs a Google service account (Workload Identity)",
+        )
+
+
+def _ingress(plan: InstallPlan) -> Iterator[Problem]:
+    ing = plan.ingress
+    if not ing.enabled:
+        return
+    if ing.controller == "none":
+        yield _err("ingress.controller", "choose a controller (nginx, alb, gce, contour, traefik) or set enabled: false")
+        return
+    if ing.controller == "nginx":
+        if not ing.separate_grpc:
+            yield _err("ingress.separateGrpc", "nginx needs a separate gRPC ingress (flytectl and pyflyte use gRPC)")
+        if not ing.tls.enabled:
+            yield _err("ingress.tls.enabled", "gRPC through nginx needs TLS on port 443: enable tls")
+    if ing.controller == "alb":
+        if not ing.separate_grpc:
+            yield _err("ingress.separateGrpc", "alb needs a separate gRPC ingress (a GRPC target group)")
+        if ing.tls.enabled and not ing.tls.certificate_arn:
+            yield _err("ingress.tls.certificateArn", "required for alb with TLS: the ACM certificate ARN")
+        if ing.tls.secret_name:
+            yield _err("ingress.tls.secretName", "alb takes its certificate from ACM (certificateArn), not a Secret")
+    elif ing.tls.certificate_arn:
+        yield _err("ingress.tls.certificateArn", f"only used with controller alb, not {ing.controller}")
+    if ing.tls.enabled and not ing.host:
+        yield _err("ingress.host", "required when TLS is enabled: the certificate is issued for a host name")
+    if ing.tls.secret_name:
+        from flyte_tui.model.names import check_dns_subdomain
+
+        try:
+            check_dns_subdomain(ing.tls.secret_name)
+        except ValueError as exc:
+            yield _err("ingress.tls.secretName", str(exc))
+    if ing.controller == "gce" and plan.environment == "eks":
+        yield _err("ingress.controller", "gce ingress does not exist on eks; use alb or nginx")
+    if ing.controller == "alb" and plan.environment == "gke":
+        yield _err("ingress.controller", "alb ingress does not exist on gke; use gce or nginx")
+    if ing.controller == "gce":
+        yield _warn("ingress.controller", "gRPC through gce needs flyteadmin to serve TLS itself; check flytectl access")
+
+
+_RESOURCE_NAMES = ("cpu", "memory", "ephemeral-storage", "gpu")
+
+
+def _compare(requests: ResourceList | None, limits: ResourceList | None, path: str) -> Iterator[Problem]:
+    if requests is None or limits is None:
+        return
+    req, lim = requests.items(), limits.items()
+    for name in _RESOURCE_NAMES:
+        if name in req and name in lim and parse_quantity(req[name]) > parse_quantity(lim[name]):
+            yield _err(f"{path}.requests.{name}", f"request {req[name]} is above the limit {lim[name]}")
+
+
+def _resources(plan: InstallPlan) -> Iterator[Problem]:
+    for key, comp in plan.resources.components.items():
+        yield from _compare(comp.requests, comp.limits, f"resources.components.{key}")
+        if comp.limits and comp.limits.gpu:
+            yield _err(f"resources.components.{key}.limits.gpu", "control-plane components do not use GPUs")
+    td = plan.resources.task_defaults
+    yield from _compare(td.requests, td.limits, "resources.taskDefaults")
+
+
+def _projects(plan: InstallPlan) -> Iterator[Problem]:
+    proj = plan.projects
+    env = plan.environment
+    if not proj.domains:
+        yield _err("projects.domains", "at least one domain is needed (e.g. development)")
+    seen: set[str] = set()
+    for i, domain in enumerate(proj.domains):
+        if domain in seen:
+            yield _err(f"projects.domains.{i}", f"domain {domain!r} is listed twice")
+        seen.add(domain)
+        if domain not in proj.quotas:
+            yield _err(f"projects.quotas.{domain}", f"domain {domain!r} has no quota entry; add cpu and memory")
+        longest = max((len(p) for p in proj.initial_projects), default=0)
+        if longest + 1 + len(domain) > 63:
+            yield _err(f"projects.domains.{i}", f"namespace <project>-{domain} would exceed 63 characters")
+    for domain in proj.quotas:
+        if domain not in proj.domains:
+            yield _err(f"projects.quotas.{domain}", f"{domain!r} is not in projects.domains ({', '.join(proj.domains)})")
+    limits = plan.resources.task_defaults.limits.items()
+    for domain, quota in proj.quotas.items():
+        for name, value in (("cpu", quota.cpu), ("memory", quota.memory)):
+            floor = limits.get(name)
+            if floor and parse_quantity(value) < parse_quantity(floor):
+                yield _err(
+                    f"projects.quotas.{domain}.{name}",
+                    f"{value} is below the task default limit {floor} (resources.taskDefaults.limits.{name}): "
+                    "a task with default resources could never start",
+                )
+    if proj.task_role_arn and env != "eks":
+        yield _err("projects.taskRoleArn", f"task IAM roles apply to environment eks only, not {env}")
+    if proj.task_service_account and env != "gke":
+        yield _err("projects.taskServiceAccount", f"task Workload Identity applies to environment gke only, not {env}")
+    if env == "eks" and plan.storage.type == "s3" and plan.storage.auth == "iam" and not proj.task_role_arn:
+        yield _warn("projects.taskRoleArn", "task pods get no IAM role and cannot reach the buckets")
+    if env == "gke" and plan.storage.type == "gcs" and not proj.task_service_account:
+        yield _warn("projects.taskServiceAccount", "task pods get no Google service account and cannot reach the buckets")
+
+
+_FORBIDDEN_EXTRA = {
+    ("flyteadmin", "serviceAccount", "createClusterRole"): "deprecated; the chart refuses to render when it is set",
+    ("flyteadmin", "serviceAccount", "clusterRole"): "deprecated; the chart refuses to render when it is set",
+}
+
+
+def _extra_values(plan: InstallPlan) -> Iterator[Problem]:
+    extra = plan.extra_values
+    for keys, why in _FORBIDDEN_EXTRA.items():
+        if _has_path(extra, keys):
+            yield _err("extraValues." + ".".join(keys), f"must not be set (even to false): {why}")
+    for comp in ("flyteadmin", "webhook"):
+        scope = _get(extra, (comp, "serviceAccount", "rbacScope"))
+        if scope is not None and scope not in ("cluster", "namespace"):
+            yield _err(f"extraValues.{comp}.serviceAccount.rbacScope", f"{scope!r} is not accepted: cluster or namespace")
+
+
+def _has_path(tree: dict[str, Any], keys: tuple[str, ...]) -> bool:
+    node: Any = tree
+    for key in keys:
+        if not isinstance(node, dict) or key not in node:
+            return False
+        node = node[key]
+    return True
+
+
+def _get(tree: dict[str, Any], keys: tuple[str, ...]) -> Any:
+    node: Any = tree
+    for key in keys:
+        if not isinstance(node, dict):
+            return None
+        node = node.get(key)
+    return node
+
+
+def find_placeholders(data: Any, path: str = "") -> Iterator[Problem]:
+    """Every ``<PLACEHOLDER>`` string left in raw answers data (copied from an example file)."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from find_placeholders(value, f"{path}.{key}" if path else str(key))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from find_placeholders(value, f"{path}.{i}")
+    elif isinstance(data, str):
+        found = find_placeholder(data)
+        if found:
+            yield _err(path, f"{found} is a placeholder from an example file: replace it with the real value")

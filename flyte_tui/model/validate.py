@@ -1,0 +1,144 @@
+"""Turn raw answers (a dict from YAML or from the wizard's fields) into a validated plan and a problem list."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from flyte_tui.model.plan import InstallPlan
+from flyte_tui.model.rules import Problem, check_plan, find_placeholders
+
+
+@dataclass
+class Validation:
+    """The outcome of validating answers: the plan (when the fields are valid) and every problem found."""
+
+    plan: InstallPlan | None
+    problems: list[Problem] = field(default_factory=list)
+    preset_filled: list[str] = field(default_factory=list)
+    """Dotted paths whose values came from the environment's preset."""
+
+    @property
+    def errors(self) -> list[Problem]:
+        """Problems that block rendering and installing."""
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        """Problems worth a look that do not block."""
+        return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def ok(self) -> bool:
+        """True when there is a plan and no errors."""
+        return self.plan is not None and not self.errors
+
+    def for_path(self, prefix: str) -> list[Problem]:
+        """Problems at a field path or below it (e.g. ``storage`` or ``storage.region``)."""
+        return [p for p in self.problems if p.path == prefix or p.path.startswith(prefix + ".")]
+
+
+def validate_answers(raw: Any, use_preset: bool = True) -> Validation:
+    """Validate raw answers; never raises. The environment's preset is applied underneath first."""
+    from flyte_tui.presets import apply_preset
+
+    if not isinstance(raw, dict):
+        kind = type(raw).__name__ if raw is not None else "an empty document"
+        return Validation(None, [Problem("", f"the answers file must be a YAML mapping, not {kind}")])
+    filled: list[str] = []
+    data = raw
+    if use_preset:
+        data, filled = apply_preset(raw)
+    problems = list(find_placeholders(raw))
+    try:
+        plan = InstallPlan.model_validate(data)
+    except ValidationError as exc:
+        problems.extend(pydantic_problems(exc))
+        return Validation(None, _dedupe(problems), filled)
+    problems.extend(check_plan(plan))
+    return Validation(plan, _dedupe(problems), filled)
+
+
+def validate_file(path: Path) -> Validation:
+    """Read and validate an answers file; unreadable or malformed YAML becomes a problem, not an exception."""
+    from flyte_tui.yamlio import YAMLError, load_plain
+
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        return Validation(None, [Problem("", f"cannot read {path}: {exc.strerror or exc}")])
+    try:
+        raw = load_plain(text)
+    except YAMLError as exc:
+        return Validation(None, [Problem("", f"{path} is not valid YAML: {_one_line(str(exc))}")])
+    return validate_answers(raw)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _dedupe(problems: list[Problem]) -> list[Problem]:
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for p in problems:
+        if (p.path, p.message) not in seen:
+            seen.add((p.path, p.message))
+            out.append(p)
+    return out
+
+
+def pydantic_problems(exc: ValidationError) -> list[Problem]:
+    """Map pydantic errors to problems whose paths are the YAML keys (camelCase)."""
+    out = []
+    for error in exc.errors(include_url=False):
+        loc = tuple(str(part) for part in error["loc"])
+        message = error["msg"]
+        if message.startswith("Value error, "):
+            message = message[len("Value error, "):]
+        if message.startswith("Assertion failed, "):
+            message = message[len("Assertion failed, "):]
+        if error["type"] == "extra_forbidden":
+            accepted = _accepted_keys(loc[:-1])
+            message = "unknown field" + (f"; accepted: {', '.join(accepted)}" if accepted else "")
+        elif error["type"] == "missing":
+            message = "required"
+        elif error["type"] in ("literal_error", "enum"):
+            expected = (error.get("ctx") or {}).get("expected", "")
+            message = f"{error.get('input')!r} is not accepted; accepted: {expected.replace(' or ', ', ')}"
+        out.append(Problem(".".join(loc), message))
+    return out
+
+
+def _accepted_keys(loc: tuple[str, ...]) -> list[str]:
+    model: type[BaseModel] | None = InstallPlan
+    for part in loc:
+        if model is None:
+            return []
+        target = None
+        for name, info in model.model_fields.items():
+            if part in (name, info.alias):
+                target = info.annotation
+                break
+        model = _model_of(target)
+        if model is None and target is not None:
+            # dict[str, Model]: the next part is a key, skip it
+            args = getattr(target, "__args__", ())
+            model = next((m for m in (_model_of(a) for a in args) if m), None)
+            if model is not None:
+                continue
+    if model is None:
+        return []
+    return [info.alias or name for name, info in model.model_fields.items()]
+
+
+def _model_of(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        if isinstance(arg, type) and issubclass(arg, BaseModel):
+            return arg
+    return None

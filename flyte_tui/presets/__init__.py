@@ -1,0 +1,84 @@
+"""Environment presets: partial answers files that supply defaults for sandbox, eks, gke and generic."""
+
+from __future__ import annotations
+
+import copy
+from functools import cache
+from importlib import resources
+from typing import Any
+
+PRESET_NAMES: tuple[str, ...] = ("sandbox", "eks", "gke", "generic")
+"""Every environment that has a preset."""
+
+DESCRIPTIONS: dict[str, str] = {
+    "sandbox": "Local or test cluster; minio and postgres from the Flyte sandbox charts.",
+    "eks": "AWS EKS: S3 via IRSA, RDS PostgreSQL, ALB ingress with ACM TLS.",
+    "gke": "Google GKE: GCS via Workload Identity, Cloud SQL, nginx ingress with TLS.",
+    "generic": "Any cluster: S3-compatible store with keys in a Secret, your PostgreSQL, nginx.",
+}
+"""One line each on what an environment means."""
+
+
+@cache
+def _load(name: str) -> dict[str, Any]:
+    from flyte_tui.yamlio import load_plain
+
+    text = resources.files(__package__).joinpath(f"{name}.yaml").read_text(encoding="utf-8")
+    data = load_plain(text)
+    if not isinstance(data, dict):  # pragma: no cover - our own files
+        raise ValueError(f"preset {name} is not a mapping")
+    return data
+
+
+def preset(name: str) -> dict[str, Any]:
+    """A deep copy of the preset for an environment (plain dicts and lists)."""
+    if name not in PRESET_NAMES:
+        raise KeyError(name)
+    return copy.deepcopy(_load(name))
+
+
+def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """Merge ``override`` into a copy of ``base``: maps merge key by key, anything else is replaced."""
+    out = copy.deepcopy(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = deep_merge(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def apply_preset(answers: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """The answers with their environment's preset underneath, and the dotted paths the preset filled.
+
+    Preset quotas for domains the answers dropped are left out, so a shorter domain list stays valid.
+    """
+    env = answers.get("environment")
+    if not isinstance(env, str) or env not in PRESET_NAMES:
+        return copy.deepcopy(answers), []
+    base = preset(env)
+    merged = deep_merge(base, answers)
+    projects = merged.get("projects")
+    own_projects = answers.get("projects") if isinstance(answers.get("projects"), dict) else {}
+    if isinstance(projects, dict) and isinstance(projects.get("domains"), list) and isinstance(
+        projects.get("quotas"), dict
+    ):
+        own_quotas = own_projects.get("quotas") if isinstance(own_projects.get("quotas"), dict) else {}
+        projects["quotas"] = {
+            d: q for d, q in projects["quotas"].items() if d in projects["domains"] or d in own_quotas
+        }
+    return merged, sorted(_filled(base, answers))
+
+
+def _filled(base: dict[str, Any], answers: dict[str, Any], prefix: str = "") -> set[str]:
+    paths: set[str] = set()
+    for key, value in base.items():
+        path = f"{prefix}.{key}" if prefix else key
+        theirs = answers.get(key) if isinstance(answers, dict) else None
+        if isinstance(value, dict) and isinstance(theirs, dict):
+            paths |= _filled(value, theirs, path)
+        elif isinstance(value, dict) and theirs is None:
+            paths |= _filled(value, {}, path) or {path}
+        elif theirs is None:
+            paths.add(path)
+    return paths

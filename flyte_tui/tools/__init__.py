@@ -1,0 +1,1 @@
+"""Adapters for the helm and kubectl binaries: argv building, version detection, running."""
