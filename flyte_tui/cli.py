@@ -1,0 +1,147 @@
+"""The headless command line: ``flyte-tui [render|validate|presets|schema|import] …``.
+
+Exit codes for the whole CLI: 0 ok, 1 the operation failed, 2 invalid input or usage.
+Imports are deferred into each command so ``flyte-tui --help`` and the TUI start fast.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+if TYPE_CHECKING:
+    from flyte_tui.model.rules import Problem
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_INVALID = 2
+
+
+def _print_problems(problems: list[Problem], stream: Any = None) -> None:
+    for problem in problems:
+        label = "error" if problem.severity == "error" else "warning"
+        click.echo(f"{label}: {problem}", err=True if stream is None else False)
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="flyte-tui")
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """Install, upgrade and diagnose Flyte (flyte-core) on Kubernetes.
+
+    With no command, opens the interactive wizard.
+    """
+    if ctx.invoked_subcommand is None:
+        from flyte_tui.app import run_app
+
+        run_app()
+
+
+@main.command()
+@click.argument("answers", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print problems as JSON.")
+def validate(answers: Path, as_json: bool) -> None:
+    """Check an answers file: exit 0 when valid, 2 with every error (field path and message)."""
+    from flyte_tui.model import validate_file
+
+    result = validate_file(answers)
+    if as_json:
+        click.echo(json.dumps({
+            "valid": result.ok,
+            "problems": [{"path": p.path, "message": p.message, "severity": p.severity} for p in result.problems],
+        }, indent=2))
+    else:
+        _print_problems(result.problems)
+        if result.ok:
+            click.echo(f"{answers}: valid" + (f" ({len(result.warnings)} warning(s))" if result.warnings else ""))
+        else:
+            click.echo(f"{answers}: {len(result.errors)} error(s)", err=True)
+    sys.exit(EXIT_OK if result.ok else EXIT_INVALID)
+
+
+@main.command()
+@click.argument("answers", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Values file to write (default: values.yaml beside the answers file).")
+def render(answers: Path, output: Path | None) -> None:
+    """Write the Helm values file for an answers file and print the exact helm command."""
+    from flyte_tui.model import validate_file
+    from flyte_tui.tools.helm import display, upgrade_install_argv
+    from flyte_tui.values_file import write_values_file
+
+    result = validate_file(answers)
+    _print_problems(result.problems)
+    if not result.ok or result.plan is None:
+        click.echo(f"{answers}: {len(result.errors)} error(s); nothing written", err=True)
+        sys.exit(EXIT_INVALID)
+    target = output or answers.with_name("values.yaml")
+    try:
+        written = write_values_file(result.plan, target, source=answers.name)
+    except OSError as exc:
+        click.echo(f"error: cannot write {target}: {exc.strerror or exc}", err=True)
+        sys.exit(EXIT_FAILED)
+    click.echo(f"wrote {written.path}" + (f" (previous kept as {written.backup})" if written.backup else ""))
+    click.echo(display(upgrade_install_argv(result.plan, written.path)))
+
+
+@main.command()
+@click.argument("name", required=False)
+def presets(name: str | None) -> None:
+    """List the environment presets, or print one as YAML."""
+    from flyte_tui.presets import DESCRIPTIONS, PRESET_NAMES, preset
+    from flyte_tui.yamlio import dump
+
+    if name is None:
+        for preset_name in PRESET_NAMES:
+            click.echo(f"{preset_name:<8} {DESCRIPTIONS[preset_name]}")
+        return
+    if name not in PRESET_NAMES:
+        click.echo(f"error: unknown preset {name!r}; accepted: {', '.join(PRESET_NAMES)}", err=True)
+        sys.exit(EXIT_INVALID)
+    click.echo(dump(preset(name)), nl=False)
+
+
+@main.command()
+def schema() -> None:
+    """Print the JSON Schema of the answers file."""
+    from flyte_tui.model.plan import InstallPlan
+
+    click.echo(json.dumps(InstallPlan.model_json_schema(by_alias=True), indent=2))
+
+
+@main.command(name="import")
+@click.argument("values", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Answers file to write.")
+@click.option("--environment", type=click.Choice(["sandbox", "eks", "gke", "generic"]),
+              help="Environment, when the values do not make it clear.")
+def import_(values: Path, output: Path, environment: str | None) -> None:
+    """Turn an existing flyte-core values file into an answers file."""
+    from flyte_tui.answers_file import write_answers
+    from flyte_tui.importer import import_values_file
+
+    result = import_values_file(values, environment=environment)
+    if not result.answers:
+        _print_problems(result.problems)
+        sys.exit(EXIT_INVALID)
+    try:
+        backup = write_answers(result.answers, output)
+    except OSError as exc:
+        click.echo(f"error: cannot write {output}: {exc.strerror or exc}", err=True)
+        sys.exit(EXIT_FAILED)
+    click.echo(f"wrote {output}" + (f" (previous kept as {backup})" if backup else ""))
+    if result.leftovers:
+        click.echo(f"kept under extraValues ({len(result.leftovers)} not modelled by flyte-tui):")
+        for path in result.leftovers:
+            click.echo(f"  {path}")
+    if result.problems:
+        click.echo("the imported answers need attention:", err=True)
+        _print_problems(result.problems)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
