@@ -1,0 +1,65 @@
+"""pytest fixtures for the e2e tests on the real Kubernetes test bed (tests/cluster/testbed.py).
+
+* ``testbed`` (session): one control plane per test session. Skips with a one-line reason naming
+  ``tests/cluster/build`` when the binaries are missing, but FAILS when ``CI`` is set.
+* ``namespace`` (function): a fresh namespace per test, deleted afterwards.
+* ``helm_bin`` (function, parametrized ``helm3``/``helm4``): the real helm binary to run.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "cluster"))
+
+import testbed as tb
+
+HELM_IDS = ("helm3", "helm4")
+
+
+def _unavailable(reason: str) -> None:
+    if os.environ.get("CI"):
+        pytest.fail(f"e2e test bed unavailable in CI: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def testbed() -> Iterator[tb.TestBed]:
+    missing = tb.missing_binaries()
+    if missing:
+        _unavailable(f"e2e test bed not built (missing {', '.join(missing)}); run {tb.BUILD_CMD}")
+    try:
+        bed = tb.TestBed.start()
+    except tb.TestBedError as exc:
+        pytest.fail(f"e2e test bed failed to start: {exc}", pytrace=False)
+    try:
+        tb.run([bed.helm3, "repo", "add", tb.REPO_NAME, bed.repo_url], env=bed.env, timeout=60)
+        yield bed
+    finally:
+        bed.stop(keep_workdir=bool(os.environ.get("FLYTE_TUI_E2E_KEEP")))
+
+
+@pytest.fixture
+def namespace(testbed: tb.TestBed, request: pytest.FixtureRequest) -> Iterator[str]:
+    slug = re.sub(r"[^a-z0-9-]+", "-", request.node.name.lower()).strip("-")[:40].strip("-")
+    name = f"e2e-{slug}-{secrets.token_hex(3)}"
+    testbed.kubectl_run("create", "namespace", name)
+    try:
+        yield name
+    finally:
+        testbed.kubectl_run("delete", "namespace", name, "--wait=false", "--ignore-not-found", check=False)
+
+
+@pytest.fixture(params=HELM_IDS)
+def helm_bin(request: pytest.FixtureRequest) -> Path:
+    path = tb.helm_bin_dir() / str(request.param)
+    if not os.access(path, os.X_OK):
+        _unavailable(f"{request.param} not installed; run tests/cluster/install-helm")
+    return path
