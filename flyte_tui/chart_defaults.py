@@ -6,14 +6,22 @@ from __future__ import annotations
 from typing import Any
 
 COMPONENT_RESOURCES: dict[str, dict[str, dict[str, str]]] = {
-    "flyteadmin": {"requests": {"cpu": "10m", "memory": "50Mi", "ephemeral-storage": "50Mi"},
-                   "limits": {"cpu": "250m", "memory": "500Mi", "ephemeral-storage": "100Mi"}},
-    "flytescheduler": {"requests": {"cpu": "10m", "memory": "50Mi", "ephemeral-storage": "50Mi"},
-                       "limits": {"cpu": "250m", "memory": "500Mi", "ephemeral-storage": "100Mi"}},
-    "datacatalog": {"requests": {"cpu": "10m", "memory": "50Mi", "ephemeral-storage": "50Mi"},
-                    "limits": {"cpu": "500m", "memory": "500Mi", "ephemeral-storage": "100Mi"}},
-    "flytepropeller": {"requests": {"cpu": "10m", "memory": "100Mi", "ephemeral-storage": "50Mi"},
-                       "limits": {"cpu": "200m", "memory": "200Mi", "ephemeral-storage": "100Mi"}},
+    "flyteadmin": {
+        "requests": {"cpu": "10m", "memory": "50Mi", "ephemeral-storage": "50Mi"},
+        "limits": {"cpu": "250m", "memory": "500Mi", "ephemeral-storage": "100Mi"},
+    },
+    "flytescheduler": {
+        "requests": {"cpu": "10m", "memory": "50Mi", "ephemeral-storage": "50Mi"},
+        "limits": {"cpu": "250m", "memory": "500Mi", "ephemeral-storage": "100Mi"},
+    },
+    "datacatalog": {
+        "requests": {"cpu": "10m", "memory": "50Mi", "ephemeral-storage": "50Mi"},
+        "limits": {"cpu": "500m", "memory": "500Mi", "ephemeral-storage": "100Mi"},
+    },
+    "flytepropeller": {
+        "requests": {"cpu": "10m", "memory": "100Mi", "ephemeral-storage": "50Mi"},
+        "limits": {"cpu": "200m", "memory": "200Mi", "ephemeral-storage": "100Mi"},
+    },
     "flyteconsole": {"requests": {"cpu": "10m", "memory": "50Mi"}, "limits": {"cpu": "500m", "memory": "250Mi"}},
     "webhook": {"requests": {"cpu": "200m", "memory": "500Mi", "ephemeral-storage": "500Mi"}, "limits": {}},
 }

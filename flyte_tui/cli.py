@@ -24,7 +24,7 @@ EXIT_INVALID = 2
 def _print_problems(problems: list[Problem], stream: Any = None) -> None:
     for problem in problems:
         label = "error" if problem.severity == "error" else "warning"
-        click.echo(f"{label}: {problem}", err=True if stream is None else False)
+        click.echo(f"{label}: {problem}", err=stream is None)
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -50,10 +50,17 @@ def validate(answers: Path, as_json: bool) -> None:
 
     result = validate_file(answers)
     if as_json:
-        click.echo(json.dumps({
-            "valid": result.ok,
-            "problems": [{"path": p.path, "message": p.message, "severity": p.severity} for p in result.problems],
-        }, indent=2))
+        click.echo(
+            json.dumps(
+                {
+                    "valid": result.ok,
+                    "problems": [
+                        {"path": p.path, "message": p.message, "severity": p.severity} for p in result.problems
+                    ],
+                },
+                indent=2,
+            )
+        )
     else:
         _print_problems(result.problems)
         if result.ok:
@@ -65,8 +72,12 @@ def validate(answers: Path, as_json: bool) -> None:
 
 @main.command()
 @click.argument("answers", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Values file to write (default: values.yaml beside the answers file).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Values file to write (default: values.yaml beside the answers file).",
+)
 def render(answers: Path, output: Path | None) -> None:
     """Write the Helm values file for an answers file and print the exact helm command."""
     from flyte_tui.model import validate_file
@@ -115,10 +126,14 @@ def schema() -> None:
 
 @main.command(name="import")
 @click.argument("values", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="Answers file to write.")
-@click.option("--environment", type=click.Choice(["sandbox", "eks", "gke", "generic"]),
-              help="Environment, when the values do not make it clear.")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="Answers file to write."
+)
+@click.option(
+    "--environment",
+    type=click.Choice(["sandbox", "eks", "gke", "generic"]),
+    help="Environment, when the values do not make it clear.",
+)
 def import_(values: Path, output: Path, environment: str | None) -> None:
     """Turn an existing flyte-core values file into an answers file."""
     from flyte_tui.answers_file import write_answers

@@ -36,24 +36,47 @@ class Component:
 
 
 FLYTEADMIN = Component(
-    "flyteadmin", "flyteadmin", (("app.kubernetes.io/name", "flyteadmin"),),
+    "flyteadmin",
+    "flyteadmin",
+    (("app.kubernetes.io/name", "flyteadmin"),),
     init_containers=("run-migrations", "seed-projects", "sync-cluster-resources", "generate-secrets"),
 )
-DATACATALOG = Component("datacatalog", "datacatalog", (("app.kubernetes.io/name", "datacatalog"),),
-                        init_containers=("run-migrations",))
+DATACATALOG = Component(
+    "datacatalog", "datacatalog", (("app.kubernetes.io/name", "datacatalog"),), init_containers=("run-migrations",)
+)
 FLYTEPROPELLER = Component("flytepropeller", "flytepropeller", (("app.kubernetes.io/name", "flytepropeller"),))
-FLYTECONSOLE = Component("flyteconsole", "flyteconsole", (("app.kubernetes.io/name", "flyteconsole"),),
-                         has_service_account=False)
-FLYTESCHEDULER = Component("flytescheduler", "flytescheduler", (("app.kubernetes.io/name", "flytescheduler"),),
-                           init_containers=("flytescheduler-check",))
-SYNCRESOURCES = Component("syncresources", "cluster_resource_manager",
-                          (("app.kubernetes.io/name", "flyteclusterresourcesync"),),
-                          sizable=False, has_service_account=False)
-WEBHOOK = Component("flyte-pod-webhook", "webhook", (("app", "flyte-pod-webhook"),), instance_label=False,
-                    init_containers=("generate-secrets",))
+FLYTECONSOLE = Component(
+    "flyteconsole", "flyteconsole", (("app.kubernetes.io/name", "flyteconsole"),), has_service_account=False
+)
+FLYTESCHEDULER = Component(
+    "flytescheduler",
+    "flytescheduler",
+    (("app.kubernetes.io/name", "flytescheduler"),),
+    init_containers=("flytescheduler-check",),
+)
+SYNCRESOURCES = Component(
+    "syncresources",
+    "cluster_resource_manager",
+    (("app.kubernetes.io/name", "flyteclusterresourcesync"),),
+    sizable=False,
+    has_service_account=False,
+)
+WEBHOOK = Component(
+    "flyte-pod-webhook",
+    "webhook",
+    (("app", "flyte-pod-webhook"),),
+    instance_label=False,
+    init_containers=("generate-secrets",),
+)
 
 COMPONENTS: tuple[Component, ...] = (
-    FLYTEADMIN, DATACATALOG, FLYTEPROPELLER, FLYTECONSOLE, FLYTESCHEDULER, SYNCRESOURCES, WEBHOOK,
+    FLYTEADMIN,
+    DATACATALOG,
+    FLYTEPROPELLER,
+    FLYTECONSOLE,
+    FLYTESCHEDULER,
+    SYNCRESOURCES,
+    WEBHOOK,
 )
 """Every component of a flyte-core install, in the order users see them."""
 

@@ -156,7 +156,8 @@ def answers_from_values(values: dict[str, Any], environment: str | None = None) 
     domains_value = _get(values, "configmap|domain|domains")
     domains = (
         [str(d.get("id")) for d in domains_value if isinstance(d, dict)]
-        if isinstance(domains_value, list) else list(defaults.DOMAINS)
+        if isinstance(domains_value, list)
+        else list(defaults.DOMAINS)
     )
     custom_data = _get(values, "cluster_resource_manager|config|cluster_resources|customData")
     per_domain: dict[str, dict[str, str]] = {}
@@ -215,8 +216,9 @@ def _residual(values: Any, rendered: Any, path: tuple[str, ...], out: dict[str, 
         paths.append(".".join(here))
 
 
-def import_values(values: Any, environment: str | None = None, release: str | None = None,
-                  namespace: str | None = None) -> ImportResult:
+def import_values(
+    values: Any, environment: str | None = None, release: str | None = None, namespace: str | None = None
+) -> ImportResult:
     """Turn a flyte-core values mapping into answers; keep what is not understood under extraValues."""
     if not isinstance(values, dict):
         return ImportResult({}, [Problem("", "a values file must hold a YAML mapping")])

@@ -107,8 +107,8 @@ def _put_storage(values: dict[str, Any], plan: InstallPlan) -> None:
     if block:
         values["storage"] = block
     s = plan.storage
-    raw_bucket = s.user_data_bucket or s.metadata_bucket or (
-        str(s.custom.get("container", "")) if s.type == "custom" else ""
+    raw_bucket = (
+        s.user_data_bucket or s.metadata_bucket or (str(s.custom.get("container", "")) if s.type == "custom" else "")
     )
     scheme = _raw_output_scheme(plan)
     # The chart's default is s3://<bucketName>/; write it out whenever that would be wrong.
@@ -120,11 +120,15 @@ def _put_storage(values: dict[str, Any], plan: InstallPlan) -> None:
         _set(values, "configmap|remoteData|remoteData|region", s.region)
     if s.type == "sandbox":
         minio = f"http://minio.{plan.target.namespace}.svc.cluster.local:9000"
-        _set(values, "configmap|k8s|plugins|k8s|default-env-vars", [
-            {"FLYTE_AWS_ENDPOINT": minio},
-            {"FLYTE_AWS_ACCESS_KEY_ID": "minio"},
-            {"FLYTE_AWS_SECRET_ACCESS_KEY": "miniostorage"},
-        ])
+        _set(
+            values,
+            "configmap|k8s|plugins|k8s|default-env-vars",
+            [
+                {"FLYTE_AWS_ENDPOINT": minio},
+                {"FLYTE_AWS_ACCESS_KEY_ID": "minio"},
+                {"FLYTE_AWS_SECRET_ACCESS_KEY": "miniostorage"},
+            ],
+        )
 
 
 # -- database ----------------------------------------------------------------------------------
@@ -189,8 +193,7 @@ def ingress_annotations(plan: InstallPlan) -> tuple[dict[str, Any], dict[str, An
             main[_ALB + "listen-ports"] = '[{"HTTP": 80}, {"HTTPS": 443}]'
             main[_ALB + "certificate-arn"] = ing.tls.certificate_arn
             main[_ALB + "actions.ssl-redirect"] = (
-                '{"Type": "redirect", "RedirectConfig": {"Protocol": "HTTPS", "Port": "443", '
-                '"StatusCode": "HTTP_301"}}'
+                '{"Type": "redirect", "RedirectConfig": {"Protocol": "HTTPS", "Port": "443", "StatusCode": "HTTP_301"}}'
             )
         else:
             main[_ALB + "listen-ports"] = '[{"HTTP": 80}]'
@@ -256,8 +259,8 @@ def _put_resources(values: dict[str, Any], plan: InstallPlan) -> None:
     task: dict[str, Any] = {}
     for ours, theirs in (("requests", "defaults"), ("limits", "limits")):
         wanted = _resource_map(getattr(td, ours))
-        chart = {k: str(v) for k, v in defaults.TASK_RESOURCES[theirs].items()}
-        if wanted != chart:
+        chart_task = {k: str(v) for k, v in defaults.TASK_RESOURCES[theirs].items()}
+        if wanted != chart_task:
             task[theirs] = wanted
     if task:
         _set(values, "configmap|task_resource_defaults|task_resources", task)
@@ -277,25 +280,31 @@ def _task_identity(plan: InstallPlan) -> tuple[str, str, str] | None:
 
 def cluster_resource_templates(plan: InstallPlan) -> list[dict[str, str]]:
     """The cluster-resource templates (the whole list: Helm replaces lists, it never merges them)."""
-    templates = [{
-        "key": "aa_namespace",
-        "value": "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: {{ namespace }}\n"
-                 "spec:\n  finalizers:\n  - kubernetes\n",
-    }]
+    templates = [
+        {
+            "key": "aa_namespace",
+            "value": "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: {{ namespace }}\n"
+            "spec:\n  finalizers:\n  - kubernetes\n",
+        }
+    ]
     identity = _task_identity(plan)
     if identity:
         var, annotation, _ = identity
-        templates.append({
-            "key": "aab_default_service_account",
-            "value": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: default\n"
-                     f"  namespace: {{{{ namespace }}}}\n  annotations:\n    {annotation}: {{{{ {var} }}}}\n",
-        })
-    templates.append({
-        "key": "ab_project_resource_quota",
-        "value": "apiVersion: v1\nkind: ResourceQuota\nmetadata:\n  name: project-quota\n"
-                 "  namespace: {{ namespace }}\nspec:\n  hard:\n"
-                 "    limits.cpu: {{ projectQuotaCpu }}\n    limits.memory: {{ projectQuotaMemory }}\n",
-    })
+        templates.append(
+            {
+                "key": "aab_default_service_account",
+                "value": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: default\n"
+                f"  namespace: {{{{ namespace }}}}\n  annotations:\n    {annotation}: {{{{ {var} }}}}\n",
+            }
+        )
+    templates.append(
+        {
+            "key": "ab_project_resource_quota",
+            "value": "apiVersion: v1\nkind: ResourceQuota\nmetadata:\n  name: project-quota\n"
+            "  namespace: {{ namespace }}\nspec:\n  hard:\n"
+            "    limits.cpu: {{ projectQuotaCpu }}\n    limits.memory: {{ projectQuotaMemory }}\n",
+        }
+    )
     return templates
 
 
@@ -342,30 +351,52 @@ def _put_namespace_keys(values: dict[str, Any], plan: InstallPlan) -> None:
         _set(values, "configmap|adminServer|auth|authorizedUris", uris)
     if ns != defaults.NAMESPACE:
         _set(values, "configmap|core|propeller|leader-election|lock-config-map|namespace", ns)
-        _set(values, "flyteconnector|plugin_config|plugins|connector-service|defaultConnector|endpoint",
-             f"k8s://flyteconnector.{ns}:8000")
+        _set(
+            values,
+            "flyteconnector|plugin_config|plugins|connector-service|defaultConnector|endpoint",
+            f"k8s://flyteconnector.{ns}:8000",
+        )
 
 
 # -- ownership -----------------------------------------------------------------------------------
 
 OWNED_PATTERNS: tuple[str, ...] = (
-    "storage.type", "storage.bucketName", "storage.s3", "storage.gcs", "storage.custom", "storage.secretName",
-    "db.admin.database", "db.datacatalog.database", "common.databaseSecret.name",
-    "common.ingress.enabled", "common.ingress.ingressClassName", "common.ingress.host",
-    "common.ingress.separateGrpcIngress", "common.ingress.albSSLRedirect", "common.ingress.tls",
+    "storage.type",
+    "storage.bucketName",
+    "storage.s3",
+    "storage.gcs",
+    "storage.custom",
+    "storage.secretName",
+    "db.admin.database",
+    "db.datacatalog.database",
+    "common.databaseSecret.name",
+    "common.ingress.enabled",
+    "common.ingress.ingressClassName",
+    "common.ingress.host",
+    "common.ingress.separateGrpcIngress",
+    "common.ingress.albSSLRedirect",
+    "common.ingress.tls",
     "common.ingress.annotations.nginx.ingress.kubernetes.io/*",
     "common.ingress.annotations.alb.ingress.kubernetes.io/*",
     "common.ingress.annotations.kubernetes.io/ingress.class",
     "common.ingress.separateGrpcIngressAnnotations.nginx.ingress.kubernetes.io/backend-protocol",
     "common.ingress.separateGrpcIngressAnnotations.alb.ingress.kubernetes.io/*",
-    f"*.serviceAccount.annotations.{IRSA_ANNOTATION}", f"*.serviceAccount.annotations.{WI_ANNOTATION}",
+    f"*.serviceAccount.annotations.{IRSA_ANNOTATION}",
+    f"*.serviceAccount.annotations.{WI_ANNOTATION}",
     "flyteadmin.service.annotations.projectcontour.io/*",
-    "*.replicaCount", "*.resources.requests", "*.resources.limits",
-    "configmap.task_resource_defaults.task_resources", "configmap.domain.domains",
-    "configmap.core.propeller.rawoutput-prefix", "configmap.core.propeller.leader-election.lock-config-map.namespace",
-    "configmap.remoteData.remoteData.scheme", "configmap.remoteData.remoteData.region",
-    "configmap.adminServer.auth.authorizedUris", "configmap.k8s.plugins.k8s.default-env-vars",
-    "cluster_resource_manager.config.cluster_resources.customData", "cluster_resource_manager.templates",
+    "*.replicaCount",
+    "*.resources.requests",
+    "*.resources.limits",
+    "configmap.task_resource_defaults.task_resources",
+    "configmap.domain.domains",
+    "configmap.core.propeller.rawoutput-prefix",
+    "configmap.core.propeller.leader-election.lock-config-map.namespace",
+    "configmap.remoteData.remoteData.scheme",
+    "configmap.remoteData.remoteData.region",
+    "configmap.adminServer.auth.authorizedUris",
+    "configmap.k8s.plugins.k8s.default-env-vars",
+    "cluster_resource_manager.config.cluster_resources.customData",
+    "cluster_resource_manager.templates",
     "flyteadmin.initialProjects",
     "flyteconnector.plugin_config.plugins.connector-service.defaultConnector.endpoint",
 )

@@ -95,7 +95,9 @@ def check_gcs_bucket(value: str) -> str:
     if not 3 <= len(value) <= limit:
         problem = f"must be 3 to {limit} characters long"
     elif not re.match(r"^[a-z0-9][a-z0-9._-]*[a-z0-9]$", value):
-        problem = "may hold only lower-case letters, digits, '-', '_' and '.', and must start and end with a letter or digit"
+        problem = (
+            "may hold only lower-case letters, digits, '-', '_' and '.', and must start and end with a letter or digit"
+        )
     elif any(len(part) > 63 for part in value.split(".")):
         problem = "has a dot-separated part longer than 63 characters"
     elif value.startswith("goog") or "google" in value or "g00gle" in value:

@@ -324,9 +324,9 @@ class Projects(Section):
 class InstallPlan(Section):
     """Everything flyte-tui needs to install Flyte: the answers file."""
 
-    api_version: Literal["flyte-tui/v1"] = Field(API_VERSION, alias="apiVersion")
+    api_version: Literal["flyte-tui/v1"] = Field("flyte-tui/v1", alias="apiVersion")
     """Format version of this file: flyte-tui/v1."""
-    kind: Literal["InstallPlan"] = KIND
+    kind: Literal["InstallPlan"] = "InstallPlan"
     """Always InstallPlan."""
     target: Target = Field(default_factory=Target)
     """Cluster, namespace, release and chart."""

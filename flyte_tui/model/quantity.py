@@ -9,12 +9,23 @@ from typing import Annotated
 from pydantic import AfterValidator, BeforeValidator
 
 _BINARY = {"Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40, "Pi": 2**50, "Ei": 2**60}
-_DECIMAL = {"n": Decimal("1e-9"), "u": Decimal("1e-6"), "m": Decimal("1e-3"), "": Decimal(1),
-            "k": Decimal("1e3"), "M": Decimal("1e6"), "G": Decimal("1e9"), "T": Decimal("1e12"),
-            "P": Decimal("1e15"), "E": Decimal("1e18")}
+_DECIMAL = {
+    "n": Decimal("1e-9"),
+    "u": Decimal("1e-6"),
+    "m": Decimal("1e-3"),
+    "": Decimal(1),
+    "k": Decimal("1e3"),
+    "M": Decimal("1e6"),
+    "G": Decimal("1e9"),
+    "T": Decimal("1e12"),
+    "P": Decimal("1e15"),
+    "E": Decimal("1e18"),
+}
 _QUANTITY = re.compile(r"^(?P<num>[+]?(?:\d+(?:\.\d*)?|\.\d+))(?P<suffix>Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]|[eE][+-]?\d+)?$")
 
-ACCEPTED = "a Kubernetes quantity such as 250m, 2, 512Mi or 1.5Gi (binary suffixes Ki Mi Gi Ti, decimal k M G T, m for milli)"
+ACCEPTED = (
+    "a Kubernetes quantity such as 250m, 2, 512Mi or 1.5Gi (binary suffixes Ki Mi Gi Ti, decimal k M G T, m for milli)"
+)
 
 
 def parse_quantity(text: str) -> Decimal:

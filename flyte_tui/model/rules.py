@@ -74,11 +74,11 @@ def _storage(plan: InstallPlan) -> Iterator[Problem]:
             "(keys are never written to the answers or values file)",
         )
     if s.type != "s3" and s.auth == "accesskey":
-        yield _err("storage.auth", f"accesskey applies to storage type s3 only, not {s.type}")
+        yield _warn("storage.auth", f"accesskey applies to storage type s3 only, not {s.type}; it is ignored")
     if s.type == "custom" and not s.custom:
         yield _err("storage.custom", "required for storage type custom: a flytestdlib storage block")
     if s.type != "custom" and s.custom:
-        yield _err("storage.custom", f"only used with storage type custom, not {s.type}")
+        yield _warn("storage.custom", f"only used with storage type custom, not {s.type}; it is ignored")
     if s.type == "gcs" and env == "eks":
         yield _err("storage.type", "gcs storage does not fit environment eks; use s3 (or environment generic)")
     if s.type == "s3" and env == "gke" and not s.endpoint:
@@ -90,9 +90,11 @@ def _storage(plan: InstallPlan) -> Iterator[Problem]:
             "use s3, gcs or custom",
         )
     if s.type != "s3" and (s.region or s.endpoint):
-        yield _err("storage.region" if s.region else "storage.endpoint", f"only used with storage type s3, not {s.type}")
+        yield _warn(
+            "storage.region" if s.region else "storage.endpoint", f"only used with storage type s3, not {s.type}"
+        )
     if s.type != "gcs" and s.project_id:
-        yield _err("storage.projectId", f"only used with storage type gcs, not {s.type}")
+        yield _warn("storage.projectId", f"only used with storage type gcs, not {s.type}; it is ignored")
 
 
 def _database(plan: InstallPlan) -> Iterator[Problem]:
@@ -132,7 +134,9 @@ def _ingress(plan: InstallPlan) -> Iterator[Problem]:
     if not ing.enabled:
         return
     if ing.controller == "none":
-        yield _err("ingress.controller", "choose a controller (nginx, alb, gce, contour, traefik) or set enabled: false")
+        yield _err(
+            "ingress.controller", "choose a controller (nginx, alb, gce, contour, traefik) or set enabled: false"
+        )
         return
     if ing.controller == "nginx":
         if not ing.separate_grpc:
@@ -162,7 +166,9 @@ def _ingress(plan: InstallPlan) -> Iterator[Problem]:
     if ing.controller == "alb" and plan.environment == "gke":
         yield _err("ingress.controller", "alb ingress does not exist on gke; use gce or nginx")
     if ing.controller == "gce":
-        yield _warn("ingress.controller", "gRPC through gce needs flyteadmin to serve TLS itself; check flytectl access")
+        yield _warn(
+            "ingress.controller", "gRPC through gce needs flyteadmin to serve TLS itself; check flytectl access"
+        )
 
 
 _RESOURCE_NAMES = ("cpu", "memory", "ephemeral-storage", "gpu")
@@ -178,8 +184,20 @@ def _compare(requests: ResourceList | None, limits: ResourceList | None, path: s
 
 
 def _resources(plan: InstallPlan) -> Iterator[Problem]:
+    from flyte_tui.chart_defaults import COMPONENT_RESOURCES
+
     for key, comp in plan.resources.components.items():
         yield from _compare(comp.requests, comp.limits, f"resources.components.{key}")
+        own_limits = comp.limits.items() if comp.limits else {}
+        chart_limits = COMPONENT_RESOURCES.get(key, {}).get("limits", {})
+        for name, value in (comp.requests.items() if comp.requests else {}).items():
+            chart_limit = chart_limits.get(name)
+            if name not in own_limits and chart_limit and parse_quantity(value) > parse_quantity(chart_limit):
+                yield _err(
+                    f"resources.components.{key}.requests.{name}",
+                    f"request {value} is above the chart's default limit {chart_limit} for {key}; "
+                    f"set resources.components.{key}.limits.{name} too",
+                )
         if comp.limits and comp.limits.gpu:
             yield _err(f"resources.components.{key}.limits.gpu", "control-plane components do not use GPUs")
     td = plan.resources.task_defaults
@@ -203,7 +221,9 @@ def _projects(plan: InstallPlan) -> Iterator[Problem]:
             yield _err(f"projects.domains.{i}", f"namespace <project>-{domain} would exceed 63 characters")
     for domain in proj.quotas:
         if domain not in proj.domains:
-            yield _err(f"projects.quotas.{domain}", f"{domain!r} is not in projects.domains ({', '.join(proj.domains)})")
+            yield _err(
+                f"projects.quotas.{domain}", f"{domain!r} is not in projects.domains ({', '.join(proj.domains)})"
+            )
     limits = plan.resources.task_defaults.limits.items()
     for domain, quota in proj.quotas.items():
         for name, value in (("cpu", quota.cpu), ("memory", quota.memory)):
@@ -221,7 +241,9 @@ def _projects(plan: InstallPlan) -> Iterator[Problem]:
     if env == "eks" and plan.storage.type == "s3" and plan.storage.auth == "iam" and not proj.task_role_arn:
         yield _warn("projects.taskRoleArn", "task pods get no IAM role and cannot reach the buckets")
     if env == "gke" and plan.storage.type == "gcs" and not proj.task_service_account:
-        yield _warn("projects.taskServiceAccount", "task pods get no Google service account and cannot reach the buckets")
+        yield _warn(
+            "projects.taskServiceAccount", "task pods get no Google service account and cannot reach the buckets"
+        )
 
 
 _FORBIDDEN_EXTRA = {
@@ -238,7 +260,9 @@ def _extra_values(plan: InstallPlan) -> Iterator[Problem]:
     for comp in ("flyteadmin", "webhook"):
         scope = _get(extra, (comp, "serviceAccount", "rbacScope"))
         if scope is not None and scope not in ("cluster", "namespace"):
-            yield _err(f"extraValues.{comp}.serviceAccount.rbacScope", f"{scope!r} is not accepted: cluster or namespace")
+            yield _err(
+                f"extraValues.{comp}.serviceAccount.rbacScope", f"{scope!r} is not accepted: cluster or namespace"
+            )
 
 
 def _has_path(tree: dict[str, Any], keys: tuple[str, ...]) -> bool:

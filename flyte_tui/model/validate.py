@@ -98,9 +98,9 @@ def pydantic_problems(exc: ValidationError) -> list[Problem]:
         loc = tuple(str(part) for part in error["loc"])
         message = error["msg"]
         if message.startswith("Value error, "):
-            message = message[len("Value error, "):]
+            message = message[len("Value error, ") :]
         if message.startswith("Assertion failed, "):
-            message = message[len("Assertion failed, "):]
+            message = message[len("Assertion failed, ") :]
         if error["type"] == "extra_forbidden":
             accepted = _accepted_keys(loc[:-1])
             message = "unknown field" + (f"; accepted: {', '.join(accepted)}" if accepted else "")

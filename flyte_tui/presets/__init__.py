@@ -59,11 +59,15 @@ def apply_preset(answers: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     base = preset(env)
     merged = deep_merge(base, answers)
     projects = merged.get("projects")
-    own_projects = answers.get("projects") if isinstance(answers.get("projects"), dict) else {}
-    if isinstance(projects, dict) and isinstance(projects.get("domains"), list) and isinstance(
-        projects.get("quotas"), dict
+    own = answers.get("projects")
+    own_projects: dict[str, Any] = own if isinstance(own, dict) else {}
+    if (
+        isinstance(projects, dict)
+        and isinstance(projects.get("domains"), list)
+        and isinstance(projects.get("quotas"), dict)
     ):
-        own_quotas = own_projects.get("quotas") if isinstance(own_projects.get("quotas"), dict) else {}
+        own_q = own_projects.get("quotas")
+        own_quotas: dict[str, Any] = own_q if isinstance(own_q, dict) else {}
         projects["quotas"] = {
             d: q for d, q in projects["quotas"].items() if d in projects["domains"] or d in own_quotas
         }

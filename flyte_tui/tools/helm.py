@@ -35,7 +35,7 @@ def template_argv(plan: InstallPlan, values_file: Path | str, helm: str = "helm"
         argv += ["--repo", t.chart.repo]
     if t.chart.version and not t.chart.path:
         argv += ["--version", t.chart.version]
-    return argv + ["--namespace", t.namespace, "--values", str(values_file)]
+    return [*argv, "--namespace", t.namespace, "--values", str(values_file)]
 
 
 def display(argv: list[str]) -> str:

@@ -1,0 +1,127 @@
+"""What every wizard step shares: the step list, the form area, Back/Next, and problems mapped to fields."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Static
+
+from flyte_tui.screens.state import STEPS, WizardState, step
+from flyte_tui.widgets.field import FormField, field_id
+from flyte_tui.widgets.step_list import StepList
+
+
+class StepScreen(Screen[None]):
+    """A wizard step: subclasses yield their fields from :meth:`compose_form`."""
+
+    STEP_ID: ClassVar[str] = ""
+    INTRO: ClassVar[str] = ""
+
+    BINDINGS: ClassVar[list[Binding]] = [
+        Binding("escape", "back", "Back"),
+        Binding("ctrl+n", "next", "Next"),
+    ]
+
+    class Navigate(Message):
+        """Ask the app to move: ``next``, ``back``, or a step id (optionally focusing a field path)."""
+
+        def __init__(self, to: str, focus: str | None = None) -> None:
+            super().__init__()
+            self.to = to
+            self.focus = focus
+
+    def __init__(self, state: WizardState, focus: str | None = None) -> None:
+        super().__init__(id=f"screen-{self.STEP_ID}")
+        self.state = state
+        self.focus_path = focus
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="body"):
+            yield StepList(id="steps")
+            with Vertical(id="main"):
+                yield Static(step(self.STEP_ID).title, id="step-title", markup=False)
+                if self.INTRO:
+                    yield Static(self.INTRO, id="step-intro", markup=False)
+                with VerticalScroll(id="form"):
+                    yield from self.compose_form()
+                    yield Static("", id="step-problems", markup=False)
+                with Horizontal(id="nav"):
+                    yield Button("← Back", id="back", compact=True)
+                    yield Static("", id="nav-status", markup=False)
+                    yield Button("Next →", id="next", variant="primary", compact=True)
+        yield Footer()
+
+    def compose_form(self) -> ComposeResult:
+        """The step's own widgets."""
+        yield from ()
+
+    def on_mount(self) -> None:
+        self.refresh_problems()
+        if self.focus_path:
+            self.focus_field(self.focus_path)
+        else:
+            first = next(iter(self.query(FormField)), None)
+            if first is not None:
+                first.focus_input()
+
+    def focus_field(self, path: str) -> bool:
+        """Focus the field that edits ``path`` (or the nearest field above it); False when none does."""
+        parts = path.split(".")
+        while parts:
+            found = self.query(f"#{field_id('.'.join(parts))}")
+            if found:
+                field = found.first(FormField)
+                field.focus_input()
+                field.scroll_visible()
+                return True
+            parts.pop()
+        return False
+
+    def visible(self, path: str) -> bool:
+        """Whether the field for ``path`` applies to the current answers (subclasses decide)."""
+        return True
+
+    def refresh_problems(self) -> None:
+        """Show each problem under its field, the rest in a list; update the step list and Next's status."""
+        validation = self.state.validation
+        shown: set[str] = set()
+        for field in self.query(FormField):
+            field.display = self.visible(field.path)
+            mine = [p for p in validation.problems if p.path == field.path]
+            field.show_problems(mine)
+            if field.display:
+                shown.add(field.path)
+        others = [p for p in self.state.problems_for(self.STEP_ID) if p.path not in shown]
+        lines = [("✗ " if p.severity == "error" else "⚠ ") + str(p) for p in others]
+        problems = self.query_one("#step-problems", Static)
+        problems.update("\n".join(lines))
+        problems.display = bool(lines)
+        errors = len(self.state.errors_for(self.STEP_ID))
+        status = self.query_one("#nav-status", Static)
+        status.update(f"{errors} error{'s' * (errors != 1)} on this step" if errors else "")
+        with_errors = {s.id for s in STEPS if s.id != "review" and self.state.errors_for(s.id)}
+        self.query_one(StepList).show(self.STEP_ID, self.state.visited, with_errors)
+        self.refresh_extras()
+
+    def refresh_extras(self) -> None:
+        """Update whatever else the step derives from the answers (previews, notes)."""
+
+    @on(Button.Pressed, "#back")
+    def action_back(self) -> None:
+        """Go to the previous step."""
+        self.post_message(self.Navigate("back"))
+
+    @on(Button.Pressed, "#next")
+    def action_next(self) -> None:
+        """Go to the next step (the app refuses while this step has errors)."""
+        self.post_message(self.Navigate("next"))
+
+    @on(StepList.Selected)
+    def _jump(self, event: StepList.Selected) -> None:
+        self.post_message(self.Navigate(event.step_id))

@@ -1,0 +1,133 @@
+"""What the welcome screen shows about this machine: helm and kubectl, kube contexts, an existing release.
+
+Plain Python (no Textual): every command is an argument list with a timeout, never a shell string.
+A missing tool, a slow cluster or an unreadable kubeconfig become fields of the result, not exceptions.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+
+TIMEOUT = 5.0
+"""Seconds any one detection command may take."""
+
+
+@dataclass(frozen=True)
+class Tool:
+    """One command-line tool: where it is and which version it reports."""
+
+    name: str
+    path: str | None = None
+    version: str = ""
+    error: str = ""
+
+    @property
+    def found(self) -> bool:
+        """True when the tool is on PATH."""
+        return self.path is not None
+
+    @property
+    def major(self) -> int | None:
+        """The major version (helm 3 or 4), when the version could be read."""
+        match = re.match(r"v?(\d+)\.", self.version)
+        return int(match.group(1)) if match else None
+
+
+@dataclass(frozen=True)
+class Detection:
+    """Everything detected about the environment the wizard runs in."""
+
+    helm: Tool
+    kubectl: Tool
+    contexts: tuple[str, ...] = ()
+    current_context: str = ""
+    release_exists: bool | None = None
+    """True or False when the cluster answered; None when it could not be asked."""
+    release_note: str = ""
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+def _run(argv: list[str], timeout: float = TIMEOUT) -> tuple[int, str, str]:
+    """Run an argv, returning (exit code, stdout, stderr); failures to start become code 127."""
+    try:
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, check=False, stdin=subprocess.DEVNULL)
+    except subprocess.TimeoutExpired:
+        return 124, "", f"{argv[0]} did not answer within {timeout:g}s"
+    except OSError as exc:
+        return 127, "", str(exc)
+    return done.returncode, done.stdout, done.stderr
+
+
+def _first_line(text: str) -> str:
+    return text.strip().splitlines()[0] if text.strip() else ""
+
+
+def detect_helm() -> Tool:
+    """helm on PATH and its version (``helm version --short``: v3.x or v4.x)."""
+    path = shutil.which("helm")
+    if path is None:
+        return Tool("helm", error="not found on PATH")
+    code, out, err = _run([path, "version", "--short"])
+    if code != 0:
+        return Tool("helm", path, error=_first_line(err) or f"exit code {code}")
+    return Tool("helm", path, _first_line(out).split("+")[0])
+
+
+def detect_kubectl() -> Tool:
+    """kubectl on PATH and its client version."""
+    path = shutil.which("kubectl")
+    if path is None:
+        return Tool("kubectl", error="not found on PATH")
+    code, out, err = _run([path, "version", "--client", "-o", "json"])
+    if code != 0:
+        return Tool("kubectl", path, error=_first_line(err) or f"exit code {code}")
+    try:
+        version = str(json.loads(out)["clientVersion"]["gitVersion"])
+    except (ValueError, KeyError, TypeError):
+        version = _first_line(out)
+    return Tool("kubectl", path, version)
+
+
+def detect_contexts(kubectl: Tool) -> tuple[tuple[str, ...], str, str]:
+    """Context names from the kubeconfig, the current one, and a note when they could not be read."""
+    if kubectl.path is None:
+        return (), "", "kubectl not found: contexts cannot be listed"
+    code, out, err = _run([kubectl.path, "config", "get-contexts", "-o", "name"])
+    if code != 0:
+        return (), "", _first_line(err) or "no kubeconfig"
+    contexts = tuple(line.strip() for line in out.splitlines() if line.strip())
+    code, out, _err = _run([kubectl.path, "config", "current-context"])
+    current = out.strip() if code == 0 else ""
+    return contexts, current, "" if contexts else "the kubeconfig has no contexts"
+
+
+def detect_release(kubectl: Tool, context: str, namespace: str, release: str) -> tuple[bool | None, str]:
+    """Whether a Helm release exists, read from its release Secrets (works with helm 3 and 4)."""
+    if kubectl.path is None or not context:
+        return None, "no cluster to ask"
+    argv = [
+        kubectl.path, "--context", context, "--request-timeout", f"{TIMEOUT:g}s",
+        "get", "secrets", "--namespace", namespace,
+        "--selector", f"owner=helm,name={release}", "-o", "name",
+    ]
+    code, out, err = _run(argv, timeout=TIMEOUT + 1)
+    if code != 0:
+        return None, _first_line(err) or f"kubectl exit code {code}"
+    exists = bool(out.strip())
+    return exists, f"release {release} in {namespace}: " + ("installed" if exists else "not installed")
+
+
+def detect(namespace: str = "flyte", release: str = "flyte", ask_cluster: bool = True) -> Detection:
+    """Detect tools, contexts and (when ``ask_cluster``) whether the release already exists."""
+    helm = detect_helm()
+    kubectl = detect_kubectl()
+    contexts, current, note = detect_contexts(kubectl)
+    exists: bool | None = None
+    release_note = "not checked"
+    if ask_cluster:
+        exists, release_note = detect_release(kubectl, current, namespace, release)
+    return Detection(helm, kubectl, contexts, current, exists, release_note, (note,) if note else ())

@@ -1,0 +1,161 @@
+"""One answer on a form: a label, an input, help from the model's docstring, and its own error line."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, Literal
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Input, Label, Select, Static, Switch, TextArea
+
+from flyte_tui.screens.state import field_help
+
+if TYPE_CHECKING:
+    from flyte_tui.model import Problem
+
+FieldKind = Literal["text", "int", "select", "switch", "list", "yaml"]
+
+
+def field_id(path: str) -> str:
+    """The DOM id of the field that edits a dotted path."""
+    return "f-" + path.replace(".", "__")
+
+
+class FormField(Vertical):
+    """Edits the answer at one dotted path; shows the problems the model finds there."""
+
+    class Changed(Message):
+        """The user changed the answer at ``path`` (``None`` removes it)."""
+
+        def __init__(self, path: str, value: Any) -> None:
+            super().__init__()
+            self.path = path
+            self.value = value
+
+    def __init__(
+        self,
+        path: str,
+        value: Any = None,
+        *,
+        kind: FieldKind = "text",
+        choices: Iterable[str] = (),
+        label: str | None = None,
+        empty: Any = "",
+        placeholder: str = "",
+        compact: bool = False,
+        show_help: bool = True,
+    ) -> None:
+        default_label, help_text = field_help(path)
+        super().__init__(id=field_id(path), classes="field -compact" if compact else "field")
+        self.path = path
+        self.kind = kind
+        self.choices = tuple(choices)
+        self.initial = value
+        self.empty = empty
+        self.placeholder = placeholder
+        self.compact = compact
+        self.label_text = label if label is not None else default_label
+        self.help_text = help_text
+        self.show_help = show_help and not compact
+        self.tooltip = help_text or None
+
+    def compose(self) -> ComposeResult:
+        if not self.compact:
+            yield Label(self.label_text, classes="field-label")
+        yield self._make_input()
+        if self.show_help and self.help_text:
+            yield Static(self.help_text, classes="field-help", markup=False)
+        yield Static("", classes="field-error", markup=False)
+
+    def _make_input(self) -> Widget:
+        value = self.initial
+        if self.kind == "select":
+            options = [(c, c) for c in self.choices]
+            current = value if value in self.choices else Select.NULL
+            return Select(options, value=current, allow_blank=True, classes="field-input", compact=self.compact)
+        if self.kind == "switch":
+            return Switch(bool(value), classes="field-input")
+        if self.kind == "yaml":
+            from flyte_tui import yamlio
+
+            text = yamlio.dump(value) if value else ""
+            return TextArea(text, classes="field-input", tab_behavior="indent", show_line_numbers=True)
+        if self.kind == "list":
+            text = ", ".join(str(v) for v in value) if isinstance(value, list) else ""
+        else:
+            text = "" if value is None else str(value)
+        return Input(
+            text,
+            placeholder=self.placeholder,
+            classes="field-input",
+            compact=self.compact,
+            restrict=r"[0-9]*" if self.kind == "int" else None,
+        )
+
+    @property
+    def input(self) -> Widget:
+        """The input widget."""
+        return self.query_one(".field-input")
+
+    def focus_input(self) -> None:
+        """Move the focus into this field."""
+        self.input.focus()
+
+    def show_problems(self, problems: list[Problem]) -> None:
+        """Show the first error (else warning) under the field; clear the line when there is none."""
+        errors = [p for p in problems if p.severity == "error"]
+        shown = errors or problems
+        line = self.query_one(".field-error", Static)
+        text = "; ".join(p.message for p in shown)
+        if self.compact:
+            self.input.tooltip = text or self.help_text or None
+        line.update(("✗ " if errors else "⚠ ") + text if text else "")
+        line.display = bool(text) and not self.compact
+        self.set_class(bool(errors), "-error")
+        self.set_class(bool(shown) and not errors, "-warning")
+
+    def _convert(self, raw: Any) -> Any:
+        if self.kind == "switch":
+            return bool(raw)
+        if self.kind == "select":
+            return None if raw in (Select.NULL, Select.BLANK) else raw
+        text = str(raw).strip()
+        if not text:
+            return self.empty
+        if self.kind == "int":
+            return int(text)
+        if self.kind == "list":
+            return [part.strip() for part in text.split(",") if part.strip()]
+        return text
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    @on(Switch.Changed)
+    def _input_changed(self, event: Input.Changed | Select.Changed | Switch.Changed) -> None:
+        event.stop()
+        self.post_message(self.Changed(self.path, self._convert(event.value)))
+
+    @on(TextArea.Changed)
+    def _yaml_changed(self, event: TextArea.Changed) -> None:
+        event.stop()
+        from flyte_tui import yamlio
+        from flyte_tui.model import Problem
+
+        try:
+            data = yamlio.load_plain(event.text_area.text) if event.text_area.text.strip() else {}
+        except yamlio.YAMLError as exc:
+            self.show_problems([Problem(self.path, "not valid YAML: " + " ".join(str(exc).split())[:120])])
+            return
+        if not isinstance(data, dict):
+            self.show_problems([Problem(self.path, "must be a YAML mapping")])
+            return
+        self.post_message(self.Changed(self.path, data))
+
+    @on(Input.Submitted)
+    def _next_field(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.screen.focus_next()
