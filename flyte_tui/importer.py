@@ -213,7 +213,13 @@ def _residual(values: Any, rendered: Any, path: tuple[str, ...], out: dict[str, 
             if value == mine:
                 continue
         out[key] = copy.deepcopy(value)
-        paths.append(".".join(here))
+        paths.extend(_leaf_paths(value, here))
+
+
+def _leaf_paths(value: Any, path: tuple[str, ...]) -> list[str]:
+    if isinstance(value, dict) and value:
+        return [p for key, sub in value.items() for p in _leaf_paths(sub, (*path, str(key)))]
+    return [".".join(path)]
 
 
 def import_values(

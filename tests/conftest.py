@@ -49,8 +49,11 @@ REALISTIC: dict[str, dict[str, Any]] = {
         },
         "resources": {
             "components": {
-                "flytepropeller": {"replicas": 2, "requests": {"cpu": "1", "memory": "2Gi"},
-                                   "limits": {"cpu": "1", "memory": "2Gi"}},
+                "flytepropeller": {
+                    "replicas": 2,
+                    "requests": {"cpu": "1", "memory": "2Gi"},
+                    "limits": {"cpu": "1", "memory": "2Gi"},
+                },
             },
         },
         "projects": {
@@ -66,7 +69,11 @@ REALISTIC: dict[str, dict[str, Any]] = {
         "storage": {"type": "gcs", "metadataBucket": "acme-flyte-meta", "projectId": "acme-prod-123"},
         "database": {"host": "10.20.30.40", "passwordSecret": {"name": "db-pass", "key": "pass.txt"}},
         "identity": {"gcpServiceAccount": "flyte-admin@acme-prod-123.iam.gserviceaccount.com"},
-        "ingress": {"controller": "nginx", "host": "flyte.acme.dev", "tls": {"enabled": True, "secretName": "flyte-tls"}},
+        "ingress": {
+            "controller": "nginx",
+            "host": "flyte.acme.dev",
+            "tls": {"enabled": True, "secretName": "flyte-tls"},
+        },
         "projects": {"taskServiceAccount": "flyte-tasks@acme-prod-123.iam.gserviceaccount.com"},
     },
     "generic": {
@@ -110,8 +117,10 @@ def helm_binaries() -> list[Any]:
     for name in ("helm3", "helm4"):
         path = HELM_BIN / name
         # On CI a missing binary must fail the test, never skip it.
-        marks = [] if path.exists() or os.environ.get("CI") else [
-            pytest.mark.skip(reason=f"{path} missing: run tests/cluster/install-helm")
-        ]
+        marks = (
+            []
+            if path.exists() or os.environ.get("CI")
+            else [pytest.mark.skip(reason=f"{path} missing: run tests/cluster/install-helm")]
+        )
         params.append(pytest.param(path, id=name, marks=marks))
     return params

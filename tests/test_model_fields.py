@@ -14,8 +14,14 @@ from tests.conftest import set_path
 
 @pytest.mark.parametrize(
     ("text", "value"),
-    [("250m", Decimal("0.25")), ("2", Decimal(2)), ("1.5Gi", Decimal(1.5 * 2**30)), ("512Mi", Decimal(512 * 2**20)),
-     ("1k", Decimal(1000)), ("1e3", Decimal(1000))],
+    [
+        ("250m", Decimal("0.25")),
+        ("2", Decimal(2)),
+        ("1.5Gi", Decimal(1.5 * 2**30)),
+        ("512Mi", Decimal(512 * 2**20)),
+        ("1k", Decimal(1000)),
+        ("1e3", Decimal(1000)),
+    ],
 )
 def test_quantities_parse_like_the_api_server(text: str, value: Decimal) -> None:
     assert parse_quantity(text) == value
@@ -50,8 +56,12 @@ FIELD_CASES = [
     ("storage.region", "eu-west-1", "europe", "AWS region"),
     ("storage.endpoint", "https://minio.example.com", "minio.example.com", "endpoint URL"),
     ("ingress.host", "flyte.acme.com", "https://flyte.acme.com", "host name only"),
-    ("ingress.tls.certificateArn", "arn:aws:acm:us-east-2:123456789012:certificate/abc-123", "arn:nope",
-     "ACM certificate ARN"),
+    (
+        "ingress.tls.certificateArn",
+        "arn:aws:acm:us-east-2:123456789012:certificate/abc-123",
+        "arn:nope",
+        "ACM certificate ARN",
+    ),
     ("resources.taskDefaults.requests.cpu", "250m", "2GB", "Kubernetes quantity"),
     ("resources.components.flyteadmin.replicas", 3, -1, "greater than or equal to 0"),
     ("environment", "eks", "aws", "accepted"),
@@ -59,7 +69,9 @@ FIELD_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("path", "good", "bad", "words"), FIELD_CASES, ids=[c[0] + ":" + str(c[2])[:20] for c in FIELD_CASES])
+@pytest.mark.parametrize(
+    ("path", "good", "bad", "words"), FIELD_CASES, ids=[c[0] + ":" + str(c[2])[:20] for c in FIELD_CASES]
+)
 def test_field_rule_accepts_good_and_names_the_field_for_bad(realistic, path, good, bad, words) -> None:
     good_answers = set_path(realistic["eks"], path, good)
     assert not [p for p in validate_answers(good_answers).errors if p.path == path]
@@ -84,9 +96,17 @@ def test_unknown_key_names_what_is_accepted(realistic) -> None:
 
 @pytest.mark.parametrize(
     ("name", "ok"),
-    [("acme-flyte-meta", True), ("my.bucket.01", True), ("ab", False), ("Acme-Bucket", False),
-     ("bucket..x", False), ("192.168.5.4", False), ("xn--bucket", False), ("bucket-s3alias", False),
-     ("-bucket", False)],
+    [
+        ("acme-flyte-meta", True),
+        ("my.bucket.01", True),
+        ("ab", False),
+        ("Acme-Bucket", False),
+        ("bucket..x", False),
+        ("192.168.5.4", False),
+        ("xn--bucket", False),
+        ("bucket-s3alias", False),
+        ("-bucket", False),
+    ],
 )
 def test_s3_bucket_rules(name: str, ok: bool) -> None:
     if ok:
@@ -98,8 +118,14 @@ def test_s3_bucket_rules(name: str, ok: bool) -> None:
 
 @pytest.mark.parametrize(
     ("name", "ok"),
-    [("acme_flyte_meta", True), ("acme-flyte", True), ("goog-bucket", False), ("my-google-bucket", False),
-     ("UPPER", False), ("a", False)],
+    [
+        ("acme_flyte_meta", True),
+        ("acme-flyte", True),
+        ("goog-bucket", False),
+        ("my-google-bucket", False),
+        ("UPPER", False),
+        ("a", False),
+    ],
 )
 def test_gcs_bucket_rules(name: str, ok: bool) -> None:
     if ok:

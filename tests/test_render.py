@@ -70,10 +70,18 @@ def test_sandbox_renders_minio_env_for_the_release_namespace(realistic) -> None:
 
 def test_custom_storage_is_passed_verbatim(realistic) -> None:
     answers = realistic["generic"]
-    for dotted, value in {"storage.type": "custom", "storage.auth": "iam", "storage.credentialsSecret": "",
-                          "storage.endpoint": "", "storage.metadataBucket": "",
-                          "storage.custom": {"type": "stow", "container": "blobs",
-                                             "stow": {"kind": "azure", "config": {"account": "acme"}}}}.items():
+    for dotted, value in {
+        "storage.type": "custom",
+        "storage.auth": "iam",
+        "storage.credentialsSecret": "",
+        "storage.endpoint": "",
+        "storage.metadataBucket": "",
+        "storage.custom": {
+            "type": "stow",
+            "container": "blobs",
+            "stow": {"kind": "azure", "config": {"account": "acme"}},
+        },
+    }.items():
         set_path(answers, dotted, value)
     values = render_values(plan_of(answers))
     assert values["storage"]["type"] == "custom"
@@ -97,7 +105,8 @@ def test_eks_irsa_on_control_plane_and_task_namespaces(realistic) -> None:
     values = render_values(plan_of(realistic["eks"]))
     for sa in ("flyteadmin", "datacatalog", "flytepropeller"):
         assert get(values, f"{sa}|serviceAccount|annotations") == {
-            "eks.amazonaws.com/role-arn": "arn:aws:iam::123456789012:role/flyte-system"}
+            "eks.amazonaws.com/role-arn": "arn:aws:iam::123456789012:role/flyte-system"
+        }
     templates = {t["key"]: t["value"] for t in get(values, "cluster_resource_manager|templates")}
     assert list(templates) == ["aa_namespace", "aab_default_service_account", "ab_project_resource_quota"]
     assert "eks.amazonaws.com/role-arn: {{ defaultIamRole }}" in templates["aab_default_service_account"]
@@ -110,14 +119,17 @@ def test_eks_irsa_on_control_plane_and_task_namespaces(realistic) -> None:
 def test_gke_workload_identity_on_control_plane_and_tasks(realistic) -> None:
     values = render_values(plan_of(realistic["gke"]))
     assert get(values, "datacatalog|serviceAccount|annotations") == {
-        "iam.gke.io/gcp-service-account": "flyte-admin@acme-prod-123.iam.gserviceaccount.com"}
+        "iam.gke.io/gcp-service-account": "flyte-admin@acme-prod-123.iam.gserviceaccount.com"
+    }
     templates = {t["key"]: t["value"] for t in get(values, "cluster_resource_manager|templates")}
     assert "iam.gke.io/gcp-service-account: {{ gsa }}" in templates["aab_default_service_account"]
 
 
 def test_domains_and_custom_data_are_replaced_together(realistic) -> None:
     answers = set_path(realistic["generic"], "projects.domains", ["dev", "prod"])
-    set_path(answers, "projects.quotas", {"dev": {"cpu": "4", "memory": "8Gi"}, "prod": {"cpu": "16", "memory": "32Gi"}})
+    set_path(
+        answers, "projects.quotas", {"dev": {"cpu": "4", "memory": "8Gi"}, "prod": {"cpu": "16", "memory": "32Gi"}}
+    )
     values = render_values(plan_of(answers))
     assert get(values, "configmap|domain|domains") == [{"id": "dev", "name": "dev"}, {"id": "prod", "name": "prod"}]
     custom = get(values, "cluster_resource_manager|config|cluster_resources|customData")
@@ -173,7 +185,9 @@ def test_disabled_ingress(realistic) -> None:
 def test_namespace_other_than_flyte_rewrites_hard_coded_keys(realistic) -> None:
     values = render_values(plan_of(realistic["gke"]))  # namespace flyte-prod
     assert get(values, "configmap|core|propeller|leader-election|lock-config-map|namespace") == "flyte-prod"
-    assert "http://flyteadmin.flyte-prod.svc.cluster.local:80" in get(values, "configmap|adminServer|auth|authorizedUris")
+    assert "http://flyteadmin.flyte-prod.svc.cluster.local:80" in get(
+        values, "configmap|adminServer|auth|authorizedUris"
+    )
     endpoint = get(values, "flyteconnector|plugin_config|plugins|connector-service|defaultConnector|endpoint")
     assert endpoint == "k8s://flyteconnector.flyte-prod:8000"
 
@@ -187,8 +201,10 @@ def test_namespace_flyte_needs_no_rewrite(realistic) -> None:
 def test_resources_only_what_differs(realistic) -> None:
     values = render_values(plan_of(realistic["eks"]))
     assert get(values, "flytepropeller|replicaCount") == 2
-    assert get(values, "flytepropeller|resources") == {"requests": {"cpu": "1", "memory": "2Gi"},
-                                                       "limits": {"cpu": "1", "memory": "2Gi"}}
+    assert get(values, "flytepropeller|resources") == {
+        "requests": {"cpu": "1", "memory": "2Gi"},
+        "limits": {"cpu": "1", "memory": "2Gi"},
+    }
     task = get(values, "configmap|task_resource_defaults|task_resources")
     assert task["defaults"] == {"cpu": "500m", "memory": "1Gi"}
     assert "webhook" not in values  # not sized: chart defaults stay
@@ -208,10 +224,14 @@ def test_never_emits_deprecated_rbac_keys(realistic) -> None:
 
 
 def test_extra_values_merge_last_and_verbatim(realistic) -> None:
-    answers = set_path(realistic["eks"], "extraValues", {
-        "flyteadmin": {"replicaCount": 5, "podLabels": {"team": "ml"}},
-        "common": {"ingress": {"annotations": {"alb.ingress.kubernetes.io/scheme": "internal"}}},
-    })
+    answers = set_path(
+        realistic["eks"],
+        "extraValues",
+        {
+            "flyteadmin": {"replicaCount": 5, "podLabels": {"team": "ml"}},
+            "common": {"ingress": {"annotations": {"alb.ingress.kubernetes.io/scheme": "internal"}}},
+        },
+    )
     values = render_values(plan_of(answers))
     assert get(values, "flyteadmin|replicaCount") == 5
     assert get(values, "flyteadmin|podLabels") == {"team": "ml"}

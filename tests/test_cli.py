@@ -1,0 +1,127 @@
+"""The headless CLI as a user runs it: the real `flyte-tui` console script, exit codes, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from flyte_tui.yamlio import dump, load_plain
+
+EXE = shutil.which("flyte-tui")
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    argv = [EXE, *args] if EXE else [sys.executable, "-m", "flyte_tui.cli", *args]
+    return subprocess.run(argv, capture_output=True, text=True, timeout=60, cwd=cwd, check=False)
+
+
+def no_traceback(proc: subprocess.CompletedProcess[str]) -> None:
+    assert "Traceback" not in proc.stderr and "Traceback" not in proc.stdout
+
+
+def test_validate_ok_and_invalid(tmp_path: Path, realistic) -> None:
+    good = tmp_path / "flyte-tui.yaml"
+    good.write_text(dump(realistic["eks"]))
+    proc = run("validate", str(good))
+    assert proc.returncode == 0, proc.stderr
+    assert "valid" in proc.stdout
+
+    bad_answers = realistic["eks"]
+    bad_answers["storage"]["metadataBucket"] = "Bad_Bucket"
+    bad_answers["target"]["namespace"] = "Flyte"
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(dump(bad_answers))
+    proc = run("validate", str(bad))
+    assert proc.returncode == 2
+    no_traceback(proc)
+    assert "error: target.namespace:" in proc.stderr
+    assert "DNS-1123" in proc.stderr
+
+
+def test_validate_json(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("environment: gke\nstorage: {type: gcs, metadataBucket: acme-meta}\n")
+    proc = run("validate", "--json", str(bad))
+    assert proc.returncode == 2
+    report = json.loads(proc.stdout)
+    assert report["valid"] is False
+    assert {"path": "storage.projectId", "severity": "error"}.items() <= next(
+        p for p in report["problems"] if p["path"] == "storage.projectId"
+    ).items()
+
+
+@pytest.mark.parametrize("content", ["", "just text", "storage: [unclosed", "- a\n- list\n"])
+def test_malformed_files_exit_2_without_traceback(tmp_path: Path, content: str) -> None:
+    path = tmp_path / "a.yaml"
+    path.write_text(content)
+    proc = run("validate", str(path))
+    assert proc.returncode == 2
+    no_traceback(proc)
+
+
+def test_missing_file_and_bad_usage_exit_2(tmp_path: Path) -> None:
+    proc = run("validate", str(tmp_path / "nope.yaml"))
+    assert proc.returncode == 2 and "cannot read" in proc.stderr
+    assert run("render").returncode == 2
+    assert run("frobnicate").returncode == 2
+
+
+def test_render_writes_values_and_prints_helm_command(tmp_path: Path, realistic) -> None:
+    answers = tmp_path / "flyte-tui.yaml"
+    answers.write_text(dump(realistic["gke"]))
+    out = tmp_path / "out" / "values.yaml"
+    proc = run("render", str(answers), "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    values = load_plain(out.read_text())
+    assert values["storage"]["type"] == "gcs"
+    assert (
+        f"helm upgrade --install flyte flyte-core --repo https://flyteorg.github.io/flyte --version v1.16.8 "
+        f"--namespace flyte-prod --create-namespace --values {out}"
+    ) in proc.stdout
+    proc = run("render", str(answers), "-o", str(out))
+    assert "previous kept as" in proc.stdout and (tmp_path / "out" / "values.yaml.bak").exists()
+
+
+def test_render_refuses_invalid_answers_and_writes_nothing(tmp_path: Path) -> None:
+    answers = tmp_path / "flyte-tui.yaml"
+    answers.write_text("environment: eks\n")
+    proc = run("render", str(answers))
+    assert proc.returncode == 2
+    assert not (tmp_path / "values.yaml").exists()
+    assert "nothing written" in proc.stderr
+
+
+def test_presets_and_schema() -> None:
+    proc = run("presets")
+    assert proc.returncode == 0
+    assert [line.split()[0] for line in proc.stdout.splitlines()] == ["sandbox", "eks", "gke", "generic"]
+    eks = load_plain(run("presets", "eks").stdout)
+    assert eks["environment"] == "eks" and eks["ingress"]["controller"] == "alb"
+    assert run("presets", "azure").returncode == 2
+    schema = json.loads(run("schema").stdout)
+    assert "metadataBucket" in json.dumps(schema)
+    assert schema["properties"]["environment"]["enum"] == ["sandbox", "eks", "gke", "generic"]
+
+
+def test_import_writes_answers_and_lists_leftovers(tmp_path: Path, realistic) -> None:
+    values = tmp_path / "values.yaml"
+    values.write_text(
+        dump(
+            {
+                "storage": {"type": "gcs", "bucketName": "acme-meta", "gcs": {"projectId": "acme-prod-1"}},
+                "flyteadmin": {"podLabels": {"team": "ml"}},
+            }
+        )
+    )
+    out = tmp_path / "flyte-tui.yaml"
+    proc = run("import", str(values), "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert "flyteadmin.podLabels" in proc.stdout
+    answers = load_plain(out.read_text())
+    assert answers["storage"]["projectId"] == "acme-prod-1"
+    assert answers["extraValues"] == {"flyteadmin": {"podLabels": {"team": "ml"}}}
