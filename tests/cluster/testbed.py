@@ -138,12 +138,7 @@ def _wait(what: str, ok: object, timeout: float, interval: float = 0.2, log: Pat
         time.sleep(interval)
     tail = ""
     if log is not None and log.exists():
-        tail = (
-            "\n--- "
-            + str(log)
-            + " (tail) ---\n"
-            + "\n".join(log.read_text(errors="replace").splitlines()[-30:])
-        )
+        tail = "\n--- " + str(log) + " (tail) ---\n" + "\n".join(log.read_text(errors="replace").splitlines()[-30:])
     raise TestBedError(f"{what}: not ready after {timeout:.0f}s{tail}")
 
 
@@ -371,9 +366,7 @@ class TestBed:
     def _log(self, name: str) -> Path:
         return self.workdir / "logs" / f"{name}.log"
 
-    def _spawn(
-        self, name: str, argv: Sequence[str | Path], extra_env: Mapping[str, str] | None = None
-    ) -> None:
+    def _spawn(self, name: str, argv: Sequence[str | Path], extra_env: Mapping[str, str] | None = None) -> None:
         log = self._log(name)
         env = dict(os.environ)
         env.pop("KUBECONFIG", None)
@@ -483,9 +476,7 @@ class TestBed:
         ctx = ssl.create_default_context(cafile=str(self.workdir / "pki" / "ca.crt"))
 
         def ok() -> bool:
-            with urllib.request.urlopen(
-                url, timeout=2, context=ctx if url.startswith("https") else None
-            ) as r:
+            with urllib.request.urlopen(url, timeout=2, context=ctx if url.startswith("https") else None) as r:
                 return bool(r.status == 200)
 
         _wait(what, ok, timeout, log=log)
@@ -567,10 +558,7 @@ class TestBed:
             return True
 
         def default_sa() -> bool:
-            return (
-                self.kubectl_run("get", "serviceaccount", "default", "-n", "default", check=False).returncode
-                == 0
-            )
+            return self.kubectl_run("get", "serviceaccount", "default", "-n", "default", check=False).returncode == 0
 
         _wait("fake nodes Ready and untainted", nodes_ready, timeout, interval=0.5, log=self._log("kwok"))
         _wait(
@@ -584,20 +572,17 @@ class TestBed:
     def _check_alive(self) -> None:
         for p in self.processes:
             if not _alive(p.pid):
-                tail = (
-                    "\n".join(p.log.read_text(errors="replace").splitlines()[-30:]) if p.log.exists() else ""
-                )
+                tail = "\n".join(p.log.read_text(errors="replace").splitlines()[-30:]) if p.log.exists() else ""
                 raise TestBedError(f"{p.name} (pid {p.pid}) died; {p.log}:\n{tail}")
 
     def _package_charts(self) -> None:
-        """``helm package`` every fixture chart version into the served dir and write ``index.yaml``."""
-        src = CHARTS_SRC / FIXTURE_CHART
+        """Publish every fixture chart version in the served dir and write ``index.yaml``."""
         out = self.workdir / "charts"
-        if not (src / "Chart.yaml").is_file():
+        if not (CHARTS_SRC / FIXTURE_CHART / "Chart.yaml").is_file():
             return
-        for version in FIXTURE_CHART_VERSIONS:
-            run([self.helm3, "package", src, "--version", version, "--app-version", version, "-d", out],
-                env=self.env, timeout=60)  # fmt: skip
+        with tempfile.TemporaryDirectory(prefix="chart-", dir=self.workdir) as tmp:
+            for version in FIXTURE_CHART_VERSIONS:
+                package_fixture_chart(self.helm3, version, Path(tmp) / version, out, env=self.env)
         run([self.helm3, "repo", "index", out, "--url", self.repo_url], env=self.env, timeout=60)
 
     def _save_state(self) -> None:
@@ -619,9 +604,7 @@ class TestBed:
     def helm_run(
         self, helm: Path, *args: str, timeout: float = 180, check: bool = True
     ) -> subprocess.CompletedProcess[str]:
-        return run(
-            [helm, f"--kube-context={self.context}", *args], env=self.env, timeout=timeout, check=check
-        )
+        return run([helm, f"--kube-context={self.context}", *args], env=self.env, timeout=timeout, check=check)
 
     def exports(self) -> str:
         return "\n".join(
@@ -643,6 +626,22 @@ class TestBed:
         self.processes.clear()
         if not keep_workdir:
             shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+def package_fixture_chart(
+    helm: Path, version: str, scratch: Path, dest: Path, env: Mapping[str, str] | None = None
+) -> Path:
+    """``helm package`` tests/charts/flyte-core as ``version``, the way Flyte's release does it: the chart
+    version and the Flyte image tags in values.yaml become ``version`` (flyteconsole keeps its own tag)."""
+    src = CHARTS_SRC / FIXTURE_CHART
+    work = scratch / FIXTURE_CHART
+    shutil.copytree(src, work)
+    values = work / "values.yaml"
+    current = FIXTURE_CHART_VERSIONS[-1]
+    values.write_text(values.read_text().replace(f"    tag: {current}\n", f"    tag: {version}\n"))
+    dest.mkdir(parents=True, exist_ok=True)
+    run([helm, "package", work, "--version", version, "-d", dest], env=env, timeout=60)
+    return dest / f"{FIXTURE_CHART}-{version}.tgz"
 
 
 def _alive(pid: int) -> bool:
