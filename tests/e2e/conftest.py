@@ -54,6 +54,11 @@ def namespace(testbed: tb.TestBed, request: pytest.FixtureRequest) -> Iterator[s
     try:
         yield name
     finally:
+        # uninstall releases first: their cluster-scoped objects (CRD, ClusterRoles) would outlive the namespace
+        releases = tb.run([testbed.helm3, "list", "-q", "-a", "-n", name], env=testbed.env, check=False)
+        for release in releases.stdout.split():
+            tb.run([testbed.helm3, "uninstall", release, "-n", name, "--wait", "--timeout", "60s"],
+                   env=testbed.env, check=False, timeout=90)  # fmt: skip
         testbed.kubectl_run("delete", "namespace", name, "--wait=false", "--ignore-not-found", check=False)
 
 

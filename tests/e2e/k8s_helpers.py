@@ -1,0 +1,100 @@
+"""Small helpers for the e2e tests: JSON from kubectl, polling, pod/event queries."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import testbed as tb
+
+T = TypeVar("T")
+
+Json = dict[str, Any]
+
+
+def wait_for(what: str, probe: Callable[[], T | None], timeout: float = 60, interval: float = 0.3) -> T:
+    """Poll ``probe`` until it returns a truthy value; fail with the last value seen."""
+    deadline = time.monotonic() + timeout
+    last: T | None = None
+    while time.monotonic() < deadline:
+        last = probe()
+        if last:
+            return last
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}; last: {last!r}")
+
+
+def kjson(bed: tb.TestBed, *args: str) -> Json:
+    out = bed.kubectl_run(*args, "-o", "json").stdout
+    data: Json = json.loads(out)
+    return data
+
+
+def pods(bed: tb.TestBed, namespace: str, selector: str | None = None) -> list[Json]:
+    args = ["get", "pods", "-n", namespace]
+    if selector:
+        args += ["-l", selector]
+    items: list[Json] = kjson(bed, *args)["items"]
+    return items
+
+
+def condition(pod: Json, kind: str) -> str | None:
+    for c in pod.get("status", {}).get("conditions", []):
+        if c["type"] == kind:
+            return str(c["status"])
+    return None
+
+
+def is_ready(pod: Json) -> bool:
+    return condition(pod, "Ready") == "True"
+
+
+def events(bed: tb.TestBed, namespace: str, name: str | None = None) -> list[Json]:
+    args = ["get", "events", "-n", namespace]
+    if name:
+        args += ["--field-selector", f"involvedObject.name={name}"]
+    items: list[Json] = kjson(bed, *args)["items"]
+    return items
+
+
+def apply(bed: tb.TestBed, namespace: str, manifest: Json) -> None:
+    bed.kubectl_run("apply", "-n", namespace, "-f", "-", input_text=json.dumps(manifest))
+
+
+def pod_manifest(
+    name: str,
+    *,
+    labels: dict[str, str] | None = None,
+    annotations: dict[str, str] | None = None,
+    init: tuple[str, ...] = ("run-migrations",),
+    cpu: str = "10m",
+    node_selector: dict[str, str] | None = None,
+) -> Json:
+    """A bare pod shaped like a Flyte component: init containers, one main container, tiny requests."""
+    spec: Json = {
+        "initContainers": [
+            {"name": n, "image": "cr.flyte.org/flyteorg/flyteadmin:v1.16.8", "command": ["true"]} for n in init
+        ],
+        "containers": [
+            {
+                "name": "main",
+                "image": "cr.flyte.org/flyteorg/flyteadmin:v1.16.8",
+                "resources": {"requests": {"cpu": cpu, "memory": "50Mi"}},
+            }
+        ],
+    }
+    if node_selector:
+        spec["nodeSelector"] = node_selector
+    return {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": name, "labels": labels or {}, "annotations": annotations or {}},
+        "spec": spec,
+    }
+
+
+def helm(bed: tb.TestBed, helm_bin: Path, *args: str, timeout: float = 180) -> str:
+    return bed.helm_run(helm_bin, *args, timeout=timeout).stdout
