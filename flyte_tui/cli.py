@@ -158,5 +158,64 @@ def import_(values: Path, output: Path, environment: str | None) -> None:
         _print_problems(result.problems)
 
 
+def _parse_duration(text: str) -> float:
+    """``15m``, ``900s``, ``1h`` or plain seconds."""
+    units = {"s": 1, "m": 60, "h": 3600}
+    try:
+        if text and text[-1] in units:
+            return float(text[:-1]) * units[text[-1]]
+        return float(text)
+    except ValueError as exc:
+        raise click.BadParameter(f"{text!r} is not a duration like 15m, 900s or 1h") from exc
+
+
+@main.command()
+@click.argument("answers", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation (required without a terminal).")
+@click.option("--timeout", default="15m", show_default=True, help="How long to wait for every component.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON event per line instead of plain lines.")
+@click.option(
+    "-o",
+    "--values-out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Values file to write (default: values.yaml beside the answers file).",
+)
+@click.option(
+    "--db-password-file",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Read the database password from this file (or set FLYTE_TUI_DB_PASSWORD).",
+)
+@click.option("--rollback-on-failure", is_flag=True, help="Let helm roll back a failed upgrade (--atomic).")
+@click.option("--helm", "helm_bin", default="helm", show_default=True, help="The helm binary.")
+@click.option("--kubectl", "kubectl_bin", default="kubectl", show_default=True, help="The kubectl binary.")
+def install(
+    answers: Path,
+    yes: bool,
+    timeout: str,
+    as_json: bool,
+    values_out: Path | None,
+    db_password_file: Path | None,
+    rollback_on_failure: bool,
+    helm_bin: str,
+    kubectl_bin: str,
+) -> None:
+    """Install or upgrade Flyte from an answers file: exit 0 ready, 1 failed, 2 invalid input."""
+    from flyte_tui.headless import run_install
+
+    seconds = _parse_duration(timeout)
+    code = run_install(
+        answers,
+        yes=yes,
+        timeout=seconds,
+        as_json=as_json,
+        values_out=values_out,
+        password_file=db_password_file,
+        rollback=rollback_on_failure,
+        helm=helm_bin,
+        kubectl=kubectl_bin,
+    )
+    sys.exit(code)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

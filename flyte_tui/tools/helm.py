@@ -1,11 +1,36 @@
-"""Helm argv building. Every command is an argument list; nothing goes through a shell."""
+"""Helm: argv building and a small adapter. Every command is an argument list; nothing goes through a shell."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import re
 import shlex
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from flyte_tui.model.plan import InstallPlan
+from flyte_tui.tools import process
+
+OFFICIAL_REPO = "https://flyteorg.github.io/flyte"
+
+
+def repo_alias(url: str) -> str:
+    """The local name for a chart repository: ``flyteorg`` for Flyte's own, else a stable short name."""
+    if url.rstrip("/") == OFFICIAL_REPO:
+        return "flyteorg"
+    return "flyte-tui-" + hashlib.sha256(url.rstrip("/").encode()).hexdigest()[:8]
+
+
+def chart_ref(plan: InstallPlan, via_repo_alias: bool = False) -> str:
+    """The chart argument: ``alias/name`` (after ``helm repo add``), ``name`` with --repo, a path, or OCI."""
+    chart = plan.target.chart
+    if chart.repo and via_repo_alias:
+        return f"{repo_alias(chart.repo)}/{chart.name}"
+    return chart.reference()
 
 
 def upgrade_install_argv(
@@ -13,11 +38,12 @@ def upgrade_install_argv(
     values_file: Path | str,
     helm: str = "helm",
     extra: list[str] | None = None,
+    via_repo_alias: bool = False,
 ) -> list[str]:
     """``helm upgrade --install`` for the plan: release, chart (repo, path or OCI), version, namespace, values."""
     t = plan.target
-    argv = [helm, "upgrade", "--install", t.release, t.chart.reference()]
-    if t.chart.repo:
+    argv = [helm, "upgrade", "--install", t.release, chart_ref(plan, via_repo_alias)]
+    if t.chart.repo and not via_repo_alias:
         argv += ["--repo", t.chart.repo]
     if t.chart.version and not t.chart.path:
         argv += ["--version", t.chart.version]
@@ -35,9 +61,86 @@ def template_argv(plan: InstallPlan, values_file: Path | str, helm: str = "helm"
         argv += ["--repo", t.chart.repo]
     if t.chart.version and not t.chart.path:
         argv += ["--version", t.chart.version]
-    return [*argv, "--namespace", t.namespace, "--values", str(values_file)]
+    return argv + ["--namespace", t.namespace, "--values", str(values_file)]
+
+
+def rollback_flags(major: int, timeout_seconds: int) -> list[str]:
+    """Flags that roll back a failed upgrade: ``--atomic`` on helm 3, ``--rollback-on-failure`` on helm 4."""
+    flag = "--atomic" if major < 4 else "--rollback-on-failure"
+    return [flag, "--timeout", f"{timeout_seconds}s"]
 
 
 def display(argv: list[str]) -> str:
     """An argv as a line a user can paste into a POSIX shell."""
     return shlex.join(argv)
+
+
+class HelmError(Exception):
+    """helm said no; the message is helm's own error line."""
+
+
+def _error_line(text: str) -> str:
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    for line in lines:
+        if line.lower().startswith("error"):
+            return line
+    return lines[-1] if lines else "helm failed"
+
+
+@dataclass
+class Helm:
+    """helm bound to a context and namespace."""
+
+    binary: str = "helm"
+    context: str = ""
+    namespace: str = ""
+    env: Mapping[str, str] | None = None
+    cancel: threading.Event = field(default_factory=threading.Event)
+    timeout: float = 60.0
+
+    def argv(self, *args: str) -> list[str]:
+        """Full argv with the context and namespace flags."""
+        argv = [self.binary, *args]
+        if self.namespace:
+            argv += ["--namespace", self.namespace]
+        if self.context:
+            argv += ["--kube-context", self.context]
+        return argv
+
+    def run(self, *args: str, timeout: float | None = None, scoped: bool = True) -> process.Completed:
+        """Run a helm command (no check)."""
+        argv = self.argv(*args) if scoped else [self.binary, *args]
+        return process.run(argv, timeout or self.timeout, self.cancel, self.env)
+
+    def check(self, *args: str, timeout: float | None = None, scoped: bool = True) -> str:
+        """Run and return stdout; raise :class:`HelmError` on failure."""
+        done = self.run(*args, timeout=timeout, scoped=scoped)
+        if not done.ok:
+            raise HelmError(_error_line(done.stderr or done.stdout))
+        return done.stdout
+
+    def version(self) -> tuple[int, str]:
+        """(major version, version text), e.g. (4, "v4.1.4")."""
+        text = self.check("version", "--short", scoped=False).strip()
+        match = re.match(r"v?(\d+)\.", text)
+        if not match:
+            raise HelmError(f"cannot read helm's version from {text!r}")
+        return int(match.group(1)), text.split("+")[0]
+
+    def status(self, release: str) -> dict[str, Any] | None:
+        """``helm status`` as JSON, or None when the release does not exist."""
+        done = self.run("status", release, "-o", "json")
+        if not done.ok:
+            if "not found" in (done.stderr + done.stdout).lower():
+                return None
+            raise HelmError(_error_line(done.stderr or done.stdout))
+        data = json.loads(done.stdout or "{}")
+        return data if isinstance(data, dict) else None
+
+    def history(self, release: str) -> list[dict[str, Any]]:
+        """``helm history`` as JSON ([] when there is none)."""
+        done = self.run("history", release, "-o", "json")
+        if not done.ok:
+            return []
+        data = json.loads(done.stdout or "[]")
+        return data if isinstance(data, list) else []

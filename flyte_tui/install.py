@@ -1,0 +1,466 @@
+"""The install pipeline: preflight → repo → namespace → secrets → helm → readiness → done, as events.
+
+Textual-free: :meth:`Installer.run` is a generator of :mod:`flyte_tui.events`; the runner screen and
+the headless CLI both consume it. Every subprocess has a timeout and shares one cancel flag.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import queue
+import threading
+import time
+from collections.abc import Generator, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from flyte_tui.components import by_name
+from flyte_tui.events import (
+    ComponentsChanged,
+    Event,
+    Explanation,
+    InstallFinished,
+    OutputLine,
+    StepFailed,
+    StepFinished,
+    StepStarted,
+)
+from flyte_tui.model.plan import InstallPlan
+from flyte_tui.readiness import (
+    FATAL_WAITING,
+    ComponentStatus,
+    Readiness,
+    Timing,
+    desired_replicas,
+    expected_components,
+    readiness,
+)
+from flyte_tui.render import render_values
+from flyte_tui.secrets import SecretValues, db_secret_manifest, redact, storage_secret_manifest
+from flyte_tui.signatures import match
+from flyte_tui.tools import process
+from flyte_tui.tools.helm import Helm, HelmError, display, repo_alias, rollback_flags, upgrade_install_argv
+from flyte_tui.tools.kubectl import Kubectl, KubectlError
+from flyte_tui.values_file import write_values_file
+
+Step = Generator[Event, None, str]
+"""A step yields events and returns a one-line detail for its StepFinished."""
+
+STEPS = (
+    ("preflight", "Preflight checks"),
+    ("repo", "Chart repository"),
+    ("namespace", "Namespace"),
+    ("secrets", "Secrets"),
+    ("helm", "helm upgrade --install"),
+    ("readiness", "Waiting for Flyte components"),
+)
+"""Every step, in order, with its title."""
+
+
+class StepError(Exception):
+    """A step failed; carries what to tell the user."""
+
+    def __init__(self, message: str, explanation: Explanation | None = None) -> None:
+        super().__init__(message)
+        self.explanation = explanation
+
+
+@dataclass
+class InstallOptions:
+    """How to run an install."""
+
+    values_path: Path
+    helm: str = "helm"
+    kubectl: str = "kubectl"
+    env: Mapping[str, str] | None = None
+    timeout: float = 900.0
+    """Seconds to wait for every component to be ready."""
+    rollback_on_failure: bool = False
+    secrets: SecretValues = field(default_factory=SecretValues)
+    timing: Timing = field(default_factory=Timing)
+    source: str = "flyte-tui.yaml"
+
+
+class Installer:
+    """Runs one install or upgrade of a plan and yields what happens."""
+
+    def __init__(self, plan: InstallPlan, options: InstallOptions, cancel: threading.Event | None = None) -> None:
+        self.plan = plan
+        self.options = options
+        self.cancel = cancel or threading.Event()
+        t = plan.target
+        self.kubectl = Kubectl(options.kubectl, t.context, t.namespace, options.env, self.cancel)
+        self.helm = Helm(options.helm, t.context, t.namespace, options.env, self.cancel)
+        self.helm_major = 3
+        self.started = time.monotonic()
+        self._secrets = options.secrets.all()
+
+    # -- the pipeline ------------------------------------------------------------------------
+
+    def run(self) -> Iterator[Event]:
+        """Yield the install's events; the last one is always :class:`InstallFinished`."""
+        self.started = time.monotonic()
+        steps = {
+            "preflight": self._preflight,
+            "repo": self._repo,
+            "namespace": self._namespace,
+            "secrets": self._create_secrets,
+            "helm": self._helm,
+            "readiness": self._readiness,
+        }
+        for step, title in STEPS:
+            yield StepStarted(step, title)
+            began = time.monotonic()
+            try:
+                detail = yield from steps[step]()
+            except (process.Cancelled, _CancelledError):
+                yield StepFailed(step, "cancelled by the user")
+                yield self._finish(False, cancelled=True)
+                return
+            except (StepError, KubectlError, HelmError, process.ProcessError) as exc:
+                explanation = exc.explanation if isinstance(exc, StepError) else None
+                yield StepFailed(step, self._clean(str(exc)), explanation)
+                yield self._finish(False)
+                return
+            yield StepFinished(step, True, time.monotonic() - began, detail or "")
+        yield self._finish(True)
+
+    def _clean(self, text: str) -> str:
+        return redact(text, self._secrets)
+
+    # -- steps -------------------------------------------------------------------------------
+
+    def _preflight(self) -> Step:
+        try:
+            self.helm_major, helm_version = self.helm.version()
+        except (HelmError, process.ProcessError) as exc:
+            raise StepError(f"helm is not usable: {exc}") from exc
+        yield OutputLine("preflight", f"helm {helm_version} (helm {self.helm_major})")
+        client = self.kubectl.run("version", "--client", "-o", "json", namespaced=False)
+        if not client.ok:
+            raise StepError(f"kubectl is not usable: {client.stderr.strip() or client.stdout.strip()}")
+        server = self.kubectl.run("version", "-o", "json", namespaced=False, timeout=20)
+        if not server.ok or "serverVersion" not in server.stdout:
+            context = self.plan.target.context or "the current context"
+            reason = (server.stderr.strip().splitlines() or ["no answer"])[-1]
+            raise StepError(f"cannot reach the cluster of {context}: {reason}")
+        yield OutputLine("preflight", "cluster reachable")
+        for verb, resource in (("create", "deployments"), ("create", "secrets"), ("create", "serviceaccounts")):
+            if not self.kubectl.can_i(verb, resource):
+                raise StepError(
+                    f"you may not {verb} {resource} in namespace {self.plan.target.namespace} "
+                    "(kubectl auth can-i said no)"
+                )
+        yield OutputLine("preflight", "permissions to create in the namespace: yes")
+        self._check_chart()
+        yield OutputLine("preflight", "chart reachable")
+        yield from self._check_release()
+        self._check_secret_inputs()
+        return f"helm {self.helm_major}"
+
+    def _check_chart(self) -> None:
+        chart = self.plan.target.chart
+        args = ["show", "chart", chart.reference()]
+        if chart.repo:
+            args += ["--repo", chart.repo]
+        if chart.version and not chart.path:
+            args += ["--version", chart.version]
+        done = self.helm.run(*args, timeout=60, scoped=False)
+        if not done.ok:
+            where = chart.repo or chart.path or chart.oci
+            raise StepError(
+                f"chart {chart.name} {chart.version} not reachable at {where}: "
+                f"{(done.stderr.strip().splitlines() or ['no answer'])[-1]}"
+            )
+
+    def _check_release(self) -> Iterator[Event]:
+        status = self.helm.status(self.plan.target.release)
+        state = (status or {}).get("info", {}).get("status", "none") if status else "none"
+        yield OutputLine("preflight", f"release {self.plan.target.release}: {state}")
+        if state.startswith("pending-"):
+            release = self.plan.target.release
+            ns = self.plan.target.namespace
+            recovery = (
+                f"helm uninstall {release} -n {ns}"
+                if state == "pending-install"
+                else f"helm rollback {release} -n {ns}"
+            )
+            raise StepError(
+                f"release {release} is {state}: an earlier helm operation did not finish",
+                Explanation(
+                    summary=f"release {release} is stuck in {state}",
+                    object=f"release/{release}",
+                    cause="a helm install/upgrade/rollback was interrupted, so helm refuses another one",
+                    fix=f"recover with `{recovery}`, then install again",
+                ),
+            )
+
+    def _check_secret_inputs(self) -> None:
+        ref = self.plan.database.password_secret
+        if ref is not None and not self.options.secrets.db_password and not self._secret_exists(ref.name):
+            raise StepError(
+                f"database.passwordSecret: Secret {ref.name} does not exist in namespace "
+                f"{self.plan.target.namespace}; give the password (FLYTE_TUI_DB_PASSWORD or --db-password-file) "
+                "so flyte-tui creates it"
+            )
+        s = self.plan.storage
+        if s.type == "s3" and s.auth == "accesskey":
+            given = self.options.secrets.s3_access_key and self.options.secrets.s3_secret_key
+            if not given and not self._secret_exists(s.credentials_secret):
+                raise StepError(
+                    f"storage.credentialsSecret: Secret {s.credentials_secret} does not exist; give the keys "
+                    "(FLYTE_TUI_S3_ACCESS_KEY and FLYTE_TUI_S3_SECRET_KEY) so flyte-tui creates it"
+                )
+
+    def _secret_exists(self, name: str) -> bool:
+        if not self.kubectl.namespace_exists(self.plan.target.namespace):
+            return False
+        return self.kubectl.run("get", "secret", name, "-o", "name").ok
+
+    def _repo(self) -> Step:
+        chart = self.plan.target.chart
+        if not chart.repo:
+            yield from ()
+            return "skipped: the chart is a local path" if chart.path else "skipped: OCI chart"
+        alias = repo_alias(chart.repo)
+        for args in (("repo", "add", alias, chart.repo, "--force-update"), ("repo", "update", alias)):
+            done = self.helm.run(*args, timeout=120, scoped=False)
+            for line in (done.stdout + "\n" + done.stderr).splitlines():
+                if line.strip():
+                    yield OutputLine("repo", line)
+            if not done.ok:
+                raise StepError(f"helm {' '.join(args[:2])} failed: {(done.stderr.strip().splitlines() or [''])[-1]}")
+        return alias
+
+    def _namespace(self) -> Step:
+        ns = self.plan.target.namespace
+        if self.kubectl.namespace_exists(ns):
+            yield from ()
+            return f"{ns} exists"
+        out = self.kubectl.check("create", "namespace", ns, namespaced=False)
+        yield OutputLine("namespace", out.strip())
+        return f"{ns} created"
+
+    def _create_secrets(self) -> Step:
+        made = []
+        given = self.options.secrets
+        manifests = []
+        if given.db_password:
+            manifest = db_secret_manifest(self.plan, given.db_password)
+            if manifest:
+                manifests.append(manifest)
+        if given.s3_access_key and given.s3_secret_key:
+            manifest = storage_secret_manifest(self.plan, given.s3_access_key, given.s3_secret_key)
+            if manifest:
+                manifests.append(manifest)
+        for manifest in manifests:
+            out = self.kubectl.apply_stdin(manifest)
+            yield OutputLine("secrets", self._clean(out.strip()))
+            made.append(out.split()[0] if out.split() else "secret")
+        return ", ".join(made) if made else "skipped: using existing Secrets"
+
+    def _helm(self) -> Step:
+        written = write_values_file(self.plan, self.options.values_path, self.options.source)
+        yield OutputLine(
+            "helm",
+            f"values written to {written.path}" + (f" (previous kept as {written.backup})" if written.backup else ""),
+        )
+        extra = rollback_flags(self.helm_major, int(self.options.timeout)) if self.options.rollback_on_failure else []
+        argv = upgrade_install_argv(
+            self.plan, written.path, self.options.helm, extra, via_repo_alias=bool(self.plan.target.chart.repo)
+        )
+        yield OutputLine("helm", "$ " + display(argv))
+        gen = process.stream(argv, self.options.timeout + 60, self.cancel, self.options.env)
+        lines: list[str] = []
+        while True:
+            try:
+                line = next(gen)
+            except StopIteration as stop:
+                code = int(stop.value)
+                break
+            lines.append(line.text)
+            yield OutputLine("helm", self._clean(line.text), line.stream)
+        if code != 0:
+            error = next((ln for ln in reversed(lines) if ln.lower().startswith("error")), lines[-1] if lines else "")
+            raise StepError(f"helm upgrade --install failed: {self._clean(error)}", self._explain_helm(lines))
+        return "applied"
+
+    def _explain_helm(self, lines: list[str]) -> Explanation | None:
+        found = match(lines)
+        if found is None:
+            return None
+        signature, line = found
+        return Explanation(
+            summary=line, cause=signature.cause, fix=signature.fix, answer=signature.answer, signature=signature.id
+        )
+
+    # -- readiness -----------------------------------------------------------------------------
+
+    def _readiness(self) -> Step:
+        values = render_values(self.plan)
+        expected = expected_components(values)
+        release = self.plan.target.release
+        deployments = self.kubectl.items("deployments")
+        desired = desired_replicas(deployments)
+        pods: dict[str, dict[str, Any]] = {}
+        events: queue.Queue[tuple[str, dict[str, Any]] | BaseException | None] = queue.Queue()
+        deadline = time.monotonic() + self.options.timeout
+        stop_watch = threading.Event()
+        watcher_kubectl = dataclasses.replace(self.kubectl, cancel=stop_watch)
+
+        def watch() -> None:
+            # The API server closes watches now and then; start again (a fresh list) until told to stop.
+            try:
+                while not stop_watch.is_set() and time.monotonic() < deadline:
+                    for item in watcher_kubectl.watch("pods", max(deadline - time.monotonic(), 1) + 5):
+                        events.put(item)
+            except process.Cancelled:
+                pass
+            except BaseException as exc:  # handed to the main loop
+                events.put(exc)
+            events.put(None)
+
+        watcher = threading.Thread(target=watch, name="pod-watch", daemon=True)
+        watcher.start()
+        last: tuple[str, ...] = ()
+        state = Readiness()
+        try:
+            while True:
+                if self.cancel.is_set():
+                    raise _CancelledError()
+                item: Any
+                try:
+                    item = events.get(timeout=0.25)
+                except queue.Empty:
+                    item = _NOTHING
+                if isinstance(item, BaseException):
+                    if not isinstance(item, process.TimedOut | process.Cancelled):
+                        raise StepError(f"watching pods failed: {item}")
+                elif isinstance(item, tuple):
+                    kind, pod = item
+                    uid = str(pod.get("metadata", {}).get("uid") or pod.get("metadata", {}).get("name"))
+                    if kind == "DELETED":
+                        pods.pop(uid, None)
+                    else:
+                        pods[uid] = pod
+                state = readiness(pods.values(), release, expected, desired, datetime.now(UTC), self.options.timing)
+                summary = tuple(c.summary + c.state for c in state.components)
+                if summary != last:
+                    last = summary
+                    yield ComponentsChanged(tuple(state.components))
+                if state.done:
+                    return f"all {len(state.components)} components ready"
+                if state.failed:
+                    failed = state.failed[0]
+                    raise StepError(self._failure_message(failed), self._explain(failed))
+                if time.monotonic() >= deadline:
+                    blocking = next((c for c in state.components if c.state != "ready"), None)
+                    raise StepError(
+                        f"timed out after {self.options.timeout:.0f}s waiting for "
+                        + ", ".join(c.summary for c in state.components if c.state != "ready"),
+                        self._explain_timeout(blocking) if blocking else None,
+                    )
+        finally:
+            stop_watch.set()
+            watcher.join(timeout=5)
+
+    def _failure_message(self, failed: ComponentStatus) -> str:
+        assert failed.failure is not None
+        return f"{failed.name} will not become ready: {failed.failure.message}"
+
+    def _explain(self, failed: ComponentStatus) -> Explanation:
+        failure = failed.failure
+        assert failure is not None
+        warnings = [e for e in self.kubectl.events_for(failure.pod) if e.get("type") == "Warning"]
+        event_lines = tuple(f"{e.get('reason')}: {e.get('message')}" for e in warnings[-5:])
+        log_tail: list[str] = []
+        if failure.container and failure.reason not in ("ErrImagePull", "ImagePullBackOff", "InvalidImageName"):
+            log_tail = self.kubectl.logs(failure.pod, failure.container, previous=True) or self.kubectl.logs(
+                failure.pod, failure.container
+            )
+        found = match([*log_tail, *event_lines, failure.message])
+        cause = FATAL_WAITING.get(failure.reason, failure.reason)
+        fix = ""
+        answer = None
+        signature = None
+        if found:
+            sig, _line = found
+            cause, fix, answer, signature = sig.cause, sig.fix, sig.answer, sig.id
+        elif failure.reason == "Unschedulable":
+            cause, fix, answer = (
+                "no node can run the pod",
+                "lower the component's requests or replicas, or add nodes",
+                f"resources.components.{by_name(failed.name).values_key}",
+            )
+        elif failure.reason == "StuckInit":
+            cause = f"init container {failure.container} never finished"
+            fix = f"read its log: kubectl -n {self.plan.target.namespace} logs {failure.pod} -c {failure.container}"
+        return Explanation(
+            summary=failure.message,
+            object=f"pod/{failure.pod}",
+            component=failed.name,
+            container=failure.container or "",
+            cause=cause,
+            fix=fix,
+            answer=answer,
+            events=tuple(self._clean(e) for e in event_lines),
+            log_tail=tuple(self._clean(line) for line in log_tail[-15:]),
+            signature=signature,
+        )
+
+    def _explain_timeout(self, blocking: ComponentStatus) -> Explanation:
+        waiting_on = ""
+        if blocking.name == "flytescheduler":
+            waiting_on = "flytescheduler waits for flyteadmin's gRPC port before it starts"
+        return Explanation(
+            summary=f"{blocking.summary} ({blocking.state})",
+            object=f"deployment/{blocking.name}",
+            component=blocking.name,
+            cause=waiting_on or "the component did not become ready in time",
+            fix=f"kubectl -n {self.plan.target.namespace} describe deployment {blocking.name}",
+        )
+
+    # -- the end -------------------------------------------------------------------------------
+
+    def _finish(self, ok: bool, cancelled: bool = False) -> InstallFinished:
+        elapsed = time.monotonic() - self.started
+        probe = Helm(self.helm.binary, self.helm.context, self.helm.namespace, self.helm.env)
+        try:
+            status = probe.status(self.plan.target.release)
+            state = (status or {}).get("info", {}).get("status", "unknown") if status else "not installed"
+        except (HelmError, process.ProcessError, ValueError):
+            state = "unknown"
+        summary: list[str] = []
+        t = self.plan.target
+        if ok:
+            ing = self.plan.ingress
+            if ing.enabled and ing.controller != "none" and ing.host:
+                scheme = "https" if ing.tls.enabled else "http"
+                summary.append(f"Flyte console: {scheme}://{ing.host}/console")
+            else:
+                summary.append(
+                    f"Flyte console: kubectl -n {t.namespace} port-forward svc/flyteconsole 8080:80 "
+                    "(and svc/flyteadmin 8088:80 for the API)"
+                )
+            summary.append(
+                f"flytectl/pyflyte endpoint: kubectl -n {t.namespace} port-forward svc/flyteadmin 8089:81 "
+                "then dns:///localhost:8089 (insecure)"
+            )
+            summary.append(f"values file: {self.options.values_path}")
+        elif cancelled:
+            summary.append(
+                f"cancelled; release {t.release} is {state}"
+                + (" — recover with helm rollback or uninstall" if state.startswith("pending") else "")
+            )
+        else:
+            summary.append(f"release {t.release} is {state}")
+        return InstallFinished(ok, state, elapsed, tuple(summary))
+
+
+_NOTHING = object()
+
+
+class _CancelledError(Exception):
+    """The readiness loop saw the cancel flag."""

@@ -1,0 +1,140 @@
+"""Known failure signatures of Flyte installs (FLYTE-CHART.md §6): what a log line or event means,
+what to do, and which answer to change. Used by the runner's failure explanation and by the doctor."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Signature:
+    """A recognisable failure."""
+
+    id: str
+    pattern: re.Pattern[str]
+    cause: str
+    fix: str
+    answer: str | None
+    """The answers-file path to change, when one answer fixes it."""
+
+
+def _sig(id_: str, pattern: str, cause: str, fix: str, answer: str | None) -> Signature:
+    return Signature(id_, re.compile(pattern, re.IGNORECASE), cause, fix, answer)
+
+
+SIGNATURES: tuple[Signature, ...] = (
+    _sig(
+        "crd-owned-elsewhere",
+        r"CustomResourceDefinition \"flyteworkflows\.flyte\.lyft\.com\".*(exists and cannot be imported|already exists)",
+        "the FlyteWorkflow CRD belongs to another release (an earlier or parallel Flyte install)",
+        "uninstall the other release, or adopt the CRD: label it app.kubernetes.io/managed-by=Helm and annotate "
+        "meta.helm.sh/release-name and meta.helm.sh/release-namespace with this release; "
+        "or set extraValues.flytepropeller.createCRDs: false",
+        None,
+    ),
+    _sig(
+        "db-password",
+        r"password authentication failed|SQLSTATE 28P01",
+        "the database rejected the password",
+        "put the right password in the database Secret (re-run install with the password), and check the user name",
+        "database.passwordSecret",
+    ),
+    _sig(
+        "db-password-path",
+        r"missing database password at specified path",
+        "the pod found no password file: the Secret's key does not match passwordPath",
+        "make database.passwordSecret.key the key that holds the password in that Secret",
+        "database.passwordSecret.key",
+    ),
+    _sig(
+        "db-unreachable",
+        r"dial tcp [^ ]*:5432.*(connection refused|i/o timeout)|lookup \S+ on .*no such host.*5432"
+        r"|lookup postgres\b.*no such host",
+        "the database host cannot be reached from the cluster",
+        "check database.host and database.port, and that the database accepts connections from the cluster",
+        "database.host",
+    ),
+    _sig(
+        "db-ssl",
+        r"no pg_hba\.conf entry.*no encryption|SSL is not enabled on the server|server does not support SSL",
+        "the database and the client disagree about SSL",
+        "set database.sslMode to what the server requires (require for RDS and Cloud SQL)",
+        "database.sslMode",
+    ),
+    _sig(
+        "db-missing",
+        r'database "[^"]+" does not exist',
+        "the database does not exist and the user may not create it",
+        "create the database, or grant CREATEDB, or point adminDatabase/datacatalogDatabase at an existing one",
+        "database.adminDatabase",
+    ),
+    _sig(
+        "minio-missing",
+        r"lookup minio[.\w-]*.*no such host|Failed to resolve 'minio",
+        "storage is still the sandbox's minio, which this cluster does not have",
+        "choose storage type s3, gcs or custom with a real bucket",
+        "storage.type",
+    ),
+    _sig(
+        "s3-access-denied",
+        r"AccessDenied|status code: 403|403 Forbidden",
+        "the cloud denied access to the bucket",
+        "give the control plane's IAM role (IRSA) access to the bucket, and check the bucket region",
+        "identity.awsRoleArn",
+    ),
+    _sig(
+        "gcs-identity",
+        r"iam\.serviceAccounts\.getAccessToken|Unable to generate access token",
+        "Workload Identity is not bound for the Kubernetes ServiceAccount",
+        "bind the Google service account to the KSA (roles/iam.workloadIdentityUser); check identity.gcpServiceAccount",
+        "identity.gcpServiceAccount",
+    ),
+    _sig(
+        "no-such-bucket",
+        r"NoSuchBucket|bucket does not exist|container .* not found",
+        "the bucket does not exist",
+        "create the bucket or fix its name",
+        "storage.metadataBucket",
+    ),
+    _sig(
+        "cluster-resource-template",
+        r"failed to substitute parameterized value for (\w+)",
+        "a cluster-resource template uses a variable missing from some domain's customData",
+        "re-render with flyte-tui: it keeps domains, quotas and template variables in step",
+        "projects.domains",
+    ),
+    _sig(
+        "admin-unreachable",
+        r"dial tcp [^ ]*:81: connect: connection refused|flyteadmin:81",
+        "the scheduler cannot reach flyteadmin's gRPC port",
+        "fix flyteadmin first; the scheduler retries on its own",
+        None,
+    ),
+    _sig(
+        "image-not-found",
+        r"not found|manifest unknown|pull access denied",
+        "the image cannot be pulled (wrong tag, private registry, or no network to the registry)",
+        "mirror the images and set imagePullSecrets, or fix the image tag in extraValues",
+        None,
+    ),
+    _sig(
+        "insufficient-resources",
+        r"Insufficient (cpu|memory)|didn't match pod anti-affinity",
+        "no node has room for the pod",
+        "lower the component's requests or replicas, or add nodes",
+        "resources.components",
+    ),
+)
+"""Most specific first: the first match wins."""
+
+
+def match(lines: Iterable[str]) -> tuple[Signature, str] | None:
+    """The first known signature found in the lines, with the line that matched."""
+    text = [line for line in lines if line]
+    for signature in SIGNATURES:
+        for line in text:
+            if signature.pattern.search(line):
+                return signature, line
+    return None

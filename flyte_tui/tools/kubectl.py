@@ -1,0 +1,129 @@
+"""kubectl adapter: argv building for one context and namespace, JSON reads, stdin applies, pod watches."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from flyte_tui.tools import process
+
+
+class KubectlError(Exception):
+    """kubectl said no; the message is kubectl's own first error line."""
+
+
+def _first_error(text: str) -> str:
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return lines[0] if lines else "kubectl failed"
+
+
+@dataclass
+class Kubectl:
+    """kubectl bound to a context and namespace."""
+
+    binary: str = "kubectl"
+    context: str = ""
+    namespace: str = ""
+    env: Mapping[str, str] | None = None
+    cancel: threading.Event = field(default_factory=threading.Event)
+    timeout: float = 30.0
+
+    def argv(self, *args: str, namespaced: bool = True) -> list[str]:
+        """The full argument list for a kubectl command."""
+        argv = [self.binary]
+        if self.context:
+            argv += ["--context", self.context]
+        if namespaced and self.namespace:
+            argv += ["--namespace", self.namespace]
+        return argv + list(args)
+
+    def run(
+        self, *args: str, namespaced: bool = True, input_text: str | None = None, timeout: float | None = None
+    ) -> process.Completed:
+        """Run a kubectl command and return what it printed (no check)."""
+        return process.run(
+            self.argv(*args, namespaced=namespaced), timeout or self.timeout, self.cancel, self.env, input_text
+        )
+
+    def check(
+        self, *args: str, namespaced: bool = True, input_text: str | None = None, timeout: float | None = None
+    ) -> str:
+        """Run and return stdout; raise :class:`KubectlError` on a non-zero exit."""
+        done = self.run(*args, namespaced=namespaced, input_text=input_text, timeout=timeout)
+        if not done.ok:
+            raise KubectlError(_first_error(done.stderr or done.stdout))
+        return done.stdout
+
+    def get_json(self, *args: str, namespaced: bool = True) -> dict[str, Any]:
+        """``kubectl get … -o json`` parsed."""
+        data = json.loads(self.check("get", *args, "-o", "json", namespaced=namespaced) or "{}")
+        return data if isinstance(data, dict) else {}
+
+    def items(self, kind: str, *args: str) -> list[dict[str, Any]]:
+        """The items of a list (one call per kind)."""
+        return list(self.get_json(kind, *args).get("items") or [])
+
+    def apply_stdin(self, manifest: str) -> str:
+        """``kubectl apply -f -`` with the manifest on stdin (never in argv or on disk)."""
+        return self.check("apply", "-f", "-", input_text=manifest)
+
+    def namespace_exists(self, name: str) -> bool:
+        """Whether a namespace exists."""
+        done = self.run("get", "namespace", name, "-o", "name", namespaced=False)
+        return done.ok
+
+    def can_i(self, verb: str, resource: str) -> bool:
+        """``kubectl auth can-i`` in the namespace."""
+        done = self.run("auth", "can-i", verb, resource)
+        return done.stdout.strip() == "yes"
+
+    def logs(self, pod: str, container: str | None = None, previous: bool = False, tail: int = 40) -> list[str]:
+        """The last lines of a container's log ([] when the log cannot be read)."""
+        args = ["logs", pod, f"--tail={tail}"]
+        if container:
+            args += ["-c", container]
+        if previous:
+            args.append("--previous")
+        done = self.run(*args, timeout=15)
+        return done.stdout.splitlines() if done.ok else []
+
+    def events_for(self, name: str) -> list[dict[str, Any]]:
+        """Events about one object in the namespace, oldest first."""
+        try:
+            items = self.items("events", "--field-selector", f"involvedObject.name={name}")
+        except KubectlError:
+            return []
+        return sorted(items, key=lambda e: str(e.get("lastTimestamp") or e.get("eventTime") or ""))
+
+    def watch(self, kind: str, timeout: float, *args: str) -> Iterator[tuple[str, dict[str, Any]]]:
+        """Watch a kind in the namespace: yields (event type, object) as the API server sends them.
+
+        Starts with the current objects (as ADDED), then every change, until ``timeout`` or cancel.
+        """
+        argv = self.argv("get", kind, "--watch", "--output-watch-events", "-o", "json", *args)
+        decoder = json.JSONDecoder()
+        buffer = ""
+        gen = process.stream(argv, timeout, self.cancel, self.env)
+        try:
+            for line in gen:
+                if line.stream != "stdout":
+                    continue
+                buffer += line.text + "\n"
+                while True:
+                    stripped = buffer.lstrip()
+                    if not stripped:
+                        buffer = ""
+                        break
+                    try:
+                        event, end = decoder.raw_decode(stripped)
+                    except json.JSONDecodeError:
+                        buffer = stripped
+                        break
+                    buffer = stripped[end:]
+                    if isinstance(event, dict) and isinstance(event.get("object"), dict):
+                        yield str(event.get("type", "")), event["object"]
+        finally:
+            gen.close()

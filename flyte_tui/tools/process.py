@@ -1,0 +1,171 @@
+"""Running helm and kubectl: argument lists only, a timeout on everything, cancellable, children killed.
+
+Each child runs in its own session (process group) so cancelling kills it *and* anything it started
+(helm plugins, kubectl credential helpers). ``subprocess`` is used directly rather than ``sh`` because
+streaming both pipes line by line with a deadline and a cancel flag needs exact control of the pipes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import selectors
+import signal
+import subprocess
+import threading
+import time
+from collections.abc import Generator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+Stream = Literal["stdout", "stderr"]
+
+
+class ProcessError(Exception):
+    """A command could not be started, timed out, or was cancelled."""
+
+
+class Cancelled(ProcessError):
+    """The caller cancelled while the command ran."""
+
+
+class TimedOut(ProcessError):
+    """The command ran past its timeout and was killed."""
+
+
+@dataclass(frozen=True)
+class Completed:
+    """A finished command."""
+
+    argv: tuple[str, ...]
+    returncode: int
+    stdout: str
+    stderr: str
+
+    @property
+    def ok(self) -> bool:
+        """Exit code 0."""
+        return self.returncode == 0
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of output (without its newline)."""
+
+    stream: Stream
+    text: str
+
+
+def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+    """SIGTERM the child's process group, then SIGKILL what is left after a moment."""
+    if proc.poll() is not None:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        return
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(proc.pid, signal.SIGTERM)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        proc.wait(timeout=3)
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        proc.wait(timeout=3)
+
+
+def _start(argv: Sequence[str], env: Mapping[str, str] | None, stdin: bool) -> subprocess.Popen[bytes]:
+    if isinstance(argv, str):  # pragma: no cover - a programming error, never a user's
+        raise TypeError("argv must be a list of arguments, not a shell string")
+    try:
+        return subprocess.Popen(
+            list(argv),
+            stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=dict(env) if env is not None else None,
+            start_new_session=True,
+        )
+    except OSError as exc:
+        raise ProcessError(f"cannot run {argv[0]}: {exc.strerror or exc}") from exc
+
+
+def stream(
+    argv: Sequence[str],
+    timeout: float,
+    cancel: threading.Event | None = None,
+    env: Mapping[str, str] | None = None,
+    input_text: str | None = None,
+) -> Generator[Line, None, int]:
+    """Yield the command's output lines as they come; the generator's return value is the exit code.
+
+    Raises :class:`TimedOut` or :class:`Cancelled` (after killing the process group). Closing the
+    generator early also kills the process group.
+    """
+    proc = _start(argv, env, stdin=input_text is not None)
+    deadline = time.monotonic() + timeout
+    if input_text is not None and proc.stdin is not None:
+        try:
+            proc.stdin.write(input_text.encode())
+            proc.stdin.close()
+        except BrokenPipeError:
+            pass
+    selector = selectors.DefaultSelector()
+    buffers: dict[Stream, bytes] = {"stdout": b"", "stderr": b""}
+    assert proc.stdout is not None and proc.stderr is not None
+    selector.register(proc.stdout, selectors.EVENT_READ, "stdout")
+    selector.register(proc.stderr, selectors.EVENT_READ, "stderr")
+    open_streams = 2
+    try:
+        while open_streams:
+            if cancel is not None and cancel.is_set():
+                raise Cancelled(f"{argv[0]} cancelled")
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimedOut(f"{' '.join(argv[:3])} timed out after {timeout:.0f}s")
+            for key, _ in selector.select(timeout=min(remaining, 0.1)):
+                name: Stream = key.data
+                chunk = os.read(key.fd, 65536)
+                if not chunk:
+                    selector.unregister(key.fileobj)
+                    open_streams -= 1
+                    if buffers[name]:
+                        yield Line(name, buffers[name].decode(errors="replace"))
+                        buffers[name] = b""
+                    continue
+                buffers[name] += chunk
+                *lines, buffers[name] = buffers[name].split(b"\n")
+                for raw in lines:
+                    yield Line(name, raw.rstrip(b"\r").decode(errors="replace"))
+        remaining = max(deadline - time.monotonic(), 0.1)
+        try:
+            code = proc.wait(timeout=remaining)
+        except subprocess.TimeoutExpired as exc:
+            raise TimedOut(f"{' '.join(argv[:3])} timed out after {timeout:.0f}s") from exc
+        return code
+    finally:
+        selector.close()
+        if proc.poll() is None:
+            _kill_group(proc)
+        for pipe in (proc.stdout, proc.stderr):
+            with contextlib.suppress(OSError):
+                pipe.close()
+
+
+def run(
+    argv: Sequence[str],
+    timeout: float = 60,
+    cancel: threading.Event | None = None,
+    env: Mapping[str, str] | None = None,
+    input_text: str | None = None,
+) -> Completed:
+    """Run to completion and collect the output (same guarantees as :func:`stream`)."""
+    out: list[str] = []
+    err: list[str] = []
+    gen = stream(argv, timeout, cancel, env, input_text)
+    while True:
+        try:
+            line = next(gen)
+        except StopIteration as stop:
+            code = int(stop.value)
+            break
+        (out if line.stream == "stdout" else err).append(line.text)
+    return Completed(tuple(argv), code, "\n".join(out), "\n".join(err))
