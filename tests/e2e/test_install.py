@@ -1,0 +1,321 @@
+"""The install pipeline end to end on the real control plane, with helm 3 and helm 4.
+
+Each test installs the fixture chart from the loopback chart repository into its own namespace. The
+FlyteWorkflow CRD is cluster-scoped, so these installs leave it to the smoke test (createCRDs: false).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import secrets
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from flyte_tui.events import ComponentsChanged, Event, InstallFinished, StepFailed, StepFinished, StepStarted, to_json
+from flyte_tui.install import STEPS, Installer, InstallOptions
+from flyte_tui.model import InstallPlan, validate_answers
+from flyte_tui.readiness import Timing
+from flyte_tui.secrets import SecretValues
+from flyte_tui.yamlio import dump
+
+pytestmark = pytest.mark.e2e
+
+FAST = Timing(unschedulable_after=2.0, stuck_init_after=4.0)
+
+
+def answers(testbed: Any, namespace: str, **extra: Any) -> dict[str, Any]:
+    """Generic-environment answers pointing at the loopback repo, small enough for the fake nodes."""
+    return {
+        "apiVersion": "flyte-tui/v1",
+        "kind": "InstallPlan",
+        "environment": "generic",
+        "target": {
+            "context": testbed.context,
+            "namespace": namespace,
+            "release": "flyte",
+            "chart": {"repo": testbed.repo_url, "name": "flyte-core", "version": "v1.16.8"},
+        },
+        "storage": {
+            "metadataBucket": "acme-flyte-meta",
+            "endpoint": "https://s3.example.com",
+            "credentialsSecret": "flyte-storage",
+        },
+        "database": {"host": "db.example.com", "passwordSecret": {"name": "db-pass", "key": "pass.txt"}},
+        "ingress": {"host": "flyte.example.com"},
+        "extraValues": {"flytepropeller": {"createCRDs": False}, **extra},
+    }
+
+
+def plan_of(data: dict[str, Any]) -> InstallPlan:
+    result = validate_answers(data)
+    assert result.ok and result.plan is not None, [str(p) for p in result.errors]
+    return result.plan
+
+
+def options(testbed: Any, helm_bin: Path, tmp_path: Path, **kw: Any) -> InstallOptions:
+    kw.setdefault(
+        "secrets", SecretValues("pw-" + secrets.token_hex(4), "AKIA" + secrets.token_hex(4), secrets.token_hex(8))
+    )
+    kw.setdefault("timing", FAST)
+    kw.setdefault("timeout", 120.0)
+    return InstallOptions(
+        values_path=tmp_path / "values.yaml", helm=str(helm_bin), kubectl=str(testbed.kubectl), env=testbed.env, **kw
+    )
+
+
+def collect(installer: Installer) -> tuple[list[Event], float]:
+    start = time.monotonic()
+    events = list(installer.run())
+    return events, time.monotonic() - start
+
+
+def test_install_succeeds_and_reports_every_step_in_order(testbed, namespace, helm_bin, tmp_path) -> None:
+    plan = plan_of(answers(testbed, namespace))
+    events, _ = collect(Installer(plan, options(testbed, helm_bin, tmp_path)))
+    started = [e.step for e in events if isinstance(e, StepStarted)]
+    finished = [e.step for e in events if isinstance(e, StepFinished)]
+    assert started == [s for s, _ in STEPS] == finished
+    last = events[-1]
+    assert isinstance(last, InstallFinished) and last.ok, [e for e in events if isinstance(e, StepFailed)]
+    assert last.release_state == "deployed"
+    assert "https://flyte.example.com/console" in " ".join(last.summary)
+    table = [e for e in events if isinstance(e, ComponentsChanged)][-1].components
+    assert {c.name for c in table} == {
+        "flyteadmin",
+        "datacatalog",
+        "flytepropeller",
+        "flyteconsole",
+        "flytescheduler",
+        "syncresources",
+        "flyte-pod-webhook",
+    }
+    assert all(c.state == "ready" for c in table)
+    pods = json.loads(testbed.kubectl_run("get", "pods", "-n", namespace, "-o", "json").stdout)["items"]
+    assert pods and all(
+        any(c["type"] == "Ready" and c["status"] == "True" for c in p["status"]["conditions"]) for p in pods
+    )
+    assert (tmp_path / "values.yaml").exists()
+
+
+@pytest.mark.parametrize(
+    ("extra", "component", "reason_words"),
+    [
+        ({"flyteadmin": {"podLabels": {"sim.kwok.test/fault": "crashloop"}}}, "flyteadmin", "keeps crashing"),
+        ({"datacatalog": {"podLabels": {"sim.kwok.test/fault": "imagepull"}}}, "datacatalog", "cannot pull its image"),
+        (
+            {"flytescheduler": {"podLabels": {"sim.kwok.test/fault": "stuckinit"}}},
+            "flytescheduler",
+            "without finishing",
+        ),
+        (
+            {
+                "flytepropeller": {
+                    "createCRDs": False,
+                    "resources": {"requests": {"cpu": "64"}, "limits": {"cpu": "64"}},
+                }
+            },
+            "flytepropeller",
+            "Insufficient cpu",
+        ),
+    ],
+    ids=["crashloop", "imagepull", "stuckinit", "unschedulable"],
+)
+def test_failure_is_explained_early_naming_the_object(
+    testbed, namespace, helm_bin, tmp_path, extra, component, reason_words
+) -> None:
+    plan = plan_of(answers(testbed, namespace, **extra))
+    events, elapsed = collect(Installer(plan, options(testbed, helm_bin, tmp_path, timeout=300.0)))
+    failed = [e for e in events if isinstance(e, StepFailed)]
+    assert len(failed) == 1 and failed[0].step == "readiness"
+    explanation = failed[0].explanation
+    assert explanation is not None
+    assert explanation.component == component
+    assert explanation.object.startswith(f"pod/{component}-")
+    assert reason_words in failed[0].message
+    assert elapsed < 90, "should stop as soon as the failure is clear, not at the 300 s timeout"
+    assert isinstance(events[-1], InstallFinished) and not events[-1].ok
+    if component == "flytepropeller":
+        assert explanation.answer == "resources.components" and explanation.events
+    if component == "flyteadmin":
+        assert any("BackOff" in e for e in explanation.events)
+
+
+def _our_processes(marker: str) -> list[str]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if marker in cmdline:
+            found.append(cmdline)
+    return found
+
+
+def _release_state(testbed: Any, helm: Path, namespace: str) -> str:
+    done = testbed.helm_run(helm, "status", "flyte", "-n", namespace, "-o", "json", check=False)
+    return json.loads(done.stdout)["info"]["status"] if done.returncode == 0 else "not installed"
+
+
+def test_cancel_mid_install_kills_children_and_reports_the_release_state(
+    testbed, namespace, helm_bin, tmp_path
+) -> None:
+    # helm waits (rollback-on-failure) on a pod whose init never finishes: cancel while helm is waiting.
+    plan = plan_of(answers(testbed, namespace, flyteadmin={"podLabels": {"sim.kwok.test/fault": "stuckinit"}}))
+    cancel = threading.Event()
+    installer = Installer(
+        plan,
+        options(testbed, helm_bin, tmp_path, rollback_on_failure=True, timing=Timing(stuck_init_after=600)),
+        cancel,
+    )
+    events: list[Event] = []
+
+    def run() -> None:
+        for event in installer.run():
+            events.append(event)
+            if isinstance(event, StepStarted) and event.step == "helm":
+                threading.Timer(4.0, cancel.set).start()
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    worker.join(timeout=120)
+    assert not worker.is_alive()
+    failed = [e for e in events if isinstance(e, StepFailed)]
+    assert failed and failed[0].step == "helm" and "cancelled" in failed[0].message
+    finished = events[-1]
+    assert isinstance(finished, InstallFinished) and not finished.ok
+    assert _our_processes(namespace) == []
+    actual = _release_state(testbed, helm_bin, namespace)
+    assert finished.release_state == actual
+    assert actual in " ".join(finished.summary)
+
+
+def test_pending_release_is_detected_with_a_recovery(testbed, namespace, helm_bin, tmp_path) -> None:
+    plan = plan_of(answers(testbed, namespace, flyteadmin={"podLabels": {"sim.kwok.test/fault": "stuckinit"}}))
+    values = tmp_path / "values.yaml"
+    values.write_text(
+        dump(
+            {"flytepropeller": {"createCRDs": False}, "flyteadmin": {"podLabels": {"sim.kwok.test/fault": "stuckinit"}}}
+        )
+    )
+    # An interrupted `helm install --wait` (killed hard, as when a laptop lid closes) leaves pending-install.
+    helm = subprocess.Popen(
+        [
+            str(helm_bin),
+            "install",
+            "flyte",
+            "flyteorg/flyte-core",
+            "--version",
+            "v1.16.8",
+            "-n",
+            namespace,
+            f"--kube-context={testbed.context}",
+            "--wait",
+            "--timeout",
+            "5m",
+            "-f",
+            str(values),
+        ],
+        env=testbed.env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while _release_state(testbed, helm_bin, namespace) != "pending-install":
+            assert time.monotonic() < deadline, "helm never reached pending-install"
+            time.sleep(0.3)
+    finally:
+        os.killpg(helm.pid, 9)
+        helm.wait()
+    events, _ = collect(Installer(plan, options(testbed, helm_bin, tmp_path)))
+    stuck = [e for e in events if isinstance(e, StepFailed)]
+    assert stuck[0].step == "preflight" and "pending-install" in stuck[0].message
+    assert stuck[0].explanation is not None and f"helm uninstall flyte -n {namespace}" in stuck[0].explanation.fix
+    assert isinstance(events[-1], InstallFinished) and events[-1].release_state == "pending-install"
+
+
+def test_secret_canary_never_leaks(testbed, namespace, helm_bin, tmp_path) -> None:
+    canary = "CANARY-" + secrets.token_hex(8)
+    key_canary = "CANARYKEY" + secrets.token_hex(6)
+    plan = plan_of(answers(testbed, namespace))
+    seen_argv: list[str] = []
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            seen_argv.extend(_our_processes("CANARY"))
+            time.sleep(0.02)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    try:
+        installer = Installer(
+            plan, options(testbed, helm_bin, tmp_path, secrets=SecretValues(canary, key_canary, key_canary + "s"))
+        )
+        events, _ = collect(installer)
+    finally:
+        done.set()
+        sampler.join()
+    assert isinstance(events[-1], InstallFinished) and events[-1].ok
+    stream = "\n".join(json.dumps(to_json(e)) for e in events)
+    assert canary not in stream and key_canary not in stream
+    assert seen_argv == []
+    for path in tmp_path.rglob("*"):
+        if path.is_file():
+            assert canary not in path.read_text(errors="replace"), path
+    # ...and yet the password really reached the cluster, in the Secret the chart mounts.
+    secret = json.loads(testbed.kubectl_run("get", "secret", "db-pass", "-n", namespace, "-o", "json").stdout)
+    assert base64.b64decode(secret["data"]["pass.txt"]).decode() == canary
+    storage = json.loads(testbed.kubectl_run("get", "secret", "flyte-storage", "-n", namespace, "-o", "json").stdout)
+    assert key_canary in base64.b64decode(storage["data"]["storage.yaml"]).decode()
+
+
+def test_headless_install_exit_codes_and_json(testbed, namespace, tmp_path) -> None:
+    helm = Path(testbed.helm4)
+    good = tmp_path / "flyte-tui.yaml"
+    good.write_text(dump(answers(testbed, namespace)))
+    env = {**testbed.env, "FLYTE_TUI_DB_PASSWORD": "pw", "FLYTE_TUI_S3_ACCESS_KEY": "a", "FLYTE_TUI_S3_SECRET_KEY": "b"}
+    plain = [
+        sys.executable,
+        "-m",
+        "flyte_tui.cli",
+        "install",
+        "--yes",
+        "--helm",
+        str(helm),
+        "--kubectl",
+        str(testbed.kubectl),
+        "--timeout",
+        "2m",
+    ]
+    base = [*plain, "--json"]
+    proc = subprocess.run([*base, str(good)], capture_output=True, text=True, env=env, timeout=300, check=False)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    lines = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert lines[0] == {"event": "StepStarted", "step": "preflight", "title": "Preflight checks"}
+    assert lines[-1]["event"] == "InstallFinished" and lines[-1]["ok"] is True
+
+    broken = answers(testbed, namespace + "-b", flyteadmin={"podLabels": {"sim.kwok.test/fault": "crashloop"}})
+    bad = tmp_path / "broken.yaml"
+    bad.write_text(dump(broken))
+    proc = subprocess.run([*plain, str(bad)], capture_output=True, text=True, env=env, timeout=300, check=False)
+    testbed.kubectl_run("delete", "namespace", namespace + "-b", "--wait=false", check=False)
+    assert proc.returncode == 1
+    assert "blocking object: pod/flyteadmin-" in proc.stdout
+
+    invalid = tmp_path / "invalid.yaml"
+    invalid.write_text("environment: eks\n")
+    proc = subprocess.run([*base, str(invalid)], capture_output=True, text=True, env=env, timeout=60, check=False)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
