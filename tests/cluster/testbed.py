@@ -43,6 +43,11 @@ FIXTURE_CHART_VERSIONS = ("v1.16.7", "v1.16.8")
 #: Name under which ``helm repo add`` registers the loopback repo in ``TestBed.env``'s helm home.
 REPO_NAME = "flyteorg"
 
+#: helm-diff v3.9.14 (newest the Go module proxy serves) runs `helm template --validate --dry-run=client`,
+#: a flag pair helm 4 rejects ("if any flags in the group [validate dry-run] are set none of the others can
+#: be"). Under helm 4 pass these to `helm diff upgrade` (the server dry-run keeps the cluster validation).
+HELM4_DIFF_FLAGS = ("--disable-validation", "--dry-run=server")
+
 BUILD_CMD = "tests/cluster/build"
 REQUIRED_BINARIES = (
     "kube-apiserver",
