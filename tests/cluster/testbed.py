@@ -61,6 +61,9 @@ REQUIRED_BINARIES = (
 
 FAULT_LABEL = "sim.kwok.test/fault"
 FAULTS = ("crashloop", "imagepull", "stuckinit", "readythencrash")
+#: Pod annotation naming a log scenario (tests/cluster/kwok/logs/<name>.log) that `kubectl logs` then shows.
+LOGS_ANNOTATION = "sim.kwok.test/logs"
+LOG_SCENARIOS_DIR = HERE / "kwok" / "logs"
 
 #: Fake nodes: name -> (cpu, memory). Realistic small workers so big requests really do not fit.
 NODES: Mapping[str, tuple[str, str]] = {
@@ -502,7 +505,10 @@ class TestBed:
             ours.replace("@DELAY_MS@", str(delay_ms))
             .replace("@CRASH_AFTER_MS@", str(crash_after_ms))
             .replace("@RESTART_MS@", str(restart_ms))
+            .replace("@SIM_LOGS_DIR@", str(self._sim_logs_dir()))
         )
+        for scenario in sorted(LOG_SCENARIOS_DIR.glob("*.log")):
+            self._write_cri_log(self._sim_logs_dir() / scenario.name, scenario.read_text().splitlines())
         docs.append(ours)
         return "\n---\n".join(d.strip() for d in docs) + "\n"
 
@@ -599,7 +605,45 @@ class TestBed:
         }
         (self.workdir / "state.json").write_text(json.dumps(state, indent=2))
 
+    def _sim_logs_dir(self) -> Path:
+        d = self.workdir / "sim-logs"
+        d.mkdir(exist_ok=True)
+        return d
+
+    @staticmethod
+    def _write_cri_log(path: Path, lines: Sequence[str]) -> None:
+        """kwok's kubelet server reads container logs in the CRI format: `<RFC3339Nano> stdout F <line>`."""
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%S.000000000Z", time.gmtime())
+        path.write_text("".join(f"{stamp} stdout F {line}\n" for line in lines))
+
     # ------------------------------------------------------------------ use
+    def set_pod_logs(
+        self,
+        namespace: str,
+        pod: str,
+        lines: Sequence[str],
+        previous: Sequence[str] | None = None,
+        container: str | None = None,
+    ) -> None:
+        """Make `kubectl logs [--previous] <pod> [-c container]` print ``lines`` (``previous``)."""
+        stem = f"{namespace}.{pod}.{container or '_'}"
+        current = self._sim_logs_dir() / f"{stem}.log"
+        self._write_cri_log(current, lines)
+        entry: dict[str, object] = {"logsFile": str(current), "follow": False}
+        if previous is not None:
+            prev = self._sim_logs_dir() / f"{stem}.previous.log"
+            self._write_cri_log(prev, previous)
+            entry["previousLogsFile"] = str(prev)
+        if container:
+            entry["containers"] = [container]
+        manifest = {
+            "apiVersion": "kwok.x-k8s.io/v1alpha1",
+            "kind": "Logs",
+            "metadata": {"name": pod, "namespace": namespace},
+            "spec": {"logs": [entry]},
+        }
+        self.kubectl_run("apply", "-f", "-", input_text=json.dumps(manifest))
+
     def kubectl_run(
         self, *args: str, timeout: float = 60, check: bool = True, input_text: str | None = None
     ) -> subprocess.CompletedProcess[str]:

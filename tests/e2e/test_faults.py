@@ -180,3 +180,29 @@ def test_chart_value_makes_flyteadmin_crashloop(testbed: tb.TestBed, namespace: 
     assert len(others) == 5
     deploy = kh.kjson(testbed, "get", "deployment", "flyteadmin", "-n", namespace)
     assert deploy["status"].get("readyReplicas", 0) == 0
+
+
+def test_kubectl_logs_from_a_scenario_annotation(testbed: tb.TestBed, namespace: str) -> None:
+    """`<component>.podAnnotations: {sim.kwok.test/logs: db-auth-failed}` -> the doctor's log tail sees it."""
+    kh.apply(
+        testbed,
+        namespace,
+        kh.pod_manifest("admin", labels={FAULT: "crashloop"}, annotations={tb.LOGS_ANNOTATION: "db-auth-failed"}),
+    )
+    logs = kh.wait_for(
+        "kubectl logs",
+        lambda: testbed.kubectl_run("logs", "admin", "-n", namespace, "-c", "main", check=False).stdout,
+        timeout=30,
+    )
+    assert "password authentication failed for user" in logs
+    previous = testbed.kubectl_run("logs", "admin", "-n", namespace, "--previous", "--tail", "1").stdout
+    assert previous.count("\n") == 1
+    assert "SQLSTATE 28P01" in previous
+
+
+def test_kubectl_logs_set_by_the_test(testbed: tb.TestBed, namespace: str) -> None:
+    kh.apply(testbed, namespace, kh.pod_manifest("web"))
+    kh.wait_for("Ready", lambda: kh.is_ready(_pod(testbed, namespace, "web")))
+    testbed.set_pod_logs(namespace, "web", ["line one", "line two"], previous=["before the restart"])
+    assert testbed.kubectl_run("logs", "web", "-n", namespace).stdout == "line one\nline two\n"
+    assert testbed.kubectl_run("logs", "web", "-n", namespace, "--previous").stdout == "before the restart\n"
