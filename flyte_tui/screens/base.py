@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
@@ -23,7 +23,7 @@ class StepScreen(Screen[None]):
     STEP_ID: ClassVar[str] = ""
     INTRO: ClassVar[str] = ""
 
-    BINDINGS: ClassVar[list[Binding]] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back"),
         Binding("ctrl+n", "next", "Next"),
     ]
@@ -57,6 +57,16 @@ class StepScreen(Screen[None]):
                     yield Button("Next →", id="next", variant="primary", compact=True)
         yield Footer()
 
+    def field(self, path: str, **options: Any) -> FormField:
+        """A field for ``path`` showing the current answer; the preset's value shows where there is none."""
+        value = self.state.get(path)
+        effective = self.state.effective(path)
+        if value is None and options.get("kind") in ("select", "switch"):
+            value = effective
+        elif value is None and effective is not None and not isinstance(effective, dict | list):
+            options.setdefault("placeholder", str(effective))
+        return FormField(path, value, **options)
+
     def compose_form(self) -> ComposeResult:
         """The step's own widgets."""
         yield from ()
@@ -83,7 +93,7 @@ class StepScreen(Screen[None]):
             parts.pop()
         return False
 
-    def visible(self, path: str) -> bool:
+    def applies(self, path: str) -> bool:
         """Whether the field for ``path`` applies to the current answers (subclasses decide)."""
         return True
 
@@ -92,7 +102,7 @@ class StepScreen(Screen[None]):
         validation = self.state.validation
         shown: set[str] = set()
         for field in self.query(FormField):
-            field.display = self.visible(field.path)
+            field.display = self.applies(field.path)
             mine = [p for p in validation.problems if p.path == field.path]
             field.show_problems(mine)
             if field.display:

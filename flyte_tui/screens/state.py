@@ -127,6 +127,7 @@ class WizardState:
         self.dirty = False
         self.visited: set[str] = {"welcome"}
         self._validation: Validation | None = None
+        self._effective: dict[str, Any] | None = None
 
     @property
     def validation(self) -> Validation:
@@ -136,6 +137,14 @@ class WizardState:
 
             self._validation = validate_answers(self.raw)
         return self._validation
+
+    def effective(self, path: str, default: Any = None) -> Any:
+        """The answer at a path with the environment's preset underneath (what validation sees)."""
+        if self._effective is None:
+            from flyte_tui.presets import apply_preset
+
+            self._effective = apply_preset(self.raw)[0]
+        return get_path(self._effective, path, default)
 
     def get(self, path: str, default: Any = None) -> Any:
         """The raw answer at a dotted path."""
@@ -156,6 +165,7 @@ class WizardState:
         """Load a whole new set of answers (opened, imported or recovered)."""
         self.raw = copy.deepcopy(raw)
         self._validation = None
+        self._effective = None
         self.dirty = dirty
 
     def choose_environment(self, name: str) -> list[str]:
@@ -192,6 +202,7 @@ class WizardState:
 
     def _changed(self) -> None:
         self._validation = None
+        self._effective = None
         self.dirty = True
 
 
@@ -229,7 +240,9 @@ def _inner_model(annotation: Any) -> Any:
     return None
 
 
-_ACRONYMS = {"cpu": "CPU", "gpu": "GPU", "arn": "ARN", "tls": "TLS", "ssl": "SSL", "grpc": "gRPC", "id": "ID", "oci": "OCI"}
+_ACRONYMS = {
+    "cpu": "CPU", "gpu": "GPU", "arn": "ARN", "tls": "TLS", "ssl": "SSL", "grpc": "gRPC", "id": "ID", "oci": "OCI",
+}
 
 
 def _label(name: str) -> str:

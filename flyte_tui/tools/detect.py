@@ -54,7 +54,9 @@ class Detection:
 def _run(argv: list[str], timeout: float = TIMEOUT) -> tuple[int, str, str]:
     """Run an argv, returning (exit code, stdout, stderr); failures to start become code 127."""
     try:
-        done = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, check=False, stdin=subprocess.DEVNULL)
+        done = subprocess.run(
+            argv, capture_output=True, text=True, timeout=timeout, check=False, stdin=subprocess.DEVNULL
+        )
     except subprocess.TimeoutExpired:
         return 124, "", f"{argv[0]} did not answer within {timeout:g}s"
     except OSError as exc:

@@ -76,7 +76,7 @@ class FormField(Vertical):
         if self.kind == "select":
             options = [(c, c) for c in self.choices]
             current = value if value in self.choices else Select.NULL
-            return Select(options, value=current, allow_blank=True, classes="field-input", compact=self.compact)
+            return Select(options, value=current, allow_blank=True, classes="field-input", compact=True)
         if self.kind == "switch":
             return Switch(bool(value), classes="field-input")
         if self.kind == "yaml":
@@ -92,7 +92,7 @@ class FormField(Vertical):
             text,
             placeholder=self.placeholder,
             classes="field-input",
-            compact=self.compact,
+            compact=True,
             restrict=r"[0-9]*" if self.kind == "int" else None,
         )
 
@@ -104,6 +104,13 @@ class FormField(Vertical):
     def focus_input(self) -> None:
         """Move the focus into this field."""
         self.input.focus()
+
+    def current_value(self) -> Any:
+        """The answer the input holds now, converted as it would be sent."""
+        widget = self.input
+        if isinstance(widget, TextArea):
+            return self.initial
+        return self._convert(getattr(widget, "value", ""))
 
     def show_problems(self, problems: list[Problem]) -> None:
         """Show the first error (else warning) under the field; clear the line when there is none."""

@@ -17,11 +17,11 @@ class StepItem(Static):
     def __init__(self, step_id: str, title: str) -> None:
         super().__init__(title, id=f"step-{step_id}", classes="step-item", markup=False)
         self.step_id = step_id
-        self.title = title
+        self.step_title = title
 
     def mark(self, symbol: str, state: str) -> None:
         """Show the step's state: ``current``, ``done``, ``error`` or ``todo``."""
-        self.update(f"{symbol} {self.title}")
+        self.update(f"{symbol} {self.step_title}")
         for name in ("current", "done", "error", "todo"):
             self.set_class(name == state, f"-{name}")
 

@@ -1,0 +1,356 @@
+"""The Textual wizard: wires the step screens to one WizardState. Logic lives in the core and the screens."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import on, work
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.screen import Screen
+
+from flyte_tui.recovery import Recovery
+from flyte_tui.screens.base import StepScreen
+from flyte_tui.screens.state import STEP_IDS, STEPS, WizardState, field_help, fresh_answers
+from flyte_tui.screens.welcome import WelcomeScreen
+from flyte_tui.tools.detect import Detection
+from flyte_tui.widgets.field import FormField
+
+if TYPE_CHECKING:
+    from flyte_tui.screens.database import DatabaseScreen
+    from flyte_tui.screens.dialogs import QuitChoice
+    from flyte_tui.screens.environment import EnvironmentScreen
+    from flyte_tui.screens.review import ReviewScreen
+
+DEFAULT_ANSWERS = Path("flyte-tui.yaml")
+VALUES_NAME = "flyte-values.yaml"
+
+_SCREENS: dict[str, tuple[str, str]] = {
+    "target": ("flyte_tui.screens.target", "TargetScreen"),
+    "environment": ("flyte_tui.screens.environment", "EnvironmentScreen"),
+    "storage": ("flyte_tui.screens.storage", "StorageScreen"),
+    "database": ("flyte_tui.screens.database", "DatabaseScreen"),
+    "identity": ("flyte_tui.screens.identity", "IdentityScreen"),
+    "resources": ("flyte_tui.screens.resources", "ResourcesScreen"),
+    "review": ("flyte_tui.screens.review", "ReviewScreen"),
+}
+
+
+class Detected(Message):
+    """The detection worker finished."""
+
+    def __init__(self, detection: Detection) -> None:
+        super().__init__()
+        self.detection = detection
+
+
+class WizardApp(App[None]):
+    """flyte-tui's wizard: from cluster target to a saved answers file and values file."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "flyte-tui"
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("f1,question_mark", "help", "Help"),
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+        Binding("ctrl+t", "toggle_theme", "Theme", show=False),
+    ]
+
+    def __init__(
+        self,
+        answers_path: Path | None = None,
+        *,
+        values_path: Path | None = None,
+        recovery_dir: Path | None = None,
+        detector: Callable[[], Detection] | None = None,
+        deterministic: bool = False,
+    ) -> None:
+        super().__init__()
+        self.answers_path = Path(answers_path) if answers_path else DEFAULT_ANSWERS
+        self.values_path = Path(values_path) if values_path else self.answers_path.with_name(VALUES_NAME)
+        self.recovery = Recovery(recovery_dir)
+        self.detector = detector
+        self.deterministic = deterministic
+        self.state = WizardState()
+        self.detection: Detection | None = None
+        self.started = False
+        """Autosave starts once the user chose how to begin, so a recovery file is not overwritten unseen."""
+        self.recovery_offered = self.recovery.exists()
+        self._open_at_start = answers_path if answers_path and Path(answers_path).exists() else None
+
+    # -- start-up -------------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.push_screen(
+            WelcomeScreen(self.state, self.recovery.path if self.recovery_offered else None, self.detection)
+        )
+        self.run_detection()
+        if self._open_at_start is not None:
+            self.call_after_refresh(self._start, "open", self._open_at_start)
+
+    @work(thread=True, exclusive=True, group="detect", exit_on_error=False)
+    def run_detection(self) -> None:
+        """Detect helm, kubectl, contexts and an existing release off the UI thread."""
+        if self.detector is not None:
+            result = self.detector()
+        else:
+            from flyte_tui.tools.detect import detect
+
+            result = detect(self.state.get("target.namespace", "flyte"), self.state.get("target.release", "flyte"))
+        self.post_message(Detected(result))
+
+    @on(Detected)
+    def _detected(self, message: Detected) -> None:
+        self.detection = message.detection
+        if not self.started and not self.state.get("target.context"):
+            self.state.set("target.context", message.detection.current_context)
+            self.state.dirty = False
+        if isinstance(self.screen, WelcomeScreen):
+            self.screen.show_detection(message.detection)
+
+    @on(WelcomeScreen.Start)
+    def _welcome_start(self, message: WelcomeScreen.Start) -> None:
+        self._start(message.mode, message.path)
+
+    def _start(self, mode: str, path: Path | None = None) -> None:
+        if mode == "upgrade":
+            self.notify("Upgrading comes with the upgrade step; for now review and save the answers.")
+        if mode == "restore":
+            restored = self.recovery.load()
+            if restored is None:
+                self.notify("The recovery file could not be read.", severity="error")
+                return
+            self.state.replace(restored, dirty=True)
+        elif mode == "open" and path is not None:
+            from flyte_tui.answers_file import load_answers
+
+            try:
+                self.state.replace(load_answers(path), dirty=False)
+            except Exception as exc:  # unreadable or malformed file: say so, stay here
+                self.notify(f"Cannot open {path}: {exc}", severity="error")
+                return
+            self.answers_path = path
+            self.values_path = path.with_name(VALUES_NAME)
+        elif mode == "import" and path is not None:
+            if not self.import_values(path):
+                return
+        elif mode == "fresh" and not self.started:
+            self.state.replace(fresh_answers(self.state.get("target.context", "")), dirty=False)
+        self.started = True
+        self._autosave()
+        self.goto("target")
+
+    def import_values(self, path: Path) -> bool:
+        """Import an existing values file into the answers; False (and a message) when it cannot be read."""
+        from flyte_tui.importer import import_values_file
+
+        result = import_values_file(path)
+        if not result.answers:
+            message = "; ".join(str(p) for p in result.problems) or "nothing to import"
+            self.notify(message, title=f"Cannot import {path}", severity="error")
+            return False
+        answers = dict(result.answers)
+        answers.setdefault("target", fresh_answers()["target"])
+        self.state.replace(answers, dirty=True)
+        self.values_path = path
+        if result.leftovers:
+            self.notify("Kept under extraValues: " + ", ".join(result.leftovers), title="Imported")
+        return True
+
+    # -- navigation ---------------------------------------------------------------------------
+
+    def make_screen(self, step_id: str, focus: str | None = None) -> Screen[Any]:
+        """A fresh screen for a step, reading the current answers."""
+        if step_id == "welcome":
+            return WelcomeScreen(self.state, None, self.detection)
+        module, name = _SCREENS[step_id]
+        cls = getattr(importlib.import_module(module), name)
+        if step_id == "target":
+            return cls(self.state, focus, self.detection)  # type: ignore[no-any-return]
+        if step_id == "review":
+            return cls(self.state, focus, self.answers_path, self.values_path)  # type: ignore[no-any-return]
+        return cls(self.state, focus)  # type: ignore[no-any-return]
+
+    def goto(self, step_id: str, focus: str | None = None) -> None:
+        """Show a step (its answers are read from the state, so nothing typed is ever lost)."""
+        self.state.visited.add(step_id)
+        self.switch_screen(self.make_screen(step_id, focus))
+
+    @property
+    def current_step(self) -> str:
+        """The step on screen."""
+        screen = self.screen
+        return screen.STEP_ID if isinstance(screen, StepScreen) else "welcome"
+
+    @on(StepScreen.Navigate)
+    def _navigate(self, message: StepScreen.Navigate) -> None:
+        current = self.current_step
+        index = STEP_IDS.index(current)
+        if message.to == "back":
+            if index > 0:
+                self.goto(STEP_IDS[index - 1])
+            return
+        if current == "welcome" and not self.started:
+            self._start("fresh")
+            return
+        if message.to == "next":
+            if index + 1 >= len(STEP_IDS):
+                return
+            errors = self.state.errors_for(current)
+            if errors:
+                self.notify(
+                    "\n".join(f"• {p}" for p in errors[:8]),
+                    title=f"Fix {len(errors)} error{'s' * (len(errors) != 1)} before going on",
+                    severity="error",
+                )
+                if isinstance(self.screen, StepScreen):
+                    self.screen.focus_field(errors[0].path)
+                return
+            self.goto(STEP_IDS[index + 1])
+            return
+        if message.to in STEP_IDS:
+            self.goto(message.to, message.focus)
+
+    # -- editing --------------------------------------------------------------------------------
+
+    @on(FormField.Changed)
+    def _field_changed(self, message: FormField.Changed) -> None:
+        if self.state.set(message.path, message.value):
+            self._autosave()
+            if isinstance(self.screen, StepScreen) and not isinstance(self.screen, WelcomeScreen):
+                self.screen.refresh_problems()
+
+    # Handlers named after the messages, so the step modules load only when their screen is shown.
+
+    def on_environment_screen_chosen(self, message: EnvironmentScreen.Chosen) -> None:
+        """Apply the environment's preset and tell the screen what it filled."""
+        filled = self.state.choose_environment(message.environment)
+        self._autosave()
+        screen = self.screen
+        if hasattr(screen, "show_filled"):
+            screen.show_filled(message.environment, filled)
+
+    def on_database_screen_password_typed(self, message: DatabaseScreen.PasswordTyped) -> None:
+        """Keep the typed database password in memory only (never in the answers)."""
+        self.state.password = message.password
+
+    def on_review_screen_save_requested(self, message: ReviewScreen.SaveRequested) -> None:
+        """Save to the paths chosen on the review screen."""
+        self.answers_path = message.answers
+        self.values_path = message.values
+        self.action_save()
+
+    def _autosave(self) -> None:
+        if self.started and self.state.dirty:
+            self.recovery.save(self.state.raw)
+
+    # -- saving and quitting ------------------------------------------------------------------
+
+    def action_save(self) -> None:
+        """Save the answers (always) and the values (when the answers are valid); both atomic, with .bak."""
+        from flyte_tui.answers_file import write_answers
+
+        if not self.started:
+            self.notify("Choose how to start first.", severity="warning")
+            return
+        try:
+            write_answers(self.state.raw, self.answers_path)
+            validation = self.state.validation
+            wrote_values = False
+            if validation.ok and validation.plan is not None:
+                from flyte_tui.values_file import write_values_file
+
+                write_values_file(validation.plan, self.values_path, source=self.answers_path.name)
+                wrote_values = True
+        except OSError as exc:
+            self.notify(f"Saving failed: {exc}", severity="error")
+            return
+        self.state.dirty = False
+        self.recovery.clear()
+        if wrote_values:
+            self.notify(f"Saved {self.answers_path} and {self.values_path}.", title="Saved")
+        else:
+            errors = len(validation.errors)
+            self.notify(
+                f"Saved {self.answers_path}. The values file was not written: {errors} error(s) remain.",
+                title="Saved answers only",
+                severity="warning",
+            )
+        if isinstance(self.screen, StepScreen):
+            self.screen.refresh_problems()
+
+    def action_quit(self) -> None:  # type: ignore[override]
+        """Quit; with unsaved changes, ask first."""
+        if not (self.started and self.state.dirty):
+            self.recovery.clear() if self.started else None
+            self.exit()
+            return
+        from flyte_tui.screens.dialogs import ConfirmQuit
+
+        self.push_screen(ConfirmQuit(), self._quit_chosen)
+
+    def _quit_chosen(self, choice: QuitChoice | None) -> None:
+        if choice == "save":
+            self.action_save()
+            if not self.state.dirty:
+                self.exit()
+        elif choice == "discard":
+            self.recovery.clear()
+            self.exit()
+
+    # -- help, theme, palette -------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        """Show the keys and the focused field's help (from the model's docstrings)."""
+        from flyte_tui.screens.dialogs import HelpDialog
+
+        label = text = ""
+        node = self.focused
+        while node is not None and not isinstance(node, FormField):
+            node = node.parent  # type: ignore[assignment]
+        if isinstance(node, FormField):
+            label, text = node.label_text, field_help(node.path)[1]
+        self.push_screen(HelpDialog(label, text))
+
+    def action_toggle_theme(self) -> None:
+        """Switch between the light and the dark theme."""
+        self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        if not self.started:
+            return
+        for step in STEPS:
+            yield SystemCommand(f"Go to {step.title}", f"Open the {step.title} step", self._goto_cb(step.id))
+        yield SystemCommand("Save", "Save the answers and values files", self.action_save)
+
+    def _goto_cb(self, step_id: str) -> Callable[[], None]:
+        return lambda: self.goto(step_id)
+
+
+def make_app(
+    answers_path: Path | None = None,
+    *,
+    values_path: Path | None = None,
+    recovery_dir: Path | None = None,
+    detector: Callable[[], Detection] | None = None,
+    deterministic: bool = False,
+) -> WizardApp:
+    """The one factory for the CLI and the tests (tests pass a fixed detector and recovery dir)."""
+    return WizardApp(
+        answers_path,
+        values_path=values_path,
+        recovery_dir=recovery_dir,
+        detector=detector,
+        deterministic=deterministic,
+    )
+
+
+def run_app(answers_path: Path | None = None) -> None:
+    """Run the wizard in the terminal (``flyte-tui`` with no arguments)."""
+    make_app(answers_path).run()

@@ -1,0 +1,80 @@
+"""Small typed dialogs: confirm quitting with unsaved changes, and help."""
+
+from __future__ import annotations
+
+from typing import ClassVar, Literal
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+QuitChoice = Literal["save", "discard", "cancel"]
+
+KEYS = """\
+Tab / Shift+Tab   move between fields      Enter   next field / press a button
+Ctrl+N            next step                Esc     previous step
+Ctrl+S            save answers and values  Ctrl+P  command palette (go to a step, theme)
+F1 or ?           this help                Ctrl+Q  quit (asks when there are unsaved changes)
+Ctrl+T            light / dark theme"""
+
+
+class ConfirmQuit(ModalScreen[QuitChoice]):
+    """Asked when quitting with unsaved changes: save, discard, or stay."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "stay", "Stay")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static("You have unsaved changes.", classes="dialog-title")
+            yield Static("Save the answers (and the values, when valid) before quitting?")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Save and quit", id="save", variant="primary")
+                yield Button("Quit without saving", id="discard", variant="error")
+                yield Button("Stay", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#cancel", Button).focus()
+
+    @on(Button.Pressed)
+    def _chosen(self, event: Button.Pressed) -> None:
+        choice: QuitChoice = "cancel"
+        if event.button.id == "save":
+            choice = "save"
+        elif event.button.id == "discard":
+            choice = "discard"
+        self.dismiss(choice)
+
+    def action_stay(self) -> None:
+        """Close the dialog and keep editing."""
+        self.dismiss("cancel")
+
+
+class HelpDialog(ModalScreen[None]):
+    """The keys, and the help of the field that has the focus (from the model's docstrings)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,f1,question_mark,enter", "close", "Close")]
+
+    def __init__(self, field_label: str = "", field_help: str = "") -> None:
+        super().__init__()
+        self.field_label = field_label
+        self.field_help = field_help
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            if self.field_label:
+                yield Static(self.field_label, classes="dialog-title", markup=False)
+                yield Static(self.field_help or "(no help for this field)", markup=False)
+            yield Static("Keys", classes="dialog-title")
+            yield Static(KEYS, markup=False)
+            yield Button("Close", id="close")
+
+    def on_mount(self) -> None:
+        self.query_one("#close", Button).focus()
+
+    @on(Button.Pressed, "#close")
+    def action_close(self) -> None:
+        """Close the help."""
+        self.dismiss(None)

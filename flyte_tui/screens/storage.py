@@ -1,0 +1,59 @@
+"""Step 4: blob storage; the fields shown follow the storage type."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.widgets import Static
+
+from flyte_tui.screens.base import StepScreen
+
+TYPES = ("sandbox", "s3", "gcs", "custom")
+AUTHS = ("iam", "accesskey")
+
+SHOWN_FOR: dict[str, tuple[str, ...]] = {
+    "storage.metadataBucket": ("sandbox", "s3", "gcs"),
+    "storage.userDataBucket": ("s3", "gcs"),
+    "storage.region": ("s3",),
+    "storage.endpoint": ("s3",),
+    "storage.auth": ("s3",),
+    "storage.credentialsSecret": ("s3",),
+    "storage.projectId": ("gcs",),
+    "storage.custom": ("custom",),
+}
+
+SANDBOX_NOTE = (
+    "Sandbox storage uses the minio that the flyte-sandbox / flyte-deps charts run in the release "
+    "namespace: it must exist before installing. The bucket is created there by those charts."
+)
+
+
+class StorageScreen(StepScreen):
+    """Storage type, then buckets and access per type (s3, gcs, sandbox minio, or a custom block)."""
+
+    STEP_ID = "storage"
+
+    def compose_form(self) -> ComposeResult:
+        yield self.field("storage.type", kind="select", choices=TYPES)
+        yield Static(SANDBOX_NOTE, id="sandbox-note", classes="note", markup=False)
+        yield self.field("storage.metadataBucket")
+        yield self.field("storage.userDataBucket")
+        yield self.field("storage.region")
+        yield self.field("storage.endpoint")
+        yield self.field("storage.auth", kind="select", choices=AUTHS)
+        yield self.field("storage.credentialsSecret")
+        yield self.field("storage.projectId")
+        yield self.field("storage.custom", kind="yaml")
+
+    def _type(self) -> str:
+        return str(self.state.effective("storage.type") or "sandbox")
+
+    def applies(self, path: str) -> bool:
+        kinds = SHOWN_FOR.get(path)
+        if kinds is None:
+            return True
+        if path == "storage.credentialsSecret" and self.state.effective("storage.auth") != "accesskey":
+            return False
+        return self._type() in kinds
+
+    def refresh_extras(self) -> None:
+        self.query_one("#sandbox-note").display = self._type() == "sandbox"
