@@ -34,7 +34,8 @@ def _unavailable(reason: str) -> None:
 def testbed() -> Iterator[tb.TestBed]:
     missing = tb.missing_binaries()
     if missing:
-        _unavailable(f"e2e test bed not built (missing {', '.join(missing)}); run {tb.BUILD_CMD}")
+        shown = ", ".join(missing[:3]) + (f" and {len(missing) - 3} more" if len(missing) > 3 else "")
+        _unavailable(f"e2e test bed not built (missing {shown}); run {tb.BUILD_CMD}")
     try:
         bed = tb.TestBed.start()
     except tb.TestBedError as exc:
