@@ -7,10 +7,12 @@ the headless CLI both consume it. Every subprocess has a timeout and shares one 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import queue
 import threading
 import time
-from collections.abc import Generator, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -133,30 +135,53 @@ class Installer:
     # -- steps -------------------------------------------------------------------------------
 
     def _preflight(self) -> Step:
-        try:
-            self.helm_major, helm_version = self.helm.version()
-        except (HelmError, process.ProcessError) as exc:
-            raise StepError(f"helm is not usable: {exc}") from exc
+        # The checks are independent: run them side by side, then report in a fixed order.
+        checks: dict[str, Callable[[], Any]] = {
+            "helm": self.helm.version,
+            "kubectl": lambda: self.kubectl.run("version", "-o", "json", namespaced=False, timeout=20),
+            "chart": self._check_chart,
+            "status": lambda: self.helm.status(self.plan.target.release),
+            **{
+                f"can-i {verb} {resource}": functools.partial(self.kubectl.can_i, verb, resource)
+                for verb, resource in (("create", "deployments"), ("create", "secrets"), ("create", "serviceaccounts"))
+            },
+        }
+        with ThreadPoolExecutor(max_workers=len(checks)) as pool:
+            futures = {name: pool.submit(check) for name, check in checks.items()}
+        results: dict[str, Any] = {}
+        for name, future in futures.items():
+            try:
+                results[name] = future.result()
+            except process.Cancelled:
+                raise
+            except (HelmError, KubectlError, process.ProcessError, StepError) as exc:
+                results[name] = exc
+        if isinstance(results["helm"], Exception):
+            raise StepError(f"helm is not usable: {results['helm']}")
+        self.helm_major, helm_version = results["helm"]
         yield OutputLine("preflight", f"helm {helm_version} (helm {self.helm_major})")
-        client = self.kubectl.run("version", "--client", "-o", "json", namespaced=False)
-        if not client.ok:
-            raise StepError(f"kubectl is not usable: {client.stderr.strip() or client.stdout.strip()}")
-        server = self.kubectl.run("version", "-o", "json", namespaced=False, timeout=20)
+        server = results["kubectl"]
+        if isinstance(server, Exception):
+            raise StepError(f"kubectl is not usable: {server}")
         if not server.ok or "serverVersion" not in server.stdout:
             context = self.plan.target.context or "the current context"
             reason = (server.stderr.strip().splitlines() or ["no answer"])[-1]
             raise StepError(f"cannot reach the cluster of {context}: {reason}")
         yield OutputLine("preflight", "cluster reachable")
-        for verb, resource in (("create", "deployments"), ("create", "secrets"), ("create", "serviceaccounts")):
-            if not self.kubectl.can_i(verb, resource):
+        for name, allowed in results.items():
+            if name.startswith("can-i ") and allowed is not True:
+                _, verb, resource = name.split()
                 raise StepError(
                     f"you may not {verb} {resource} in namespace {self.plan.target.namespace} "
                     "(kubectl auth can-i said no)"
                 )
         yield OutputLine("preflight", "permissions to create in the namespace: yes")
-        self._check_chart()
+        if isinstance(results["chart"], Exception):
+            raise results["chart"]
         yield OutputLine("preflight", "chart reachable")
-        yield from self._check_release()
+        if isinstance(results["status"], Exception):
+            raise StepError(f"cannot read the release's state: {results['status']}")
+        yield from self._check_release(results["status"])
         self._check_secret_inputs()
         return f"helm {self.helm_major}"
 
@@ -175,8 +200,7 @@ class Installer:
                 f"{(done.stderr.strip().splitlines() or ['no answer'])[-1]}"
             )
 
-    def _check_release(self) -> Iterator[Event]:
-        status = self.helm.status(self.plan.target.release)
+    def _check_release(self, status: dict[str, Any] | None) -> Iterator[Event]:
         state = (status or {}).get("info", {}).get("status", "none") if status else "none"
         yield OutputLine("preflight", f"release {self.plan.target.release}: {state}")
         if state.startswith("pending-"):
@@ -225,7 +249,8 @@ class Installer:
             yield from ()
             return "skipped: the chart is a local path" if chart.path else "skipped: OCI chart"
         alias = repo_alias(chart.repo)
-        for args in (("repo", "add", alias, chart.repo, "--force-update"), ("repo", "update", alias)):
+        # --force-update downloads a fresh index even when the repository is already known
+        for args in (("repo", "add", alias, chart.repo, "--force-update"),):
             done = self.helm.run(*args, timeout=120, scoped=False)
             for line in (done.stdout + "\n" + done.stderr).splitlines():
                 if line.strip():
@@ -236,11 +261,12 @@ class Installer:
 
     def _namespace(self) -> Step:
         ns = self.plan.target.namespace
-        if self.kubectl.namespace_exists(ns):
-            yield from ()
-            return f"{ns} exists"
-        out = self.kubectl.check("create", "namespace", ns, namespaced=False)
-        yield OutputLine("namespace", out.strip())
+        done = self.kubectl.run("create", "namespace", ns, namespaced=False)
+        if not done.ok:
+            if "AlreadyExists" in done.stderr:
+                return f"{ns} exists"
+            raise StepError(f"cannot create namespace {ns}: {(done.stderr.strip().splitlines() or [''])[-1]}")
+        yield OutputLine("namespace", done.stdout.strip())
         return f"{ns} created"
 
     def _create_secrets(self) -> Step:
@@ -424,14 +450,18 @@ class Installer:
 
     # -- the end -------------------------------------------------------------------------------
 
-    def _finish(self, ok: bool, cancelled: bool = False) -> InstallFinished:
-        elapsed = time.monotonic() - self.started
+    def _release_state(self) -> str:
+        """The release's state now, asked with a fresh cancel flag (the user's may be set)."""
         probe = Helm(self.helm.binary, self.helm.context, self.helm.namespace, self.helm.env)
         try:
             status = probe.status(self.plan.target.release)
-            state = (status or {}).get("info", {}).get("status", "unknown") if status else "not installed"
         except (HelmError, process.ProcessError, ValueError):
-            state = "unknown"
+            return "unknown"
+        return str((status or {}).get("info", {}).get("status", "unknown")) if status else "not installed"
+
+    def _finish(self, ok: bool, cancelled: bool = False) -> InstallFinished:
+        elapsed = time.monotonic() - self.started
+        state = "deployed" if ok else self._release_state()
         summary: list[str] = []
         t = self.plan.target
         if ok:
