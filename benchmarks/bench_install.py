@@ -19,14 +19,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "cluster"))
 
-import testbed as tb  # noqa: E402
+import testbed as tb
 
-from benchmarks.harness import Result, report  # noqa: E402
-from flyte_tui.events import StepFinished  # noqa: E402
-from flyte_tui.install import InstallOptions, Installer  # noqa: E402
-from flyte_tui.model import validate_answers  # noqa: E402
-from flyte_tui.secrets import SecretValues  # noqa: E402
-from flyte_tui.yamlio import dump  # noqa: E402
+from benchmarks.harness import Result, report
+from flyte_tui.events import StepFinished
+from flyte_tui.install import Installer, InstallOptions
+from flyte_tui.model import validate_answers
+from flyte_tui.secrets import SecretValues
+from flyte_tui.yamlio import dump
 
 ROUNDS = 3
 
@@ -34,10 +34,17 @@ ROUNDS = 3
 def _answers(bed: tb.TestBed, namespace: str) -> dict:
     return {
         "environment": "generic",
-        "target": {"context": bed.context, "namespace": namespace, "release": "flyte",
-                   "chart": {"repo": bed.repo_url, "name": "flyte-core", "version": "v1.16.8"}},
-        "storage": {"metadataBucket": "bench-meta", "endpoint": "https://s3.example.com",
-                    "credentialsSecret": "flyte-storage"},
+        "target": {
+            "context": bed.context,
+            "namespace": namespace,
+            "release": "flyte",
+            "chart": {"repo": bed.repo_url, "name": "flyte-core", "version": "v1.16.8"},
+        },
+        "storage": {
+            "metadataBucket": "bench-meta",
+            "endpoint": "https://s3.example.com",
+            "credentialsSecret": "flyte-storage",
+        },
         "database": {"host": "db.example.com", "passwordSecret": {"name": "db-pass", "key": "pass.txt"}},
         "ingress": {"host": "flyte.example.com"},
         "extraValues": {"flytepropeller": {"createCRDs": False}},
@@ -45,8 +52,23 @@ def _answers(bed: tb.TestBed, namespace: str) -> dict:
 
 
 def _last_ready_seen(bed: tb.TestBed, namespace: str, stop: threading.Event, out: list[float]) -> None:
-    proc = subprocess.Popen([str(bed.kubectl), f"--context={bed.context}", "-n", namespace, "get", "pods", "-w",
-                             "--output-watch-events", "-o", "json"], env=bed.env, stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [
+            str(bed.kubectl),
+            f"--context={bed.context}",
+            "-n",
+            namespace,
+            "get",
+            "pods",
+            "-w",
+            "--output-watch-events",
+            "-o",
+            "json",
+        ],
+        env=bed.env,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     decoder, buffer = json.JSONDecoder(), ""
     assert proc.stdout is not None
     try:
@@ -91,8 +113,13 @@ def bench(delay_ms: int) -> None:
             watcher = threading.Thread(target=_last_ready_seen, args=(bed, ns, stop, ready_times), daemon=True)
             watcher.start()
             time.sleep(0.5)
-            options = InstallOptions(values_path=Path(bed.workdir) / f"{ns}.yaml", helm=str(bed.helm4),
-                                     kubectl=str(bed.kubectl), env=bed.env, secrets=SecretValues("pw", "a", "b"))
+            options = InstallOptions(
+                values_path=Path(bed.workdir) / f"{ns}.yaml",
+                helm=str(bed.helm4),
+                kubectl=str(bed.kubectl),
+                env=bed.env,
+                secrets=SecretValues("pw", "a", "b"),
+            )
             start = time.monotonic()
             done_at = None
             for event in Installer(result.plan, options).run():
@@ -106,15 +133,51 @@ def bench(delay_ms: int) -> None:
             ns_bare = f"bench-bare-{i}"
             bed.kubectl_run("create", "namespace", ns_bare)
             bed.kubectl_run("create", "secret", "generic", "db-pass", "-n", ns_bare, "--from-literal=pass.txt=pw")
-            bed.kubectl_run("create", "secret", "generic", "flyte-storage", "-n", ns_bare,
-                            "--from-literal=storage.yaml=" + dump({"storage": {"type": "s3"}}))
+            bed.kubectl_run(
+                "create",
+                "secret",
+                "generic",
+                "flyte-storage",
+                "-n",
+                ns_bare,
+                "--from-literal=storage.yaml=" + dump({"storage": {"type": "s3"}}),
+            )
             start = time.monotonic()
-            bed.helm_run(bed.helm4, "upgrade", "--install", "flyte", f"{tb.REPO_NAME}/flyte-core", "--version",
-                         "v1.16.8", "-n", ns_bare, "-f", str(values), "--wait", "--timeout", "5m")
+            bed.helm_run(
+                bed.helm4,
+                "upgrade",
+                "--install",
+                "flyte",
+                f"{tb.REPO_NAME}/flyte-core",
+                "--version",
+                "v1.16.8",
+                "-n",
+                ns_bare,
+                "-f",
+                str(values),
+                "--wait",
+                "--timeout",
+                "5m",
+            )
             bare.append(time.monotonic() - start)
-        report(Result(f"readiness detection latency (pod steps {delay_ms} ms)", statistics.median(latencies) * 1000, "ms", 1000.0, "target 1 s"))
-        report(Result(f"headless install wall time (pod steps {delay_ms} ms)", statistics.median(ours), "s",
-                      statistics.median(bare) * 1.05, f"1.05 x bare helm --wait ({statistics.median(bare):.2f} s)"))
+        report(
+            Result(
+                f"readiness detection latency (pod steps {delay_ms} ms)",
+                statistics.median(latencies) * 1000,
+                "ms",
+                1000.0,
+                "target 1 s",
+            )
+        )
+        report(
+            Result(
+                f"headless install wall time (pod steps {delay_ms} ms)",
+                statistics.median(ours),
+                "s",
+                statistics.median(bare) * 1.05,
+                f"1.05 x bare helm --wait ({statistics.median(bare):.2f} s)",
+            )
+        )
     finally:
         bed.stop()
 

@@ -8,11 +8,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.harness import Result, report, time_ms  # noqa: E402
-from flyte_tui.model import validate_answers  # noqa: E402
-from flyte_tui.render import render_values  # noqa: E402
-from flyte_tui.values_file import render_text  # noqa: E402
-from tests.conftest import REALISTIC  # noqa: E402
+from benchmarks.harness import Result, report, time_ms
+from flyte_tui.model import validate_answers
+from flyte_tui.render import render_values
+from flyte_tui.values_file import render_text
+from tests.conftest import REALISTIC
 
 
 def main() -> None:

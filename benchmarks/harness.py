@@ -33,8 +33,10 @@ class Result:
     def line(self) -> str:
         """The one line a benchmark prints."""
         verdict = "ok" if self.ratio <= 1.0 else "OVER"
-        return (f"{self.name}: {self.figure:.2f} {self.unit} "
-                f"(baseline {self.baseline:.2f} {self.unit} = {self.baseline_label}; ratio {self.ratio:.2f}) {verdict}")
+        return (
+            f"{self.name}: {self.figure:.2f} {self.unit} "
+            f"(baseline {self.baseline:.2f} {self.unit} = {self.baseline_label}; ratio {self.ratio:.2f}) {verdict}"
+        )
 
 
 def time_ms(fn: Callable[[], object], repeat: int = 50, warmup: int = 3) -> float:
