@@ -319,3 +319,34 @@ def test_headless_install_exit_codes_and_json(testbed, namespace, tmp_path) -> N
     invalid.write_text("environment: eks\n")
     proc = subprocess.run([*base, str(invalid)], capture_output=True, text=True, env=env, timeout=60, check=False)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("scenario", "signature", "answer"),
+    [
+        ("db-auth-failed", "db-password", "database.passwordSecret"),
+        ("db-unreachable", "db-unreachable", "database.host"),
+        ("s3-access-denied", "s3-access-denied", "identity.awsRoleArn"),
+    ],
+)
+def test_crash_log_is_matched_to_a_known_signature_and_the_answer_to_change(
+    testbed, namespace, tmp_path, scenario, signature, answer
+) -> None:
+    plan = plan_of(
+        answers(
+            testbed,
+            namespace,
+            flyteadmin={
+                "podLabels": {"sim.kwok.test/fault": "crashloop"},
+                "podAnnotations": {"sim.kwok.test/logs": scenario},
+            },
+        )
+    )
+    events, _ = collect(Installer(plan, options(testbed, Path(testbed.helm4), tmp_path, timeout=300.0)))
+    failed = [e for e in events if isinstance(e, StepFailed)]
+    assert failed and failed[0].explanation is not None
+    explanation = failed[0].explanation
+    assert explanation.component == "flyteadmin"
+    assert explanation.signature == signature
+    assert explanation.answer == answer
+    assert explanation.log_tail, "the failing container's log tail is shown"
