@@ -215,6 +215,7 @@ class TestBed:
             helm4=hdir / "helm4",
             api_url="",
         )
+        register(wd, owner="pytest" if "pytest" in sys.modules else "script")
         try:
             bed._start(pod_delay_ms, crash_after_ms, restart_ms, timeout)
         except BaseException:
@@ -673,6 +674,7 @@ class TestBed:
     def stop(self, keep_workdir: bool = False) -> None:
         stop_processes([(p.pid, p.exe) for p in self.processes])
         self.processes.clear()
+        unregister(self.workdir)
         if not keep_workdir:
             shutil.rmtree(self.workdir, ignore_errors=True)
 
@@ -736,13 +738,45 @@ def stop_processes(procs: Sequence[tuple[int, str]], grace: float = 10) -> None:
             os.waitpid(pid, 0)
 
 
+def _registry() -> Path:
+    return cache_root() / "run"
+
+
+def register(workdir: Path, owner: str) -> None:
+    """Record a running test bed so that `tests/cluster/down` can find it (and orphans of a killed pytest)."""
+    _registry().mkdir(parents=True, exist_ok=True)
+    entry = {"workdir": str(workdir), "owner": owner, "pid": os.getpid()}
+    (_registry() / f"{workdir.name}.json").write_text(json.dumps(entry))
+
+
+def unregister(workdir: Path) -> None:
+    (_registry() / f"{workdir.name}.json").unlink(missing_ok=True)
+
+
+def registered(orphans: bool = False, everything: bool = False) -> list[Path]:
+    """Registered test beds: those `up` started (its process exits by design); with ``orphans`` also those
+    whose starting process is gone (a killed pytest); with ``everything`` all of them."""
+    out: list[Path] = []
+    if not _registry().is_dir():
+        return out
+    for f in sorted(_registry().glob("*.json")):
+        with contextlib.suppress(ValueError, KeyError, OSError):
+            entry = json.loads(f.read_text())
+            orphan = entry["owner"] != "up" and not _alive(int(entry["pid"]))
+            if everything or entry["owner"] == "up" or (orphans and orphan):
+                out.append(Path(entry["workdir"]))
+    return out
+
+
 def stop_workdir(workdir: Path, keep_workdir: bool = False) -> bool:
     """Tear down the test bed recorded in ``workdir/state.json`` (used by ``tests/cluster/down``)."""
     state_file = workdir / "state.json"
     if not state_file.is_file():
+        unregister(workdir)
         return False
     state = json.loads(state_file.read_text())
     stop_processes([(int(p["pid"]), str(p["exe"])) for p in state["processes"]])
+    unregister(workdir)
     if not keep_workdir:
         shutil.rmtree(workdir, ignore_errors=True)
     return True
