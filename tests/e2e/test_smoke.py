@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 
 import k8s_helpers as kh
@@ -63,3 +64,23 @@ def test_install_from_loopback_repo_all_pods_ready(testbed: tb.TestBed, namespac
     assert webhook["metadata"]["labels"]["app.kubernetes.io/name"] == "flyte-pod-webhook"
     assert "app.kubernetes.io/instance" not in webhook["metadata"]["labels"]
     testbed.kubectl_run("get", "crd", "flyteworkflows.flyte.lyft.com")
+
+
+def test_pod_delay_is_configurable_per_pod(testbed: tb.TestBed, namespace: str) -> None:
+    """Each kwok step waits the bed's delay, or the pod annotation `sim.kwok.test/delay` (a Go duration)."""
+    kh.apply(testbed, namespace, kh.pod_manifest("slow", annotations={"sim.kwok.test/delay": "2s"}))
+    kh.apply(testbed, namespace, kh.pod_manifest("quick"))
+
+    def ready(name: str) -> kh.Json | None:
+        pod = kh.kjson(testbed, "get", "pod", name, "-n", namespace)
+        return pod if kh.is_ready(pod) else None
+
+    kh.wait_for("quick Ready", lambda: ready("quick"))
+    assert ready("slow") is None
+    slow = kh.wait_for("slow Ready", lambda: ready("slow"), timeout=30)
+    start = datetime.fromisoformat(slow["metadata"]["creationTimestamp"])
+    became_ready = datetime.fromisoformat(
+        next(c["lastTransitionTime"] for c in slow["status"]["conditions"] if c["type"] == "Ready")
+    )
+    # create, init running, init completed, ready: four steps of 2 s
+    assert (became_ready - start).total_seconds() >= 7
