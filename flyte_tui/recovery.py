@@ -7,11 +7,13 @@ exactly the answers (never the typed database password, which lives only in memo
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import Any
 
-FILE_NAME = "recovery.yaml"
+FILE_NAME = "recovery.json"
+"""JSON (itself valid YAML): written on every change, so it must be quick to write."""
 
 
 def default_dir() -> Path:
@@ -35,17 +37,14 @@ class Recovery:
         """Write the answers atomically (no backup: the file is itself the backup)."""
         from flyte_tui import yamlio
 
-        text = "# flyte-tui recovery file: answers autosaved by the wizard.\n" + yamlio.dump(answers)
-        yamlio.write_atomic(self.path, text, backup=False)
+        yamlio.write_atomic(self.path, json.dumps(answers, indent=1) + "\n", backup=False)
         self.path.chmod(0o600)
 
     def load(self) -> dict[str, Any] | None:
         """The saved answers, or None when the file is missing or unreadable."""
-        from flyte_tui import yamlio
-
         try:
-            data = yamlio.load_plain(self.path.read_text(encoding="utf-8"))
-        except (OSError, yamlio.YAMLError):
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
             return None
         return data if isinstance(data, dict) else None
 

@@ -14,6 +14,7 @@ from textual.widgets import Button, Footer, Static
 
 from flyte_tui.screens.state import STEPS, WizardState, step
 from flyte_tui.widgets.field import FormField, field_id
+from flyte_tui.widgets.note import Note
 from flyte_tui.widgets.step_list import StepList
 
 
@@ -50,10 +51,10 @@ class StepScreen(Screen[None]):
                     yield Static(self.INTRO, id="step-intro", markup=False)
                 with VerticalScroll(id="form"):
                     yield from self.compose_form()
-                    yield Static("", id="step-problems", markup=False)
+                    yield Note(id="step-problems")
                 with Horizontal(id="nav"):
                     yield Button("← Back", id="back", compact=True)
-                    yield Static("", id="nav-status", markup=False)
+                    yield Note(id="nav-status", keep_space=True)
                     yield Button("Next →", id="next", variant="primary", compact=True)
         yield Footer()
 
@@ -102,19 +103,19 @@ class StepScreen(Screen[None]):
         validation = self.state.validation
         shown: set[str] = set()
         for field in self.query(FormField):
-            field.display = self.applies(field.path)
+            applies = self.applies(field.path)
+            if field.display != applies:
+                field.display = applies
             mine = [p for p in validation.problems if p.path == field.path]
             field.show_problems(mine)
             if field.display:
                 shown.add(field.path)
         others = [p for p in self.state.problems_for(self.STEP_ID) if p.path not in shown]
         lines = [("✗ " if p.severity == "error" else "⚠ ") + str(p) for p in others]
-        problems = self.query_one("#step-problems", Static)
-        problems.update("\n".join(lines))
-        problems.display = bool(lines)
+        self.query_one("#step-problems", Note).show("\n".join(lines))
         errors = len(self.state.errors_for(self.STEP_ID))
-        status = self.query_one("#nav-status", Static)
-        status.update(f"{errors} error{'s' * (errors != 1)} on this step" if errors else "")
+        status = f"{errors} error{'s' * (errors != 1)} on this step" if errors else ""
+        self.query_one("#nav-status", Note).show(status)
         with_errors = {s.id for s in STEPS if s.id != "review" and self.state.errors_for(s.id)}
         self.query_one(StepList).show(self.STEP_ID, self.state.visited, with_errors)
         self.refresh_extras()
@@ -135,3 +136,4 @@ class StepScreen(Screen[None]):
     @on(StepList.Selected)
     def _jump(self, event: StepList.Selected) -> None:
         self.post_message(self.Navigate(event.step_id))
+

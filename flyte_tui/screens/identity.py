@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.widgets import Label, Static
+from textual.widgets import Label
 
 from flyte_tui.screens.base import StepScreen
+from flyte_tui.widgets.note import Note
 
 CONTROLLERS = ("nginx", "alb", "gce", "contour", "traefik", "none")
 
@@ -34,7 +35,7 @@ class IdentityScreen(StepScreen):
     STEP_ID = "identity"
 
     def compose_form(self) -> ComposeResult:
-        yield Static("", id="no-identity", classes="note", markup=False)
+        yield Note(id="no-identity", classes="note")
         yield self.field("identity.awsRoleArn", placeholder="arn:aws:iam::123456789012:role/flyte-system")
         yield self.field("projects.taskRoleArn", placeholder="arn:aws:iam::123456789012:role/flyte-tasks")
         yield self.field("identity.gcpServiceAccount", placeholder="flyte@my-project.iam.gserviceaccount.com")
@@ -47,7 +48,7 @@ class IdentityScreen(StepScreen):
         yield self.field("ingress.tls.secretName")
         yield self.field("ingress.tls.certificateArn", placeholder="arn:aws:acm:us-east-2:123456789012:certificate/…")
         yield Label("Annotations that will be generated", classes="field-label")
-        yield Static("", id="annotations", markup=False)
+        yield Note(id="annotations")
 
     def applies(self, path: str) -> bool:
         environment = self.state.effective("environment")
@@ -65,16 +66,15 @@ class IdentityScreen(StepScreen):
 
     def refresh_extras(self) -> None:
         environment = self.state.effective("environment")
-        note = self.query_one("#no-identity", Static)
-        note.update("" if environment in ("eks", "gke") else f"Environment {environment}: no cloud identities to set.")
-        note.display = environment not in ("eks", "gke")
-        preview = self.query_one("#annotations", Static)
+        note = "" if environment in ("eks", "gke") else f"Environment {environment}: no cloud identities to set."
+        self.query_one("#no-identity", Note).show(note)
+        preview = self.query_one("#annotations", Note)
         plan = self.state.validation.plan
         if not self.state.effective("ingress.enabled", True):
-            preview.update("(ingress disabled)")
+            preview.show("(ingress disabled)")
         elif plan is None:
-            preview.update("Shown once the answers are valid field by field.")
+            preview.show("Shown once the answers are valid field by field.")
         else:
             from flyte_tui.render import ingress_annotations
 
-            preview.update(annotations_text(*ingress_annotations(plan)))
+            preview.show(annotations_text(*ingress_annotations(plan)))

@@ -11,6 +11,7 @@ from textual.widgets import Label, Static
 from flyte_tui.components import SIZABLE_KEYS
 from flyte_tui.screens.base import StepScreen
 from flyte_tui.widgets.field import FormField
+from flyte_tui.widgets.note import Note
 
 COLUMNS = (
     ("replicas", "replicas"),
@@ -57,7 +58,7 @@ class ResourcesScreen(StepScreen):
         yield Label("Project namespaces", classes="section")
         yield self.field("projects.domains", kind="list", empty=[])
         yield Grid(*self.quota_rows(), id="quotas", classes="table")
-        yield Static("", id="table-problems", classes="field-error", markup=False)
+        yield Note(id="table-problems", classes="field-error")
 
     def cell(self, path: str, kind: str = "text") -> FormField:
         """One compact table cell; empty removes the answer (chart default)."""
@@ -93,6 +94,5 @@ class ResourcesScreen(StepScreen):
         # Compact cells have no room for an error line: list the table's errors below it.
         cells = {f.path for f in self.query(".-compact").results(FormField)}
         problems = [p for p in self.state.problems_for(self.STEP_ID) if p.path in cells]
-        table = self.query_one("#table-problems", Static)
-        table.update("\n".join(("✗ " if p.severity == "error" else "⚠ ") + str(p) for p in problems))
-        table.display = bool(problems)
+        text = "\n".join(("✗ " if p.severity == "error" else "⚠ ") + str(p) for p in problems)
+        self.query_one("#table-problems", Note).show(text)

@@ -31,10 +31,16 @@ class FormField(Vertical):
     class Changed(Message):
         """The user changed the answer at ``path`` (``None`` removes it)."""
 
-        def __init__(self, path: str, value: Any) -> None:
+        def __init__(self, path: str, value: Any, field: FormField | None = None) -> None:
             super().__init__()
             self.path = path
             self.value = value
+            self.field = field
+
+        @property
+        def control(self) -> FormField | None:
+            """The field that changed (None when a screen sets an answer itself)."""
+            return self.field
 
     def __init__(
         self,
@@ -62,6 +68,7 @@ class FormField(Vertical):
         self.help_text = help_text
         self.show_help = show_help and not compact
         self.tooltip = help_text or None
+        self._shown = ""
 
     def compose(self) -> ComposeResult:
         if not self.compact:
@@ -113,14 +120,18 @@ class FormField(Vertical):
         return self._convert(getattr(widget, "value", ""))
 
     def show_problems(self, problems: list[Problem]) -> None:
-        """Show the first error (else warning) under the field; clear the line when there is none."""
+        """Show the errors (else warnings) under the field; clear the line when there is none."""
         errors = [p for p in problems if p.severity == "error"]
         shown = errors or problems
-        line = self.query_one(".field-error", Static)
         text = "; ".join(p.message for p in shown)
+        line_text = ("✗ " if errors else "⚠ ") + text if text else ""
+        if line_text == self._shown:
+            return  # nothing changed: no repaint while typing
+        self._shown = line_text
+        line = self.query_one(".field-error", Static)
         if self.compact:
             self.input.tooltip = text or self.help_text or None
-        line.update(("✗ " if errors else "⚠ ") + text if text else "")
+        line.update(line_text)
         line.display = bool(text) and not self.compact
         self.set_class(bool(errors), "-error")
         self.set_class(bool(shown) and not errors, "-warning")
@@ -144,7 +155,7 @@ class FormField(Vertical):
     @on(Switch.Changed)
     def _input_changed(self, event: Input.Changed | Select.Changed | Switch.Changed) -> None:
         event.stop()
-        self.post_message(self.Changed(self.path, self._convert(event.value)))
+        self.post_message(self.Changed(self.path, self._convert(event.value), self))
 
     @on(TextArea.Changed)
     def _yaml_changed(self, event: TextArea.Changed) -> None:
@@ -160,7 +171,7 @@ class FormField(Vertical):
         if not isinstance(data, dict):
             self.show_problems([Problem(self.path, "must be a YAML mapping")])
             return
-        self.post_message(self.Changed(self.path, data))
+        self.post_message(self.Changed(self.path, data, self))
 
     @on(Input.Submitted)
     def _next_field(self, event: Input.Submitted) -> None:

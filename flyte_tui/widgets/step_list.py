@@ -18,9 +18,13 @@ class StepItem(Static):
         super().__init__(title, id=f"step-{step_id}", classes="step-item", markup=False)
         self.step_id = step_id
         self.step_title = title
+        self._state = ""
 
     def mark(self, symbol: str, state: str) -> None:
         """Show the step's state: ``current``, ``done``, ``error`` or ``todo``."""
+        if self._state == state:
+            return
+        self._state = state
         self.update(f"{symbol} {self.step_title}")
         for name in ("current", "done", "error", "todo"):
             self.set_class(name == state, f"-{name}")

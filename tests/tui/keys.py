@@ -1,0 +1,97 @@
+"""Keyboard helpers for Pilot tests: everything goes through key presses, as a user would type."""
+
+from __future__ import annotations
+
+from textual import events
+from textual.keys import _character_to_key
+from textual.pilot import Pilot
+
+from flyte_tui.app import WizardApp
+from flyte_tui.widgets.field import FormField
+
+SIZE = (100, 32)
+
+
+async def ready(pilot: Pilot[None]) -> None:
+    """Wait for detection and the first paint."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def focused_path(app: WizardApp) -> str | None:
+    """The answer path of the field that has the focus."""
+    node = app.focused
+    while node is not None and not isinstance(node, FormField):
+        node = node.parent  # type: ignore[assignment]
+    return node.path if isinstance(node, FormField) else None
+
+
+async def tab_to(pilot: Pilot[None], path: str, limit: int = 60) -> None:
+    """Press Tab until the field for ``path`` has the focus."""
+    app = pilot.app
+    assert isinstance(app, WizardApp)
+    for _ in range(limit):
+        if focused_path(app) == path:
+            return
+        await tab(pilot)
+    raise AssertionError(f"Tab never reached {path} (focus: {app.focused})")
+
+
+async def tab_to_id(pilot: Pilot[None], widget_id: str, limit: int = 60) -> None:
+    """Press Tab until the widget with this id has the focus."""
+    for _ in range(limit):
+        if pilot.app.focused is not None and pilot.app.focused.id == widget_id:
+            return
+        await tab(pilot)
+    raise AssertionError(f"Tab never reached #{widget_id} (focus: {pilot.app.focused})")
+
+
+async def type_text(pilot: Pilot[None], text: str) -> None:
+    """Send one key event per character through the driver, as a fast typist would, then settle.
+
+    ``Pilot.press`` waits for the app to go idle after every key (about 60 ms each); the events here
+    take the same path (driver → app → focused widget) without the wait between them.
+    """
+    for char in text:
+        key = char if char.isalnum() else _character_to_key(char)
+        send_key(pilot, key, char)
+    await pilot.pause()
+    await pilot.pause()
+
+
+def send_key(pilot: Pilot[None], key: str, char: str | None = None) -> None:
+    """Put one key event on the driver's queue."""
+    driver = pilot.app._driver
+    assert driver is not None
+    event = events.Key(key, char)
+    event.set_sender(pilot.app)
+    driver.send_message(event)
+
+
+async def tab(pilot: Pilot[None]) -> None:
+    """One Tab, settled."""
+    send_key(pilot, "tab")
+    await pilot.pause()
+
+
+async def type_into(pilot: Pilot[None], path: str, text: str) -> None:
+    """Tab to a text field, clear it and type ``text``."""
+    await tab_to(pilot, path)
+    await pilot.press("end", "ctrl+u")
+    await type_text(pilot, text)
+
+
+async def choose(pilot: Pilot[None], path: str, option: str, options: tuple[str, ...]) -> None:
+    """Tab to a select field and pick ``option`` with the arrow keys."""
+    await tab_to(pilot, path)
+    await pilot.press("enter")
+    await pilot.pause()
+    # The overlay opens on the current value; go to the top, then down to the option.
+    await pilot.press(*(["up"] * (len(options) + 2)), *(["down"] * (options.index(option) + 1)), "enter")
+    await pilot.pause()
+
+
+async def next_step(pilot: Pilot[None]) -> None:
+    """Ctrl+N: the next step."""
+    await pilot.press("ctrl+n")
+    await pilot.pause()
