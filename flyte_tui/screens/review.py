@@ -66,7 +66,9 @@ class ReviewScreen(StepScreen):
             mark = "✗" if problem.severity == "error" else "⚠"
             where = step_of(problem.path).title
             problems.add_option(Option(f"{mark} {problem}  [{where}]", id=str(index)))
-        if not validation.problems:
+        if validation.problems:
+            problems.highlighted = 0
+        else:
             problems.add_option(Option("No problems: ready to save.", disabled=True))
         helm = self.query_one("#helm", Static)
         values = self.query_one("#values", Static)

@@ -51,8 +51,9 @@ class Detection:
     notes: tuple[str, ...] = field(default_factory=tuple)
 
 
-def _run(argv: list[str], timeout: float = TIMEOUT) -> tuple[int, str, str]:
+def _run(argv: list[str], timeout: float | None = None) -> tuple[int, str, str]:
     """Run an argv, returning (exit code, stdout, stderr); failures to start become code 127."""
+    timeout = TIMEOUT if timeout is None else timeout
     try:
         done = subprocess.run(
             argv, capture_output=True, text=True, timeout=timeout, check=False, stdin=subprocess.DEVNULL

@@ -86,8 +86,8 @@ async def choose(pilot: Pilot[None], path: str, option: str, options: tuple[str,
     await tab_to(pilot, path)
     await pilot.press("enter")
     await pilot.pause()
-    # The overlay opens on the current value; go to the top, then down to the option.
-    await pilot.press(*(["up"] * (len(options) + 2)), *(["down"] * (options.index(option) + 1)), "enter")
+    # The overlay opens on the current value; Home goes to the blank line at the top.
+    await pilot.press("home", *(["down"] * (options.index(option) + 1)), "enter")
     await pilot.pause()
 
 

@@ -1,0 +1,41 @@
+"""The core never imports Textual: the headless CLI and the tests use it without a terminal UI."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+CORE = [
+    "flyte_tui.model",
+    "flyte_tui.presets",
+    "flyte_tui.render",
+    "flyte_tui.values_file",
+    "flyte_tui.yamlio",
+    "flyte_tui.answers_file",
+    "flyte_tui.importer",
+    "flyte_tui.components",
+    "flyte_tui.recovery",
+    "flyte_tui.tools.helm",
+    "flyte_tui.tools.detect",
+    "flyte_tui.screens.state",
+]
+
+
+def test_core_modules_do_not_import_textual() -> None:
+    code = (
+        "import importlib, json, sys\n"
+        f"for name in {CORE!r}: importlib.import_module(name)\n"
+        "from flyte_tui.screens.state import WizardState\n"
+        "s = WizardState(); s.choose_environment('eks'); s.validation\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.'))))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert json.loads(done.stdout) == []
+
+
+def test_the_check_would_see_textual() -> None:
+    """The probe itself works: importing the app does pull Textual in."""
+    code = "import sys, flyte_tui.app; print('textual' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert done.stdout.strip() == "True"

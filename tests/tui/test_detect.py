@@ -1,0 +1,53 @@
+"""Detection for the welcome screen: robust to missing tools, never a shell, every command time-limited."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from flyte_tui.tools import detect
+
+
+def fake_tool(bin_dir: Path, name: str, script: str) -> None:
+    path = bin_dir / name
+    path.write_text("#!/bin/sh\n" + script)
+    path.chmod(path.stat().st_mode | stat.S_IEXEC)
+
+
+def test_nothing_on_path(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))
+    found = detect.detect()
+    assert not found.helm.found and not found.kubectl.found
+    assert found.contexts == () and found.release_exists is None
+    assert "kubectl not found" in found.notes[0]
+
+
+def test_helm_major_version_and_contexts(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    fake_tool(tmp_path, "helm", 'echo "v4.1.4+g1234567"\n')
+    fake_tool(
+        tmp_path,
+        "kubectl",
+        'case "$*" in\n'
+        '  *"version --client"*) echo \'{"clientVersion": {"gitVersion": "v1.36.3"}}\';;\n'
+        '  *"get-contexts"*) printf "kind-a\\nprod\\n";;\n'
+        '  *"current-context"*) echo prod;;\n'
+        '  *"get secrets"*) echo secret/sh.helm.release.v1.flyte.v3;;\n'
+        "esac\n",
+    )
+    monkeypatch.setenv("PATH", str(tmp_path) + os.pathsep + "/usr/bin:/bin")
+    found = detect.detect()
+    assert found.helm.version == "v4.1.4" and found.helm.major == 4
+    assert found.kubectl.version == "v1.36.3"
+    assert found.contexts == ("kind-a", "prod") and found.current_context == "prod"
+    assert found.release_exists is True
+
+
+def test_a_hanging_tool_times_out(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    fake_tool(tmp_path, "helm", "sleep 30\n")
+    monkeypatch.setenv("PATH", str(tmp_path) + os.pathsep + "/usr/bin:/bin")
+    monkeypatch.setattr(detect, "TIMEOUT", 0.3)
+    tool = detect.detect_helm()
+    assert tool.found and "did not answer" in tool.error
