@@ -217,5 +217,11 @@ def install(
     sys.exit(code)
 
 
+from flyte_tui.commands.doctor import bundle, doctor  # noqa: E402
+
+main.add_command(doctor)
+main.add_command(bundle)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

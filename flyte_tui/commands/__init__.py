@@ -1,0 +1,1 @@
+"""Subcommands that live in their own modules (imported by flyte_tui.cli)."""

@@ -1,0 +1,26 @@
+"""The doctor: what is wrong with a Flyte install, with the evidence and the fix; a redacted support bundle.
+
+    snap = gather(Target(namespace="flyte", release="flyte"))   # one read per kind, side by side
+    report = Report.build(snap)                                  # every check, concurrently
+    report.exit_code                                             # 0 pass, 3 fail, 4 warnings only
+
+Textual-free: the doctor screen and ``flyte-tui doctor`` both drive this core.
+"""
+
+from flyte_tui.doctor.checks import Finding, Outcome, all_checks
+from flyte_tui.doctor.report import EXIT_FAIL, EXIT_OK, EXIT_WARN, Report, run_checks
+from flyte_tui.doctor.snapshot import Snapshot, Target, gather
+
+__all__ = [
+    "EXIT_FAIL",
+    "EXIT_OK",
+    "EXIT_WARN",
+    "Finding",
+    "Outcome",
+    "Report",
+    "Snapshot",
+    "Target",
+    "all_checks",
+    "gather",
+    "run_checks",
+]

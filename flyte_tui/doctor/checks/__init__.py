@@ -1,0 +1,135 @@
+"""The doctor's checks: small independent functions over a :class:`~flyte_tui.doctor.snapshot.Snapshot`.
+
+Adding a check is adding one function with the :func:`check` decorator (and its test). A check returns
+one :class:`Outcome`; :func:`run_check` turns it into a :class:`Finding` carrying the check's id and title.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Literal
+
+from flyte_tui.doctor.snapshot import Snapshot
+
+Severity = Literal["pass", "warn", "fail", "skip"]
+SEVERITIES: tuple[Severity, ...] = ("fail", "warn", "pass", "skip")
+"""Worst first."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a check found."""
+
+    severity: Severity
+    summary: str
+    """The finding, one line."""
+    looked_at: tuple[str, ...] = ()
+    """What the check read, e.g. ``Secret db-pass`` or ``pods -l app.kubernetes.io/name=flyteadmin``."""
+    evidence: tuple[str, ...] = ()
+    """Lines that show it: a log tail, events, a condition's message."""
+    fix: str = ""
+    """What to do, in words."""
+    commands: tuple[str, ...] = ()
+    """Exact commands to look further or to fix it."""
+    signature: str | None = None
+    """The known failure signature matched (see :mod:`flyte_tui.signatures`)."""
+    answer: str | None = None
+    """The answers-file path to change, when one answer fixes it."""
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A check's outcome, with the check's identity: the unit of the report and the doctor screen."""
+
+    id: str
+    title: str
+    area: str
+    severity: Severity
+    summary: str
+    looked_at: tuple[str, ...] = ()
+    evidence: tuple[str, ...] = ()
+    fix: str = ""
+    commands: tuple[str, ...] = ()
+    signature: str | None = None
+    answer: str | None = None
+
+
+CheckFn = Callable[[Snapshot], Outcome]
+
+
+@dataclass(frozen=True)
+class Check:
+    """One registered check."""
+
+    id: str
+    title: str
+    area: str
+    fn: CheckFn = field(repr=False)
+
+
+REGISTRY: list[Check] = []
+
+
+def check(id_: str, title: str, area: str) -> Callable[[CheckFn], CheckFn]:
+    """Register a function as a check."""
+
+    def register(fn: CheckFn) -> CheckFn:
+        REGISTRY.append(Check(id_, title, area, fn))
+        return fn
+
+    return register
+
+
+def run_check(item: Check, snap: Snapshot) -> Finding:
+    """Run one check; a check that breaks is reported as a warning, never as a crash of the doctor."""
+    try:
+        out = item.fn(snap)
+    except Exception as exc:  # a bug in one check must not hide the others
+        out = Outcome("warn", f"the check itself failed: {type(exc).__name__}: {exc}")
+    return Finding(
+        item.id,
+        item.title,
+        item.area,
+        out.severity,
+        out.summary,
+        out.looked_at,
+        out.evidence,
+        out.fix,
+        out.commands,
+        out.signature,
+        out.answer,
+    )
+
+
+def all_checks() -> list[Check]:
+    """Every check, in report order (importing the modules registers them)."""
+    from flyte_tui.doctor.checks import cluster, components, config, network, runtime  # noqa: F401
+
+    return list(REGISTRY)
+
+
+def ok(summary: str, *looked_at: str) -> Outcome:
+    """A passing outcome."""
+    return Outcome("pass", summary, tuple(looked_at))
+
+
+def skip(summary: str, *looked_at: str) -> Outcome:
+    """Not applicable, or could not be examined for a reason another check reports."""
+    return Outcome("skip", summary, tuple(looked_at))
+
+
+def unreadable(snap: Snapshot, *keys: str) -> Outcome | None:
+    """A skip outcome when the cluster or one of the reads behind a check failed."""
+    if not snap.cluster_reachable:
+        return skip("not checked: the cluster did not answer (see cluster.reachable)")
+    for key in keys:
+        if key in snap.errors:
+            return skip(f"not checked: cannot read {key}: {snap.errors[key]}")
+    return None
+
+
+def kubectl_cmd(snap: Snapshot) -> str:
+    """``kubectl [--context C] -n NS``: the start of every command a finding suggests."""
+    ctx = f" --context {snap.target.context}" if snap.target.context else ""
+    return f"kubectl{ctx} -n {snap.namespace}"

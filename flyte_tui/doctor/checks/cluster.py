@@ -1,0 +1,221 @@
+"""Tools, cluster access and the Helm release."""
+
+from __future__ import annotations
+
+import re
+
+from flyte_tui.doctor.checks import Outcome, Severity, check, ok, skip, unreadable
+from flyte_tui.doctor.snapshot import Snapshot
+
+MIN_HELM = 3
+MIN_KUBERNETES = (1, 19)
+
+_UNAUTHORIZED = re.compile(
+    r"Unauthorized|provide credentials|must be logged in|token (has )?expired|getting credentials|exec plugin",
+    re.IGNORECASE,
+)
+
+
+def _context(snap: Snapshot) -> str:
+    return snap.target.context or "the current context"
+
+
+def _helm_scope(snap: Snapshot) -> str:
+    ctx = f" --kube-context {snap.target.context}" if snap.target.context else ""
+    return f"-n {snap.namespace}{ctx}"
+
+
+@check("tools.helm", "helm found (version 3 or newer)", "tools")
+def helm_tool(snap: Snapshot) -> Outcome:
+    """helm runs and is at least version 3."""
+    if "helm" in snap.errors or not snap.helm_version:
+        return Outcome(
+            "fail",
+            f"helm did not run: {snap.errors.get('helm', 'no version printed')}",
+            (f"{snap.target.helm} version --short",),
+            fix="install helm 3 or 4 (https://helm.sh/docs/intro/install/) or pass --helm PATH",
+        )
+    match = re.match(r"v?(\d+)\.", snap.helm_version)
+    major = int(match.group(1)) if match else 0
+    if major < MIN_HELM:
+        return Outcome(
+            "fail",
+            f"helm {snap.helm_version} is too old: flyte-core needs helm 3 or newer",
+            (f"{snap.target.helm} version --short",),
+            fix="install helm 3 or 4",
+        )
+    return ok(f"helm {snap.helm_version}", f"{snap.target.helm} version --short")
+
+
+@check("tools.kubectl", "kubectl found; Kubernetes 1.19 or newer", "tools")
+def kubectl_tool(snap: Snapshot) -> Outcome:
+    """kubectl runs; the server's version is supported by flyte-core."""
+    looked = (f"{snap.target.kubectl} version -o json",)
+    client = snap.kubectl_version.get("clientVersion") or {}
+    if not client:
+        return Outcome(
+            "fail",
+            f"kubectl did not run: {snap.errors.get('cluster', snap.errors.get('kubectl', 'no version printed'))}",
+            looked,
+            fix="install kubectl or pass --kubectl PATH",
+        )
+    server = snap.kubectl_version.get("serverVersion") or {}
+    if not server:
+        return skip(f"kubectl {client.get('gitVersion')}; server version unknown (see cluster.reachable)", *looked)
+    major = int(re.sub(r"\D", "", str(server.get("major", "0"))) or 0)
+    minor = int(re.sub(r"\D", "", str(server.get("minor", "0"))) or 0)
+    text = f"kubectl {client.get('gitVersion')}, Kubernetes {server.get('gitVersion')}"
+    if (major, minor) < MIN_KUBERNETES:
+        return Outcome(
+            "fail",
+            f"{text}: flyte-core needs Kubernetes 1.19 or newer (networking.k8s.io/v1 Ingress, apiextensions v1)",
+            looked,
+            fix="upgrade the cluster",
+        )
+    return ok(text, *looked)
+
+
+@check("cluster.reachable", "cluster reachable", "cluster")
+def reachable(snap: Snapshot) -> Outcome:
+    """The API server of the context answers."""
+    looked = (f"kubectl version ({_context(snap)})",)
+    if snap.cluster_reachable:
+        return ok(f"the API server of {_context(snap)} answered", *looked)
+    error = snap.errors.get("cluster", "no answer")
+    if _UNAUTHORIZED.search(error):
+        return skip(f"the API server answered but refused the credentials (see cluster.credentials): {error}", *looked)
+    return Outcome(
+        "fail",
+        f"cannot reach the cluster of {_context(snap)}: {error}",
+        looked,
+        fix="check the context (kubectl config get-contexts), the VPN or network, and the API server address",
+        commands=("kubectl config current-context", "kubectl config get-contexts", "kubectl cluster-info"),
+    )
+
+
+@check("cluster.credentials", "credentials valid", "cluster")
+def credentials(snap: Snapshot) -> Outcome:
+    """The cluster accepts the context's credentials."""
+    looked = (f"kubectl version ({_context(snap)})",)
+    error = snap.errors.get("cluster", "")
+    if snap.cluster_reachable:
+        return ok("the cluster accepted the credentials", *looked)
+    if _UNAUTHORIZED.search(error):
+        return Outcome(
+            "fail",
+            f"the cluster refused the credentials of {_context(snap)}: {error}",
+            looked,
+            fix="log in again (aws eks update-kubeconfig / gcloud container clusters get-credentials / your SSO)",
+            commands=("kubectl auth whoami",),
+        )
+    return skip("not checked: the cluster did not answer (see cluster.reachable)", *looked)
+
+
+@check("cluster.rbac", "permission to read the namespace", "cluster")
+def rbac(snap: Snapshot) -> Outcome:
+    """Every read the doctor needs was allowed."""
+    if (gone := unreadable(snap)) is not None:
+        return gone
+    refused = {k: v for k, v in snap.errors.items() if "forbidden" in v.lower()}
+    looked = (f"kubectl get … -n {snap.namespace}", "kubectl get namespaces,ingressclasses,crd,… (cluster scope)")
+    if not refused:
+        return ok(f"every object the doctor reads in {snap.namespace} and at cluster scope was readable", *looked)
+    namespaced = [k for k in refused if k in ("secrets", *_NAMESPACED)]
+    severity: Severity = "fail" if namespaced else "warn"
+    return Outcome(
+        severity,
+        f"not allowed to read: {', '.join(sorted(refused))}",
+        looked,
+        evidence=tuple(f"{k}: {v}" for k, v in sorted(refused.items())),
+        fix="ask for a Role with get/list on these kinds in the namespace (the view ClusterRole, plus secrets' "
+        "metadata), and get on the cluster-scoped ones; checks that need them are skipped",
+        commands=tuple(f"kubectl auth can-i list {k} -n {snap.namespace}" for k in sorted(refused)),
+    )
+
+
+_NAMESPACED = ("pods", "deployments", "services", "endpoints", "configmaps", "serviceaccounts", "ingresses", "events")
+
+
+@check("cluster.namespace", "namespace exists", "cluster")
+def namespace(snap: Snapshot) -> Outcome:
+    """The release namespace exists."""
+    if (gone := unreadable(snap, "namespaces")) is not None:
+        return gone
+    names = {str((n.get("metadata") or {}).get("name")) for n in snap.namespaces}
+    if snap.namespace in names:
+        return ok(f"namespace {snap.namespace} exists", "kubectl get namespaces")
+    return Outcome(
+        "fail",
+        f"namespace {snap.namespace} does not exist",
+        ("kubectl get namespaces",),
+        fix="pass the namespace Flyte is installed in (--namespace), or install Flyte",
+        commands=("helm list --all-namespaces",),
+    )
+
+
+@check("release.status", "Helm release deployed", "release")
+def release_status(snap: Snapshot) -> Outcome:
+    """The release exists and its last operation finished well."""
+    if "release" in snap.errors:
+        return skip(f"not checked: helm could not read the release: {snap.errors['release']}")
+    looked = (f"helm history {snap.release} {_helm_scope(snap)}",)
+    status = snap.release_status
+    scope = _helm_scope(snap)
+    if status is None:
+        return Outcome(
+            "fail",
+            f"no release {snap.release} in namespace {snap.namespace}",
+            looked,
+            fix="pass the right --release/--namespace, or install Flyte (flyte-tui install ANSWERS)",
+            commands=("helm list --all-namespaces",),
+        )
+    last = snap.history[-1] if snap.history else {}
+    revision = last.get("revision")
+    detail = f"revision {revision}: {last.get('description', '')}".strip()
+    if status == "deployed":
+        return ok(f"release {snap.release} is deployed ({detail})", *looked)
+    if status.startswith("pending-"):
+        recovery = (
+            f"helm uninstall {snap.release} {scope}"
+            if status == "pending-install"
+            else f"helm rollback {snap.release} {scope}"
+        )
+        return Outcome(
+            "fail",
+            f"release {snap.release} is stuck in {status}: an earlier helm operation did not finish",
+            looked,
+            evidence=(detail,),
+            fix="helm refuses any other operation until the release is recovered; recover it, then install again",
+            commands=(recovery,),
+        )
+    if status == "failed":
+        good = [h for h in snap.history or [] if h.get("status") in ("deployed", "superseded")]
+        commands = [f"helm history {snap.release} {scope}"]
+        if good:
+            commands.append(f"helm rollback {snap.release} {good[-1].get('revision')} {scope}")
+        return Outcome(
+            "fail",
+            f"release {snap.release}'s last operation failed ({detail})",
+            looked,
+            evidence=(detail,),
+            fix="fix the cause shown by the other checks, then upgrade again"
+            + (" or roll back to the last good revision" if good else ""),
+            commands=tuple(commands),
+        )
+    return Outcome("warn", f"release {snap.release} is {status} ({detail})", looked)
+
+
+@check("release.chart", "chart and version", "release")
+def release_chart(snap: Snapshot) -> Outcome:
+    """Which chart the release runs."""
+    if not snap.history:
+        return skip("no release (see release.status)")
+    chart = str(snap.history[-1].get("chart", ""))
+    looked = (f"helm history {snap.release} {_helm_scope(snap)}",)
+    if not chart.startswith("flyte-core-"):
+        return Outcome(
+            "warn",
+            f"release {snap.release} runs chart {chart}, not flyte-core: these checks are written for flyte-core",
+            looked,
+        )
+    return ok(f"chart {chart}", *looked)

@@ -1,0 +1,226 @@
+"""One check per Flyte component: its pods are Ready, or why not, with the log tail and the known signature."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from flyte_tui.components import COMPONENTS, Component
+from flyte_tui.doctor.checks import REGISTRY, Check, Outcome, kubectl_cmd, ok, skip, unreadable
+from flyte_tui.doctor.redact import redact_text
+from flyte_tui.doctor.snapshot import Json, Snapshot, meta
+from flyte_tui.readiness import FATAL_WAITING, component_status, expected_components, matches, pod_ready
+from flyte_tui.signatures import match
+
+_BACK_OFF = re.compile(r": back-off \S+ restarting failed container.*$")
+EVENT_LINES = 5
+LOG_LINES = 15
+
+
+def warning_events(snap: Snapshot, name: str) -> list[str]:
+    """``Reason: message`` of the Warning events about one object, oldest first."""
+    found = [
+        e
+        for e in snap.items("events")
+        if e.get("type") == "Warning" and (e.get("involvedObject") or {}).get("name") == name
+    ]
+    found.sort(key=lambda e: str(e.get("lastTimestamp") or e.get("eventTime") or ""))
+    return [f"{e.get('reason')}: {e.get('message')}" for e in found]
+
+
+def _oom_killed(pod: Mapping[str, Any]) -> str | None:
+    status = pod.get("status") or {}
+    for kind in ("initContainerStatuses", "containerStatuses"):
+        for cs in status.get(kind) or []:
+            for state in (cs.get("state") or {}, cs.get("lastState") or {}):
+                if (state.get("terminated") or {}).get("reason") == "OOMKilled":
+                    return str(cs.get("name"))
+    return None
+
+
+def _restarted_container(pod: Mapping[str, Any]) -> str | None:
+    for cs in (pod.get("status") or {}).get("containerStatuses") or []:
+        if int(cs.get("restartCount") or 0) > 0:
+            return str(cs.get("name"))
+    return None
+
+
+def _commands_for(snap: Snapshot, signature: str | None) -> list[str]:
+    k = kubectl_cmd(snap)
+    secret = snap.value("common.databaseSecret.name") or "<database secret>"
+    host = snap.value("db.admin.database.host") or "<db host>"
+    port = snap.value("db.admin.database.port") or 5432
+    keys = '{{range $k, $v := .data}}{{$k}}{{"\\n"}}{{end}}'
+    extra = {
+        "db-password": [f"{k} get secret {secret} -o go-template='{keys}'"],
+        "db-password-path": [f"{k} get secret {secret} -o go-template='{keys}'"],
+        "db-unreachable": [f"{k} run pg-check --rm -it --image=postgres:15-alpine -- pg_isready -h {host} -p {port}"],
+        "db-ssl": [f"{k} get configmap flyte-admin-base-config -o jsonpath='{{.data.db\\.yaml}}'"],
+        "minio-missing": [
+            f"{k} get configmap flyte-admin-base-config -o jsonpath='{{.data.storage\\.yaml}}'",
+            f"{k} get service minio",
+        ],
+        "s3-access-denied": [
+            f"{k} get serviceaccounts flyteadmin datacatalog flytepropeller -o jsonpath='{{..annotations}}'"
+        ],
+        "admin-unreachable": [f"{k} get endpoints flyteadmin"],
+    }
+    return extra.get(signature or "", [])
+
+
+def _selector(component: Component, release: str) -> str:
+    return ",".join(f"{k}={v}" for k, v in component.pod_selector(release).items())
+
+
+def component_outcome(component: Component, snap: Snapshot) -> Outcome:
+    """The state of one component's pods and, when broken, why."""
+    if (gone := unreadable(snap, "pods")) is not None:
+        return gone
+    k = kubectl_cmd(snap)
+    looked = [f"pods -l {_selector(component, snap.release)}", f"deployment {component.name}"]
+    pods = [p for p in snap.items("pods") if matches(p, component, snap.release)]
+    expected = expected_components(snap.values) if snap.values else list(COMPONENTS)
+    if component not in expected and not pods:
+        return skip(f"{component.name} is not enabled in release {snap.release}'s values", *looked)
+    deployment = snap.named("deployments", component.name)
+    desired = int((deployment or {}).get("spec", {}).get("replicas", 1)) if deployment else None
+    if not pods:
+        return _no_pods(component, snap, deployment, tuple(looked))
+    status = component_status(component, pods, snap.release, desired, snap.now, snap.target.timing)
+    oom_pod = next((p for p in pods if _oom_killed(p)), None)
+    failure = status.failure
+    if failure is None and oom_pod is None:
+        if status.state == "ready":
+            restarted = next((p for p in pods if _restarted_container(p)), None)
+            if restarted is None:
+                return ok(f"{status.ready}/{status.desired or status.pods} pods Ready", *looked)
+            return _diagnose(
+                component, snap, restarted, _restarted_container(restarted), looked, "warn",
+                f"{status.ready} pods Ready but restarted {status.restarts} times",
+            )  # fmt: skip
+        unready = next((p for p in pods if not pod_ready(p)), pods[0])
+        name = str(meta(unready).get("name"))
+        events = warning_events(snap, name)
+        return Outcome(
+            "warn",
+            f"{status.summary}: not Ready yet ({status.state})",
+            tuple(looked),
+            evidence=tuple(events[-EVENT_LINES:]),
+            fix="wait a little and re-run; if it stays, describe the pod",
+            commands=(f"{k} describe pod {name}",),
+        )
+    if oom_pod is not None and failure is None:
+        return _diagnose(component, snap, oom_pod, _oom_killed(oom_pod), looked, "fail", f"{status.summary}: OOMKilled")
+    assert failure is not None
+    pod = next(p for p in pods if meta(p).get("name") == failure.pod)
+    message = _BACK_OFF.sub("", failure.message)
+    return _diagnose(component, snap, pod, failure.container, looked, "fail", f"{status.summary}: {message}")
+
+
+def _diagnose(
+    component: Component,
+    snap: Snapshot,
+    pod: Json,
+    container: str | None,
+    looked: list[str],
+    severity: str,
+    summary: str,
+) -> Outcome:
+    k = kubectl_cmd(snap)
+    name = str(meta(pod).get("name"))
+    events = warning_events(snap, name)
+    logs = snap.logs.get((name, container or ""), [])
+    if not logs:
+        logs = next((lines for (p, _c), lines in snap.logs.items() if p == name and lines), [])
+    oom = _oom_killed(pod)
+    found = match([*logs, *events, summary])
+    commands = [f"{k} describe pod {name}"]
+    if container:
+        looked.append(f"logs {name} -c {container}")
+        commands.append(f"{k} logs {name} -c {container} --previous")
+    cause = ""
+    fix = ""
+    answer = None
+    signature = None
+    if oom:
+        cause = f"container {oom} ran out of memory (OOMKilled)"
+        fix = f"raise {component.name}'s memory limit"
+        answer = f"resources.components.{component.values_key}"
+    elif found is not None:
+        sig, _line = found
+        cause, fix, answer, signature = sig.cause, sig.fix, sig.answer, sig.id
+        if answer == "resources.components":
+            answer = f"resources.components.{component.values_key}"
+        commands += _commands_for(snap, sig.id)
+    elif "Unschedulable" in summary:
+        cause = "no node can run the pod"
+        fix = "lower the component's requests or replicas, or add nodes"
+        answer = f"resources.components.{component.values_key}"
+    elif "StuckInit" in summary or "without finishing" in summary:
+        cause = f"init container {container} never finished"
+        fix = f"read its log; {component.name} waits on what that init container checks"
+    else:
+        for reason, words in FATAL_WAITING.items():
+            if reason in summary or words in summary:
+                cause = words
+                break
+        fix = "read the pod's events and the container's log"
+    text = summary + (f" — {cause}" if cause else "")
+    evidence = [
+        *(f"event {redact_text(line)}" for line in events[-EVENT_LINES:]),
+        *(f"log {redact_text(line)}" for line in logs[-LOG_LINES:]),
+    ]
+    return Outcome(
+        "fail" if severity == "fail" else "warn",
+        text,
+        tuple(looked),
+        tuple(evidence),
+        fix,
+        tuple(commands),
+        signature,
+        answer,
+    )
+
+
+def _no_pods(component: Component, snap: Snapshot, deployment: Json | None, looked: tuple[str, ...]) -> Outcome:
+    k = kubectl_cmd(snap)
+    if deployment is None:
+        return Outcome(
+            "fail",
+            f"no Deployment {component.name} and no pods in {snap.namespace}",
+            looked,
+            fix=f"the release should create it: upgrade the release, and check that {component.values_key} is enabled",
+            commands=(f"helm get manifest {snap.release} -n {snap.namespace}",),
+        )
+    conditions = (deployment.get("status") or {}).get("conditions") or []
+    problems = [
+        f"{c.get('type')}: {c.get('message')}"
+        for c in conditions
+        if (c.get("type") == "ReplicaFailure" and c.get("status") == "True")
+        or (c.get("type") == "Available" and c.get("status") == "False")
+    ]
+    replicas = int((deployment.get("spec") or {}).get("replicas", 1))
+    if replicas == 0:
+        return Outcome("warn", f"Deployment {component.name} is scaled to 0", looked,
+                       commands=(f"{k} scale deployment {component.name} --replicas=1",))  # fmt: skip
+    return Outcome(
+        "fail",
+        f"Deployment {component.name} has no pods",
+        looked,
+        evidence=tuple(problems + warning_events(snap, component.name)[-EVENT_LINES:]),
+        fix="read the Deployment's and ReplicaSet's events (quota exceeded? ServiceAccount missing?)",
+        commands=(f"{k} describe deployment {component.name}", f"{k} get replicasets,events"),
+    )
+
+
+def _register() -> None:
+    for component in COMPONENTS:
+
+        def run(snap: Snapshot, component: Component = component) -> Outcome:
+            return component_outcome(component, snap)
+
+        REGISTRY.append(Check(f"component.{component.name}", f"{component.name} pods", "components", run))
+
+
+_register()

@@ -1,0 +1,228 @@
+"""Objects Flyte creates at run time: the FlyteWorkflow CRD, the pod webhook, project namespaces; recent events."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime, timedelta
+
+from flyte_tui.components import FLYTEPROPELLER, WEBHOOK
+from flyte_tui.doctor.checks import Outcome, check, kubectl_cmd, ok, skip, unreadable
+from flyte_tui.doctor.checks.config import project_namespaces
+from flyte_tui.doctor.snapshot import CRD_NAME, WEBHOOK_NAME, Snapshot, meta
+from flyte_tui.readiness import expected_components
+
+WEBHOOK_KEYS = ("ca.crt", "tls.crt", "tls.key")
+RECENT_EVENTS = timedelta(hours=1)
+
+
+def _enabled(snap: Snapshot, name: str) -> bool:
+    if not snap.values:
+        return True
+    return any(c.name == name for c in expected_components(snap.values))
+
+
+@check("runtime.crd", "FlyteWorkflow CRD present and owned", "runtime")
+def crd(snap: Snapshot) -> Outcome:
+    """``flyteworkflows.flyte.lyft.com`` exists; who owns it."""
+    if (gone := unreadable(snap, "crd")) is not None:
+        return gone
+    looked = (f"kubectl get crd {CRD_NAME}",)
+    if not _enabled(snap, FLYTEPROPELLER.name):
+        return skip("flytepropeller is not enabled", *looked)
+    if snap.crd is None:
+        return Outcome(
+            "fail",
+            f"CRD {CRD_NAME} does not exist: launches fail with 'the server could not find the requested resource'",
+            looked,
+            fix="set flytepropeller.createCRDs: true and upgrade, or apply the CRD yourself",
+            commands=(f"kubectl get crd {CRD_NAME}",),
+        )
+    annotations = meta(snap.crd).get("annotations") or {}
+    owner = annotations.get("meta.helm.sh/release-name")
+    owner_ns = annotations.get("meta.helm.sh/release-namespace")
+    if not owner:
+        return ok(f"CRD {CRD_NAME} present (not managed by helm: created by propeller or by hand)", *looked)
+    if (owner, owner_ns) == (snap.release, snap.namespace):
+        return ok(f"CRD {CRD_NAME} present, owned by this release", *looked)
+    return Outcome(
+        "warn",
+        f"CRD {CRD_NAME} belongs to release {owner} in namespace {owner_ns}: uninstalling that release deletes the "
+        "CRD and every FlyteWorkflow with it",
+        looked,
+        fix="keep that release, or adopt the CRD into this one (label app.kubernetes.io/managed-by=Helm, annotate "
+        "meta.helm.sh/release-name and meta.helm.sh/release-namespace)",
+        commands=(f"kubectl get crd {CRD_NAME} -o jsonpath='{{.metadata.annotations}}'",),
+    )
+
+
+@check("runtime.webhook-config", "MutatingWebhookConfiguration flyte-pod-webhook with a CA bundle", "runtime")
+def webhook_config(snap: Snapshot) -> Outcome:
+    """The webhook pod registered itself, with a CA bundle, pointing at this namespace."""
+    if (gone := unreadable(snap, "webhook-config")) is not None:
+        return gone
+    looked = (f"kubectl get mutatingwebhookconfiguration {WEBHOOK_NAME}",)
+    if not _enabled(snap, WEBHOOK.name):
+        return skip("the pod webhook is not enabled", *looked)
+    fix_cmds = (
+        f"{kubectl_cmd(snap)} logs deploy/{WEBHOOK_NAME} -c generate-secrets",
+        f"{kubectl_cmd(snap)} rollout restart deploy/{WEBHOOK_NAME}",
+    )
+    if snap.webhook_config is None:
+        return Outcome(
+            "fail",
+            f"MutatingWebhookConfiguration {WEBHOOK_NAME} does not exist: tasks that request secrets get none",
+            looked,
+            fix="the webhook pod creates it when it starts: make flyte-pod-webhook Ready, then restart it",
+            commands=fix_cmds,
+        )
+    hooks = snap.webhook_config.get("webhooks") or []
+    without_ca = [h.get("name") for h in hooks if not (h.get("clientConfig") or {}).get("caBundle")]
+    services = {((h.get("clientConfig") or {}).get("service") or {}).get("namespace") for h in hooks}
+    if not hooks or without_ca:
+        return Outcome(
+            "fail",
+            f"{WEBHOOK_NAME} has no CA bundle: the API server cannot call it (x509: certificate signed by unknown "
+            "authority)",
+            looked,
+            fix="delete the Secret flyte-pod-webhook's contents and restart the webhook so it writes a fresh CA",
+            commands=fix_cmds,
+        )
+    if snap.namespace not in services:
+        where = ", ".join(sorted(str(s) for s in services))
+        return Outcome(
+            "warn",
+            f"{WEBHOOK_NAME} points at the webhook in namespace {where}, not {snap.namespace}: another Flyte "
+            "install owns it",
+            looked,
+            fix="run one Flyte per cluster, or give each its own webhook name/namespaceSelector",
+        )
+    return ok(f"{WEBHOOK_NAME} registered with a CA bundle, service in {snap.namespace}", *looked)
+
+
+@check("runtime.webhook-secret", "webhook certificate Secret and Endpoints", "runtime")
+def webhook_secret(snap: Snapshot) -> Outcome:
+    """The Secret flyte-pod-webhook holds the certificates; the Service has endpoints."""
+    if (gone := unreadable(snap, "secrets", "endpoints")) is not None:
+        return gone
+    looked = (f"Secret {WEBHOOK_NAME} (key names only)", f"Endpoints {WEBHOOK_NAME}")
+    if not _enabled(snap, WEBHOOK.name):
+        return skip("the pod webhook is not enabled", *looked)
+    secret = snap.secrets.get(WEBHOOK_NAME)
+    endpoints = snap.named("endpoints", WEBHOOK_NAME)
+    ready = [a for s in (endpoints or {}).get("subsets") or [] for a in s.get("addresses") or []]
+    problems = []
+    if secret is None:
+        problems.append(f"Secret {WEBHOOK_NAME} does not exist")
+    else:
+        missing = [k for k in WEBHOOK_KEYS if k not in secret.keys]
+        if missing:
+            problems.append(f"Secret {WEBHOOK_NAME} lacks {', '.join(missing)} (the init container did not fill it)")
+    if not ready:
+        problems.append(f"Service {WEBHOOK_NAME} has no ready endpoints (no endpoints available for service)")
+    if not problems:
+        return ok(f"Secret {WEBHOOK_NAME} holds {', '.join(WEBHOOK_KEYS)}; {len(ready)} endpoint(s)", *looked)
+    return Outcome(
+        "fail",
+        "; ".join(problems),
+        looked,
+        fix="make flyte-pod-webhook Ready; if the certificate is bad, empty the Secret and restart the webhook",
+        commands=(
+            f"{kubectl_cmd(snap)} get secret,endpoints {WEBHOOK_NAME}",
+            f"{kubectl_cmd(snap)} rollout restart deploy/{WEBHOOK_NAME}",
+        ),
+    )
+
+
+@check("runtime.projects", "project namespaces and quotas created by cluster-resource sync", "runtime")
+def projects(snap: Snapshot) -> Outcome:
+    """``<project>-<domain>`` namespaces exist, each with its ResourceQuota."""
+    if (gone := unreadable(snap, "namespaces")) is not None:
+        return gone
+    if not snap.values:
+        return skip("not checked: no release values (see release.status)")
+    if not _enabled(snap, "syncresources") and not snap.value("cluster_resource_manager.enabled"):
+        return skip("cluster_resource_manager is disabled: project namespaces are managed by hand")
+    wanted = project_namespaces(snap)
+    looked = ("kubectl get namespaces", "kubectl get resourcequota --all-namespaces")
+    if not wanted:
+        return skip("no initialProjects in the values", *looked)
+    have = {str(meta(n).get("name")) for n in snap.namespaces}
+    missing = [n for n in wanted if n not in have]
+    if missing:
+        return Outcome(
+            "fail",
+            f"{len(missing)} of {len(wanted)} project namespaces missing ({', '.join(missing[:4])}"
+            f'{" …" if len(missing) > 4 else ""}): launches fail with namespaces "{missing[0]}" not found',
+            looked,
+            fix="cluster-resource sync creates them: make syncresources Ready and read its log (a template "
+            "variable missing from some domain's customData stops it)",
+            commands=(
+                f"{kubectl_cmd(snap)} logs deploy/syncresources",
+                f"{kubectl_cmd(snap)} logs deploy/flyteadmin -c sync-cluster-resources",
+            ),
+        )
+    templates = " ".join(str(t.get("value", "")) for t in snap.value("cluster_resource_manager.templates") or [])
+    if "ResourceQuota" in templates and "resourcequotas" not in snap.errors:
+        with_quota = {str(meta(q).get("namespace")) for q in snap.quotas}
+        bare = [n for n in wanted if n not in with_quota]
+        if bare:
+            return Outcome(
+                "warn",
+                f"no ResourceQuota in {', '.join(bare[:4])}{' …' if len(bare) > 4 else ''} although the templates "
+                "define one",
+                looked,
+                fix="read syncresources' log: it stops at the first template that fails",
+                commands=(f"{kubectl_cmd(snap)} logs deploy/syncresources",),
+            )
+    return ok(f"all {len(wanted)} project namespaces exist", *looked)
+
+
+def _event_time(event: dict[str, object]) -> datetime | None:
+    for key in ("lastTimestamp", "eventTime"):
+        text = event.get(key)
+        if isinstance(text, str) and text:
+            try:
+                return datetime.fromisoformat(text.replace("Z", "+00:00"))
+            except ValueError:
+                continue
+    series = event.get("series")
+    if isinstance(series, dict) and isinstance(series.get("lastObservedTime"), str):
+        try:
+            return datetime.fromisoformat(str(series["lastObservedTime"]).replace("Z", "+00:00"))
+        except ValueError:
+            return None
+    return None
+
+
+@check("events.warnings", "recent Warning events", "events")
+def warnings(snap: Snapshot) -> Outcome:
+    """Warning events of the last hour in the namespace, grouped by reason and object."""
+    if (gone := unreadable(snap, "events")) is not None:
+        return gone
+    looked = (f"kubectl get events -n {snap.namespace} --field-selector type=Warning",)
+    recent = []
+    for event in snap.items("events"):
+        if event.get("type") != "Warning":
+            continue
+        when = _event_time(event)
+        if when is None or snap.now - when <= RECENT_EVENTS:
+            recent.append(event)
+    if not recent:
+        return ok("no Warning event in the last hour", *looked)
+    counts: Counter[tuple[str, str, str]] = Counter()
+    messages: dict[tuple[str, str, str], str] = {}
+    for event in recent:
+        obj = event.get("involvedObject") or {}
+        key = (str(event.get("reason")), f"{str(obj.get('kind', '')).lower()}/{obj.get('name')}", "")
+        counts[key] += int(event.get("count") or 1)
+        messages[key] = str(event.get("message", ""))
+    lines = [f"{reason} {obj} (x{n}): {messages[(reason, obj, x)]}" for (reason, obj, x), n in counts.most_common(10)]
+    return Outcome(
+        "warn",
+        f"{len(recent)} Warning event{'s' if len(recent) > 1 else ''} in the last hour: "
+        + ", ".join(sorted({r for r, _o, _x in counts})),
+        looked,
+        evidence=tuple(lines),
+        fix="the component checks explain the ones that block Flyte; the others are worth a look",
+        commands=(f"{kubectl_cmd(snap)} get events --field-selector type=Warning --sort-by=.lastTimestamp",),
+    )

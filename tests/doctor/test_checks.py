@@ -1,0 +1,466 @@
+"""Every doctor check, passing and failing, on snapshots captured from the test bed and edited per test."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from doctor_scenarios import add, iso, load, obj, run
+
+from flyte_tui.doctor.snapshot import SecretInfo
+from flyte_tui.model import validate_answers
+from flyte_tui.readiness import Timing
+
+
+def plan(environment: str, namespace: str = "flyte", **extra: object):
+    data = {
+        "apiVersion": "flyte-tui/v1",
+        "kind": "InstallPlan",
+        "environment": environment,
+        "target": {"namespace": namespace},
+        **extra,
+    }
+    result = validate_answers(data)
+    assert result.plan is not None, [str(p) for p in result.errors]
+    return result.plan
+
+
+# -- tools and cluster -------------------------------------------------------------------------------
+
+
+def test_tools_pass_on_the_test_bed() -> None:
+    snap = load("deployed")
+    assert run(snap, "tools.helm").severity == "pass"
+    kubectl = run(snap, "tools.kubectl")
+    assert kubectl.severity == "pass" and "Kubernetes v1.36" in kubectl.summary
+
+
+def test_missing_helm_and_old_helm_fail() -> None:
+    snap = load("deployed")
+    snap.helm_version = ""
+    snap.errors["helm"] = "cannot run helm: No such file or directory"
+    finding = run(snap, "tools.helm")
+    assert finding.severity == "fail" and "No such file" in finding.summary
+    snap = load("deployed")
+    snap.helm_version = "v2.17.0"
+    assert run(snap, "tools.helm").severity == "fail"
+
+
+def test_old_kubernetes_fails() -> None:
+    snap = load("deployed")
+    snap.kubectl_version["serverVersion"] = {"major": "1", "minor": "18+", "gitVersion": "v1.18.20"}
+    finding = run(snap, "tools.kubectl")
+    assert finding.severity == "fail" and "1.19" in finding.summary
+
+
+def test_unreachable_cluster_fails_reachability_and_skips_the_rest() -> None:
+    snap = load("deployed")
+    del snap.kubectl_version["serverVersion"]
+    snap.errors["cluster"] = "dial tcp 10.0.0.1:443: connect: connection refused"
+    assert run(snap, "cluster.reachable").severity == "fail"
+    assert run(snap, "cluster.credentials").severity == "skip"
+    assert run(snap, "component.flyteadmin").severity == "skip"
+    assert run(snap, "runtime.crd").severity == "skip"
+
+
+def test_refused_credentials_fail_the_credentials_check() -> None:
+    snap = load("deployed")
+    del snap.kubectl_version["serverVersion"]
+    snap.errors["cluster"] = "error: You must be logged in to the server (Unauthorized)"
+    assert run(snap, "cluster.credentials").severity == "fail"
+    assert run(snap, "cluster.reachable").severity == "skip"
+
+
+def test_rbac_refusal_is_named() -> None:
+    snap = load("deployed")
+    assert run(snap, "cluster.rbac").severity == "pass"
+    snap.errors["secrets"] = 'secrets is forbidden: User "dev" cannot list resource "secrets"'
+    finding = run(snap, "cluster.rbac")
+    assert finding.severity == "fail" and "secrets" in finding.summary
+    assert any("auth can-i list secrets" in c for c in finding.commands)
+    assert run(snap, "config.db-secret").severity == "skip"
+
+
+def test_missing_namespace_fails() -> None:
+    snap = load("deployed", namespace="nowhere")
+    finding = run(snap, "cluster.namespace")
+    assert finding.severity == "fail" and "nowhere" in finding.summary
+
+
+# -- release -------------------------------------------------------------------------------------------
+
+
+def test_release_deployed_passes_and_names_the_chart() -> None:
+    snap = load("deployed")
+    assert run(snap, "release.status").severity == "pass"
+    assert "flyte-core-v1.16.8" in run(snap, "release.chart").summary
+
+
+def test_missing_release_fails() -> None:
+    snap = load("deployed")
+    snap.history = None
+    assert run(snap, "release.status").severity == "fail"
+    assert run(snap, "release.chart").severity == "skip"
+
+
+def test_pending_release_points_to_recovery() -> None:
+    snap = load("deployed")
+    assert snap.history is not None
+    snap.history[-1]["status"] = "pending-install"
+    finding = run(snap, "release.status")
+    assert finding.severity == "fail"
+    assert finding.commands == ("helm uninstall flyte -n flyte",)
+    snap.history[-1]["status"] = "pending-upgrade"
+    assert run(snap, "release.status").commands == ("helm rollback flyte -n flyte",)
+
+
+def test_failed_release_offers_rollback_to_last_good_revision() -> None:
+    snap = load("deployed")
+    assert snap.history is not None
+    snap.history[-1]["status"] = "superseded"
+    snap.history.append({"revision": 2, "status": "failed", "chart": "flyte-core-v1.16.8", "description": "boom"})
+    finding = run(snap, "release.status")
+    assert finding.severity == "fail"
+    assert "helm rollback flyte 1 -n flyte" in finding.commands
+
+
+# -- components ----------------------------------------------------------------------------------------
+
+
+def test_ready_components_pass_and_disabled_scheduler_is_skipped() -> None:
+    snap = load("deployed")
+    for name in ("flyteadmin", "datacatalog", "flytepropeller", "flyteconsole", "syncresources", "flyte-pod-webhook"):
+        assert run(snap, f"component.{name}").severity == "pass", name
+    assert run(snap, "component.flytescheduler").severity == "skip"
+
+
+def test_crashloop_shows_log_tail_and_the_db_password_signature() -> None:
+    finding = run(load("sick"), "component.flyteadmin")
+    assert finding.severity == "fail"
+    assert "CrashLoopBackOff" in finding.summary and "database rejected the password" in finding.summary
+    assert finding.signature == "db-password"
+    assert finding.answer == "database.passwordSecret"
+    assert any("password authentication failed" in line for line in finding.evidence)
+    assert any(c.endswith("-c flyteadmin --previous") for c in finding.commands)
+    assert "back-off 5m0s" not in finding.summary
+
+
+def test_image_pull_is_reported_with_the_image() -> None:
+    finding = run(load("sick"), "component.datacatalog")
+    assert finding.severity == "fail"
+    assert "ImagePullBackOff" in finding.summary and "datacatalog:v1.16.8" in finding.summary
+
+
+def _first_pod(snap, name: str) -> dict:
+    return next(p for p in snap.items("pods") if p["metadata"]["name"].startswith(name))
+
+
+def test_oom_killed_names_the_memory_limit_answer() -> None:
+    snap = load("deployed")
+    pod = _first_pod(snap, "flytepropeller")
+    status = pod["status"]["containerStatuses"][0]
+    status["restartCount"] = 3
+    status["lastState"] = {"terminated": {"reason": "OOMKilled", "exitCode": 137}}
+    finding = run(snap, "component.flytepropeller")
+    assert finding.severity == "fail" and "OOMKilled" in finding.summary
+    assert finding.answer == "resources.components.flytepropeller"
+
+
+def test_unschedulable_pod_carries_the_schedulers_reason() -> None:
+    snap = load("deployed")
+    pod = _first_pod(snap, "flyteconsole")
+    long_ago = iso(datetime.now(UTC) - timedelta(minutes=5))
+    pod["status"] = {
+        "phase": "Pending",
+        "conditions": [
+            {
+                "type": "PodScheduled",
+                "status": "False",
+                "reason": "Unschedulable",
+                "lastTransitionTime": long_ago,
+                "message": "0/3 nodes are available: 3 Insufficient cpu.",
+            }
+        ],
+    }
+    finding = run(snap, "component.flyteconsole")
+    assert finding.severity == "fail"
+    assert "Insufficient cpu" in finding.summary and finding.answer == "resources.components.flyteconsole"
+
+
+def test_stuck_init_container_fails_after_the_limit() -> None:
+    snap = load("deployed", timing=Timing(stuck_init_after=60))
+    pod = _first_pod(snap, "flyte-pod-webhook")
+    pod["status"]["conditions"] = [{"type": "Ready", "status": "False"}]
+    pod["status"]["initContainerStatuses"] = [
+        {"name": "generate-secrets", "state": {"running": {"startedAt": iso(datetime.now(UTC) - timedelta(minutes=5))}}}
+    ]
+    finding = run(snap, "component.flyte-pod-webhook")
+    assert finding.severity == "fail" and "generate-secrets" in finding.summary
+
+
+def test_pod_still_starting_warns() -> None:
+    snap = load("deployed")
+    pod = _first_pod(snap, "flyteconsole")
+    pod["status"]["conditions"] = [{"type": "Ready", "status": "False"}]
+    assert run(snap, "component.flyteconsole").severity == "warn"
+
+
+def test_missing_deployment_fails() -> None:
+    snap = load("deployed")
+    snap.objects["pods"] = [p for p in snap.items("pods") if not p["metadata"]["name"].startswith("flyteconsole")]
+    snap.objects["deployments"] = [d for d in snap.items("deployments") if d["metadata"]["name"] != "flyteconsole"]
+    finding = run(snap, "component.flyteconsole")
+    assert finding.severity == "fail" and "no Deployment flyteconsole" in finding.summary
+
+
+def test_ready_but_restarting_warns_with_log_tail() -> None:
+    snap = load("deployed")
+    pod = _first_pod(snap, "datacatalog")
+    pod["status"]["containerStatuses"][0]["restartCount"] = 2
+    snap.logs[(pod["metadata"]["name"], "datacatalog")] = ["failed to initialize storage: AccessDenied: Access Denied"]
+    finding = run(snap, "component.datacatalog")
+    assert finding.severity == "warn" and finding.signature == "s3-access-denied"
+
+
+# -- configuration ---------------------------------------------------------------------------------------
+
+
+def test_db_secret_missing_fails_and_offers_the_create_command() -> None:
+    finding = run(load("sick"), "config.db-secret")
+    assert finding.severity == "fail" and "Secret db-pass does not exist" in finding.summary
+    assert any("create secret generic db-pass --from-file=pass.txt=" in c for c in finding.commands)
+
+
+def test_db_secret_key_must_match_password_path() -> None:
+    snap = load("sick")
+    snap.secrets["db-pass"] = SecretInfo("db-pass", "Opaque", ("password",))
+    finding = run(snap, "config.db-secret")
+    assert finding.severity == "fail" and "expects pass.txt" in finding.summary
+    snap.secrets["db-pass"] = SecretInfo("db-pass", "Opaque", ("pass.txt",))
+    assert run(snap, "config.db-secret").severity == "pass"
+
+
+def test_db_secret_without_password_path_fails() -> None:
+    snap = load("sick")
+    snap.secrets["db-pass"] = SecretInfo("db-pass", "Opaque", ("pass.txt",))
+    del snap.values["db"]["datacatalog"]["database"]["passwordPath"]
+    finding = run(snap, "config.db-secret")
+    assert finding.severity == "fail" and "passwordPath is not set" in finding.summary
+
+
+def test_sandbox_storage_without_minio_fails_and_with_minio_passes() -> None:
+    snap = load("deployed")
+    assert run(snap, "config.storage").severity == "fail"
+    add(snap, "services", obj("minio"))
+    assert run(snap, "config.storage").severity == "pass"
+
+
+def test_sandbox_storage_on_an_eks_answers_file_fails_even_with_minio() -> None:
+    snap = load("deployed", plan=plan("sandbox"))
+    add(snap, "services", obj("minio"))
+    assert run(snap, "config.storage").severity == "pass"
+    snap = load("deployed", plan=plan("eks"))
+    add(snap, "services", obj("minio"))
+    finding = run(snap, "config.storage")
+    assert finding.severity == "fail" and finding.answer == "storage.type"
+
+
+def test_s3_storage_with_a_bucket_passes() -> None:
+    assert run(load("sick"), "config.storage").severity == "pass"
+
+
+def test_irsa_missing_on_eks_fails_and_present_passes() -> None:
+    eks = plan("eks", identity={"awsRoleArn": "arn:aws:iam::123456789012:role/flyte"})
+    snap = load("sick", plan=eks)
+    finding = run(snap, "config.cloud-identity")
+    assert finding.severity == "fail"
+    assert "flyteadmin, datacatalog, flytepropeller" in finding.summary
+    assert "eks.amazonaws.com/role-arn=arn:aws:iam::123456789012:role/flyte" in finding.commands[0]
+    for sa in snap.items("serviceaccounts"):
+        sa["metadata"].setdefault("annotations", {})["eks.amazonaws.com/role-arn"] = "arn:aws:iam::1:role/flyte"
+    assert run(snap, "config.cloud-identity").severity == "pass"
+
+
+def test_irsa_inferred_from_s3_iam_only_warns() -> None:
+    assert run(load("sick"), "config.cloud-identity").severity == "warn"
+    assert run(load("deployed"), "config.cloud-identity").severity == "skip"
+
+
+def test_task_namespaces_default_sa_without_identity_warns() -> None:
+    snap = load("sick", plan=plan("eks", namespace="sick"))
+    assert run(snap, "config.task-identity").severity == "skip"  # no project namespace yet
+    snap.default_service_accounts = [
+        obj("default", "flytesnacks-development"),
+        obj("default", "flytesnacks-staging", annotations={"eks.amazonaws.com/role-arn": "arn:aws:iam::1:role/t"}),
+    ]
+    finding = run(snap, "config.task-identity")
+    assert finding.severity == "warn" and "flytesnacks-development" in finding.summary
+    assert "flytesnacks-staging" not in finding.summary
+
+
+def test_missing_configmap_fails() -> None:
+    snap = load("deployed")
+    assert run(snap, "config.configmaps").severity == "pass"
+    snap.objects["configmaps"] = [c for c in snap.items("configmaps") if c["metadata"]["name"] != "datacatalog-config"]
+    finding = run(snap, "config.configmaps")
+    assert finding.severity == "fail" and "datacatalog-config" in finding.summary
+
+
+def test_placeholder_values_fail() -> None:
+    snap = load("deployed")
+    assert run(snap, "config.placeholders").severity == "pass"
+    snap.values["db"]["admin"]["database"]["host"] = "<RDS_HOST>"
+    finding = run(snap, "config.placeholders")
+    assert finding.severity == "fail" and "db.admin.database.host" in finding.summary
+
+
+def test_namespace_keys_not_rewritten_fail() -> None:
+    snap = load("sick")
+    finding = run(snap, "config.namespace-keys")
+    assert finding.severity == "fail" and "lock-config-map" in finding.summary
+    snap.values["configmap"]["core"]["propeller"]["leader-election"]["lock-config-map"]["namespace"] = "sick"
+    assert run(snap, "config.namespace-keys").severity == "pass"
+    assert run(load("deployed"), "config.namespace-keys").severity == "skip"
+
+
+# -- network -------------------------------------------------------------------------------------------
+
+
+def _ingress(snap):
+    return next(i for i in snap.items("ingresses") if i["metadata"]["name"] == "flyte-core")
+
+
+def test_ingress_without_address_fails_and_with_address_passes() -> None:
+    snap = load("deployed")
+    finding = run(snap, "network.ingress-address")
+    assert finding.severity == "fail" and "flyte-core" in finding.summary
+    _ingress(snap)["status"] = {"loadBalancer": {"ingress": [{"ip": "203.0.113.7"}]}}
+    finding = run(snap, "network.ingress-address")
+    assert finding.severity == "pass" and "203.0.113.7" in finding.summary
+
+
+def test_no_ingress_is_skipped() -> None:
+    snap = load("deployed")
+    snap.objects["ingresses"] = []
+    snap.values["common"]["ingress"]["enabled"] = False
+    assert run(snap, "network.ingress-address").severity == "skip"
+
+
+def test_ingress_class_must_exist_and_agree() -> None:
+    snap = load("deployed")
+    assert run(snap, "network.ingress-class").severity == "fail"  # no class, no default class
+    ing = _ingress(snap)
+    ing["spec"]["ingressClassName"] = "nginx"
+    finding = run(snap, "network.ingress-class")
+    assert finding.severity == "fail" and "IngressClass nginx does not exist" in finding.summary
+    snap.ingress_classes = [obj("nginx", "", spec={"controller": "k8s.io/ingress-nginx"})]
+    assert run(snap, "network.ingress-class").severity == "pass"
+    ing["metadata"]["annotations"]["kubernetes.io/ingress.class"] = "alb"
+    assert "disagree" in run(snap, "network.ingress-class").summary
+
+
+def test_nginx_needs_a_separate_grpc_ingress_with_tls() -> None:
+    snap = load("deployed")
+    snap.ingress_classes = [obj("nginx", "", spec={"controller": "k8s.io/ingress-nginx"})]
+    _ingress(snap)["spec"]["ingressClassName"] = "nginx"
+    assert run(snap, "network.grpc-ingress").severity == "fail"
+    grpc = add(
+        snap,
+        "ingresses",
+        obj(
+            "flyte-core-grpc",
+            annotations={"nginx.ingress.kubernetes.io/backend-protocol": "GRPC"},
+            spec={
+                "ingressClassName": "nginx",
+                "rules": [{"http": {"paths": [{"backend": {"service": {"name": "flyteadmin"}}}]}}],
+            },
+        ),
+    )
+    finding = run(snap, "network.grpc-ingress")
+    assert finding.severity == "warn" and "TLS" in finding.summary
+    grpc["spec"]["tls"] = [{"secretName": "flyte-flyte-tls"}]
+    assert run(snap, "network.grpc-ingress").severity == "pass"
+
+
+def test_contour_needs_no_separate_grpc_ingress() -> None:
+    snap = load("deployed")
+    snap.ingress_classes = [obj("contour", "", spec={"controller": "projectcontour.io/contour"})]
+    _ingress(snap)["spec"]["ingressClassName"] = "contour"
+    assert run(snap, "network.grpc-ingress").severity == "skip"
+
+
+# -- runtime objects -----------------------------------------------------------------------------------
+
+
+def test_crd_owned_by_this_release_passes_missing_fails_elsewhere_warns() -> None:
+    snap = load("deployed")
+    assert run(snap, "runtime.crd").severity == "pass"
+    assert run(load("sick"), "runtime.crd").severity == "warn"  # owned by release flyte in namespace flyte
+    snap.crd = None
+    assert run(snap, "runtime.crd").severity == "fail"
+
+
+def _webhook_config(namespace: str = "flyte", ca: str = "LS0tLS1CRUdJTg==") -> dict:
+    return obj(
+        "flyte-pod-webhook",
+        "",
+        webhooks=[
+            {
+                "name": "flyte-pod-webhook.flyte.org",
+                "clientConfig": {"caBundle": ca, "service": {"name": "flyte-pod-webhook", "namespace": namespace}},
+            }
+        ],
+    )
+
+
+def test_webhook_configuration_needs_a_ca_bundle_and_this_namespace() -> None:
+    snap = load("deployed")
+    assert run(snap, "runtime.webhook-config").severity == "fail"
+    snap.webhook_config = _webhook_config(ca="")
+    assert "CA bundle" in run(snap, "runtime.webhook-config").summary
+    snap.webhook_config = _webhook_config(namespace="other")
+    assert run(snap, "runtime.webhook-config").severity == "warn"
+    snap.webhook_config = _webhook_config()
+    assert run(snap, "runtime.webhook-config").severity == "pass"
+
+
+def test_webhook_secret_needs_certificates_and_endpoints() -> None:
+    snap = load("deployed")
+    finding = run(snap, "runtime.webhook-secret")
+    assert finding.severity == "fail" and "ca.crt" in finding.summary
+    snap.secrets["flyte-pod-webhook"] = SecretInfo("flyte-pod-webhook", "Opaque", ("ca.crt", "tls.crt", "tls.key"))
+    assert run(snap, "runtime.webhook-secret").severity == "pass"
+    snap.objects["endpoints"] = [e for e in snap.items("endpoints") if e["metadata"]["name"] != "flyte-pod-webhook"]
+    assert "no ready endpoints" in run(snap, "runtime.webhook-secret").summary
+
+
+def test_project_namespaces_and_quotas() -> None:
+    snap = load("deployed")
+    finding = run(snap, "runtime.projects")
+    assert finding.severity == "fail" and "9 of 9" in finding.summary
+    names = [f"{p}-{d}" for p in ("flytesnacks", "flytetester", "flyteexamples") for d in ("development", "staging")]
+    names += [f"{p}-production" for p in ("flytesnacks", "flytetester", "flyteexamples")]
+    snap.namespaces += [obj(n, "") for n in names]
+    templates = " ".join(t.get("value", "") for t in snap.values["cluster_resource_manager"]["templates"])
+    if "ResourceQuota" in templates:
+        assert run(snap, "runtime.projects").severity == "warn"
+        snap.quotas = [obj("project-quota", n) for n in names]
+    assert run(snap, "runtime.projects").severity == "pass"
+
+
+def test_recent_warning_events_warn_and_old_ones_do_not() -> None:
+    snap = load("sick")
+    finding = run(snap, "events.warnings")
+    assert finding.severity == "warn" and "BackOff" in finding.summary
+    old = iso(datetime.now(UTC) - timedelta(hours=3))
+    for event in snap.items("events"):
+        event["lastTimestamp"] = old
+    assert run(snap, "events.warnings").severity == "pass"
+
+
+@pytest.mark.parametrize("check_id", ["config.db-secret", "config.storage", "config.placeholders"])
+def test_config_checks_skip_without_a_release(check_id: str) -> None:
+    snap = load("deployed")
+    snap.values = {}
+    snap.history = None
+    assert run(snap, check_id).severity == "skip"
