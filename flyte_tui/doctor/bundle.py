@@ -1,0 +1,155 @@
+"""The support bundle: one .tar.gz with what a maintainer needs to help, and no secret.
+
+Contents: the doctor report, the namespace's objects, ``kubectl describe pods``, events, bounded logs of
+every Flyte container, the release's history, values and manifest. Secret data is never read (Secrets
+are listed by key name only); everything else passes through :mod:`flyte_tui.doctor.redact`.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import tarfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from flyte_tui.components import COMPONENTS
+from flyte_tui.doctor.redact import redact_data, redact_text
+from flyte_tui.doctor.report import Report
+from flyte_tui.doctor.snapshot import Gatherer, Snapshot, Target, meta
+from flyte_tui.readiness import matches
+from flyte_tui.yamlio import dump
+
+MAX_CONTAINERS = 40
+"""Logs are kept for at most this many containers."""
+ROOT = "flyte-tui-bundle"
+
+
+@dataclass
+class Written:
+    """The bundle written."""
+
+    path: Path
+    files: list[str] = field(default_factory=list)
+    size: int = 0
+
+
+def _json(data: Any) -> str:
+    return json.dumps(redact_data(data), indent=2, sort_keys=True) + "\n"
+
+
+def collect(target: Target, log_lines: int = 200) -> tuple[Report, dict[str, str]]:
+    """Gather the snapshot, run the doctor, and read what only the bundle needs; every text redacted."""
+    gatherer = Gatherer(target)
+    snap = gatherer.gather()
+    report = Report.build(snap)
+    files: dict[str, str] = {
+        "doctor/report.json": json.dumps(report.to_json(), indent=2) + "\n",
+        "doctor/report.txt": report.to_text() + "\n",
+        "cluster/versions.json": _json({"kubectl": snap.kubectl_version, "helm": snap.helm_version}),
+        "cluster/ingressclasses.json": _json(snap.ingress_classes),
+        "cluster/flyteworkflows-crd.json": _json(_crd_summary(snap.crd)),
+        "cluster/mutatingwebhookconfiguration.json": _json(snap.webhook_config),
+        "cluster/namespaces.txt": "\n".join(str(meta(n).get("name")) for n in snap.namespaces) + "\n",
+        "namespace/secrets.txt": "".join(
+            f"{s.name}\t{s.type}\tkeys: {', '.join(s.keys) or '(none)'}\n" for s in snap.secrets.values()
+        ),
+        "namespace/read-errors.json": json.dumps(snap.errors, indent=2, sort_keys=True) + "\n",
+        "release/history.json": _json(snap.history),
+        "release/values.yaml": dump(redact_data(snap.values)) if snap.values else "",
+    }
+    for kind, items in snap.objects.items():
+        files[f"namespace/{kind}.json"] = _json(items)
+    extra: dict[str, Callable[[], tuple[str, str]]] = {
+        "describe": lambda: ("namespace/describe-pods.txt", _text(gatherer.kubectl("describe", "pods"))),
+        "manifest": lambda: ("release/manifest.yaml", _manifest(gatherer, target.release)),
+    }
+    for pod, container in _containers(snap)[:MAX_CONTAINERS]:
+        extra[f"log {pod}/{container}"] = _log_reader(gatherer, pod, container, log_lines)
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        futures = [pool.submit(read) for read in extra.values()]
+    for future in futures:
+        try:
+            name, text = future.result()
+        except Exception as exc:  # one unreadable piece must not lose the whole bundle
+            files.setdefault("bundle-errors.txt", "")
+            files["bundle-errors.txt"] += f"{type(exc).__name__}: {exc}\n"
+            continue
+        files[name] = redact_text(text)
+    return report, files
+
+
+def _text(done: Any) -> str:
+    return str(done.stdout if done.ok else f"(failed: {done.stderr.strip()})") + "\n"
+
+
+def _crd_summary(crd: dict[str, Any] | None) -> dict[str, Any] | None:
+    if crd is None:
+        return None
+    m = meta(crd)
+    return {"name": m.get("name"), "labels": m.get("labels"), "annotations": m.get("annotations")}
+
+
+def _manifest(gatherer: Gatherer, release: str) -> str:
+    done = gatherer.helm("get", "manifest", release)
+    if not done.ok:
+        return f"(failed: {done.stderr.strip()})\n"
+    from flyte_tui.yamlio import load_plain
+
+    docs = []
+    for chunk in done.stdout.split("\n---"):
+        try:
+            doc = load_plain(chunk)
+        except Exception:
+            docs.append(redact_text(chunk))
+            continue
+        if isinstance(doc, dict):
+            docs.append(dump(redact_data(doc)))
+    return "---\n" + "---\n".join(docs)
+
+
+def _containers(snap: Snapshot) -> list[tuple[str, str]]:
+    out = []
+    for pod in snap.items("pods"):
+        if not any(matches(pod, c, snap.release) for c in COMPONENTS):
+            continue
+        spec = pod.get("spec") or {}
+        for c in [*(spec.get("initContainers") or []), *(spec.get("containers") or [])]:
+            out.append((str(meta(pod).get("name")), str(c.get("name"))))
+    return out
+
+
+def _log_reader(gatherer: Gatherer, pod: str, container: str, lines: int) -> Callable[[], tuple[str, str]]:
+    def read() -> tuple[str, str]:
+        done = gatherer.kubectl("logs", pod, "-c", container, f"--tail={lines}")
+        text = done.stdout if done.ok else f"(no log: {done.stderr.strip()})"
+        previous = gatherer.kubectl("logs", pod, "-c", container, f"--tail={lines}", "--previous")
+        if previous.ok and previous.stdout.strip():
+            text = f"=== previous run ===\n{previous.stdout}\n=== current run ===\n{text}"
+        return f"logs/{pod}/{container}.log", text + "\n"
+
+    return read
+
+
+def write_bundle(target: Target, output: Path, log_lines: int = 200) -> Written:
+    """Collect and write the bundle as ``output`` (a .tar.gz); returns what was written."""
+    _report, files = collect(target, log_lines)
+    output = Path(output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    tmp = output.with_name(output.name + ".part")
+    now = time.time()
+    with tarfile.open(tmp, "w:gz") as tar:
+        for name in sorted(files):
+            data = files[name].encode()
+            info = tarfile.TarInfo(f"{ROOT}/{name}")
+            info.size = len(data)
+            info.mtime = int(now)
+            info.mode = 0o600
+            tar.addfile(info, io.BytesIO(data))
+    tmp.replace(output)
+    return Written(output, sorted(files), output.stat().st_size)
