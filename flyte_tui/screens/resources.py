@@ -14,7 +14,7 @@ from flyte_tui.widgets.field import FormField
 from flyte_tui.widgets.note import Note
 
 COLUMNS = (
-    ("replicas", "replicas"),
+    ("replicas", "pods"),
     ("requests.cpu", "req cpu"),
     ("requests.memory", "req mem"),
     ("limits.cpu", "lim cpu"),

@@ -13,6 +13,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static, Switch, TextArea
 
 from flyte_tui.screens.state import field_help
+from flyte_tui.widgets.note import Note
 
 if TYPE_CHECKING:
     from flyte_tui.model import Problem
@@ -76,7 +77,7 @@ class FormField(Vertical):
         yield self._make_input()
         if self.show_help and self.help_text:
             yield Static(self.help_text, classes="field-help", markup=False)
-        yield Static("", classes="field-error", markup=False)
+        yield Note(classes="field-error")
 
     def _make_input(self) -> Widget:
         value = self.initial
@@ -128,11 +129,10 @@ class FormField(Vertical):
         if line_text == self._shown:
             return  # nothing changed: no repaint while typing
         self._shown = line_text
-        line = self.query_one(".field-error", Static)
         if self.compact:
             self.input.tooltip = text or self.help_text or None
-        line.update(line_text)
-        line.display = bool(text) and not self.compact
+        else:
+            self.query_one(".field-error", Note).show(line_text)
         self.set_class(bool(errors), "-error")
         self.set_class(bool(shown) and not errors, "-warning")
 
