@@ -1,0 +1,315 @@
+"""The doctor on the real control plane: a healthy install where every check passes, a broken one where each
+check finds its problem, cluster access failures, and a support bundle grepped for a canary secret.
+
+KWOK runs no webhook pod and no ingress controller, so the objects those would make (the
+MutatingWebhookConfiguration, the webhook certificates, Ingress addresses, project namespaces) are created
+here for the passing scenario and left missing for the failing one.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import secrets
+import subprocess
+import sys
+import tarfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import k8s_helpers as kh
+import pytest
+import testbed as tb
+
+from flyte_tui.doctor import Report, Target, gather
+from flyte_tui.model import validate_answers
+from flyte_tui.readiness import Timing
+from flyte_tui.yamlio import dump
+
+pytestmark = pytest.mark.e2e
+
+FAST = Timing(unschedulable_after=2.0, stuck_init_after=4.0)
+CRD = "flyteworkflows.flyte.lyft.com"
+CANARY = "canary-" + secrets.token_hex(8)
+
+
+def doctor_cli(testbed: tb.TestBed, helm: Path, namespace: str, *extra: str) -> tuple[int, dict[str, Any]]:
+    """``flyte-tui doctor --json`` as a user runs it; (exit code, report)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "flyte_tui.cli", "doctor", "--json", "--context", testbed.context,
+         "--namespace", namespace, "--helm", str(helm), "--kubectl", str(testbed.kubectl), *extra],
+        env=testbed.env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.stdout.strip(), done.stderr
+    return done.returncode, json.loads(done.stdout)
+
+
+def by_id(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {c["id"]: c for c in report["checks"]}
+
+
+def install(testbed: tb.TestBed, helm: Path, namespace: str, values: dict[str, Any], tmp_path: Path, *flags: str):
+    path = tmp_path / "values.yaml"
+    path.write_text(dump(values))
+    return testbed.helm_run(
+        helm, "upgrade", "--install", "flyte", f"{tb.REPO_NAME}/flyte-core", "--version", "v1.16.8",
+        "-n", namespace, "-f", str(path), *flags, check=False,
+    )  # fmt: skip
+
+
+def crd_owner(testbed: tb.TestBed) -> tuple[bool, str | None]:
+    """(exists, owning release namespace) of the FlyteWorkflow CRD."""
+    done = testbed.kubectl_run("get", "crd", CRD, "-o", "json", "--ignore-not-found", check=False)
+    if not done.stdout.strip():
+        return False, None
+    annotations = json.loads(done.stdout)["metadata"].get("annotations") or {}
+    return True, annotations.get("meta.helm.sh/release-namespace")
+
+
+@pytest.fixture
+def cluster_objects(testbed: tb.TestBed) -> Iterator[list[str]]:
+    """Cluster-scoped objects a test creates (``kind/name``), deleted afterwards."""
+    made: list[str] = []
+    yield made
+    for ref in reversed(made):
+        testbed.kubectl_run("delete", ref, "--ignore-not-found", "--wait=false", check=False)
+
+
+# -- healthy ----------------------------------------------------------------------------------------------
+
+
+def test_healthy_install_passes_every_check(testbed, namespace, helm_bin, tmp_path, cluster_objects) -> None:
+    token = secrets.token_hex(3)
+    project, ingress_class = f"p{token}", f"nginx-{token}"
+    crd_exists, crd_ns = crd_owner(testbed)
+    values = {
+        "flytepropeller": {"createCRDs": not crd_exists},
+        "flyteadmin": {"initialProjects": [project]},
+        "common": {
+            "databaseSecret": {"name": "db-pass"},
+            "ingress": {"ingressClassName": ingress_class, "separateGrpcIngress": True, "tls": {"enabled": True}},
+        },
+        "db": {c: {"database": {"passwordPath": "/etc/db/pass.txt"}} for c in ("admin", "datacatalog")},
+        "storage": {"type": "s3", "bucketName": "acme-flyte", "s3": {"authType": "accesskey"}},
+        "configmap": {"core": {"propeller": {"leader-election": {"lock-config-map": {"namespace": namespace}}}}},
+    }
+    testbed.kubectl_run("create", "secret", "generic", "db-pass", "-n", namespace, "--from-literal=pass.txt=pw")
+    kh.apply(testbed, "", {"apiVersion": "networking.k8s.io/v1", "kind": "IngressClass",
+                           "metadata": {"name": ingress_class}, "spec": {"controller": "k8s.io/ingress-nginx"}})  # fmt: skip
+    cluster_objects.append(f"ingressclass/{ingress_class}")
+    done = install(testbed, helm_bin, namespace, values, tmp_path, "--wait", "--timeout", "90s")
+    assert done.returncode == 0, done.stderr
+    # what a real ingress controller, webhook pod and cluster-resource sync would have made
+    for ing in ("flyte-core", "flyte-core-grpc"):
+        testbed.kubectl_run("patch", "ingress", ing, "-n", namespace, "--subresource=status", "--type=merge",
+                            "-p", json.dumps({"status": {"loadBalancer": {"ingress": [{"ip": "203.0.113.10"}]}}}))  # fmt: skip
+    certs = {k: base64.b64encode(b"x").decode() for k in ("ca.crt", "tls.crt", "tls.key")}
+    testbed.kubectl_run("patch", "secret", "flyte-pod-webhook", "-n", namespace, "--type=merge",
+                        "-p", json.dumps({"data": certs}))  # fmt: skip
+    cluster_objects.append("mutatingwebhookconfiguration/flyte-pod-webhook")
+    kh.apply(testbed, "", webhook_configuration(namespace))
+    for domain in ("development", "staging", "production"):
+        ns = f"{project}-{domain}"
+        testbed.kubectl_run("create", "namespace", ns)
+        cluster_objects.append(f"namespace/{ns}")
+        kh.apply(testbed, ns, {"apiVersion": "v1", "kind": "ResourceQuota", "metadata": {"name": "project-quota"},
+                               "spec": {"hard": {"limits.cpu": "4"}}})  # fmt: skip
+
+    code, report = doctor_cli(testbed, helm_bin, namespace)
+    checks = by_id(report)
+    problems = {i: c["summary"] for i, c in checks.items() if c["severity"] in ("warn", "fail")}
+    if crd_exists and crd_ns not in (None, namespace):
+        # another test's release owns the cluster-wide CRD: the doctor says so, and nothing else is wrong
+        assert set(problems) == {"runtime.crd"} and checks["runtime.crd"]["severity"] == "warn"
+        assert code == 4
+    else:
+        assert problems == {} and code == 0
+    skipped = {i for i, c in checks.items() if c["severity"] == "skip"}
+    assert skipped <= {"component.flytescheduler", "config.cloud-identity", "config.task-identity"}
+    assert report["gather"]["processes"] <= 12
+
+
+def webhook_configuration(namespace: str) -> dict[str, Any]:
+    return {
+        "apiVersion": "admissionregistration.k8s.io/v1",
+        "kind": "MutatingWebhookConfiguration",
+        "metadata": {"name": "flyte-pod-webhook"},
+        "webhooks": [
+            {
+                "name": "flyte-pod-webhook.flyte.org",
+                "admissionReviewVersions": ["v1"],
+                "sideEffects": "None",
+                "failurePolicy": "Ignore",
+                "objectSelector": {"matchLabels": {"inject-flyte-secrets": "true", "never": "matches"}},
+                "clientConfig": {
+                    "caBundle": base64.b64encode(b"-----BEGIN CERTIFICATE-----").decode(),
+                    "service": {"name": "flyte-pod-webhook", "namespace": namespace, "path": "/mutate--v1-pod"},
+                },
+                "rules": [{"operations": ["CREATE"], "apiGroups": [""], "apiVersions": ["v1"], "resources": ["pods"]}],
+            }
+        ],
+    }
+
+
+# -- broken -----------------------------------------------------------------------------------------------
+
+
+def eks_answers(testbed: tb.TestBed, namespace: str, tmp_path: Path) -> Path:
+    data = {
+        "apiVersion": "flyte-tui/v1",
+        "kind": "InstallPlan",
+        "environment": "eks",
+        "target": {"context": testbed.context, "namespace": namespace, "release": "flyte"},
+        "identity": {"awsRoleArn": "arn:aws:iam::123456789012:role/flyte"},
+    }
+    assert validate_answers(data).plan is not None
+    path = tmp_path / "flyte-tui.yaml"
+    path.write_text(dump(data))
+    return path
+
+
+def test_broken_install_every_problem_found_with_evidence(testbed, namespace, tmp_path) -> None:
+    helm = tb.helm_bin_dir() / "helm3"
+    fault, logs = tb.FAULT_LABEL, tb.LOGS_ANNOTATION
+    values = {
+        "flytepropeller": {"createCRDs": False, "resources": {"requests": {"cpu": "64"}, "limits": {"cpu": "64"}}},
+        "flyteadmin": {"podLabels": {fault: "crashloop"}, "podAnnotations": {logs: "db-auth-failed"}},
+        "datacatalog": {"podLabels": {fault: "imagepull"}},
+        "workflow_scheduler": {"enabled": True, "type": "native"},
+        "flytescheduler": {"podLabels": {fault: "stuckinit"}},
+        "common": {"databaseSecret": {"name": "db-pass"}},
+        "db": {
+            "admin": {"database": {"passwordPath": "/etc/db/pass.txt", "host": "<RDS_HOST>"}},
+            "datacatalog": {"database": {"passwordPath": "/etc/db/pass.txt"}},
+        },
+        "secrets": {"adminOauthClientCredentials": {"clientSecret": CANARY}},
+    }
+    # --wait on pods that never get ready: the release ends up failed
+    done = install(testbed, helm, namespace, values, tmp_path, "--wait", "--timeout", "8s")
+    assert done.returncode != 0
+    testbed.kubectl_run("delete", "configmap", "datacatalog-config", "-n", namespace)
+    admin = kh.wait_for(
+        "flyteadmin in CrashLoopBackOff",
+        lambda: [p for p in kh.pods(testbed, namespace, "app.kubernetes.io/name=flyteadmin")
+                 if "CrashLoopBackOff" in json.dumps(p["status"])],
+        timeout=60,
+    )  # fmt: skip
+    console = kh.pods(testbed, namespace, "app.kubernetes.io/name=flyteconsole")[0]["metadata"]["name"]
+    testbed.set_pod_logs(namespace, console, [f"login token={CANARY} for user admin", "serving on :8080"])
+    answers = eks_answers(testbed, namespace, tmp_path)
+
+    target = Target(namespace=namespace, release="flyte", context=testbed.context, kubectl=str(testbed.kubectl),
+                    helm=str(helm), env=testbed.env, plan=validate_answers(
+                        {"apiVersion": "flyte-tui/v1", "kind": "InstallPlan", "environment": "eks"}).plan,
+                    timing=FAST)  # fmt: skip
+    report = Report.build(gather(target))
+    found = {f.id: f for f in report.findings}
+
+    def failed(check_id: str, *words: str) -> Any:
+        finding = found[check_id]
+        assert finding.severity == "fail", (check_id, finding.summary)
+        for word in words:
+            assert word in finding.summary, (check_id, word, finding.summary)
+        return finding
+
+    assert found["release.status"].severity == "fail" and "failed" in found["release.status"].summary
+    admin_finding = failed("component.flyteadmin", "CrashLoopBackOff", "database rejected the password")
+    assert admin_finding.signature == "db-password"
+    assert any("password authentication failed" in line for line in admin_finding.evidence)
+    assert admin[0]["metadata"]["name"] in " ".join(admin_finding.commands)
+    failed("component.datacatalog", "ImagePullBackOff")
+    failed("component.flytepropeller", "Insufficient cpu")
+    failed("component.flytescheduler", "flytescheduler-check")
+    failed("config.db-secret", "Secret db-pass does not exist")
+    failed("config.storage", "sandbox", "eks")
+    failed("config.cloud-identity", "flyteadmin, datacatalog, flytepropeller")
+    failed("config.configmaps", "datacatalog-config")
+    failed("config.placeholders", "db.admin.database.host")
+    failed("config.namespace-keys", "lock-config-map")
+    failed("network.ingress-address", "flyte-core")
+    failed("network.ingress-class")
+    failed("network.grpc-ingress", "separate gRPC Ingress")
+    failed("runtime.webhook-config", "does not exist")
+    failed("runtime.webhook-secret", "ca.crt")
+    failed("runtime.projects", "flytesnacks-development")
+    exists, owner_ns = crd_owner(testbed)
+    assert found["runtime.crd"].severity == ("warn" if exists and owner_ns else "pass" if exists else "fail")
+    assert found["events.warnings"].severity == "warn"
+    assert CANARY not in json.dumps(report.to_json())
+
+    # the headless command: exit 3, the eks answers file read, every finding in the JSON
+    code, data = doctor_cli(testbed, helm, namespace, "--answers", str(answers))
+    assert code == 3 and data["exitCode"] == 3
+    assert by_id(data)["config.cloud-identity"]["severity"] == "fail"
+    assert "arn:aws:iam::123456789012:role/flyte" in " ".join(by_id(data)["config.cloud-identity"]["commands"])
+
+    # the support bundle: everything a maintainer needs, and never the canary
+    out = tmp_path / "support.tar.gz"
+    done = subprocess.run(
+        [sys.executable, "-m", "flyte_tui.cli", "bundle", "-o", str(out), "--context", testbed.context,
+         "--namespace", namespace, "--helm", str(helm), "--kubectl", str(testbed.kubectl), "--log-lines", "50"],
+        env=testbed.env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    with tarfile.open(out) as tar:
+        files = {m.name.split("/", 1)[1]: tar.extractfile(m).read().decode() for m in tar.getmembers() if m.isfile()}
+    for name in ("doctor/report.json", "namespace/pods.json", "namespace/events.json", "namespace/describe-pods.txt",
+                 "release/values.yaml", "release/manifest.yaml", "namespace/secrets.txt"):  # fmt: skip
+        assert files.get(name), name
+    leaked = [name for name, text in files.items() if CANARY in text]
+    assert leaked == []
+    assert "flyte-secret-auth\tOpaque\tkeys: client_secret" in files["namespace/secrets.txt"]
+    assert "token=******" in files[f"logs/{console}/flyteconsole.log"]
+    assert any("password authentication failed" in t for n, t in files.items() if n.startswith("logs/flyteadmin"))
+    assert json.loads(files["doctor/report.json"])["exitCode"] == 3
+
+
+# -- cluster access ---------------------------------------------------------------------------------------
+
+
+def kubeconfig(testbed: tb.TestBed, tmp_path: Path, name: str, server: str | None = None, token: str = "") -> Path:
+    raw = json.loads(testbed.kubectl_run("config", "view", "--raw", "--minify", "-o", "json").stdout)
+    if server:
+        raw["clusters"][0]["cluster"]["server"] = server
+    if token:
+        raw["users"][0]["user"] = {"token": token}
+    path = tmp_path / f"{name}.kubeconfig"
+    path.write_text(json.dumps(raw))
+    return path
+
+
+def doctor_with(testbed: tb.TestBed, config: Path, namespace: str, helm: str) -> tuple[int, dict[str, Any]]:
+    env = {**testbed.env, "KUBECONFIG": str(config)}
+    done = subprocess.run(
+        [sys.executable, "-m", "flyte_tui.cli", "doctor", "--json", "--namespace", namespace, "--helm", helm,
+         "--kubectl", str(testbed.kubectl)],
+        env=env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    return done.returncode, json.loads(done.stdout)
+
+
+def test_cluster_access_problems_are_named(testbed, namespace, tmp_path) -> None:
+    helm = str(tb.helm_bin_dir() / "helm3")
+    # unreachable API server, and a helm that is not there
+    code, report = doctor_with(testbed, kubeconfig(testbed, tmp_path, "down", server="https://127.0.0.1:1"),
+                               namespace, "/nonexistent/helm")  # fmt: skip
+    checks = by_id(report)
+    assert code == 3
+    assert checks["cluster.reachable"]["severity"] == "fail"
+    assert checks["tools.helm"]["severity"] == "fail"
+    assert checks["component.flyteadmin"]["severity"] == "skip"
+    # credentials the API server refuses
+    code, report = doctor_with(testbed, kubeconfig(testbed, tmp_path, "bogus", token="not-a-token"), namespace, helm)
+    assert code == 3 and by_id(report)["cluster.credentials"]["severity"] == "fail"
+    # a user allowed to see pods only
+    testbed.kubectl_run("create", "serviceaccount", "viewer", "-n", namespace)
+    testbed.kubectl_run("create", "role", "pods-only", "-n", namespace, "--verb=get,list", "--resource=pods")
+    testbed.kubectl_run("create", "rolebinding", "pods-only", "-n", namespace, "--role=pods-only",
+                        f"--serviceaccount={namespace}:viewer")  # fmt: skip
+    token = testbed.kubectl_run("create", "token", "viewer", "-n", namespace).stdout.strip()
+    code, report = doctor_with(testbed, kubeconfig(testbed, tmp_path, "viewer", token=token), namespace, helm)
+    rbac = by_id(report)["cluster.rbac"]
+    assert code == 3 and rbac["severity"] == "fail"
+    assert "secrets" in rbac["summary"] and "pods" not in rbac["summary"].split(":", 1)[1].split(", ")
+    assert by_id(report)["cluster.credentials"]["severity"] == "pass"
