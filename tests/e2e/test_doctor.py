@@ -95,15 +95,17 @@ def test_healthy_install_passes_every_check(testbed, namespace, helm_bin, tmp_pa
         "configmap": {"core": {"propeller": {"leader-election": {"lock-config-map": {"namespace": namespace}}}}},
     }
     testbed.kubectl_run("create", "secret", "generic", "db-pass", "-n", namespace, "--from-literal=pass.txt=pw")
-    kh.apply(testbed, "", {"apiVersion": "networking.k8s.io/v1", "kind": "IngressClass",
-                           "metadata": {"name": ingress_class}, "spec": {"controller": "k8s.io/ingress-nginx"}})  # fmt: skip
+    kind = {"apiVersion": "networking.k8s.io/v1", "kind": "IngressClass"}
+    kh.apply(testbed, "", {**kind, "metadata": {"name": ingress_class}, "spec": {"controller": "k8s.io/ingress-nginx"}})
     cluster_objects.append(f"ingressclass/{ingress_class}")
     done = install(testbed, helm_bin, namespace, values, tmp_path, "--wait", "--timeout", "90s")
     assert done.returncode == 0, done.stderr
     # what a real ingress controller, webhook pod and cluster-resource sync would have made
+    address = json.dumps({"status": {"loadBalancer": {"ingress": [{"ip": "203.0.113.10"}]}}})
     for ing in ("flyte-core", "flyte-core-grpc"):
-        testbed.kubectl_run("patch", "ingress", ing, "-n", namespace, "--subresource=status", "--type=merge",
-                            "-p", json.dumps({"status": {"loadBalancer": {"ingress": [{"ip": "203.0.113.10"}]}}}))  # fmt: skip
+        testbed.kubectl_run(
+            "patch", "ingress", ing, "-n", namespace, "--subresource=status", "--type=merge", "-p", address
+        )
     certs = {k: base64.b64encode(b"x").decode() for k in ("ca.crt", "tls.crt", "tls.key")}
     testbed.kubectl_run("patch", "secret", "flyte-pod-webhook", "-n", namespace, "--type=merge",
                         "-p", json.dumps({"data": certs}))  # fmt: skip
