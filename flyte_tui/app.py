@@ -179,6 +179,11 @@ class WizardApp(App[None]):
     def goto(self, step_id: str, focus: str | None = None) -> None:
         """Show a step (its answers are read from the state, so nothing typed is ever lost)."""
         self.state.visited.add(step_id)
+        screen = self.screen
+        if isinstance(screen, StepScreen) and step_id == screen.STEP_ID:
+            if focus:
+                screen.focus_field(focus)
+            return
         self.switch_screen(self.make_screen(step_id, focus))
 
     @property

@@ -73,6 +73,8 @@ class StepScreen(Screen[None]):
         yield from ()
 
     def on_mount(self) -> None:
+        if getattr(self.app, "deterministic", False):
+            self.stop_blinking()
         self.refresh_problems()
         if self.focus_path:
             self.focus_field(self.focus_path)
@@ -80,6 +82,15 @@ class StepScreen(Screen[None]):
             first = next(iter(self.query(FormField)), None)
             if first is not None:
                 first.focus_input()
+
+    def stop_blinking(self) -> None:
+        """Steady cursors, for snapshots that do not depend on when they are taken."""
+        from textual.widgets import Input, TextArea
+
+        for widget in self.query(Input):
+            widget.cursor_blink = False
+        for area in self.query(TextArea):
+            area.cursor_blink = False
 
     def focus_field(self, path: str) -> bool:
         """Focus the field that edits ``path`` (or the nearest field above it); False when none does."""

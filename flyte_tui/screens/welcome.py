@@ -74,6 +74,8 @@ class WelcomeScreen(StepScreen):
             yield Button("Import values file", id="import", compact=True)
 
     def on_mount(self) -> None:
+        if getattr(self.app, "deterministic", False):
+            self.stop_blinking()
         self.query_one("#upgrade").display = False
         self.refresh_problems()
         if self.detection is not None:
