@@ -79,10 +79,12 @@ def cluster_objects(testbed: tb.TestBed) -> Iterator[list[str]]:
 # -- healthy ----------------------------------------------------------------------------------------------
 
 
-def test_healthy_install_passes_every_check(testbed, namespace, helm_bin, tmp_path, cluster_objects) -> None:
+def make_healthy(testbed: tb.TestBed, namespace: str, helm: Path, tmp_path: Path, cluster_objects: list[str]) -> None:
+    """Install the fixture chart so that every check can pass, and make what KWOK cannot: the webhook
+    registration and certificates, Ingress addresses, the project namespaces with their quotas."""
     token = secrets.token_hex(3)
     project, ingress_class = f"p{token}", f"nginx-{token}"
-    crd_exists, crd_ns = crd_owner(testbed)
+    crd_exists, _owner = crd_owner(testbed)
     values = {
         "flytepropeller": {"createCRDs": not crd_exists},
         "flyteadmin": {"initialProjects": [project]},
@@ -98,7 +100,7 @@ def test_healthy_install_passes_every_check(testbed, namespace, helm_bin, tmp_pa
     kind = {"apiVersion": "networking.k8s.io/v1", "kind": "IngressClass"}
     kh.apply(testbed, "", {**kind, "metadata": {"name": ingress_class}, "spec": {"controller": "k8s.io/ingress-nginx"}})
     cluster_objects.append(f"ingressclass/{ingress_class}")
-    done = install(testbed, helm_bin, namespace, values, tmp_path, "--wait", "--timeout", "90s")
+    done = install(testbed, helm, namespace, values, tmp_path, "--wait", "--timeout", "90s")
     assert done.returncode == 0, done.stderr
     # what a real ingress controller, webhook pod and cluster-resource sync would have made
     address = json.dumps({"status": {"loadBalancer": {"ingress": [{"ip": "203.0.113.10"}]}}})
@@ -118,6 +120,10 @@ def test_healthy_install_passes_every_check(testbed, namespace, helm_bin, tmp_pa
         kh.apply(testbed, ns, {"apiVersion": "v1", "kind": "ResourceQuota", "metadata": {"name": "project-quota"},
                                "spec": {"hard": {"limits.cpu": "4"}}})  # fmt: skip
 
+
+def test_healthy_install_passes_every_check(testbed, namespace, helm_bin, tmp_path, cluster_objects) -> None:
+    make_healthy(testbed, namespace, helm_bin, tmp_path, cluster_objects)
+    crd_exists, crd_ns = crd_owner(testbed)
     code, report = doctor_cli(testbed, helm_bin, namespace)
     checks = by_id(report)
     problems = {i: c["summary"] for i, c in checks.items() if c["severity"] in ("warn", "fail")}
