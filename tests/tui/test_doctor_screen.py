@@ -1,0 +1,125 @@
+"""The doctor screen (Pilot + one SVG snapshot), driven by a snapshot captured from the test bed
+(tests/doctor/data/sick.json: flyteadmin crash-looping on a bad DB password, datacatalog ImagePullBackOff…).
+No cluster: the screen's gather function is replaced by one that returns that snapshot."""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+from typing import Any
+
+from textual.app import App, ComposeResult
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Static
+
+from flyte_tui.doctor import Report, Snapshot, Target, all_checks
+from flyte_tui.doctor.snapshot import snapshot_from_json
+from flyte_tui.screens.doctor import DoctorScreen
+
+SICK = Path(__file__).resolve().parents[1] / "doctor" / "data" / "sick.json"
+TARGET = Target(namespace="sick", release="flyte")
+SIZE = (100, 32)
+
+
+class Host(App[None]):
+    """A bare app that opens the doctor screen, as the welcome screen or the runner would."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.gathered = 0
+        self.closed_with: Report | str | None = "open"
+        self.copied: str | None = None
+
+    def gather(self, target: Target, cancel: threading.Event) -> Snapshot:
+        self.gathered += 1
+        return snapshot_from_json(json.loads(SICK.read_text()), target)
+
+    def compose(self) -> ComposeResult:
+        yield Static("host")
+
+    def on_mount(self) -> None:
+        self.push_screen(DoctorScreen(TARGET, self.gather), callback=self.doctor_closed)
+
+    def doctor_closed(self, report: Report | None) -> None:
+        self.closed_with = report
+
+    def copy_to_clipboard(self, text: str) -> None:
+        self.copied = text
+
+
+async def settled(pilot: Pilot[None]) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def rows(screen: DoctorScreen) -> dict[str, str]:
+    table = screen.query_one("#checks", DataTable)
+    out = {}
+    for key in table.rows:
+        state = table.get_cell(key, "state")
+        out[str(key.value)] = str(state).split()[-1]
+    return out
+
+
+async def select(pilot: Pilot[None], screen: DoctorScreen, check_id: str) -> None:
+    table = screen.query_one("#checks", DataTable)
+    table.focus()
+    table.move_cursor(row=table.get_row_index(check_id))
+    await pilot.pause()
+
+
+async def test_every_check_shows_its_state_and_the_failures_explain_themselves() -> None:
+    app = Host()
+    async with app.run_test(size=SIZE) as pilot:
+        await settled(pilot)
+        screen = app.screen
+        assert isinstance(screen, DoctorScreen)
+        states = rows(screen)
+        assert list(states) == [c.id for c in all_checks()]
+        assert states["component.flyteadmin"] == "fail" and states["tools.helm"] == "pass"
+        assert states["events.warnings"] == "warn"
+        status = str(screen.query_one("#doctor-status", Static).render())
+        assert "failed" in status and "11 kubectl/helm calls" in status  # 10 reads + 1 log
+        await select(pilot, screen, "component.flyteadmin")
+        detail = str(screen.query_one("#doctor-detail", Static).render())
+        assert "password authentication failed" in detail
+        assert "$ kubectl -n sick logs flyteadmin-" in detail
+        await pilot.press("c")
+        assert app.copied is not None and "--previous" in app.copied
+
+
+async def test_filter_to_problems_and_back() -> None:
+    app = Host()
+    async with app.run_test(size=SIZE) as pilot:
+        await settled(pilot)
+        screen = app.screen
+        assert isinstance(screen, DoctorScreen)
+        await pilot.press("p")
+        shown = rows(screen)
+        assert shown and set(shown.values()) <= {"fail", "warn"}
+        assert "tools.helm" not in shown
+        await pilot.press("p")
+        assert len(rows(screen)) == len(all_checks())
+
+
+async def test_rerun_gathers_again_and_escape_returns_the_report() -> None:
+    app = Host()
+    async with app.run_test(size=SIZE) as pilot:
+        await settled(pilot)
+        await pilot.press("r")
+        await settled(pilot)
+        assert app.gathered == 2
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.closed_with, Report) and app.closed_with.exit_code == 3
+
+
+def test_doctor_screen_snapshot(snap_compare: Any) -> None:
+    async def run_before(pilot: Pilot[None]) -> None:
+        await settled(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, DoctorScreen)
+        await select(pilot, screen, "component.flyteadmin")
+
+    assert snap_compare(Host(), run_before=run_before, terminal_size=SIZE)
