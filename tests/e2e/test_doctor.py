@@ -32,6 +32,8 @@ pytestmark = pytest.mark.e2e
 FAST = Timing(unschedulable_after=2.0, stuck_init_after=4.0)
 CRD = "flyteworkflows.flyte.lyft.com"
 CANARY = "canary-" + secrets.token_hex(8)
+IRSA = "eks.amazonaws.com/role-arn"
+ROLE = "arn:aws:iam::123456789012:role/flyte"
 
 
 def doctor_cli(testbed: tb.TestBed, helm: Path, namespace: str, *extra: str) -> tuple[int, dict[str, Any]]:
@@ -85,15 +87,17 @@ def make_healthy(testbed: tb.TestBed, namespace: str, helm: Path, tmp_path: Path
     token = secrets.token_hex(3)
     project, ingress_class = f"p{token}", f"nginx-{token}"
     crd_exists, _owner = crd_owner(testbed)
+    irsa = {"serviceAccount": {"annotations": {IRSA: ROLE}}}
     values = {
-        "flytepropeller": {"createCRDs": not crd_exists},
-        "flyteadmin": {"initialProjects": [project]},
+        "flytepropeller": {"createCRDs": not crd_exists, **irsa},
+        "flyteadmin": {"initialProjects": [project], **irsa},
+        "datacatalog": irsa,
         "common": {
             "databaseSecret": {"name": "db-pass"},
             "ingress": {"ingressClassName": ingress_class, "separateGrpcIngress": True, "tls": {"enabled": True}},
         },
         "db": {c: {"database": {"passwordPath": "/etc/db/pass.txt"}} for c in ("admin", "datacatalog")},
-        "storage": {"type": "s3", "bucketName": "acme-flyte", "s3": {"authType": "accesskey"}},
+        "storage": {"type": "s3", "bucketName": "acme-flyte", "s3": {"authType": "iam"}},
         "configmap": {"core": {"propeller": {"leader-election": {"lock-config-map": {"namespace": namespace}}}}},
     }
     testbed.kubectl_run("create", "secret", "generic", "db-pass", "-n", namespace, "--from-literal=pass.txt=pw")
@@ -119,6 +123,9 @@ def make_healthy(testbed: tb.TestBed, namespace: str, helm: Path, tmp_path: Path
         cluster_objects.append(f"namespace/{ns}")
         kh.apply(testbed, ns, {"apiVersion": "v1", "kind": "ResourceQuota", "metadata": {"name": "project-quota"},
                                "spec": {"hard": {"limits.cpu": "4"}}})  # fmt: skip
+        kh.wait_for(f"ServiceAccount default in {ns}",
+                    lambda ns=ns: testbed.kubectl_run("annotate", "serviceaccount", "default", "-n", ns,
+                                                      f"{IRSA}={ROLE}", check=False).returncode == 0)  # fmt: skip
 
 
 def test_healthy_install_passes_every_check(testbed, namespace, helm_bin, tmp_path, cluster_objects) -> None:
@@ -134,7 +141,7 @@ def test_healthy_install_passes_every_check(testbed, namespace, helm_bin, tmp_pa
     else:
         assert problems == {} and code == 0
     skipped = {i for i, c in checks.items() if c["severity"] == "skip"}
-    assert skipped <= {"component.flytescheduler", "config.cloud-identity", "config.task-identity"}
+    assert skipped == {"component.flytescheduler"}  # not enabled by default
     assert report["gather"]["processes"] <= 12
 
 
@@ -177,7 +184,7 @@ def eks_answers(testbed: tb.TestBed, namespace: str, tmp_path: Path) -> Path:
     return path
 
 
-def test_broken_install_every_problem_found_with_evidence(testbed, namespace, tmp_path) -> None:
+def test_broken_install_every_problem_found_with_evidence(testbed, namespace, tmp_path, cluster_objects) -> None:
     helm = tb.helm_bin_dir() / "helm3"
     fault, logs = tb.FAULT_LABEL, tb.LOGS_ANNOTATION
     values = {
@@ -192,7 +199,16 @@ def test_broken_install_every_problem_found_with_evidence(testbed, namespace, tm
             "datacatalog": {"database": {"passwordPath": "/etc/db/pass.txt"}},
         },
         "secrets": {"adminOauthClientCredentials": {"clientSecret": CANARY}},
+        "webhook": {"podLabels": {fault: "crashloop"}},
+        "cluster_resource_manager": {
+            "podLabels": {fault: "readythencrash"},
+            "podAnnotations": {logs: "s3-access-denied"},
+        },
     }
+    project = f"q{secrets.token_hex(3)}"
+    values["flyteadmin"]["initialProjects"] = [project]
+    testbed.kubectl_run("create", "namespace", f"{project}-development")  # the only one of three "synced"
+    cluster_objects.append(f"namespace/{project}-development")
     # --wait on pods that never get ready: the release ends up failed
     done = install(testbed, helm, namespace, values, tmp_path, "--wait", "--timeout", "8s")
     assert done.returncode != 0
@@ -201,6 +217,12 @@ def test_broken_install_every_problem_found_with_evidence(testbed, namespace, tm
         "flyteadmin in CrashLoopBackOff",
         lambda: [p for p in kh.pods(testbed, namespace, "app.kubernetes.io/name=flyteadmin")
                  if "CrashLoopBackOff" in json.dumps(p["status"])],
+        timeout=60,
+    )  # fmt: skip
+    kh.wait_for(
+        "syncresources restarted",
+        lambda: [p for p in kh.pods(testbed, namespace, "app.kubernetes.io/name=flyteclusterresourcesync")
+                 if p["status"].get("containerStatuses", [{}])[0].get("restartCount", 0) > 0],
         timeout=60,
     )  # fmt: skip
     console = kh.pods(testbed, namespace, "app.kubernetes.io/name=flyteconsole")[0]["metadata"]["name"]
@@ -240,7 +262,12 @@ def test_broken_install_every_problem_found_with_evidence(testbed, namespace, tm
     failed("network.grpc-ingress", "separate gRPC Ingress")
     failed("runtime.webhook-config", "does not exist")
     failed("runtime.webhook-secret", "ca.crt")
-    failed("runtime.projects", "flytesnacks-development")
+    failed("component.flyte-pod-webhook", "CrashLoopBackOff")
+    sync = found["component.syncresources"]
+    assert sync.severity in ("warn", "fail") and sync.signature == "s3-access-denied", sync
+    failed("runtime.projects", "2 of 3", f"{project}-staging")
+    task_identity = found["config.task-identity"]
+    assert task_identity.severity == "warn" and f"{project}-development" in task_identity.summary
     exists, owner_ns = crd_owner(testbed)
     assert found["runtime.crd"].severity == ("warn" if exists and owner_ns else "pass" if exists else "fail")
     assert found["events.warnings"].severity == "warn"
@@ -287,11 +314,13 @@ def kubeconfig(testbed: tb.TestBed, tmp_path: Path, name: str, server: str | Non
     return path
 
 
-def doctor_with(testbed: tb.TestBed, config: Path, namespace: str, helm: str) -> tuple[int, dict[str, Any]]:
+def doctor_with(
+    testbed: tb.TestBed, config: Path, namespace: str, helm: str, kubectl: str = ""
+) -> tuple[int, dict[str, Any]]:
     env = {**testbed.env, "KUBECONFIG": str(config)}
     done = subprocess.run(
         [sys.executable, "-m", "flyte_tui.cli", "doctor", "--json", "--namespace", namespace, "--helm", helm,
-         "--kubectl", str(testbed.kubectl)],
+         "--kubectl", kubectl or str(testbed.kubectl)],
         env=env, capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     return done.returncode, json.loads(done.stdout)
@@ -321,3 +350,10 @@ def test_cluster_access_problems_are_named(testbed, namespace, tmp_path) -> None
     assert code == 3 and rbac["severity"] == "fail"
     assert "secrets" in rbac["summary"] and "pods" not in rbac["summary"].split(":", 1)[1].split(", ")
     assert by_id(report)["cluster.credentials"]["severity"] == "pass"
+    # no such namespace (with the test bed's own credentials), and a kubectl that is not there
+    own = Path(testbed.kubeconfig)
+    code, report = doctor_with(testbed, own, f"{namespace}-absent", helm)
+    assert code == 3 and by_id(report)["cluster.namespace"]["severity"] == "fail"
+    assert by_id(report)["release.status"]["severity"] == "fail"
+    code, report = doctor_with(testbed, own, namespace, helm, kubectl="/nonexistent/kubectl")
+    assert code == 3 and by_id(report)["tools.kubectl"]["severity"] == "fail"
