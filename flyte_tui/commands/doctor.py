@@ -78,20 +78,11 @@ def make_target(
 @_target_options
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--problems", "only_problems", is_flag=True, help="List only the checks that warn or fail.")
-def doctor(
-    context: str | None,
-    namespace: str | None,
-    release: str | None,
-    answers: Path | None,
-    helm_bin: str,
-    kubectl_bin: str,
-    as_json: bool,
-    only_problems: bool,
-) -> None:
+def doctor(as_json: bool, only_problems: bool, **target_options: Any) -> None:
     """Find what is wrong with a Flyte install: exit 0 all pass, 3 a check failed, 4 warnings only."""
     from flyte_tui.doctor import Report, gather
 
-    target = make_target(context, namespace, release, answers, helm_bin, kubectl_bin)
+    target = make_target(**target_options)
     try:
         report = Report.build(gather(target))
     except Exception as exc:  # the doctor itself broke: say so, exit 1
@@ -110,21 +101,12 @@ def doctor(
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The .tar.gz to write."
 )
 @click.option("--log-lines", default=200, show_default=True, help="Lines of log kept per container.")
-def bundle(
-    context: str | None,
-    namespace: str | None,
-    release: str | None,
-    answers: Path | None,
-    helm_bin: str,
-    kubectl_bin: str,
-    output: Path,
-    log_lines: int,
-) -> None:
+def bundle(output: Path, log_lines: int, **target_options: Any) -> None:
     """Write a support bundle (pods, describes, events, logs, release values and manifest, doctor report),
     with secrets redacted: Secret data is never collected; passwords, tokens and keys are masked."""
     from flyte_tui.doctor.bundle import write_bundle
 
-    target = make_target(context, namespace, release, answers, helm_bin, kubectl_bin)
+    target = make_target(**target_options)
     try:
         written = write_bundle(target, output, log_lines=log_lines)
     except OSError as exc:

@@ -104,7 +104,7 @@ _JSON_NAMES = {"looked_at": "lookedAt"}
 
 def finding_json(finding: Finding) -> dict[str, Any]:
     """One finding as JSON (camelCase keys, lists for tuples)."""
-    out: dict[str, Any] = {}
+    out: dict[str, Any] = {"id": finding.id, "title": finding.title, "area": finding.area}
     for key, value in dataclasses.asdict(finding).items():
         out[_JSON_NAMES.get(key, key)] = list(value) if isinstance(value, tuple) else value
     return out

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from doctor_scenarios import add, iso, load, obj, run
@@ -169,7 +170,7 @@ def test_oom_killed_names_the_memory_limit_answer() -> None:
 def test_unschedulable_pod_carries_the_schedulers_reason() -> None:
     snap = load("deployed")
     pod = _first_pod(snap, "flyteconsole")
-    long_ago = iso(datetime.now(UTC) - timedelta(minutes=5))
+    long_ago = iso(snap.now - timedelta(minutes=5))
     pod["status"] = {
         "phase": "Pending",
         "conditions": [
@@ -192,7 +193,7 @@ def test_stuck_init_container_fails_after_the_limit() -> None:
     pod = _first_pod(snap, "flyte-pod-webhook")
     pod["status"]["conditions"] = [{"type": "Ready", "status": "False"}]
     pod["status"]["initContainerStatuses"] = [
-        {"name": "generate-secrets", "state": {"running": {"startedAt": iso(datetime.now(UTC) - timedelta(minutes=5))}}}
+        {"name": "generate-secrets", "state": {"running": {"startedAt": iso(snap.now - timedelta(minutes=5))}}}
     ]
     finding = run(snap, "component.flyte-pod-webhook")
     assert finding.severity == "fail" and "generate-secrets" in finding.summary
@@ -452,7 +453,7 @@ def test_recent_warning_events_warn_and_old_ones_do_not() -> None:
     snap = load("sick")
     finding = run(snap, "events.warnings")
     assert finding.severity == "warn" and "BackOff" in finding.summary
-    old = iso(datetime.now(UTC) - timedelta(hours=3))
+    old = iso(snap.now - timedelta(hours=3))
     for event in snap.items("events"):
         event["lastTimestamp"] = old
     assert run(snap, "events.warnings").severity == "pass"
@@ -464,3 +465,52 @@ def test_config_checks_skip_without_a_release(check_id: str) -> None:
     snap.values = {}
     snap.history = None
     assert run(snap, check_id).severity == "skip"
+
+
+LOGS = Path(__file__).resolve().parents[1] / "cluster" / "kwok" / "logs"
+
+
+@pytest.mark.parametrize(
+    ("scenario", "component", "signature", "answer"),
+    [
+        ("db-auth-failed", "flyteadmin", "db-password", "database.passwordSecret"),
+        ("db-unreachable", "datacatalog", "db-unreachable", "database.host"),
+        ("s3-access-denied", "flytepropeller", "s3-access-denied", "identity.awsRoleArn"),
+    ],
+)
+def test_test_bed_crash_logs_match_their_signature(scenario: str, component: str, signature: str, answer: str) -> None:
+    snap = load("deployed")
+    pod = _first_pod(snap, component)
+    main = pod["status"]["containerStatuses"][0]
+    main.update(restartCount=4, ready=False, state={"waiting": {"reason": "CrashLoopBackOff"}})
+    main["lastState"] = {"terminated": {"exitCode": 1, "reason": "Error"}}
+    pod["status"]["conditions"] = [{"type": "Ready", "status": "False"}]
+    snap.logs[(pod["metadata"]["name"], main["name"])] = (LOGS / f"{scenario}.log").read_text().splitlines()
+    finding = run(snap, f"component.{component}")
+    assert (finding.severity, finding.signature, finding.answer) == ("fail", signature, answer)
+    if signature == "db-unreachable":
+        assert any("pg_isready -h postgres -p 5432" in c for c in finding.commands)
+
+
+def test_scheduler_waiting_for_admin_is_recognised() -> None:
+    snap = load("deployed")
+    pod = _first_pod(snap, "flyteadmin")
+    pod["metadata"]["labels"]["app.kubernetes.io/name"] = "flytescheduler"
+    snap.values["workflow_scheduler"] = {"enabled": True, "type": "native"}
+    main = pod["status"]["containerStatuses"][0]
+    main.update(restartCount=2, state={"waiting": {"reason": "CrashLoopBackOff"}})
+    snap.logs[(pod["metadata"]["name"], main["name"])] = [
+        "connection error: dial tcp 10.96.12.7:81: connect: connection refused"
+    ]
+    finding = run(snap, "component.flytescheduler")
+    assert finding.signature == "admin-unreachable"
+    assert any(c.endswith("get endpoints flyteadmin") for c in finding.commands)
+
+
+def test_secrets_in_log_evidence_are_masked() -> None:
+    snap = load("sick")
+    key = next(k for k in snap.logs if k[0].startswith("flyteadmin"))
+    snap.logs[key] = [*snap.logs[key], "retrying with password=hunter2-canary"]
+    finding = run(snap, "component.flyteadmin")
+    assert not any("hunter2-canary" in line for line in finding.evidence)
+    assert any("password=******" in line for line in finding.evidence)

@@ -7,7 +7,7 @@ one :class:`Outcome`; :func:`run_check` turns it into a :class:`Finding` carryin
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Literal
 
 from flyte_tui.doctor.snapshot import Snapshot
@@ -38,21 +38,15 @@ class Outcome:
     """The answers-file path to change, when one answer fixes it."""
 
 
-@dataclass(frozen=True)
-class Finding:
-    """A check's outcome, with the check's identity: the unit of the report and the doctor screen."""
+@dataclass(frozen=True, kw_only=True)
+class Finding(Outcome):
+    """A check's outcome with the check's identity: the unit of the report and of the doctor screen."""
 
     id: str
+    """The check's id, e.g. ``component.flyteadmin``."""
     title: str
     area: str
-    severity: Severity
-    summary: str
-    looked_at: tuple[str, ...] = ()
-    evidence: tuple[str, ...] = ()
-    fix: str = ""
-    commands: tuple[str, ...] = ()
-    signature: str | None = None
-    answer: str | None = None
+    """tools, cluster, release, components, config, network, runtime or events."""
 
 
 CheckFn = Callable[[Snapshot], Outcome]
@@ -87,19 +81,8 @@ def run_check(item: Check, snap: Snapshot) -> Finding:
         out = item.fn(snap)
     except Exception as exc:  # a bug in one check must not hide the others
         out = Outcome("warn", f"the check itself failed: {type(exc).__name__}: {exc}")
-    return Finding(
-        item.id,
-        item.title,
-        item.area,
-        out.severity,
-        out.summary,
-        out.looked_at,
-        out.evidence,
-        out.fix,
-        out.commands,
-        out.signature,
-        out.answer,
-    )
+    found = {f.name: getattr(out, f.name) for f in fields(Outcome)}
+    return Finding(**found, id=item.id, title=item.title, area=item.area)
 
 
 def all_checks() -> list[Check]:
