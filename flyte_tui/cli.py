@@ -223,5 +223,71 @@ main.add_command(doctor)
 main.add_command(bundle)
 
 
+@main.command()
+@click.argument("answers", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="The review as JSON.")
+@click.option("--helm", "helm_bin", default="helm", show_default=True, help="The helm binary.")
+def diff(answers: Path, as_json: bool, helm_bin: str) -> None:
+    """Show what upgrading the live release to these answers changes: exit 0 none, 2 changes, 1 error."""
+    from flyte_tui.headless import run_diff
+
+    sys.exit(run_diff(answers, as_json=as_json, helm=helm_bin))
+
+
+@main.command()
+@click.argument("answers", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation (required without a terminal).")
+@click.option("--timeout", default="15m", show_default=True, help="How long to wait for every component.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON event per line instead of plain lines.")
+@click.option(
+    "-o",
+    "--values-out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Values file to write (default: values.yaml beside the answers file).",
+)
+@click.option(
+    "--db-password-file",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Read the database password from this file (or set FLYTE_TUI_DB_PASSWORD).",
+)
+@click.option(
+    "--rollback-on-failure/--no-rollback",
+    default=True,
+    show_default=True,
+    help="Roll back to the previous revision when the upgrade fails.",
+)
+@click.option("--recover", is_flag=True, help="If the release is stuck in pending-*, run the recovery first.")
+@click.option("--helm", "helm_bin", default="helm", show_default=True, help="The helm binary.")
+@click.option("--kubectl", "kubectl_bin", default="kubectl", show_default=True, help="The kubectl binary.")
+def upgrade(
+    answers: Path,
+    yes: bool,
+    timeout: str,
+    as_json: bool,
+    values_out: Path | None,
+    db_password_file: Path | None,
+    rollback_on_failure: bool,
+    recover: bool,
+    helm_bin: str,
+    kubectl_bin: str,
+) -> None:
+    """Review and apply an upgrade of the live release: exit 0 ready, 1 failed (rolled back), 2 invalid."""
+    from flyte_tui.headless import run_upgrade
+
+    code = run_upgrade(
+        answers,
+        yes=yes,
+        timeout=_parse_duration(timeout),
+        as_json=as_json,
+        values_out=values_out,
+        password_file=db_password_file,
+        rollback=rollback_on_failure,
+        recover=recover,
+        helm=helm_bin,
+        kubectl=kubectl_bin,
+    )
+    sys.exit(code)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -1,11 +1,13 @@
-"""The headless face of the install pipeline: plain lines or JSON events on stdout, an exit code."""
+"""The headless face of install, upgrade and diff: plain lines or JSON on stdout, an exit code."""
 
 from __future__ import annotations
 
 import json
 import re
+import shutil
 import signal
 import sys
+import tempfile
 import threading
 from pathlib import Path
 from types import FrameType
@@ -22,8 +24,13 @@ from flyte_tui.events import (
     to_json,
 )
 from flyte_tui.install import Installer, InstallOptions
-from flyte_tui.model import validate_file
+from flyte_tui.model import InstallPlan, validate_file
 from flyte_tui.secrets import SecretValues
+from flyte_tui.tools.helm import Helm, HelmError, display, repo_alias
+from flyte_tui.tools.process import ProcessError
+from flyte_tui.tools.process import run as run_process
+from flyte_tui.upgrade import Review, find_release, recovery, review
+from flyte_tui.values_file import write_values_file
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
 
@@ -125,3 +132,154 @@ def run_install(
         signal.signal(signal.SIGINT, previous)
         signal.signal(signal.SIGTERM, previous_term)
     return 0 if ok else 1
+
+
+def review_lines(review: Review) -> list[str]:
+    """The three-layer review as plain lines."""
+    lines: list[str] = []
+    info = review.release
+    if info is None:
+        lines.append("No release yet: everything below is new.")
+    else:
+        lines.append(f"Release {info.name} in {info.namespace}: {info.chart}, revision {info.revision}, {info.status}")
+    lines.append(f"Answers ({len(review.answers)} changed):")
+    lines += [f"  {c.line()}" for c in review.answers] or ["  (none)"]
+    lines.append(f"Values ({len(review.values.changes)} changed):")
+    lines += [f"  {c.line()}" for c in review.values.changes] or ["  (none)"]
+    counts = ", ".join(
+        f"{kind} " + " ".join(f"{n} {what}" for what, n in per.items() if n)
+        for kind, per in review.manifests.counts.items()
+    )
+    lines.append(f"Manifests ({len(review.manifests.objects)} objects): {counts or 'no changes'}")
+    for obj in review.manifests.objects:
+        lines.append(f"  {obj.change} {obj.key}")
+        lines += [f"    secret key {key}: {state}" for key, state in obj.secret_keys]
+        lines += [f"    {line}" for line in obj.lines]  # Secret values are already redacted
+    if review.warnings:
+        lines.append("Chart version warnings:")
+        lines += [f"  {w.path}: {w.message}" for w in review.warnings]
+    if review.helm_diff is not None:
+        lines.append(
+            f"helm-diff: {len(review.helm_diff)} objects reported; {len(review.noise_only)} of them differ "
+            "only in the helm.sh/chart label"
+        )
+    return lines
+
+
+def _prepare(answers: Path, helm_bin: str) -> tuple[InstallPlan, Helm, int, Path] | str:
+    """Validate, write the values to a private temp file, add the repo: (plan, helm, major, values) or an error."""
+    result = validate_file(answers)
+    for problem in result.problems:
+        print(f"{problem.severity}: {problem}", file=sys.stderr)
+    if not result.ok or result.plan is None:
+        return f"{answers}: {len(result.errors)} error(s)"
+    plan = result.plan
+    t = plan.target
+    helm = Helm(helm_bin, t.context, t.namespace)
+    try:
+        major, _ = helm.version()
+        if t.chart.repo:
+            helm.check("repo", "add", repo_alias(t.chart.repo), t.chart.repo, "--force-update", scoped=False)
+    except (HelmError, ProcessError) as exc:
+        return str(exc)
+    tmp = Path(tempfile.mkdtemp(prefix="flyte-tui-diff-"))
+    values = tmp / "values.yaml"
+    write_values_file(plan, values, source=answers.name)
+    return plan, helm, major, values
+
+
+def run_diff(answers: Path, *, as_json: bool, helm: str = "helm", out: TextIO = sys.stdout) -> int:
+    """``flyte-tui diff``: 0 no changes, 2 changes, 1 error (helm-diff's --detailed-exitcode)."""
+    prepared = _prepare(answers, helm)
+    if isinstance(prepared, str):
+        print(f"error: {prepared}", file=sys.stderr)
+        return 1
+    plan, adapter, major, values = prepared
+    try:
+        result = review(adapter, plan, values, major)
+    except (HelmError, ProcessError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        shutil.rmtree(values.parent, ignore_errors=True)
+    if as_json:
+        print(json.dumps(result.to_json(), indent=2, default=str), file=out)
+    else:
+        for line in review_lines(result):
+            print(line, file=out)
+    return 2 if result.has_changes else 0
+
+
+def run_upgrade(
+    answers: Path,
+    *,
+    yes: bool,
+    timeout: float,
+    as_json: bool,
+    values_out: Path | None,
+    password_file: Path | None,
+    rollback: bool,
+    recover: bool = False,
+    helm: str = "helm",
+    kubectl: str = "kubectl",
+    out: TextIO = sys.stdout,
+) -> int:
+    """``flyte-tui upgrade``: review, then apply with rollback on failure; 0 ready, 1 failed, 2 invalid.
+
+    A release stuck in pending-* is explained with its recovery and what the recovery changes; with
+    ``recover`` the recovery runs first.
+    """
+    prepared = _prepare(answers, helm)
+    if isinstance(prepared, str):
+        print(f"error: {prepared}", file=sys.stderr)
+        return 2
+    plan, adapter, major, values = prepared
+    try:
+        info = find_release(adapter, plan.target.release)
+        if info is None:
+            print(
+                f"error: no release {plan.target.release} in namespace {plan.target.namespace}; "
+                "use `flyte-tui install` for a first install",
+                file=sys.stderr,
+            )
+            return 2
+        if info.pending:
+            fix = recovery(adapter, info.name)
+            if fix is not None:
+                print(f"Release {info.name} is stuck: {fix.description}", file=out)
+                print(f"Recovery: {display(fix.argv)}", file=out)
+                for obj in fix.diff.objects:
+                    print(f"  recovery {obj.change} {obj.key}", file=out)
+                if not recover:
+                    print("run again with --recover to perform it", file=sys.stderr)
+                    return 1
+                done = run_process(fix.argv, 300, env=adapter.env)
+                if not done.ok:
+                    print(f"error: recovery failed: {done.stderr.strip()}", file=sys.stderr)
+                    return 1
+                print(
+                    f"recovered: release {info.name} "
+                    + (f"rolled back to revision {fix.target_revision}" if fix.target_revision else "uninstalled"),
+                    file=out,
+                )
+        result = review(adapter, plan, values, major)
+        if not as_json:
+            for line in review_lines(result):
+                print(line, file=out)
+    except (HelmError, ProcessError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        shutil.rmtree(values.parent, ignore_errors=True)
+    return run_install(
+        answers,
+        yes=yes,
+        timeout=timeout,
+        as_json=as_json,
+        values_out=values_out,
+        password_file=password_file,
+        rollback=rollback,
+        helm=helm,
+        kubectl=kubectl,
+        out=out,
+    )

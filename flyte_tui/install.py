@@ -96,6 +96,8 @@ class Installer:
         self.kubectl = Kubectl(options.kubectl, t.context, t.namespace, options.env, self.cancel)
         self.helm = Helm(options.helm, t.context, t.namespace, options.env, self.cancel)
         self.helm_major = 3
+        self.previous_revision: int | None = None
+        """The deployed revision an upgrade replaces (None for a fresh install)."""
         self.started = time.monotonic()
         self._secrets = options.secrets.all()
 
@@ -124,10 +126,51 @@ class Installer:
             except (StepError, KubectlError, HelmError, process.ProcessError) as exc:
                 explanation = exc.explanation if isinstance(exc, StepError) else None
                 yield StepFailed(step, self._clean(str(exc)), explanation)
+                if step == "readiness" and self._can_roll_back():
+                    yield from self._roll_back()
+                    return
                 yield self._finish(False)
                 return
             yield StepFinished(step, True, time.monotonic() - began, detail or "")
         yield self._finish(True)
+
+    # -- rollback of a failed upgrade ------------------------------------------------------------
+
+    def _can_roll_back(self) -> bool:
+        return self.options.rollback_on_failure and self.previous_revision is not None
+
+    def _roll_back(self) -> Iterator[Event]:
+        """Return a failed upgrade to the revision that was deployed before it, and wait for it."""
+        revision = self.previous_revision
+        yield StepStarted("rollback", f"Rolling back to revision {revision}")
+        began = time.monotonic()
+        release = self.plan.target.release
+        try:
+            argv = self.helm.argv("rollback", release, str(revision))
+            yield OutputLine("rollback", "$ " + display(argv))
+            done = process.run(argv, 300, self.cancel, self.options.env)
+            for line in (done.stdout + "\n" + done.stderr).splitlines():
+                if line.strip():
+                    yield OutputLine("rollback", self._clean(line))
+            if not done.ok:
+                raise StepError(f"helm rollback failed: {(done.stderr.strip().splitlines() or [''])[-1]}")
+            detail = yield from self._readiness()
+        except (process.Cancelled, _CancelledError):
+            yield StepFailed("rollback", "cancelled by the user")
+            yield self._finish(False, cancelled=True)
+            return
+        except (StepError, KubectlError, HelmError, process.ProcessError) as exc:
+            yield StepFailed("rollback", self._clean(str(exc)), exc.explanation if isinstance(exc, StepError) else None)
+            yield self._finish(False)
+            return
+        yield StepFinished("rollback", True, time.monotonic() - began, f"revision {revision}: {detail}")
+        finished = self._finish(False)
+        yield InstallFinished(
+            False,
+            finished.release_state,
+            finished.elapsed,
+            (f"the upgrade failed and was rolled back to revision {revision}, which is ready again", *finished.summary),
+        )
 
     def _clean(self, text: str) -> str:
         return redact(text, self._secrets)
@@ -202,6 +245,8 @@ class Installer:
 
     def _check_release(self, status: dict[str, Any] | None) -> Iterator[Event]:
         state = (status or {}).get("info", {}).get("status", "none") if status else "none"
+        if state == "deployed" and status is not None:
+            self.previous_revision = int(status.get("version", 0)) or None
         yield OutputLine("preflight", f"release {self.plan.target.release}: {state}")
         if state.startswith("pending-"):
             release = self.plan.target.release
@@ -293,7 +338,14 @@ class Installer:
             "helm",
             f"values written to {written.path}" + (f" (previous kept as {written.backup})" if written.backup else ""),
         )
-        extra = rollback_flags(self.helm_major, int(self.options.timeout)) if self.options.rollback_on_failure else []
+        # A fresh install rolls back with helm's own flag; a failed upgrade is rolled back by us as soon
+        # as the failure is clear (see _roll_back), instead of after helm's --wait timeout.
+        fresh = self.previous_revision is None
+        extra = (
+            rollback_flags(self.helm_major, int(self.options.timeout))
+            if self.options.rollback_on_failure and fresh
+            else []
+        )
         argv = upgrade_install_argv(
             self.plan, written.path, self.options.helm, extra, via_repo_alias=bool(self.plan.target.chart.repo)
         )

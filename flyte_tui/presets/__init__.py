@@ -75,14 +75,16 @@ def apply_preset(answers: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
 
 
 def _filled(base: dict[str, Any], answers: dict[str, Any], prefix: str = "") -> set[str]:
+    """Dotted paths the preset supplies because the answers leave them out (an explicit null is an answer)."""
     paths: set[str] = set()
     for key, value in base.items():
         path = f"{prefix}.{key}" if prefix else key
-        theirs = answers.get(key) if isinstance(answers, dict) else None
-        if isinstance(value, dict) and isinstance(theirs, dict):
-            paths |= _filled(value, theirs, path)
-        elif isinstance(value, dict) and theirs is None:
-            paths |= _filled(value, {}, path) or {path}
-        elif theirs is None:
+        if isinstance(answers, dict) and key in answers:
+            theirs = answers[key]
+            if isinstance(value, dict) and isinstance(theirs, dict):
+                paths |= _filled(value, theirs, path)
+        elif isinstance(value, dict) and value:
+            paths |= _filled(value, {}, path)
+        else:
             paths.add(path)
     return paths

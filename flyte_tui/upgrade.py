@@ -1,0 +1,317 @@
+"""The upgrade flow's core: find the live release, turn it into answers, and review what an upgrade changes.
+
+The review has three layers (answers, values, manifests), secrets redacted, plus warnings when the
+chart version changes. The new manifest is what ``helm upgrade --dry-run=server`` would apply; the old
+one is ``helm get manifest``. When the helm-diff plugin is installed its list of changed objects is
+used as a cross-check and its verdict reported.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from flyte_tui.diff import (
+    ChartChangeWarning,
+    LeafChange,
+    ManifestDiff,
+    ValuesDiff,
+    answers_diff,
+    chart_version_warnings,
+    manifest_diff,
+    values_diff,
+)
+from flyte_tui.importer import ImportResult, import_values
+from flyte_tui.model.plan import InstallPlan
+from flyte_tui.render import render_values
+from flyte_tui.tools.helm import Helm, HelmError, chart_ref, repo_alias
+from flyte_tui.yamlio import dump, load_plain
+
+
+@dataclass(frozen=True)
+class ReleaseInfo:
+    """A release as ``helm list`` / ``helm status`` describe it."""
+
+    name: str
+    namespace: str
+    chart: str
+    """``flyte-core-v1.16.8``"""
+    revision: int
+    status: str
+    updated: str
+
+    @property
+    def chart_version(self) -> str:
+        """The chart version part of ``chart`` (``v1.16.8``)."""
+        match = re.match(r"^(.*?)-(v?\d+\.\d+\.\d+.*)$", self.chart)
+        return match.group(2) if match else ""
+
+    @property
+    def pending(self) -> bool:
+        """An earlier helm operation did not finish."""
+        return self.status.startswith("pending-")
+
+
+def find_release(helm: Helm, release: str) -> ReleaseInfo | None:
+    """The release in the helm adapter's namespace (its newest revision), or None.
+
+    ``helm history`` reads the same on helm 3 and 4 (``helm list --all`` exists only on 3).
+    """
+    done = helm.run("history", release, "--max", "1", "-o", "json")
+    if not done.ok:
+        if "not found" in (done.stderr + done.stdout).lower():
+            return None
+        raise HelmError((done.stderr.strip().splitlines() or ["helm history failed"])[-1])
+    entries = json.loads(done.stdout or "[]")
+    if not entries:
+        return None
+    last = entries[-1]
+    return ReleaseInfo(
+        name=release,
+        namespace=helm.namespace,
+        chart=str(last.get("chart", "")),
+        revision=int(last.get("revision", 0)),
+        status=str(last.get("status", "")),
+        updated=str(last.get("updated", "")),
+    )
+
+
+def live_values(helm: Helm, release: str, revision: int | None = None) -> dict[str, Any]:
+    """The user-supplied values of the release (``helm get values``)."""
+    args = ["get", "values", release, "-o", "json"]
+    if revision is not None:
+        args += ["--revision", str(revision)]
+    data = json.loads(helm.check(*args) or "null")
+    return data if isinstance(data, dict) else {}
+
+
+def live_manifest(helm: Helm, release: str, revision: int | None = None) -> str:
+    """The release's rendered manifest (``helm get manifest``)."""
+    args = ["get", "manifest", release]
+    if revision is not None:
+        args += ["--revision", str(revision)]
+    return helm.check(*args)
+
+
+def live_answers(helm: Helm, info: ReleaseInfo) -> ImportResult:
+    """The live release as an answers file (unknown keys under extraValues, and listed)."""
+    result = import_values(live_values(helm, info.name), release=info.name, namespace=info.namespace)
+    return result
+
+
+def drift(saved: dict[str, Any], live: dict[str, Any]) -> list[LeafChange]:
+    """Where a saved answers file and the live release disagree (old = saved, new = live)."""
+    return answers_diff(saved, live)
+
+
+def chart_versions(helm: Helm, plan: InstallPlan) -> list[str]:
+    """Versions the plan's chart repository offers, newest first (needs ``helm repo add`` done)."""
+    if not plan.target.chart.repo:
+        return [plan.target.chart.version] if plan.target.chart.version else []
+    alias = repo_alias(plan.target.chart.repo)
+    out = helm.check("search", "repo", f"{alias}/{plan.target.chart.name}", "--versions", "-o", "json", scoped=False)
+    return [str(item["version"]) for item in json.loads(out or "[]")]
+
+
+def chart_defaults(helm: Helm, plan: InstallPlan, version: str) -> dict[str, Any]:
+    """The chart's default values at a version (``helm show values``)."""
+    chart = plan.target.chart
+    args = ["show", "values", chart_ref(plan, via_repo_alias=bool(chart.repo))]
+    if version and not chart.path:
+        args += ["--version", version]
+    data = load_plain(helm.check(*args, scoped=False))
+    return data if isinstance(data, dict) else {}
+
+
+def dry_run_manifest(helm: Helm, plan: InstallPlan, values_file: Path, helm_major: int) -> str:
+    """What ``helm upgrade`` would apply, rendered by the server-side dry run."""
+    t = plan.target
+    args = [
+        "upgrade",
+        t.release,
+        chart_ref(plan, via_repo_alias=bool(t.chart.repo)),
+        "--values",
+        str(values_file),
+        "--dry-run=server",
+        "-o",
+        "json",
+    ]
+    if t.chart.version and not t.chart.path:
+        args += ["--version", t.chart.version]
+    data = json.loads(helm.check(*args, timeout=180) or "{}")
+    return str(data.get("manifest", ""))
+
+
+_HELM_DIFF_HEADER = re.compile(
+    r"^(?P<ns>[^,\s]*), (?P<name>[^,\s]+), (?P<kind>\w+) \([^)]*\) "
+    r"(?P<what>has changed|has been added|has been removed)"
+)
+
+
+def helm_diff_objects(helm: Helm, plan: InstallPlan, values_file: Path, helm_major: int) -> set[str] | None:
+    """``Kind/name`` of every object helm-diff says changes, or None when the plugin is not installed."""
+    if not helm.run("diff", "version", scoped=False, timeout=20).ok:
+        return None
+    t = plan.target
+    args = [
+        "diff",
+        "upgrade",
+        t.release,
+        chart_ref(plan, via_repo_alias=bool(t.chart.repo)),
+        "--values",
+        str(values_file),
+        "--no-color",
+        "--context",
+        "0",
+    ]
+    if t.chart.version and not t.chart.path:
+        args += ["--version", t.chart.version]
+    if helm_major >= 4:
+        args += ["--disable-validation", "--dry-run=server"]
+    done = helm.run(*args, timeout=180)
+    if not done.ok:
+        raise HelmError(f"helm diff failed: {(done.stderr.strip().splitlines() or [''])[-1]}")
+    found = set()
+    for line in done.stdout.splitlines():
+        match = _HELM_DIFF_HEADER.match(line.strip())
+        if match:
+            found.add(f"{match['kind']}/{match['name']}")
+    return found
+
+
+@dataclass
+class Review:
+    """Everything the review screen (and ``flyte-tui diff``) shows before an upgrade."""
+
+    release: ReleaseInfo | None
+    answers: list[LeafChange]
+    values: ValuesDiff
+    manifests: ManifestDiff
+    warnings: list[ChartChangeWarning] = field(default_factory=list)
+    helm_diff: set[str] | None = None
+    """Objects helm-diff reported (None: plugin not installed)."""
+    noise_only: list[str] = field(default_factory=list)
+    """Objects helm-diff reported whose only difference is the chart-version label."""
+
+    @property
+    def has_changes(self) -> bool:
+        """Anything at all would change."""
+        return bool(self.manifests) or bool(self.values) or self.release is None
+
+    def to_json(self) -> dict[str, Any]:
+        """The review as JSON (secret values never included)."""
+        return {
+            "release": None
+            if self.release is None
+            else {
+                "name": self.release.name,
+                "namespace": self.release.namespace,
+                "chart": self.release.chart,
+                "revision": self.release.revision,
+                "status": self.release.status,
+            },
+            "changes": self.has_changes,
+            "answers": [c.__dict__ for c in self.answers],
+            "values": [c.__dict__ for c in self.values.changes],
+            "manifests": [
+                {
+                    "kind": o.key.kind,
+                    "name": o.key.name,
+                    "change": o.change,
+                    "diff": list(o.lines),
+                    "secretKeys": [{"key": k, "change": s} for k, s in o.secret_keys],
+                }
+                for o in self.manifests.objects
+            ],
+            "counts": self.manifests.counts,
+            "warnings": [w.__dict__ for w in self.warnings],
+            "helmDiff": sorted(self.helm_diff) if self.helm_diff is not None else None,
+            "noiseOnly": self.noise_only,
+        }
+
+
+def review(helm: Helm, plan: InstallPlan, values_file: Path, helm_major: int) -> Review:
+    """Build the three-layer review of upgrading the live release to ``plan`` (values already written).
+
+    Both sides' answers come from the same importer (live values, new values), so an answer shows as
+    changed only when it really differs.
+    """
+    info = find_release(helm, plan.target.release)
+    new_values = render_values(plan)
+    new_manifest = dry_run_manifest(helm, plan, values_file, helm_major)
+    if info is None:
+        return Review(None, [], values_diff({}, new_values), manifest_diff("", new_manifest))
+    old_values = live_values(helm, info.name)
+    hints = {"release": info.name, "namespace": info.namespace, "environment": plan.environment}
+    old_answers = import_values(old_values, **hints).answers
+    new_answers = import_values(new_values, **hints).answers
+    mdiff = manifest_diff(live_manifest(helm, info.name), new_manifest)
+    warnings: list[ChartChangeWarning] = []
+    if plan.target.chart.version and info.chart_version and plan.target.chart.version != info.chart_version:
+        warnings = chart_version_warnings(
+            chart_defaults(helm, plan, info.chart_version),
+            chart_defaults(helm, plan, plan.target.chart.version),
+            new_values,
+        )
+    reported = helm_diff_objects(helm, plan, values_file, helm_major)
+    ours = {str(o.key) for o in mdiff.objects}
+    noise = sorted(reported - ours) if reported is not None else []
+    return Review(
+        info,
+        answers_diff(_answers_view(old_answers), _answers_view(new_answers)),
+        values_diff(old_values, new_values),
+        mdiff,
+        warnings,
+        reported,
+        noise,
+    )
+
+
+def _answers_view(answers: dict[str, Any]) -> dict[str, Any]:
+    """Answers as plain comparable data (YAML round trip normalises numbers and quoting)."""
+    data = load_plain(dump(answers))
+    return data if isinstance(data, dict) else {}
+
+
+@dataclass
+class Recovery:
+    """How to get a release out of a pending-* state, and what that changes."""
+
+    state: str
+    description: str
+    """What the interrupted operation was, when, and what it had applied."""
+    argv: list[str]
+    diff: ManifestDiff
+    target_revision: int | None
+    """The revision a rollback returns to (None: uninstall)."""
+
+
+def recovery(helm: Helm, release: str) -> Recovery | None:
+    """The guided recovery for a stuck release, or None when the release is not stuck."""
+    history = helm.history(release)
+    if not history:
+        return None
+    last = history[-1]
+    state = str(last.get("status", ""))
+    if not state.startswith("pending-"):
+        return None
+    revision = int(last.get("revision", 0))
+    description = (
+        f"revision {revision} ({last.get('chart', '?')}) has been {state} since {last.get('updated', '?')}: "
+        f"{last.get('description', '')}".strip()
+    )
+    applied = live_manifest(helm, release, revision)
+    earlier = [h for h in history[:-1] if str(h.get("status")) in ("deployed", "superseded")]
+    if state == "pending-install" or not earlier:
+        return Recovery(state, description, helm.argv("uninstall", release), manifest_diff(applied, ""), None)
+    target = int(earlier[-1]["revision"])
+    return Recovery(
+        state,
+        description,
+        helm.argv("rollback", release, str(target)),
+        manifest_diff(applied, live_manifest(helm, release, target)),
+        target,
+    )
