@@ -27,7 +27,8 @@ def _sig(id_: str, pattern: str, cause: str, fix: str, answer: str | None) -> Si
 SIGNATURES: tuple[Signature, ...] = (
     _sig(
         "crd-owned-elsewhere",
-        r"CustomResourceDefinition \"flyteworkflows\.flyte\.lyft\.com\".*(exists and cannot be imported|already exists)",
+        r"CustomResourceDefinition \"flyteworkflows\.flyte\.lyft\.com\".*"
+        r"(exists and cannot be imported|already exists)",
         "the FlyteWorkflow CRD belongs to another release (an earlier or parallel Flyte install)",
         "uninstall the other release, or adopt the CRD: label it app.kubernetes.io/managed-by=Helm and annotate "
         "meta.helm.sh/release-name and meta.helm.sh/release-namespace with this release; "

@@ -32,7 +32,7 @@ def _type_name(annotation: Any) -> str:
     if origin is typing.Annotated:
         return _type_name(typing.get_args(annotation)[0])
     if origin in (list, dict):
-        return origin.__name__
+        return "list" if origin is list else "dict"
     if isinstance(annotation, type):
         return "map" if issubclass(annotation, BaseModel) else annotation.__name__
     return str(annotation)

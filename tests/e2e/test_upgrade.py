@@ -219,7 +219,7 @@ def test_pending_upgrade_is_detected_and_recovered(testbed, namespace, helm_bin,
         os.killpg(proc.pid, 9)
         proc.wait()
     events, _ = collect(Installer(plan_of(good), options(testbed, helm_bin, tmp_path)))
-    refused = [e for e in events if isinstance(e, StepFailed)][0]
+    refused = next(e for e in events if isinstance(e, StepFailed))
     assert refused.step == "preflight" and "pending-upgrade" in refused.message
 
     fix = recovery(helm, "flyte")
