@@ -208,7 +208,7 @@ class Gatherer:
     def kubectl(self, *args: str, namespaced: bool = True, timeout: float | None = None) -> process.Completed:
         """Run kubectl with the target's context (and namespace)."""
         t = self.target
-        argv = [t.kubectl]
+        argv = [t.kubectl, f"--request-timeout={max(int(t.timeout) - 2, 1)}s"]
         if t.context:
             argv += ["--context", t.context]
         if namespaced:

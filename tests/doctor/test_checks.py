@@ -64,6 +64,15 @@ def test_unreachable_cluster_fails_reachability_and_skips_the_rest() -> None:
     assert run(snap, "runtime.crd").severity == "skip"
 
 
+def test_missing_kubectl_fails_the_tool_check_only() -> None:
+    snap = load("deployed")
+    snap.kubectl_version = {}
+    snap.errors["kubectl"] = "cannot run /opt/kubectl: No such file or directory"
+    finding = run(snap, "tools.kubectl")
+    assert finding.severity == "fail" and "No such file" in finding.summary
+    assert run(snap, "cluster.reachable").severity == "skip"
+
+
 def test_refused_credentials_fail_the_credentials_check() -> None:
     snap = load("deployed")
     del snap.kubectl_version["serverVersion"]

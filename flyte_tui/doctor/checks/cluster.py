@@ -81,7 +81,9 @@ def reachable(snap: Snapshot) -> Outcome:
     looked = (f"kubectl version ({_context(snap)})",)
     if snap.cluster_reachable:
         return ok(f"the API server of {_context(snap)} answered", *looked)
-    error = snap.errors.get("cluster", "no answer")
+    if not snap.kubectl_version.get("clientVersion"):
+        return skip("not checked: kubectl did not run (see tools.kubectl)", *looked)
+    error = snap.errors.get("cluster") or snap.errors.get("kubectl") or "no answer"
     if _UNAUTHORIZED.search(error):
         return skip(f"the API server answered but refused the credentials (see cluster.credentials): {error}", *looked)
     return Outcome(
