@@ -172,8 +172,27 @@ def test_oom_killed_names_the_memory_limit_answer() -> None:
     status["restartCount"] = 3
     status["lastState"] = {"terminated": {"reason": "OOMKilled", "exitCode": 137}}
     finding = run(snap, "component.flytepropeller")
+    assert finding.severity == "warn" and "OOMKilled" in finding.summary  # back up and Ready, for now
+    assert finding.answer == "resources.components.flytepropeller"
+    status["state"] = {"waiting": {"reason": "CrashLoopBackOff"}}
+    pod["status"]["conditions"] = [{"type": "Ready", "status": "False"}]
+    finding = run(snap, "component.flytepropeller")
     assert finding.severity == "fail" and "OOMKilled" in finding.summary
     assert finding.answer == "resources.components.flytepropeller"
+
+
+def test_pod_waiting_for_a_node_warns_with_the_schedulers_message() -> None:
+    snap = load("deployed")
+    pod = _first_pod(snap, "flyteconsole")
+    pod["status"] = {
+        "phase": "Pending",
+        "conditions": [
+            {"type": "PodScheduled", "status": "False", "reason": "Unschedulable", "lastTransitionTime": iso(snap.now),
+             "message": "0/3 nodes are available: 3 Insufficient memory."}
+        ],
+    }  # fmt: skip
+    finding = run(snap, "component.flyteconsole")
+    assert finding.severity == "warn" and "3 Insufficient memory" in finding.summary
 
 
 def test_unschedulable_pod_carries_the_schedulers_reason() -> None:

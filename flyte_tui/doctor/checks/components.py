@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flyte_tui.components import COMPONENTS, Component
-from flyte_tui.doctor.checks import REGISTRY, Check, Outcome, kubectl_cmd, ok, skip, unreadable
+from flyte_tui.doctor.checks import REGISTRY, Check, Outcome, Severity, kubectl_cmd, ok, skip, unreadable
 from flyte_tui.doctor.redact import redact_text
 from flyte_tui.doctor.snapshot import Json, Snapshot, meta
 from flyte_tui.readiness import FATAL_WAITING, component_status, expected_components, matches, pod_ready
@@ -37,6 +37,14 @@ def _oom_killed(pod: Mapping[str, Any]) -> str | None:
                 if (state.get("terminated") or {}).get("reason") == "OOMKilled":
                     return str(cs.get("name"))
     return None
+
+
+def _unscheduled(pod: Mapping[str, Any]) -> str:
+    """The scheduler's reason a pod is not placed yet ("" when it is scheduled)."""
+    for cond in (pod.get("status") or {}).get("conditions") or []:
+        if cond.get("type") == "PodScheduled" and cond.get("status") == "False":
+            return str(cond.get("message") or cond.get("reason") or "not scheduled")
+    return ""
 
 
 def _restarted_container(pod: Mapping[str, Any]) -> str | None:
@@ -104,14 +112,16 @@ def component_outcome(component: Component, snap: Snapshot) -> Outcome:
         events = warning_events(snap, name)
         return Outcome(
             "warn",
-            f"{status.summary}: not Ready yet ({status.state})",
+            f"{status.summary}: not Ready yet ({_unscheduled(unready) or status.state})",
             tuple(looked),
             evidence=tuple(events[-EVENT_LINES:]),
             fix="wait a little and re-run; if it stays, describe the pod",
             commands=(f"{k} describe pod {name}",),
         )
     if oom_pod is not None and failure is None:
-        return _diagnose(component, snap, oom_pod, _oom_killed(oom_pod), looked, "fail", f"{status.summary}: OOMKilled")
+        severity: Severity = "warn" if status.state == "ready" else "fail"
+        summary = f"{status.summary}: a container was OOMKilled"
+        return _diagnose(component, snap, oom_pod, _oom_killed(oom_pod), looked, severity, summary)
     assert failure is not None
     pod = next(p for p in pods if meta(p).get("name") == failure.pod)
     message = _BACK_OFF.sub("", failure.message)
@@ -124,7 +134,7 @@ def _diagnose(
     pod: Json,
     container: str | None,
     looked: list[str],
-    severity: str,
+    severity: Severity,
     summary: str,
 ) -> Outcome:
     k = kubectl_cmd(snap)
@@ -172,7 +182,7 @@ def _diagnose(
         *(f"log {redact_text(line)}" for line in logs[-LOG_LINES:]),
     ]
     return Outcome(
-        "fail" if severity == "fail" else "warn",
+        severity,
         text,
         tuple(looked),
         tuple(evidence),
