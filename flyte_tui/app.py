@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from flyte_tui.screens.review import ReviewScreen
 
 DEFAULT_ANSWERS = Path("flyte-tui.yaml")
+STYLES = Path(__file__).with_name("styles")
 VALUES_NAME = "flyte-values.yaml"
 
 _SCREENS: dict[str, tuple[str, str]] = {
@@ -51,7 +52,7 @@ class Detected(Message):
 class WizardApp(App[None]):
     """flyte-tui's wizard: from cluster target to a saved answers file and values file."""
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH = STYLES / "app.tcss"
     TITLE = "flyte-tui"
     ENABLE_COMMAND_PALETTE = True
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -89,7 +90,8 @@ class WizardApp(App[None]):
         self.push_screen(
             WelcomeScreen(self.state, self.recovery.path if self.recovery_offered else None, self.detection)
         )
-        self.run_detection()
+        # Detection forks helm and kubectl: start it once the first frame is on screen.
+        self.call_after_refresh(self.run_detection)
         if self._open_at_start is not None:
             self.call_after_refresh(self._start, "open", self._open_at_start)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path, PurePath
 from typing import Any, ClassVar
 
 from textual import on
@@ -17,10 +18,14 @@ from flyte_tui.widgets.field import FormField, field_id
 from flyte_tui.widgets.note import Note
 from flyte_tui.widgets.step_list import StepList
 
+FORMS_CSS = Path(__file__).parent.parent / "styles" / "forms.tcss"
+"""Styles of the forms: loaded with the first form screen, not at start-up."""
+
 
 class StepScreen(Screen[None]):
     """A wizard step: subclasses yield their fields from :meth:`compose_form`."""
 
+    CSS_PATH: ClassVar[str | PurePath | list[str | PurePath] | None] = FORMS_CSS
     STEP_ID: ClassVar[str] = ""
     INTRO: ClassVar[str] = ""
 

@@ -11,6 +11,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from flyte_tui.screens.base import FORMS_CSS
+
 QuitChoice = Literal["save", "discard", "cancel"]
 
 KEYS = """\
@@ -23,6 +25,8 @@ Ctrl+T            light / dark theme"""
 
 class ConfirmQuit(ModalScreen[QuitChoice]):
     """Asked when quitting with unsaved changes: save, discard, or stay."""
+
+    CSS_PATH = FORMS_CSS
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "stay", "Stay")]
 
@@ -54,6 +58,8 @@ class ConfirmQuit(ModalScreen[QuitChoice]):
 
 class HelpDialog(ModalScreen[None]):
     """The keys, and the help of the field that has the focus (from the model's docstrings)."""
+
+    CSS_PATH = FORMS_CSS
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,f1,question_mark,enter", "close", "Close")]
 

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Button, Input, Label, Select, Static
+from textual.widgets import Button, Static
 
 from flyte_tui.screens.base import StepScreen
 from flyte_tui.screens.state import WizardState
 from flyte_tui.tools.detect import Detection, Tool
 from flyte_tui.widgets.field import FormField
 from flyte_tui.widgets.step_list import StepList
+
+if TYPE_CHECKING:
+    from textual.widgets import Select
 
 StartMode = Literal["fresh", "open", "import", "restore", "upgrade"]
 
@@ -41,6 +44,7 @@ class WelcomeScreen(StepScreen):
     """Detected tools and contexts; start fresh, open answers, import values, or restore a recovery."""
 
     STEP_ID = "welcome"
+    CSS_PATH = None  # the start-up styles are enough; the form styles load with the next step
 
     class Start(Message):
         """The user chose how to begin."""
@@ -54,33 +58,54 @@ class WelcomeScreen(StepScreen):
         super().__init__(state)
         self.recovery = recovery
         self.detection = detection
+        self.controls_ready = False
 
     def compose_form(self) -> ComposeResult:
+        # The first frame holds text and the main buttons only; the context picker and the file
+        # controls mount right after it (see _mount_controls), so the wizard paints at once.
         yield Static(INTRO, id="intro", markup=False)
         yield Static("Detecting helm, kubectl and kube contexts…", id="tools", markup=False)
-        yield Label("Kubernetes context")
-        yield Select[str]([], prompt="(no contexts found)", id="context", allow_blank=True)
+        yield Vertical(id="context-box")
         yield Static("", id="release", markup=False)
-        yield Button("Upgrade the existing release", id="upgrade", compact=True)
         if self.recovery is not None:
             yield Static(f"Answers from an unfinished session were autosaved to {self.recovery}.", markup=False)
             yield Button("Restore them", id="restore", variant="warning", compact=True)
         with Horizontal(classes="buttons"):
             yield Button("Start fresh", id="fresh", variant="primary", compact=True)
-        yield Label("…or continue from a file")
-        yield Input(placeholder="path to flyte-tui.yaml or a values.yaml", id="path")
-        with Horizontal(classes="buttons"):
-            yield Button("Open answers file", id="open", compact=True)
-            yield Button("Import values file", id="import", compact=True)
+        yield Vertical(id="files-box")
 
     def on_mount(self) -> None:
+        self.refresh_problems()
+        self.query_one("#restore" if self.recovery is not None else "#fresh").focus()
+        self.call_after_refresh(self._mount_controls)
+
+    async def _mount_controls(self) -> None:
+        from textual.widgets import Input, Label, Select
+
+        if not self.is_attached:
+            return  # the app is already closing
+        await self.query_one("#context-box").mount_all([
+            Label("Kubernetes context"),
+            Select[str]([], prompt="(no contexts found)", id="context", allow_blank=True),
+            Button("Upgrade the existing release", id="upgrade", compact=True),
+        ])
+        await self.query_one("#files-box").mount_all([
+            Label("…or continue from a file"),
+            Input(placeholder="path to flyte-tui.yaml or a values.yaml", id="path"),
+            Horizontal(
+                Button("Open answers file", id="open", compact=True),
+                Button("Import values file", id="import", compact=True),
+                classes="buttons",
+            ),
+        ])
+        if not self.is_attached:
+            return
+        self.query_one("#upgrade").display = False
         if getattr(self.app, "deterministic", False):
             self.stop_blinking()
-        self.query_one("#upgrade").display = False
-        self.refresh_problems()
+        self.controls_ready = True
         if self.detection is not None:
             self.show_detection(self.detection)
-        self.query_one("#restore" if self.recovery is not None else "#fresh").focus()
 
     def refresh_problems(self) -> None:
         # The welcome screen has no fields to check; it must paint without loading the model.
@@ -91,6 +116,10 @@ class WelcomeScreen(StepScreen):
         self.detection = detection
         lines = [describe_tool(detection.helm), describe_tool(detection.kubectl), *detection.notes]
         self.query_one("#tools", Static).update("\n".join(lines))
+        if not self.controls_ready:
+            return  # the controls mount in a moment and show the detection then
+        from textual.widgets import Select
+
         select = self.query_one("#context", Select)
         contexts = list(detection.contexts)
         chosen = self.state.get("target.context") or detection.current_context
@@ -105,8 +134,10 @@ class WelcomeScreen(StepScreen):
             release.update(detection.release_note)
         self.query_one("#upgrade").display = bool(detection.release_exists)
 
-    @on(Select.Changed, "#context")
-    def _context_chosen(self, event: Select.Changed) -> None:
+    def on_select_changed(self, event: Select.Changed) -> None:
+        """The context picker changed (a named handler keeps Select off the start-up imports)."""
+        if event.select.id != "context":
+            return
         value = event.value if isinstance(event.value, str) else ""
         self.post_message(FormField.Changed("target.context", value))
 
@@ -119,6 +150,8 @@ class WelcomeScreen(StepScreen):
                 mode = candidate
         path: Path | None = None
         if mode in ("open", "import"):
+            from textual.widgets import Input
+
             text = self.query_one("#path", Input).value.strip()
             if not text:
                 self.notify("Type the path of the file first.", severity="warning")

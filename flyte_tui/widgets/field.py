@@ -5,17 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Literal
 
-from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Input, Label, Select, Static, Switch, TextArea
+from textual.widgets import Label, Static
 
 from flyte_tui.screens.state import field_help
 from flyte_tui.widgets.note import Note
 
 if TYPE_CHECKING:
+    from textual.widgets import Input, Select, Switch, TextArea
+
     from flyte_tui.model import Problem
 
 FieldKind = Literal["text", "int", "select", "switch", "list", "yaml"]
@@ -80,14 +81,20 @@ class FormField(Vertical):
         yield Note(classes="field-error")
 
     def _make_input(self) -> Widget:
+        from textual.widgets import Input, Select
+
         value = self.initial
         if self.kind == "select":
             options = [(c, c) for c in self.choices]
             current = value if value in self.choices else Select.NULL
             return Select(options, value=current, allow_blank=True, classes="field-input", compact=True)
         if self.kind == "switch":
+            from textual.widgets import Switch
+
             return Switch(bool(value), classes="field-input")
         if self.kind == "yaml":
+            from textual.widgets import TextArea
+
             from flyte_tui import yamlio
 
             text = yamlio.dump(value) if value else ""
@@ -116,7 +123,7 @@ class FormField(Vertical):
     def current_value(self) -> Any:
         """The answer the input holds now, converted as it would be sent."""
         widget = self.input
-        if isinstance(widget, TextArea):
+        if self.kind == "yaml":
             return self.initial
         return self._convert(getattr(widget, "value", ""))
 
@@ -140,6 +147,8 @@ class FormField(Vertical):
         if self.kind == "switch":
             return bool(raw)
         if self.kind == "select":
+            from textual.widgets import Select
+
             return None if raw in (Select.NULL, Select.BLANK) else raw
         text = str(raw).strip()
         if not text:
@@ -150,15 +159,25 @@ class FormField(Vertical):
             return [part.strip() for part in text.split(",") if part.strip()]
         return text
 
-    @on(Input.Changed)
-    @on(Select.Changed)
-    @on(Switch.Changed)
-    def _input_changed(self, event: Input.Changed | Select.Changed | Switch.Changed) -> None:
+    # Handlers by name, not @on(Input.Changed): the form widgets are imported when a form is built.
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """Text typed: send the converted answer."""
         event.stop()
         self.post_message(self.Changed(self.path, self._convert(event.value), self))
 
-    @on(TextArea.Changed)
-    def _yaml_changed(self, event: TextArea.Changed) -> None:
+    def on_select_changed(self, event: Select.Changed) -> None:
+        """An option chosen: send it (the blank line removes the answer)."""
+        event.stop()
+        self.post_message(self.Changed(self.path, self._convert(event.value), self))
+
+    def on_switch_changed(self, event: Switch.Changed) -> None:
+        """A switch field changed (named handler: Switch is imported only when a form has one)."""
+        event.stop()
+        self.post_message(self.Changed(self.path, bool(event.value), self))
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        """The YAML editor changed: parse it, and send the mapping when it is valid."""
         event.stop()
         from flyte_tui import yamlio
         from flyte_tui.model import Problem
@@ -173,7 +192,7 @@ class FormField(Vertical):
             return
         self.post_message(self.Changed(self.path, data, self))
 
-    @on(Input.Submitted)
-    def _next_field(self, event: Input.Submitted) -> None:
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter in a field moves to the next one."""
         event.stop()
         self.screen.focus_next()

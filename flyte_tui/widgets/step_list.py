@@ -2,40 +2,22 @@
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.containers import Vertical
+from rich.text import Text
 from textual.events import Click
 from textual.message import Message
 from textual.widgets import Static
 
 from flyte_tui.screens.state import STEPS
 
-
-class StepItem(Static):
-    """One step's line; a click asks to go there."""
-
-    def __init__(self, step_id: str, title: str) -> None:
-        super().__init__(title, id=f"step-{step_id}", classes="step-item", markup=False)
-        self.step_id = step_id
-        self.step_title = title
-        self._state = ""
-
-    def mark(self, symbol: str, state: str) -> None:
-        """Show the step's state: ``current``, ``done``, ``error`` or ``todo``."""
-        if self._state == state:
-            return
-        self._state = state
-        self.update(f"{symbol} {self.step_title}")
-        for name in ("current", "done", "error", "todo"):
-            self.set_class(name == state, f"-{name}")
-
-    def on_click(self, event: Click) -> None:
-        event.stop()
-        self.post_message(StepList.Selected(self.step_id))
+MARKS = {"current": "▶", "done": "✓", "error": "✗", "todo": "·"}
+STYLES = {"current": "bold", "done": "green", "error": "bold red", "todo": "dim"}
 
 
-class StepList(Vertical):
-    """Every step with a mark: ▶ current, ✓ complete, ✗ has errors, · not visited yet."""
+class StepList(Static):
+    """Every step on its own line: ▶ current, ✓ complete, ✗ has errors, · not visited yet.
+
+    One widget rather than one per step: it is on every screen, including the first one painted.
+    """
 
     class Selected(Message):
         """The user clicked a step."""
@@ -44,18 +26,37 @@ class StepList(Vertical):
             super().__init__()
             self.step_id = step_id
 
-    def compose(self) -> ComposeResult:
-        for step in STEPS:
-            yield StepItem(step.id, step.title)
+    def __init__(self, id: str | None = None) -> None:
+        super().__init__("", id=id)
+        self.states: dict[str, str] = {}
 
     def show(self, current: str, visited: set[str], with_errors: set[str]) -> None:
-        """Mark every step."""
-        for item in self.query(StepItem):
-            if item.step_id == current:
-                item.mark("▶", "current")
-            elif item.step_id in with_errors and item.step_id in visited:
-                item.mark("✗", "error")
-            elif item.step_id in visited:
-                item.mark("✓", "done")
+        """Mark every step (repaints only when a mark changes)."""
+        states = {}
+        for step in STEPS:
+            if step.id == current:
+                states[step.id] = "current"
+            elif step.id in with_errors and step.id in visited:
+                states[step.id] = "error"
+            elif step.id in visited:
+                states[step.id] = "done"
             else:
-                item.mark("·", "todo")
+                states[step.id] = "todo"
+        if states == self.states:
+            return
+        self.states = states
+        text = Text()
+        for step in STEPS:
+            state = states[step.id]
+            text.append(f"{MARKS[state]} {step.title}\n", style=STYLES[state])
+        self.update(text)
+
+    def state_of(self, step_id: str) -> str:
+        """``current``, ``done``, ``error`` or ``todo``."""
+        return self.states.get(step_id, "todo")
+
+    def on_click(self, event: Click) -> None:
+        event.stop()
+        line = event.y - self.styles.padding.top
+        if 0 <= line < len(STEPS):
+            self.post_message(self.Selected(STEPS[line].id))

@@ -13,8 +13,18 @@ SIZE = (100, 32)
 
 
 async def ready(pilot: Pilot[None]) -> None:
-    """Wait for detection and the first paint."""
-    await pilot.app.workers.wait_for_complete()
+    """Wait until the welcome screen shows the detection and all its controls."""
+    app = pilot.app
+    assert isinstance(app, WizardApp)
+    for _ in range(200):
+        screen = app.screen
+        controls = getattr(screen, "controls_ready", True)
+        if app.detection is not None and controls:
+            break
+        await pilot.pause(0.01)
+    else:
+        raise AssertionError("the welcome screen never finished detection")
+    await app.workers.wait_for_complete()
     await pilot.pause()
 
 

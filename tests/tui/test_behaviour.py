@@ -13,7 +13,7 @@ from flyte_tui.app import WizardApp
 from flyte_tui.recovery import Recovery
 from flyte_tui.screens.dialogs import ConfirmQuit, HelpDialog
 from flyte_tui.widgets.field import FormField, field_id
-from flyte_tui.widgets.step_list import StepItem
+from flyte_tui.widgets.step_list import StepList
 
 from .keys import SIZE, next_step, ready, tab_to, tab_to_id, type_into, type_text
 from .test_walk import start_and_pick
@@ -82,7 +82,7 @@ async def test_cross_field_error_lands_under_the_field_it_names(wizard: Callable
         # the step list marks the step as having errors once you leave it
         await pilot.press("escape")
         await pilot.pause()
-        assert app.screen.query_one("#step-storage", StepItem).has_class("-error")
+        assert app.screen.query_one(StepList).state_of("storage") == "error"
 
 
 async def test_back_keeps_every_value(wizard: Callable[..., WizardApp]) -> None:
