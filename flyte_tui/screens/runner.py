@@ -223,11 +223,21 @@ class RunnerScreen(Screen[RunnerResult]):
     def _batch(self, message: Batch) -> None:
         log = self.query_one("#runner-log", RichLog)
         steps_changed = False
+        output: list[str] = []
+
+        def flush() -> None:
+            # one write per run of lines: a fast tool costs one render per batch, not one per line
+            if output:
+                log.write(Text.from_ansi("\n".join(output[-LOG_LINES:])))
+                output.clear()
+
         for event in message.events:
             if isinstance(event, OutputLine):
-                log.write(Text.from_ansi(event.text))
+                output.append(event.text)
                 self.lines_seen += 1
-            elif isinstance(event, StepStarted):
+                continue
+            flush()
+            if isinstance(event, StepStarted):
                 self.step_titles.setdefault(event.step, event.title)
                 self.step_state[event.step] = ("▶", "")
                 self.step_started[event.step] = time.monotonic()
@@ -247,6 +257,7 @@ class RunnerScreen(Screen[RunnerResult]):
             elif isinstance(event, InstallFinished):
                 self.finished = event
                 self._show_finished(event)
+        flush()
         if steps_changed:
             self.query_one("#runner-steps", Static).update(self._steps_text())
 
