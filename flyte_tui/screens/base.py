@@ -28,6 +28,8 @@ class StepScreen(Screen[None]):
     CSS_PATH: ClassVar[str | PurePath | list[str | PurePath] | None] = FORMS_CSS
     STEP_ID: ClassVar[str] = ""
     INTRO: ClassVar[str] = ""
+    NAV: ClassVar[bool] = True
+    """Whether the step has Back/Next buttons (Ctrl+N and Esc work everywhere)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back"),
@@ -57,10 +59,11 @@ class StepScreen(Screen[None]):
                 with VerticalScroll(id="form"):
                     yield from self.compose_form()
                     yield Note(id="step-problems")
-                with Horizontal(id="nav"):
-                    yield Button("← Back", id="back", compact=True)
-                    yield Note(id="nav-status", keep_space=True)
-                    yield Button("Next →", id="next", variant="primary", compact=True)
+                if self.NAV:
+                    with Horizontal(id="nav"):
+                        yield Button("← Back", id="back", compact=True)
+                        yield Note(id="nav-status", keep_space=True)
+                        yield Button("Next →", id="next", variant="primary", compact=True)
         yield Footer()
 
     def field(self, path: str, **options: Any) -> FormField:

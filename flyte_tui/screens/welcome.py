@@ -44,6 +44,7 @@ class WelcomeScreen(StepScreen):
     """Detected tools and contexts; start fresh, open answers, import values, or restore a recovery."""
 
     STEP_ID = "welcome"
+    NAV = False  # its own buttons say how to begin
     CSS_PATH = None  # the start-up styles are enough; the form styles load with the next step
 
     class Start(Message):
