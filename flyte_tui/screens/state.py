@@ -158,6 +158,12 @@ class WizardState:
             delete_path(self.raw, path)
         else:
             set_path(self.raw, path, copy.deepcopy(value))
+        if path == "projects.domains" and isinstance(value, list):
+            # the quota rows follow the domain list: a removed domain takes its quota with it
+            quotas = self.get("projects.quotas")
+            if isinstance(quotas, dict):
+                for domain in [d for d in quotas if d not in value]:
+                    delete_path(self.raw, f"projects.quotas.{domain}")
         self._changed()
         return True
 

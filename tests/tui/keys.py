@@ -63,6 +63,9 @@ async def type_text(pilot: Pilot[None], text: str) -> None:
     take the same path (driver → app → focused widget) without the wait between them.
     """
     for char in text:
+        if char == "\n":
+            send_key(pilot, "enter", "\r")
+            continue
         key = char if char.isalnum() else _character_to_key(char)
         send_key(pilot, key, char)
     await pilot.pause()
