@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -169,25 +170,47 @@ def _parse_duration(text: str) -> float:
         raise click.BadParameter(f"{text!r} is not a duration like 15m, 900s or 1h") from exc
 
 
+def _run_options(command: Callable[..., None]) -> Callable[..., None]:
+    """The answers file and the options every run (install, upgrade) takes."""
+    for option in reversed(
+        [
+            click.argument("answers", type=click.Path(dir_okay=False, path_type=Path)),
+            click.option("--yes", is_flag=True, help="Do not ask for confirmation (required without a terminal)."),
+            click.option("--timeout", default="15m", show_default=True, help="How long to wait for every component."),
+            click.option("--json", "as_json", is_flag=True, help="One JSON event per line instead of plain lines."),
+            click.option(
+                "-o",
+                "--values-out",
+                type=click.Path(dir_okay=False, path_type=Path),
+                help="Values file to write (default: values.yaml beside the answers file).",
+            ),
+            click.option(
+                "--db-password-file",
+                type=click.Path(dir_okay=False, exists=True, path_type=Path),
+                help="Read the database password from this file (or set FLYTE_TUI_DB_PASSWORD).",
+            ),
+        ]
+    ):
+        command = option(command)
+    return command
+
+
+def _tool_options(command: Callable[..., None]) -> Callable[..., None]:
+    """Which helm and kubectl binaries to run."""
+    command = click.option(
+        "--kubectl", "kubectl_bin", default="kubectl", show_default=True, help="The kubectl binary."
+    )(command)
+    return click.option("--helm", "helm_bin", default="helm", show_default=True, help="The helm binary.")(command)
+
+
 @main.command()
-@click.argument("answers", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--yes", is_flag=True, help="Do not ask for confirmation (required without a terminal).")
-@click.option("--timeout", default="15m", show_default=True, help="How long to wait for every component.")
-@click.option("--json", "as_json", is_flag=True, help="One JSON event per line instead of plain lines.")
+@_run_options
 @click.option(
-    "-o",
-    "--values-out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Values file to write (default: values.yaml beside the answers file).",
+    "--rollback-on-failure",
+    is_flag=True,
+    help="Roll back when it fails: a new install is removed, an upgrade returns to the previous revision.",
 )
-@click.option(
-    "--db-password-file",
-    type=click.Path(dir_okay=False, exists=True, path_type=Path),
-    help="Read the database password from this file (or set FLYTE_TUI_DB_PASSWORD).",
-)
-@click.option("--rollback-on-failure", is_flag=True, help="Let helm roll back a failed upgrade (--atomic).")
-@click.option("--helm", "helm_bin", default="helm", show_default=True, help="The helm binary.")
-@click.option("--kubectl", "kubectl_bin", default="kubectl", show_default=True, help="The kubectl binary.")
+@_tool_options
 def install(
     answers: Path,
     yes: bool,
@@ -235,21 +258,7 @@ def diff(answers: Path, as_json: bool, helm_bin: str) -> None:
 
 
 @main.command()
-@click.argument("answers", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--yes", is_flag=True, help="Do not ask for confirmation (required without a terminal).")
-@click.option("--timeout", default="15m", show_default=True, help="How long to wait for every component.")
-@click.option("--json", "as_json", is_flag=True, help="One JSON event per line instead of plain lines.")
-@click.option(
-    "-o",
-    "--values-out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Values file to write (default: values.yaml beside the answers file).",
-)
-@click.option(
-    "--db-password-file",
-    type=click.Path(dir_okay=False, exists=True, path_type=Path),
-    help="Read the database password from this file (or set FLYTE_TUI_DB_PASSWORD).",
-)
+@_run_options
 @click.option(
     "--rollback-on-failure/--no-rollback",
     default=True,
@@ -257,8 +266,7 @@ def diff(answers: Path, as_json: bool, helm_bin: str) -> None:
     help="Roll back to the previous revision when the upgrade fails.",
 )
 @click.option("--recover", is_flag=True, help="If the release is stuck in pending-*, run the recovery first.")
-@click.option("--helm", "helm_bin", default="helm", show_default=True, help="The helm binary.")
-@click.option("--kubectl", "kubectl_bin", default="kubectl", show_default=True, help="The kubectl binary.")
+@_tool_options
 def upgrade(
     answers: Path,
     yes: bool,

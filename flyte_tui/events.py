@@ -62,6 +62,24 @@ class Explanation:
     log_tail: tuple[str, ...] = ()
     signature: str | None = None
 
+    def lines(self) -> list[str]:
+        """The explanation as readable lines (the runner's failure panel and headless output)."""
+        lines = []
+        if self.object:
+            container = f" (container {self.container})" if self.container else ""
+            lines.append(f"Blocking object: {self.object}{container}")
+        if self.cause:
+            lines.append(f"Likely cause: {self.cause}")
+        if self.fix:
+            lines.append(f"Fix: {self.fix}")
+        if self.answer:
+            lines.append(f"Answer to change: {self.answer}")
+        if self.events:
+            lines += ["Warning events:", *(f"  {e}" for e in self.events)]
+        if self.log_tail:
+            lines += ["Log tail:", *(f"  {line}" for line in self.log_tail)]
+        return lines
+
 
 @dataclass(frozen=True)
 class StepFailed:

@@ -47,20 +47,8 @@ def plain(event: Event) -> list[str]:
         return ["    " + ", ".join(f"{c.summary}" for c in event.components)]
     if isinstance(event, StepFailed):
         lines = [f"FAILED: {event.message}"]
-        exp = event.explanation
-        if exp is not None:
-            if exp.object:
-                lines.append(
-                    f"  blocking object: {exp.object}" + (f" (container {exp.container})" if exp.container else "")
-                )
-            if exp.cause:
-                lines.append(f"  likely cause: {exp.cause}")
-            if exp.fix:
-                lines.append(f"  fix: {exp.fix}")
-            if exp.answer:
-                lines.append(f"  answer to change: {exp.answer}")
-            lines += [f"  event: {e}" for e in exp.events]
-            lines += [f"  log: {ln}" for ln in exp.log_tail]
+        if event.explanation is not None:
+            lines += [f"  {line}" for line in event.explanation.lines()]
         return lines
     if isinstance(event, InstallFinished):
         head = "Flyte is ready." if event.ok else "Install did not finish."

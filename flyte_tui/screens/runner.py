@@ -96,22 +96,7 @@ class ConfirmCancel(ModalScreen[bool]):
 
 def explanation_text(message: str, explanation: Explanation | None) -> str:
     """The failure panel's text."""
-    lines = [message]
-    if explanation is not None:
-        if explanation.object:
-            container = f" (container {explanation.container})" if explanation.container else ""
-            lines.append(f"Blocking object: {explanation.object}{container}")
-        if explanation.cause:
-            lines.append(f"Likely cause: {explanation.cause}")
-        if explanation.fix:
-            lines.append(f"Fix: {explanation.fix}")
-        if explanation.answer:
-            lines.append(f"Answer to change: {explanation.answer}")
-        if explanation.events:
-            lines += ["Warning events:", *(f"  {e}" for e in explanation.events)]
-        if explanation.log_tail:
-            lines += ["Log tail:", *(f"  {line}" for line in explanation.log_tail)]
-    return "\n".join(lines)
+    return "\n".join([message, *(explanation.lines() if explanation is not None else [])])
 
 
 class RunnerScreen(Screen[RunnerResult]):

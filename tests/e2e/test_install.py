@@ -313,7 +313,7 @@ def test_headless_install_exit_codes_and_json(testbed, namespace, tmp_path) -> N
     proc = subprocess.run([*plain, str(bad)], capture_output=True, text=True, env=env, timeout=300, check=False)
     testbed.kubectl_run("delete", "namespace", namespace + "-b", "--wait=false", check=False)
     assert proc.returncode == 1
-    assert "blocking object: pod/flyteadmin-" in proc.stdout
+    assert "Blocking object: pod/flyteadmin-" in proc.stdout
 
     invalid = tmp_path / "invalid.yaml"
     invalid.write_text("environment: eks\n")
