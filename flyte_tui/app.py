@@ -77,6 +77,8 @@ class WizardApp(App[None]):
         self.recovery = Recovery(recovery_dir)
         self.detector = detector
         self.deterministic = deterministic
+        if deterministic:
+            self.animation_level = "none"  # no scrolling animations: tests and snapshots do not wait on them
         self.state = WizardState()
         self.detection: Detection | None = None
         self.started = False

@@ -7,7 +7,7 @@ from textual.keys import _character_to_key
 from textual.pilot import Pilot
 
 from flyte_tui.app import WizardApp
-from flyte_tui.widgets.field import FormField
+from flyte_tui.widgets.field import FormField, field_id
 
 SIZE = (100, 32)
 
@@ -68,6 +68,7 @@ async def type_text(pilot: Pilot[None], text: str) -> None:
             continue
         key = char if char.isalnum() else _character_to_key(char)
         send_key(pilot, key, char)
+    # key → app → focused input → Input.Changed → FormField.Changed → app: let each hop run
     await pilot.pause()
     await pilot.pause()
 
@@ -108,3 +109,11 @@ async def next_step(pilot: Pilot[None]) -> None:
     """Ctrl+N: the next step."""
     await pilot.press("ctrl+n")
     await pilot.pause()
+
+
+async def click_into(pilot: Pilot[None], path: str, text: str) -> None:
+    """Click the field's input (the mouse way in), clear it and type ``text``."""
+    await pilot.click(f"#{field_id(path)} .field-input")
+    await pilot.pause()
+    await pilot.press("end", "ctrl+u")
+    await type_text(pilot, text)

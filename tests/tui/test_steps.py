@@ -10,7 +10,7 @@ from textual.widgets import Static
 from flyte_tui.app import WizardApp
 from flyte_tui.widgets.field import FormField, field_id
 
-from .keys import SIZE, choose, next_step, ready, tab_to, tab_to_id, type_into, type_text
+from .keys import SIZE, choose, click_into, next_step, ready, tab_to, tab_to_id, type_into, type_text
 from .test_walk import start_and_pick
 
 
@@ -71,20 +71,20 @@ async def test_ingress_annotations_preview_follows_the_controller(wizard: Callab
 
 async def test_domain_list_drives_the_quota_rows(wizard: Callable[..., WizardApp]) -> None:
     app = wizard()
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=(120, 60)) as pilot:  # the whole table on screen, to click in it
         await start_and_pick(pilot, "sandbox")
         for _ in range(3):
             await next_step(pilot)
         assert app.current_step == "resources"
-        await type_into(pilot, "projects.domains", "development, qa")
+        await click_into(pilot, "projects.domains", "development, qa")
         await pilot.pause()
         assert app.screen.query(f"#{field_id('projects.quotas.qa.cpu')}")
         assert not app.screen.query(f"#{field_id('projects.quotas.staging.cpu')}")
         assert any(p.path == "projects.quotas.qa" for p in app.state.errors_for("resources"))
-        await type_into(pilot, "projects.quotas.qa.cpu", "4")
-        await type_into(pilot, "projects.quotas.qa.memory", "8Gi")
+        await click_into(pilot, "projects.quotas.qa.cpu", "4")
+        await click_into(pilot, "projects.quotas.qa.memory", "8Gi")
         assert app.state.errors_for("resources") == []
-        await type_into(pilot, "resources.components.flyteadmin.requests.cpu", "4")
+        await click_into(pilot, "resources.components.flyteadmin.requests.cpu", "4")
         assert app.screen.query_one(f"#{field_id('resources.components.flyteadmin.requests.cpu')}").has_class("-error")
         assert "request 4 is above" in str(app.screen.query_one("#table-problems", Static).render())
 
