@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import stat
 from pathlib import Path
 
@@ -51,3 +52,25 @@ def test_a_hanging_tool_times_out(monkeypatch: pytest.MonkeyPatch, tmp_path: Pat
     monkeypatch.setattr(detect, "TIMEOUT", 0.3)
     tool = detect.detect_helm()
     assert tool.found and "did not answer" in tool.error
+
+
+def test_detection_with_the_real_path_never_raises() -> None:
+    """Whatever this machine has (kubectl, maybe helm, maybe no kubeconfig), detection reports it."""
+    found = detect.detect()
+    assert found.kubectl.found == bool(shutil.which("kubectl"))
+    assert found.helm.found == bool(shutil.which("helm"))
+    if found.current_context:
+        assert found.current_context in found.contexts
+    assert found.release_exists in (True, False, None)
+
+
+async def test_the_wizard_starts_with_real_detection(tmp_path: Path) -> None:
+    from flyte_tui.app import make_app
+
+    from .keys import ready
+
+    app = make_app(tmp_path / "flyte-tui.yaml", recovery_dir=tmp_path / "state", deterministic=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        tools = str(app.screen.query_one("#tools").render())
+        assert "kubectl" in tools and "helm" in tools
