@@ -15,7 +15,7 @@ from textual.screen import Screen
 
 from flyte_tui.recovery import Recovery
 from flyte_tui.screens.base import StepScreen
-from flyte_tui.screens.state import STEP_IDS, STEPS, WizardState, field_help, fresh_answers
+from flyte_tui.screens.state import STEP_IDS, STEPS, WizardState, field_help, fresh_answers, step_of
 from flyte_tui.screens.welcome import WelcomeScreen
 from flyte_tui.tools.detect import Detection
 from flyte_tui.widgets.field import FormField
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from flyte_tui.screens.dialogs import QuitChoice
     from flyte_tui.screens.environment import EnvironmentScreen
     from flyte_tui.screens.review import ReviewScreen
+    from flyte_tui.screens.runner import RunFactory, RunnerResult
 
 DEFAULT_ANSWERS = Path("flyte-tui.yaml")
 STYLES = Path(__file__).with_name("styles")
@@ -70,8 +71,11 @@ class WizardApp(App[None]):
         recovery_dir: Path | None = None,
         detector: Callable[[], Detection] | None = None,
         deterministic: bool = False,
+        install_run: RunFactory | None = None,
     ) -> None:
         super().__init__()
+        self.install_run = install_run
+        """Stands in for the installer in tests (the runner screen's ``run``)."""
         self.answers_path = Path(answers_path) if answers_path else DEFAULT_ANSWERS
         self.values_path = Path(values_path) if values_path else self.answers_path.with_name(VALUES_NAME)
         self.recovery = Recovery(recovery_dir)
@@ -249,10 +253,36 @@ class WizardApp(App[None]):
         self.state.password = message.password
 
     def on_review_screen_save_requested(self, message: ReviewScreen.SaveRequested) -> None:
-        """Save to the paths chosen on the review screen."""
+        """Save to the paths chosen on the review screen; then, for Install, hand the plan to the runner."""
         self.answers_path = message.answers
         self.values_path = message.values
         self.action_save()
+        if message.install:
+            self.install()
+
+    def install(self) -> None:
+        """Run the install on the runner screen (the typed password goes along, in memory only)."""
+        validation = self.state.validation
+        if not validation.ok or validation.plan is None or self.state.dirty:
+            self.notify("Fix the errors on the review screen before installing.", severity="error")
+            return
+        from flyte_tui.install import InstallOptions
+        from flyte_tui.screens.runner import RunnerScreen
+        from flyte_tui.secrets import SecretValues
+
+        options = InstallOptions(
+            values_path=self.values_path,
+            secrets=SecretValues(db_password=self.state.password or None),
+            source=self.answers_path.name,
+        )
+        runner = RunnerScreen(validation.plan, options) if self.install_run is None else RunnerScreen(
+            validation.plan, options, run=self.install_run
+        )
+        self.push_screen(runner, self._install_done)
+
+    def _install_done(self, result: RunnerResult | None) -> None:
+        if result is not None and result.change_answer:
+            self.goto(step_of(result.change_answer).id, result.change_answer)
 
     def _autosave(self) -> None:
         if self.started and self.state.dirty:
@@ -349,6 +379,7 @@ def make_app(
     recovery_dir: Path | None = None,
     detector: Callable[[], Detection] | None = None,
     deterministic: bool = False,
+    install_run: RunFactory | None = None,
 ) -> WizardApp:
     """The one factory for the CLI and the tests (tests pass a fixed detector and recovery dir)."""
     return WizardApp(
@@ -357,6 +388,7 @@ def make_app(
         recovery_dir=recovery_dir,
         detector=detector,
         deterministic=deterministic,
+        install_run=install_run,
     )
 
 

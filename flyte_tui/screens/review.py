@@ -21,12 +21,13 @@ class ReviewScreen(StepScreen):
     STEP_ID = "review"
 
     class SaveRequested(Message):
-        """Save the answers and values to these paths."""
+        """Save the answers and values to these paths (and install, when ``install``)."""
 
-        def __init__(self, answers: Path, values: Path) -> None:
+        def __init__(self, answers: Path, values: Path, install: bool = False) -> None:
             super().__init__()
             self.answers = answers
             self.values = values
+            self.install = install
 
     def __init__(self, state: WizardState, focus: str | None, answers_path: Path, values_path: Path) -> None:
         super().__init__(state, focus)
@@ -44,8 +45,8 @@ class ReviewScreen(StepScreen):
         yield Input(str(self.values_path), id="values-path")
         with Horizontal(classes="buttons"):
             yield Button("Save", id="save", variant="primary", compact=True)
-            yield Button("Install", id="install", compact=True,
-                         tooltip="Installing comes with the runner screen; for now Install saves.")
+            yield Button("Save and install", id="install", compact=True,
+                         tooltip="Save, then run helm and watch Flyte come up")
         yield Label("Values (flyte-core)", classes="section")
         yield Static("", id="values")
 
@@ -108,6 +109,4 @@ class ReviewScreen(StepScreen):
     @on(Button.Pressed, "#save, #install")
     def _save(self, event: Button.Pressed) -> None:
         event.stop()
-        if event.button.id == "install":
-            self.notify("Installing comes with the runner screen; the plan is saved for now.")
-        self.post_message(self.SaveRequested(*self._paths()))
+        self.post_message(self.SaveRequested(*self._paths(), install=event.button.id == "install"))

@@ -1,0 +1,60 @@
+"""Review → Install hands the saved plan to the runner screen, with the typed password in memory only."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from flyte_tui.answers_file import write_answers
+from flyte_tui.app import WizardApp
+from flyte_tui.events import Event, InstallFinished, StepFinished, StepStarted
+from flyte_tui.install import InstallOptions
+from flyte_tui.model.plan import InstallPlan
+from flyte_tui.screens.runner import RunnerScreen
+from tests.conftest import REALISTIC
+
+from .keys import SIZE, next_step, ready, tab_to_id, type_text
+
+
+async def test_install_runs_the_saved_plan_with_the_typed_password(
+    wizard: Callable[..., WizardApp], answers_path: Path, tmp_path: Path
+) -> None:
+    canary = "CANARY-install-31c"
+    write_answers(REALISTIC["eks"], answers_path)
+    seen: list[tuple[InstallPlan, InstallOptions]] = []
+
+    def run(plan: InstallPlan, options: InstallOptions, _cancel: threading.Event) -> Iterator[Event]:
+        seen.append((plan, options))
+        yield StepStarted("helm", "helm upgrade --install")
+        yield StepFinished("helm", True, 0.1)
+        yield InstallFinished(True, "deployed", 0.1, ())
+
+    app = wizard(install_run=run)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        assert app.current_step == "target"  # the answers file given on the command line was opened
+        for _ in range(3):
+            await next_step(pilot)
+        assert app.current_step == "database"
+        await tab_to_id(pilot, "password-mode")
+        await pilot.press("enter")  # "Type it now"
+        await tab_to_id(pilot, "password")
+        await type_text(pilot, canary)
+        for _ in range(3):
+            await next_step(pilot)
+        assert app.current_step == "review"
+        await tab_to_id(pilot, "install")
+        await pilot.press("enter")
+        for _ in range(50):
+            if seen:
+                break
+            await pilot.pause(0.02)
+        assert isinstance(app.screen, RunnerScreen)
+    plan, options = seen[0]
+    assert plan.environment == "eks"
+    assert options.secrets.db_password == canary
+    assert options.values_path == answers_path.with_name("flyte-values.yaml")
+    for path in tmp_path.rglob("*"):
+        if path.is_file():
+            assert canary not in path.read_text(encoding="utf-8", errors="replace"), path
