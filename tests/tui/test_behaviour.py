@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
 from flyte_tui.app import WizardApp
@@ -292,6 +293,17 @@ async def test_help_shows_the_focused_fields_docstring(wizard: Callable[..., Wiz
         assert app.current_step == "target"
 
 
+async def continue_from(pilot: Pilot[None], path: Path, button: str) -> None:
+    """On the welcome screen: type a path, press Open or Import, land on the target step."""
+    await ready(pilot)
+    await tab_to_id(pilot, "path")
+    await type_text(pilot, str(path))
+    await tab_to_id(pilot, button)
+    await pilot.press("enter")
+    await pilot.pause()
+    assert isinstance(pilot.app, WizardApp) and pilot.app.current_step == "target"
+
+
 async def test_open_an_answers_file_from_the_welcome_screen(
     wizard: Callable[..., WizardApp], tmp_path: Path
 ) -> None:
@@ -299,13 +311,7 @@ async def test_open_an_answers_file_from_the_welcome_screen(
     existing.write_text("# my notes\nenvironment: gke\nstorage:\n  metadataBucket: from-file\n")
     app = wizard()
     async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
-        await tab_to_id(pilot, "path")
-        await type_text(pilot, str(existing))
-        await tab_to_id(pilot, "open")
-        await pilot.press("enter")
-        await pilot.pause()
-        assert app.current_step == "target"
+        await continue_from(pilot, existing, "open")
         assert app.state.get("storage.metadataBucket") == "from-file"
         assert app.answers_path == existing
         await pilot.press("ctrl+s")
@@ -321,12 +327,6 @@ async def test_import_a_values_file_from_the_welcome_screen(
     values.write_text("storage:\n  type: s3\n  bucketName: imported-bucket\n  s3:\n    region: us-west-2\n")
     app = wizard()
     async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
-        await tab_to_id(pilot, "path")
-        await type_text(pilot, str(values))
-        await tab_to_id(pilot, "import")
-        await pilot.press("enter")
-        await pilot.pause()
-        assert app.current_step == "target"
+        await continue_from(pilot, values, "import")
         assert app.state.get("storage.metadataBucket") == "imported-bucket"
         assert app.state.get("storage.region") == "us-west-2"
