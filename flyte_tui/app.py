@@ -17,7 +17,6 @@ from flyte_tui.recovery import Recovery
 from flyte_tui.screens.base import StepScreen
 from flyte_tui.screens.state import STEP_IDS, STEPS, WizardState, field_help, fresh_answers, step_of
 from flyte_tui.screens.welcome import WelcomeScreen
-from flyte_tui.tools.detect import Detection
 from flyte_tui.widgets.field import FormField
 
 if TYPE_CHECKING:
@@ -26,6 +25,7 @@ if TYPE_CHECKING:
     from flyte_tui.screens.environment import EnvironmentScreen
     from flyte_tui.screens.review import ReviewScreen
     from flyte_tui.screens.runner import RunFactory, RunnerResult
+    from flyte_tui.tools.detect import Detection
 
 DEFAULT_ANSWERS = Path("flyte-tui.yaml")
 STYLES = Path(__file__).with_name("styles")

@@ -7,7 +7,6 @@ exactly the answers (never the typed database password, which lives only in memo
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from typing import Any
@@ -35,6 +34,8 @@ class Recovery:
 
     def save(self, answers: dict[str, Any]) -> None:
         """Write the answers atomically (no backup: the file is itself the backup)."""
+        import json
+
         from flyte_tui import yamlio
 
         yamlio.write_atomic(self.path, json.dumps(answers, indent=1) + "\n", backup=False)
@@ -42,6 +43,8 @@ class Recovery:
 
     def load(self) -> dict[str, Any] | None:
         """The saved answers, or None when the file is missing or unreadable."""
+        import json
+
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError):

@@ -29,7 +29,8 @@ class StepScreen(Screen[None]):
     STEP_ID: ClassVar[str] = ""
     INTRO: ClassVar[str] = ""
     NAV: ClassVar[bool] = True
-    """Whether the step has Back/Next buttons (Ctrl+N and Esc work everywhere)."""
+    """Whether the step has Back/Next buttons (Ctrl+N and Esc work everywhere). The welcome screen has
+    neither them nor a VerticalScroll (its form scrolls by CSS alone): fewer widget kinds, faster first paint."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back"),
@@ -56,7 +57,7 @@ class StepScreen(Screen[None]):
                 yield Static(step(self.STEP_ID).title, id="step-title", markup=False)
                 if self.INTRO:
                     yield Static(self.INTRO, id="step-intro", markup=False)
-                with VerticalScroll(id="form"):
+                with (VerticalScroll(id="form") if self.NAV else Vertical(id="form")):
                     yield from self.compose_form()
                     yield Note(id="step-problems")
                 if self.NAV:

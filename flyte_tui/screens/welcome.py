@@ -13,12 +13,13 @@ from textual.widgets import Button, Static
 
 from flyte_tui.screens.base import StepScreen
 from flyte_tui.screens.state import WizardState
-from flyte_tui.tools.detect import Detection, Tool
 from flyte_tui.widgets.field import FormField
 from flyte_tui.widgets.step_list import StepList
 
 if TYPE_CHECKING:
     from textual.widgets import Select
+
+    from flyte_tui.tools.detect import Detection, Tool
 
 StartMode = Literal["fresh", "open", "import", "restore", "upgrade"]
 
