@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from flyte_tui.screens.environment import EnvironmentScreen
     from flyte_tui.screens.review import ReviewScreen
     from flyte_tui.screens.runner import RunFactory, RunnerResult
+    from flyte_tui.screens.storage import StorageScreen
     from flyte_tui.tools.detect import Detection
 
 DEFAULT_ANSWERS = Path("flyte-tui.yaml")
@@ -252,6 +253,11 @@ class WizardApp(App[None]):
         """Keep the typed database password in memory only (never in the answers)."""
         self.state.password = message.password
 
+    def on_storage_screen_keys_typed(self, message: StorageScreen.KeysTyped) -> None:
+        """Keep typed S3 access keys in memory only (never in the answers)."""
+        self.state.s3_access_key = message.access_key
+        self.state.s3_secret_key = message.secret_key
+
     def on_review_screen_save_requested(self, message: ReviewScreen.SaveRequested) -> None:
         """Save to the paths chosen on the review screen; then, for Install, hand the plan to the runner."""
         self.answers_path = message.answers
@@ -272,7 +278,11 @@ class WizardApp(App[None]):
 
         options = InstallOptions(
             values_path=self.values_path,
-            secrets=SecretValues(db_password=self.state.password or None),
+            secrets=SecretValues(
+                db_password=self.state.password or None,
+                s3_access_key=self.state.s3_access_key or None,
+                s3_secret_key=self.state.s3_secret_key or None,
+            ),
             source=self.answers_path.name,
         )
         runner = RunnerScreen(validation.plan, options) if self.install_run is None else RunnerScreen(

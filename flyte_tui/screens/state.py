@@ -124,6 +124,9 @@ class WizardState:
         self.raw: dict[str, Any] = copy.deepcopy(raw) if raw else fresh_answers()
         self.password: str = ""
         """The typed database password: memory only, handed to the installer, never written."""
+        self.s3_access_key: str = ""
+        self.s3_secret_key: str = ""
+        """Typed S3 access keys (auth accesskey): memory only, like the password."""
         self.dirty = False
         self.visited: set[str] = {"welcome"}
         self._validation: Validation | None = None

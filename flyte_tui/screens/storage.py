@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from textual import on
 from textual.app import ComposeResult
-from textual.widgets import Static
+from textual.message import Message
+from textual.widgets import Input, Static
 
 from flyte_tui.screens.base import StepScreen
 
@@ -32,6 +34,14 @@ class StorageScreen(StepScreen):
 
     STEP_ID = "storage"
 
+    class KeysTyped(Message):
+        """The masked access-key inputs changed; the app keeps them in memory only."""
+
+        def __init__(self, access_key: str, secret_key: str) -> None:
+            super().__init__()
+            self.access_key = access_key
+            self.secret_key = secret_key
+
     def compose_form(self) -> ComposeResult:
         yield self.field("storage.type", kind="select", choices=TYPES)
         yield Static(SANDBOX_NOTE, id="sandbox-note", classes="note", markup=False)
@@ -41,6 +51,11 @@ class StorageScreen(StepScreen):
         yield self.field("storage.endpoint")
         yield self.field("storage.auth", kind="select", choices=AUTHS)
         yield self.field("storage.credentialsSecret")
+        yield Static("Access keys, kept in memory for the installer (it creates the Secret); never written to "
+                     "any file. Leave empty when the Secret already exists.", id="keys-note", classes="field-help",
+                     markup=False)
+        yield Input(self.state.s3_access_key, password=True, placeholder="access key id", id="access-key")
+        yield Input(self.state.s3_secret_key, password=True, placeholder="secret access key", id="secret-key")
         yield self.field("storage.projectId")
         yield self.field("storage.custom", kind="yaml")
 
@@ -57,3 +72,18 @@ class StorageScreen(StepScreen):
 
     def refresh_extras(self) -> None:
         self.query_one("#sandbox-note").display = self._type() == "sandbox"
+        keys = self.applies("storage.credentialsSecret")
+        for widget_id in ("#keys-note", "#access-key", "#secret-key"):
+            self.query_one(widget_id).display = keys
+
+    @on(Input.Changed, "#access-key, #secret-key")
+    def _keys(self, event: Input.Changed) -> None:
+        event.stop()
+        access = self.query_one("#access-key", Input).value
+        secret = self.query_one("#secret-key", Input).value
+        self.post_message(self.KeysTyped(access, secret))
+
+    @on(Input.Submitted, "#access-key, #secret-key")
+    def _keys_done(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.focus_next()

@@ -58,3 +58,39 @@ async def test_install_runs_the_saved_plan_with_the_typed_password(
     for path in tmp_path.rglob("*"):
         if path.is_file():
             assert canary not in path.read_text(encoding="utf-8", errors="replace"), path
+
+
+async def test_typed_storage_keys_reach_the_installer_and_no_file(
+    wizard: Callable[..., WizardApp], answers_path: Path, tmp_path: Path
+) -> None:
+    access, secret = "AKIACANARY0001", "CANARY-secret-key-9d2"
+    write_answers(REALISTIC["generic"], answers_path)
+    seen: list[InstallOptions] = []
+
+    def run(_plan: InstallPlan, options: InstallOptions, _cancel: threading.Event) -> Iterator[Event]:
+        seen.append(options)
+        yield InstallFinished(True, "deployed", 0.1, ())
+
+    app = wizard(install_run=run)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await next_step(pilot)
+        await next_step(pilot)
+        assert app.current_step == "storage"
+        assert app.screen.query_one("#access-key").display
+        await tab_to_id(pilot, "access-key")
+        await type_text(pilot, access)
+        await tab_to_id(pilot, "secret-key")
+        await type_text(pilot, secret)
+        assert (app.state.s3_access_key, app.state.s3_secret_key) == (access, secret)
+        app.install()  # what "Save and install" does after saving
+        await pilot.pause()
+        for _ in range(50):
+            if seen:
+                break
+            await pilot.pause(0.02)
+    assert (seen[0].secrets.s3_access_key, seen[0].secrets.s3_secret_key) == (access, secret)
+    for path in tmp_path.rglob("*"):
+        if path.is_file():
+            text = path.read_text(encoding="utf-8", errors="replace")
+            assert access not in text and secret not in text, path
