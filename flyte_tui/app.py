@@ -156,19 +156,16 @@ class WizardApp(App[None]):
 
     def import_values(self, path: Path) -> bool:
         """Import an existing values file into the answers; False (and a message) when it cannot be read."""
-        from flyte_tui.importer import import_values_file
+        from flyte_tui.screens.wizard_files import import_values
 
-        result = import_values_file(path)
-        if not result.answers:
-            message = "; ".join(str(p) for p in result.problems) or "nothing to import"
-            self.notify(message, title=f"Cannot import {path}", severity="error")
+        imported = import_values(path)
+        if imported.answers is None:
+            self.notify(imported.message, title=f"Cannot import {path}", severity="error")
             return False
-        answers = dict(result.answers)
-        answers.setdefault("target", fresh_answers()["target"])
-        self.state.replace(answers, dirty=True)
+        self.state.replace(imported.answers, dirty=True)
         self.values_path = path
-        if result.leftovers:
-            self.notify("Kept under extraValues: " + ", ".join(result.leftovers), title="Imported")
+        if imported.message:
+            self.notify(imported.message, title="Imported")
         return True
 
     # -- navigation ---------------------------------------------------------------------------
@@ -274,16 +271,10 @@ class WizardApp(App[None]):
             return
         from flyte_tui.install import InstallOptions
         from flyte_tui.screens.runner import RunnerScreen
-        from flyte_tui.secrets import SecretValues
+        from flyte_tui.screens.wizard_files import secret_values
 
         options = InstallOptions(
-            values_path=self.values_path,
-            secrets=SecretValues(
-                db_password=self.state.password or None,
-                s3_access_key=self.state.s3_access_key or None,
-                s3_secret_key=self.state.s3_secret_key or None,
-            ),
-            source=self.answers_path.name,
+            values_path=self.values_path, secrets=secret_values(self.state), source=self.answers_path.name
         )
         runner = RunnerScreen(validation.plan, options) if self.install_run is None else RunnerScreen(
             validation.plan, options, run=self.install_run
@@ -302,31 +293,22 @@ class WizardApp(App[None]):
 
     def action_save(self) -> None:
         """Save the answers (always) and the values (when the answers are valid); both atomic, with .bak."""
-        from flyte_tui.answers_file import write_answers
+        from flyte_tui.screens.wizard_files import save
 
         if not self.started:
             self.notify("Choose how to start first.", severity="warning")
             return
         try:
-            write_answers(self.state.raw, self.answers_path)
-            validation = self.state.validation
-            wrote_values = False
-            if validation.ok and validation.plan is not None:
-                from flyte_tui.values_file import write_values_file
-
-                write_values_file(validation.plan, self.values_path, source=self.answers_path.name)
-                wrote_values = True
+            saved = save(self.state, self.answers_path, self.values_path)
         except OSError as exc:
             self.notify(f"Saving failed: {exc}", severity="error")
             return
-        self.state.dirty = False
         self.recovery.clear()
-        if wrote_values:
-            self.notify(f"Saved {self.answers_path} and {self.values_path}.", title="Saved")
+        if saved.values is not None:
+            self.notify(f"Saved {saved.answers} and {saved.values}.", title="Saved")
         else:
-            errors = len(validation.errors)
             self.notify(
-                f"Saved {self.answers_path}. The values file was not written: {errors} error(s) remain.",
+                f"Saved {saved.answers}. The values file was not written: {saved.errors} error(s) remain.",
                 title="Saved answers only",
                 severity="warning",
             )

@@ -19,6 +19,7 @@ CORE = [
     "flyte_tui.tools.helm",
     "flyte_tui.tools.detect",
     "flyte_tui.screens.state",
+    "flyte_tui.screens.wizard_files",
 ]
 
 
