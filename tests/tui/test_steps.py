@@ -109,3 +109,20 @@ async def test_no_color_is_respected(wizard: Callable[..., WizardApp], monkeypat
         await pilot.press("enter")
         await pilot.pause()
         assert app.current_step == "target"
+
+
+async def test_every_field_has_its_model_docstring_as_help(wizard: Callable[..., WizardApp]) -> None:
+    from flyte_tui.screens.state import STEP_IDS, field_help
+
+    app = wizard()
+    async with app.run_test(size=SIZE) as pilot:
+        await start_and_pick(pilot, "generic")
+        checked = 0
+        for step in STEP_IDS[1:-1]:
+            app.goto(step)
+            await pilot.pause()
+            for field in app.screen.query(FormField):
+                assert field.help_text, f"{field.path} has no help"
+                assert field.help_text == field_help(field.path)[1]
+                checked += 1
+        assert checked > 40
