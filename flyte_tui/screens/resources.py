@@ -10,7 +10,7 @@ from textual.widgets import Label, Static
 
 from flyte_tui.components import SIZABLE_KEYS
 from flyte_tui.screens.base import StepScreen
-from flyte_tui.widgets.field import FormField
+from flyte_tui.widgets.field import FormField, field_id
 from flyte_tui.widgets.note import Note
 
 COLUMNS = (
@@ -72,13 +72,14 @@ class ResourcesScreen(StepScreen):
         rows: list[Widget] = [Static("domain quota", classes="th"), Static("cpu", classes="th"),
                               Static("memory", classes="th")]
         domains = self.state.effective("projects.domains") or []
-        for domain in domains if isinstance(domains, list) else []:
+        unique = dict.fromkeys(str(d) for d in domains) if isinstance(domains, list) else {}
+        for domain in unique:  # a domain typed twice is an error the model reports, not a second row
             rows.append(Static(str(domain), classes="td", markup=False))
             rows.append(self.field(f"projects.quotas.{domain}.cpu", compact=True))
             rows.append(self.field(f"projects.quotas.{domain}.memory", compact=True))
         return rows
 
-    @on(FormField.Changed, "#f-projects__domains")
+    @on(FormField.Changed, "#" + field_id("projects.domains"))
     def _domains_changed(self, _event: FormField.Changed) -> None:
         # The app updates the answers first; rebuild the quota rows from them afterwards.
         self.call_later(self.rebuild_quotas)

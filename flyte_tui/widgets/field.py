@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -23,8 +24,9 @@ FieldKind = Literal["text", "int", "select", "switch", "list", "yaml"]
 
 
 def field_id(path: str) -> str:
-    """The DOM id of the field that edits a dotted path."""
-    return "f-" + path.replace(".", "__")
+    """The DOM id of the field that edits a dotted path (any text a user typed, e.g. a domain, made safe)."""
+    safe = re.sub(r"[^A-Za-z0-9-]", lambda m: "_" if m.group() == "." else f"-{ord(m.group()):x}-", path)
+    return "f-" + safe.replace("_", "__")
 
 
 class FormField(Vertical):

@@ -89,6 +89,20 @@ async def test_domain_list_drives_the_quota_rows(wizard: Callable[..., WizardApp
         assert "request 4 is above" in str(app.screen.query_one("#table-problems", Static).render())
 
 
+async def test_odd_domain_names_are_errors_not_crashes(wizard: Callable[..., WizardApp]) -> None:
+    app = wizard()
+    async with app.run_test(size=(120, 60)) as pilot:
+        await start_and_pick(pilot, "sandbox")
+        app.goto("resources")
+        await pilot.pause()
+        await click_into(pilot, "projects.domains", "Dev Team, Dev Team, qa.1")
+        await pilot.pause()
+        assert app.current_step == "resources" and app.is_running
+        paths = {p.path for p in app.state.errors_for("resources")}
+        assert "projects.domains.0" in paths and "projects.domains.2" in paths
+        assert len(app.screen.query("#quotas .field")) == 2 * 2  # one row per distinct domain
+
+
 async def test_theme_toggles_between_light_and_dark(wizard: Callable[..., WizardApp]) -> None:
     app = wizard()
     async with app.run_test(size=SIZE) as pilot:
