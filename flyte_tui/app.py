@@ -89,6 +89,7 @@ class WizardApp(App[None]):
         self.started = False
         """Autosave starts once the user chose how to begin, so a recovery file is not overwritten unseen."""
         self.recovery_offered = self.recovery.exists()
+        self._autosave_failed = False
         self._open_at_start = answers_path if answers_path and Path(answers_path).exists() else None
 
     # -- start-up -------------------------------------------------------------------------------
@@ -286,8 +287,14 @@ class WizardApp(App[None]):
             self.goto(step_of(result.change_answer).id, result.change_answer)
 
     def _autosave(self) -> None:
-        if self.started and self.state.dirty:
+        if not (self.started and self.state.dirty):
+            return
+        try:
             self.recovery.save(self.state.raw)
+        except OSError as exc:
+            if not self._autosave_failed:  # say it once, keep working
+                self._autosave_failed = True
+                self.notify(f"Autosave to {self.recovery.path} failed: {exc}", severity="warning")
 
     # -- saving and quitting ------------------------------------------------------------------
 

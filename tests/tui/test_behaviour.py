@@ -330,3 +330,19 @@ async def test_import_a_values_file_from_the_welcome_screen(
         await continue_from(pilot, values, "import")
         assert app.state.get("storage.metadataBucket") == "imported-bucket"
         assert app.state.get("storage.region") == "us-west-2"
+
+
+async def test_an_unwritable_state_dir_does_not_stop_the_wizard(
+    wizard: Callable[..., WizardApp], tmp_path: Path
+) -> None:
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("a file where the state directory should be")
+    app = wizard(recovery_dir=blocker / "state")
+    notes = spy_notifications(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        await type_into(pilot, "target.release", "flyte2")
+        assert app.is_running and app.state.get("target.release") == "flyte2"
+        assert sum("Autosave" in n for n in notes) == 1
