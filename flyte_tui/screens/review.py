@@ -83,7 +83,8 @@ class ReviewScreen(StepScreen):
             existing = values_path.read_text(encoding="utf-8") if values_path.is_file() else None
             text = render_text(validation.plan, existing, self._paths()[0].name)
             helm.update(display(upgrade_install_argv(validation.plan, values_path)))
-            values.update(Syntax(text, "yaml", theme="ansi_dark", background_color="default", word_wrap=False))
+            theme = "ansi_dark" if self.app.current_theme.dark else "ansi_light"
+            values.update(Syntax(text, "yaml", theme=theme, background_color="default", word_wrap=False))
         else:
             helm.update("(shown once the errors above are fixed)")
             values.update("The values file is rendered once every error above is fixed.")
