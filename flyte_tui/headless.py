@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import signal
 import sys
-import tempfile
 import threading
 from pathlib import Path
 from types import FrameType
@@ -26,11 +24,10 @@ from flyte_tui.events import (
 from flyte_tui.install import Installer, InstallOptions
 from flyte_tui.model import InstallPlan, validate_file
 from flyte_tui.secrets import SecretValues
-from flyte_tui.tools.helm import Helm, HelmError, display, repo_alias
+from flyte_tui.tools.helm import Helm, HelmError, display
 from flyte_tui.tools.process import ProcessError
 from flyte_tui.tools.process import run as run_process
-from flyte_tui.upgrade import Review, find_release, recovery, review
-from flyte_tui.values_file import write_values_file
+from flyte_tui.upgrade import Review, find_release, recovery, review_plan
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
 
@@ -154,42 +151,29 @@ def review_lines(review: Review) -> list[str]:
     return lines
 
 
-def _prepare(answers: Path, helm_bin: str) -> tuple[InstallPlan, Helm, int, Path] | str:
-    """Validate, write the values to a private temp file, add the repo: (plan, helm, major, values) or an error."""
+def _load(answers: Path, helm_bin: str) -> tuple[InstallPlan, Helm] | str:
+    """The validated plan and a helm bound to its target, or an error message (problems go to stderr)."""
     result = validate_file(answers)
     for problem in result.problems:
         print(f"{problem.severity}: {problem}", file=sys.stderr)
     if not result.ok or result.plan is None:
         return f"{answers}: {len(result.errors)} error(s)"
-    plan = result.plan
-    t = plan.target
-    helm = Helm(helm_bin, t.context, t.namespace)
-    try:
-        major, _ = helm.version()
-        if t.chart.repo:
-            helm.check("repo", "add", repo_alias(t.chart.repo), t.chart.repo, "--force-update", scoped=False)
-    except (HelmError, ProcessError) as exc:
-        return str(exc)
-    tmp = Path(tempfile.mkdtemp(prefix="flyte-tui-diff-"))
-    values = tmp / "values.yaml"
-    write_values_file(plan, values, source=answers.name)
-    return plan, helm, major, values
+    t = result.plan.target
+    return result.plan, Helm(helm_bin, t.context, t.namespace)
 
 
 def run_diff(answers: Path, *, as_json: bool, helm: str = "helm", out: TextIO = sys.stdout) -> int:
     """``flyte-tui diff``: 0 no changes, 2 changes, 1 error (helm-diff's --detailed-exitcode)."""
-    prepared = _prepare(answers, helm)
-    if isinstance(prepared, str):
-        print(f"error: {prepared}", file=sys.stderr)
+    loaded = _load(answers, helm)
+    if isinstance(loaded, str):
+        print(f"error: {loaded}", file=sys.stderr)
         return 1
-    plan, adapter, major, values = prepared
+    plan, adapter = loaded
     try:
-        result = review(adapter, plan, values, major)
+        result = review_plan(plan, adapter)
     except (HelmError, ProcessError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    finally:
-        shutil.rmtree(values.parent, ignore_errors=True)
     if as_json:
         print(json.dumps(result.to_json(), indent=2, default=str), file=out)
     else:
@@ -217,11 +201,11 @@ def run_upgrade(
     A release stuck in pending-* is explained with its recovery and what the recovery changes; with
     ``recover`` the recovery runs first.
     """
-    prepared = _prepare(answers, helm)
-    if isinstance(prepared, str):
-        print(f"error: {prepared}", file=sys.stderr)
+    loaded = _load(answers, helm)
+    if isinstance(loaded, str):
+        print(f"error: {loaded}", file=sys.stderr)
         return 2
-    plan, adapter, major, values = prepared
+    plan, adapter = loaded
     try:
         info = find_release(adapter, plan.target.release)
         if info is None:
@@ -250,15 +234,13 @@ def run_upgrade(
                     + (f"rolled back to revision {fix.target_revision}" if fix.target_revision else "uninstalled"),
                     file=out,
                 )
-        result = review(adapter, plan, values, major)
+        result = review_plan(plan, adapter)
         if not as_json:
             for line in review_lines(result):
                 print(line, file=out)
     except (HelmError, ProcessError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    finally:
-        shutil.rmtree(values.parent, ignore_errors=True)
     return run_install(
         answers,
         yes=yes,

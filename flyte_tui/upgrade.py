@@ -315,3 +315,24 @@ def recovery(helm: Helm, release: str) -> Recovery | None:
         manifest_diff(applied, live_manifest(helm, release, target)),
         target,
     )
+
+
+def review_plan(plan: InstallPlan, helm: Helm) -> Review:
+    """The review of upgrading to ``plan``, end to end: helm's version, the repository, a private values
+    file (removed afterwards), then :func:`review`. Raises HelmError / ProcessError on tool failures."""
+    import shutil
+    import tempfile
+
+    from flyte_tui.values_file import write_values_file
+
+    major, _ = helm.version()
+    chart = plan.target.chart
+    if chart.repo:
+        helm.check("repo", "add", repo_alias(chart.repo), chart.repo, "--force-update", scoped=False)
+    tmp = Path(tempfile.mkdtemp(prefix="flyte-tui-review-"))
+    try:
+        values = tmp / "values.yaml"
+        write_values_file(plan, values)
+        return review(helm, plan, values, major)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
