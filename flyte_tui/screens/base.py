@@ -59,7 +59,8 @@ class StepScreen(Screen[None]):
                     yield Static(self.INTRO, id="step-intro", markup=False)
                 with (VerticalScroll(id="form") if self.NAV else Vertical(id="form")):
                     yield from self.compose_form()
-                    yield Note(id="step-problems")
+                    if self.NAV:
+                        yield Note(id="step-problems")
                 if self.NAV:
                     with Horizontal(id="nav"):
                         yield Button("← Back", id="back", compact=True)

@@ -7,15 +7,13 @@ No Textual here: the screens read this, the app changes it. The typed database p
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from flyte_tui.model import Problem, Validation
 
 
-@dataclass(frozen=True)
-class Step:
+class Step(NamedTuple):
     """One step of the wizard: its id, its title and the answer paths it edits."""
 
     id: str
