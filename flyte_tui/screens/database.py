@@ -54,12 +54,13 @@ class DatabaseScreen(StepScreen):
             for mode, label in MODES.items():
                 yield RadioButton(label, value=mode == self.mode, name=mode)
         yield Input(
-            self.state.password, password=True, placeholder="database password (never saved)", id="password"
+            self.state.password, password=True, placeholder="database password (never saved)", id="password",
+            classes="secret-input", compact=True,
         )
         yield Static("Kept in memory for the installer only; never written to any file.", id="password-note",
                      classes="field-help", markup=False)
-        yield self.field("database.passwordSecret.name", placeholder="db-pass")
-        yield self.field("database.passwordSecret.key", placeholder="pass.txt")
+        yield self.field("database.passwordSecret.name", placeholder="db-pass", label="Secret name")
+        yield self.field("database.passwordSecret.key", placeholder="pass.txt", label="Key in the Secret")
 
     def applies(self, path: str) -> bool:
         if path == "database.datacatalogDatabase":

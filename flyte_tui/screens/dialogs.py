@@ -16,11 +16,14 @@ from flyte_tui.screens.base import FORMS_CSS
 QuitChoice = Literal["save", "discard", "cancel"]
 
 KEYS = """\
-Tab / Shift+Tab   move between fields      Enter   next field / press a button
-Ctrl+N            next step                Esc     previous step
-Ctrl+S            save answers and values  Ctrl+P  command palette (go to a step, theme)
-F1 or ?           this help                Ctrl+Q  quit (asks when there are unsaved changes)
-Ctrl+T            light / dark theme"""
+Tab / Shift+Tab   move between fields
+Enter             next field, or press the button
+Ctrl+N / Esc      next / previous step
+Ctrl+S            save the answers and the values
+Ctrl+P            command palette: go to a step, theme
+Ctrl+T            light / dark theme
+F1 or ?           this help
+Ctrl+Q            quit (asks when something is unsaved)"""
 
 
 class ConfirmQuit(ModalScreen[QuitChoice]):

@@ -54,8 +54,11 @@ class StorageScreen(StepScreen):
         yield Static("Access keys, kept in memory for the installer (it creates the Secret); never written to "
                      "any file. Leave empty when the Secret already exists.", id="keys-note", classes="field-help",
                      markup=False)
-        yield Input(self.state.s3_access_key, password=True, placeholder="access key id", id="access-key")
-        yield Input(self.state.s3_secret_key, password=True, placeholder="secret access key", id="secret-key")
+        for widget_id, value, hint in (
+            ("access-key", self.state.s3_access_key, "access key id"),
+            ("secret-key", self.state.s3_secret_key, "secret access key"),
+        ):
+            yield Input(value, password=True, placeholder=hint, id=widget_id, classes="secret-input", compact=True)
         yield self.field("storage.projectId")
         yield self.field("storage.custom", kind="yaml")
 
