@@ -77,7 +77,7 @@ class HelpDialog(ModalScreen[None]):
                 yield Static(self.field_label, classes="dialog-title", markup=False)
                 yield Static(self.field_help or "(no help for this field)", markup=False)
             yield Static("Keys", classes="dialog-title")
-            yield Static(KEYS, markup=False)
+            yield Static(KEYS, id="keys", markup=False)
             yield Button("Close", id="close")
 
     def on_mount(self) -> None:

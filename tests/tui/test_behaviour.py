@@ -291,6 +291,10 @@ async def test_help_shows_the_focused_fields_docstring(wizard: Callable[..., Wiz
         await pilot.press("escape")
         await pilot.pause()
         assert app.current_step == "target"
+        await next_step(pilot)  # the environment cards: "?" is not typed anywhere, so it opens help
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpDialog) and "Ctrl+S" in str(app.screen.query_one("#keys").render())
 
 
 async def continue_from(pilot: Pilot[None], path: Path, button: str) -> None:
