@@ -9,7 +9,7 @@ from textual.pilot import Pilot
 from flyte_tui.app import WizardApp
 from flyte_tui.widgets.field import FormField, field_id
 
-SIZE = (100, 32)
+SIZE = (80, 24)
 
 
 async def ready(pilot: Pilot[None]) -> None:
@@ -107,7 +107,8 @@ async def choose(pilot: Pilot[None], path: str, option: str, options: tuple[str,
 
 async def next_step(pilot: Pilot[None]) -> None:
     """Ctrl+N: the next step."""
-    await pilot.press("ctrl+n")
+    send_key(pilot, "ctrl+n")
+    await pilot.pause()
     await pilot.pause()
 
 
