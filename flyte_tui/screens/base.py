@@ -76,7 +76,9 @@ class StepScreen(Screen[None]):
             value = effective
         elif value is None and effective is not None and not isinstance(effective, dict | list):
             options.setdefault("placeholder", str(effective))
-        return FormField(path, value, **options)
+        field = FormField(path, value, **options)
+        field.display = self.applies(path)  # decided before mounting: no second layout pass
+        return field
 
     def compose_form(self) -> ComposeResult:
         """The step's own widgets."""

@@ -13,10 +13,8 @@ class Note(Static):
         super().__init__(text, id=id, classes=classes, markup=False)
         self.text = text
         self.keep_space = keep_space
-
-    def on_mount(self) -> None:
-        if not self.keep_space:
-            self.display = bool(self.text)
+        if not keep_space:
+            self.display = bool(text)  # decided before mounting: no second layout pass
 
     def show(self, text: str) -> None:
         """Set the text (no repaint when it is unchanged)."""
