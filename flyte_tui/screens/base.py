@@ -26,6 +26,7 @@ class StepScreen(Screen[None]):
     """A wizard step: subclasses yield their fields from :meth:`compose_form`."""
 
     CSS_PATH: ClassVar[str | PurePath | list[str | PurePath] | None] = FORMS_CSS
+    AUTO_FOCUS = ""  # on_mount focuses the right field itself (one focus change, not two)
     STEP_ID: ClassVar[str] = ""
     INTRO: ClassVar[str] = ""
     NAV: ClassVar[bool] = True
