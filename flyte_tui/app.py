@@ -20,6 +20,8 @@ from flyte_tui.screens.welcome import WelcomeScreen
 from flyte_tui.widgets.field import FormField
 
 if TYPE_CHECKING:
+    from flyte_tui.install import InstallOptions
+    from flyte_tui.model.plan import InstallPlan
     from flyte_tui.screens.database import DatabaseScreen
     from flyte_tui.screens.dialogs import QuitChoice
     from flyte_tui.screens.environment import EnvironmentScreen
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
     from flyte_tui.screens.runner import RunFactory, RunnerResult
     from flyte_tui.screens.storage import StorageScreen
     from flyte_tui.tools.detect import Detection
+    from flyte_tui.upgrade import Review
 
 DEFAULT_ANSWERS = Path("flyte-tui.yaml")
 STYLES = Path(__file__).with_name("styles")
@@ -49,6 +52,32 @@ class Detected(Message):
     def __init__(self, detection: Detection) -> None:
         super().__init__()
         self.detection = detection
+
+
+class LiveLoaded(Message):
+    """The live release was read into answers (or could not be)."""
+
+    def __init__(self, answers: dict[str, Any] | None, note: str) -> None:
+        super().__init__()
+        self.answers = answers
+        self.note = note
+
+
+class ReviewReady(Message):
+    """The upgrade review was computed (or could not be)."""
+
+    def __init__(
+        self,
+        review: Review | None,
+        error: str = "",
+        plan: InstallPlan | None = None,
+        options: InstallOptions | None = None,
+    ) -> None:
+        super().__init__()
+        self.review = review
+        self.error = error
+        self.plan = plan
+        self.options = options
 
 
 class WizardApp(App[None]):
@@ -90,6 +119,8 @@ class WizardApp(App[None]):
         """Autosave starts once the user chose how to begin, so a recovery file is not overwritten unseen."""
         self.recovery_offered = self.recovery.exists()
         self._autosave_failed = False
+        self.upgrading = False
+        """The answers came from a live release: Install reviews the upgrade first and rolls back on failure."""
         self._open_at_start = answers_path if answers_path and Path(answers_path).exists() else None
 
     # -- start-up -------------------------------------------------------------------------------
@@ -128,8 +159,13 @@ class WizardApp(App[None]):
         self._start(message.mode, message.path)
 
     def _start(self, mode: str, path: Path | None = None) -> None:
+        if mode == "doctor":
+            self.open_doctor()
+            return
         if mode == "upgrade":
-            self.notify("Upgrading comes with the upgrade step; for now review and save the answers.")
+            self.notify("Reading the live release…")
+            self.load_live()
+            return
         if mode == "restore":
             restored = self.recovery.load()
             if restored is None:
@@ -271,20 +307,157 @@ class WizardApp(App[None]):
             self.notify("Fix the errors on the review screen before installing.", severity="error")
             return
         from flyte_tui.install import InstallOptions
-        from flyte_tui.screens.runner import RunnerScreen
         from flyte_tui.screens.wizard_files import secret_values
 
         options = InstallOptions(
             values_path=self.values_path, secrets=secret_values(self.state), source=self.answers_path.name
         )
-        runner = RunnerScreen(validation.plan, options) if self.install_run is None else RunnerScreen(
-            validation.plan, options, run=self.install_run
+        helm, kubectl = self.tools()
+        options.helm, options.kubectl = helm, kubectl
+        if self.upgrading:
+            options.rollback_on_failure = True
+            self.notify("Computing what the upgrade changes…")
+            self.review_upgrade(validation.plan, options)
+            return
+        self.run_install(validation.plan, options)
+
+    def run_install(self, plan: InstallPlan, options: InstallOptions) -> None:
+        """Push the runner screen for a plan."""
+        from flyte_tui.screens.runner import RunnerScreen
+
+        runner = (
+            RunnerScreen(plan, options)
+            if self.install_run is None
+            else RunnerScreen(plan, options, run=self.install_run)
         )
         self.push_screen(runner, self._install_done)
 
     def _install_done(self, result: RunnerResult | None) -> None:
         if result is not None and result.change_answer:
             self.goto(step_of(result.change_answer).id, result.change_answer)
+        elif result is not None and result.open_doctor:
+            self.open_doctor()
+
+    # -- upgrade and doctor ---------------------------------------------------------------------
+
+    def tools(self) -> tuple[str, str]:
+        """The helm and kubectl binaries detection found (or the names, to be found on PATH)."""
+        d = self.detection
+        helm = d.helm.path if d is not None and d.helm.path else "helm"
+        kubectl = d.kubectl.path if d is not None and d.kubectl.path else "kubectl"
+        return helm, kubectl
+
+    def _where(self) -> tuple[str, str, str]:
+        return (
+            self.state.get("target.context", ""),
+            self.state.get("target.namespace", "flyte"),
+            self.state.get("target.release", "flyte"),
+        )
+
+    @work(thread=True, exclusive=True, group="live", exit_on_error=False)
+    def load_live(self) -> None:
+        """Read the live release's user-supplied values into answers (off the UI thread)."""
+        from flyte_tui.tools.helm import Helm, HelmError
+        from flyte_tui.tools.process import ProcessError
+        from flyte_tui.upgrade import find_release, live_answers
+
+        context, namespace, release = self._where()
+        adapter = Helm(self.tools()[0], context, namespace)
+        try:
+            info = find_release(adapter, release)
+            if info is None:
+                self.post_message(LiveLoaded(None, f"no release {release} in namespace {namespace}"))
+                return
+            result = live_answers(adapter, info)
+        except (HelmError, ProcessError, ValueError) as exc:
+            self.post_message(LiveLoaded(None, str(exc)))
+            return
+        kept = f"; kept under extraValues: {', '.join(result.leftovers)}" if result.leftovers else ""
+        self.post_message(
+            LiveLoaded(result.answers, f"loaded {info.name} ({info.chart}, revision {info.revision}){kept}")
+        )
+
+    @on(LiveLoaded)
+    def _live_loaded(self, message: LiveLoaded) -> None:
+        if message.answers is None:
+            self.notify(f"Cannot read the release: {message.note}", severity="error")
+            return
+        live = dict(message.answers)
+        context, _, _ = self._where()
+        live["target"] = {**fresh_answers(context)["target"], **live.get("target", {}), "context": context}
+        self.notify(message.note, title="Upgrade")
+        saved: dict[str, Any] | None = None
+        if self.answers_path.exists():
+            from flyte_tui.answers_file import load_answers
+            from flyte_tui.upgrade import drift
+
+            try:
+                saved = load_answers(self.answers_path)
+            except Exception:  # an unreadable saved file: continue from the live release
+                saved = None
+            changes = drift(saved, live) if saved is not None else []
+            if saved is not None and changes:
+                from flyte_tui.screens.drift import DriftDialog
+
+                def chosen(choice: str | None) -> None:
+                    if choice == "live":
+                        self._begin_upgrade(live)
+                    elif choice == "saved" and saved is not None:
+                        self._begin_upgrade(saved)
+
+                self.push_screen(DriftDialog(changes, self.answers_path.name), chosen)
+                return
+        self._begin_upgrade(live)
+
+    def _begin_upgrade(self, answers: dict[str, Any]) -> None:
+        self.upgrading = True
+        self.state.replace(answers, dirty=True)
+        self.started = True
+        self._autosave()
+        self.goto("target")
+
+    @work(thread=True, exclusive=True, group="review", exit_on_error=False)
+    def review_upgrade(self, plan: InstallPlan, options: InstallOptions) -> None:
+        """Compute the three-layer review off the UI thread, then show it."""
+        from flyte_tui.tools.helm import Helm, HelmError
+        from flyte_tui.tools.process import ProcessError
+        from flyte_tui.upgrade import review_plan
+
+        t = plan.target
+        try:
+            review = review_plan(plan, Helm(options.helm, t.context, t.namespace))
+        except (HelmError, ProcessError, ValueError) as exc:
+            self.post_message(ReviewReady(None, str(exc)))
+            return
+        self.post_message(ReviewReady(review, plan=plan, options=options))
+
+    @on(ReviewReady)
+    def _review_ready(self, message: ReviewReady) -> None:
+        plan, options = message.plan, message.options
+        if message.review is None or plan is None or options is None:
+            self.notify(f"Cannot compute the upgrade: {message.error}", severity="error")
+            return
+        from flyte_tui.screens.upgrade_review import UpgradeReviewScreen
+
+        def decided(apply: bool | None) -> None:
+            if apply:
+                self.run_install(plan, options)
+
+        self.push_screen(UpgradeReviewScreen(message.review), decided)
+
+    def open_doctor(self) -> None:
+        """Diagnose the release the answers point at."""
+        from flyte_tui.doctor import Target
+        from flyte_tui.screens.doctor import DoctorScreen
+
+        context, namespace, release = self._where()
+        helm, kubectl = self.tools()
+        plan = self.state.validation.plan if self.started else None
+        self.push_screen(
+            DoctorScreen(
+                Target(namespace=namespace, release=release, context=context, kubectl=kubectl, helm=helm, plan=plan)
+            )
+        )
 
     def _autosave(self) -> None:
         if not (self.started and self.state.dirty):

@@ -103,8 +103,26 @@ def live_answers(helm: Helm, info: ReleaseInfo) -> ImportResult:
 
 
 def drift(saved: dict[str, Any], live: dict[str, Any]) -> list[LeafChange]:
-    """Where a saved answers file and the live release disagree (old = saved, new = live)."""
-    return answers_diff(saved, live)
+    """Where a saved answers file and the live release's answers disagree (old = saved, new = live).
+
+    The saved answers go through the same path as the live ones (render, then import), so only real
+    differences show; the target (context, chart) is left out: it says where, not what.
+    """
+    from flyte_tui.model.validate import validate_answers
+
+    result = validate_answers(saved)
+    if result.plan is None:
+        normal = saved
+    else:
+        t = result.plan.target
+        normal = import_values(
+            render_values(result.plan), environment=result.plan.environment, release=t.release, namespace=t.namespace
+        ).answers
+    strip = {"target", "apiVersion", "kind"}
+    return answers_diff(
+        _answers_view({k: v for k, v in normal.items() if k not in strip}),
+        _answers_view({k: v for k, v in live.items() if k not in strip}),
+    )
 
 
 def chart_versions(helm: Helm, plan: InstallPlan) -> list[str]:

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
     from flyte_tui.tools.detect import Detection, Tool
 
-StartMode = Literal["fresh", "open", "import", "restore", "upgrade"]
+StartMode = Literal["fresh", "open", "import", "restore", "upgrade", "doctor"]
 
 INTRO = (
     "This wizard writes two files: an answers file (what to install, reusable and reviewable) and the "
@@ -89,7 +89,11 @@ class WelcomeScreen(StepScreen):
         await self.query_one("#context-box").mount_all([
             Label("Kubernetes context"),
             Select[str]([], prompt="(no contexts found)", id="context", allow_blank=True),
-            Button("Upgrade the existing release", id="upgrade", compact=True),
+            Horizontal(
+                Button("Upgrade the existing release", id="upgrade", compact=True),
+                Button("Diagnose it (doctor)", id="doctor", compact=True),
+                classes="buttons", id="release-buttons",
+            ),
         ])
         await self.query_one("#files-box").mount_all([
             Label("…or continue from a file"),
@@ -102,7 +106,7 @@ class WelcomeScreen(StepScreen):
         ])
         if not self.is_attached:
             return
-        self.query_one("#upgrade").display = False
+        self.query_one("#release-buttons").display = False
         if getattr(self.app, "deterministic", False):
             self.stop_blinking()
         self.controls_ready = True
@@ -134,7 +138,7 @@ class WelcomeScreen(StepScreen):
             release.update(f"A Flyte release already exists: {detection.release_note}. You can upgrade it.")
         else:
             release.update(detection.release_note)
-        self.query_one("#upgrade").display = bool(detection.release_exists)
+        self.query_one("#release-buttons").display = bool(detection.release_exists)
 
     def on_select_changed(self, event: Select.Changed) -> None:
         """The context picker changed (a named handler keeps Select off the start-up imports)."""
@@ -143,11 +147,11 @@ class WelcomeScreen(StepScreen):
         value = event.value if isinstance(event.value, str) else ""
         self.post_message(FormField.Changed("target.context", value))
 
-    @on(Button.Pressed, "#fresh, #restore, #upgrade, #open, #import")
+    @on(Button.Pressed, "#fresh, #restore, #upgrade, #doctor, #open, #import")
     def _start(self, event: Button.Pressed) -> None:
         event.stop()
         mode: StartMode = "fresh"
-        for candidate in ("restore", "upgrade", "open", "import"):
+        for candidate in ("restore", "upgrade", "doctor", "open", "import"):
             if event.button.id == candidate:
                 mode = candidate
         path: Path | None = None
