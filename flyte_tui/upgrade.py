@@ -27,7 +27,7 @@ from flyte_tui.diff import (
 from flyte_tui.importer import ImportResult, import_values
 from flyte_tui.model.plan import InstallPlan
 from flyte_tui.render import render_values
-from flyte_tui.tools.helm import Helm, HelmError, chart_ref, repo_alias
+from flyte_tui.tools.helm import Helm, HelmError, chart_ref, repo_alias, repo_versions
 from flyte_tui.yamlio import dump, load_plain
 
 
@@ -126,12 +126,11 @@ def drift(saved: dict[str, Any], live: dict[str, Any]) -> list[LeafChange]:
 
 
 def chart_versions(helm: Helm, plan: InstallPlan) -> list[str]:
-    """Versions the plan's chart repository offers, newest first (needs ``helm repo add`` done)."""
-    if not plan.target.chart.repo:
-        return [plan.target.chart.version] if plan.target.chart.version else []
-    alias = repo_alias(plan.target.chart.repo)
-    out = helm.check("search", "repo", f"{alias}/{plan.target.chart.name}", "--versions", "-o", "json", scoped=False)
-    return [str(item["version"]) for item in json.loads(out or "[]")]
+    """Versions the plan's chart repository offers, newest first."""
+    chart = plan.target.chart
+    if not chart.repo:
+        return [chart.version] if chart.version else []
+    return repo_versions(helm, chart.repo, chart.name)
 
 
 def chart_defaults(helm: Helm, plan: InstallPlan, version: str) -> dict[str, Any]:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
-from textual.widgets import Label, RadioButton, RadioSet
+from textual.message import Message
+from textual.widgets import Button, Label, RadioButton, RadioSet, Static
 
 from flyte_tui.screens.base import StepScreen
 from flyte_tui.screens.state import WizardState
@@ -58,6 +59,8 @@ class TargetScreen(StepScreen):
                 yield RadioButton(label, value=kind == self.source, name=kind)
         for path in SOURCE_FIELDS:
             yield self.field(path)
+        yield Button("List the repository's versions", id="list-versions", compact=True)
+        yield Static("", id="versions", markup=False)
 
     def applies(self, path: str) -> bool:
         kinds = SOURCE_FIELDS.get(path)
@@ -74,6 +77,49 @@ class TargetScreen(StepScreen):
                 value = field.current_value() if self.source in kinds else ""
                 self.post_message(FormField.Changed(path, value))
         self.refresh_problems()
+
+    class Versions(Message):
+        """The repository's chart versions (or why they could not be listed)."""
+
+        def __init__(self, versions: list[str], error: str = "") -> None:
+            super().__init__()
+            self.versions = versions
+            self.error = error
+
+    @on(Button.Pressed, "#list-versions")
+    def _list_versions(self, event: Button.Pressed) -> None:
+        event.stop()
+        repo = self.state.get("target.chart.repo", "")
+        if not repo:
+            self.query_one("#versions", Static).update("Set the repository URL first.")
+            return
+        self.query_one("#versions", Static).update("Asking the repository…")
+        tools = getattr(self.app, "tools", None)
+        helm = tools()[0] if callable(tools) else "helm"
+        self._fetch_versions(helm, repo, self.state.get("target.chart.name", "flyte-core"))
+
+    @work(thread=True, exclusive=True, group="versions", exit_on_error=False)
+    def _fetch_versions(self, helm: str, repo: str, name: str) -> None:
+        from flyte_tui.tools.helm import Helm, HelmError, repo_versions
+        from flyte_tui.tools.process import ProcessError
+
+        try:
+            self.post_message(self.Versions(repo_versions(Helm(helm), repo, name)))
+        except (HelmError, ProcessError, ValueError) as exc:
+            self.post_message(self.Versions([], str(exc)))
+
+    @on(Versions)
+    def _versions(self, message: Versions) -> None:
+        shown = self.query_one("#versions", Static)
+        if message.error or not message.versions:
+            shown.update(f"Cannot list versions: {message.error or 'none found'}")
+            return
+        shown.update("Available (newest first): " + ", ".join(message.versions[:12]))
+        if not self.state.get("target.chart.version"):
+            from textual.widgets import Input
+
+            # typing it in for the user: the field sends the change like any keystroke would
+            self._field("target.chart.version").query_one(Input).value = message.versions[0]
 
     def _field(self, path: str) -> FormField:
         return self.query_one(f"#{field_id(path)}", FormField)

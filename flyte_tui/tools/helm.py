@@ -144,3 +144,11 @@ class Helm:
             return []
         data = json.loads(done.stdout or "[]")
         return data if isinstance(data, list) else []
+
+
+def repo_versions(helm: Helm, repo: str, name: str) -> list[str]:
+    """Versions of a chart a repository offers, newest first (adds/refreshes the repository first)."""
+    alias = repo_alias(repo)
+    helm.check("repo", "add", alias, repo, "--force-update", scoped=False, timeout=120)
+    out = helm.check("search", "repo", f"{alias}/{name}", "--versions", "-o", "json", scoped=False)
+    return [str(item["version"]) for item in json.loads(out or "[]") if item.get("name") == f"{alias}/{name}"]

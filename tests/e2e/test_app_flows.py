@@ -115,3 +115,28 @@ async def test_doctor_from_the_welcome_screen(testbed, namespace, cluster_env, t
         # objects) is the doctor's business and is tested with its own e2e scenarios
         components = [f for f in report.findings if f.area == "components"]
         assert len(components) == 7 and all(f.severity == "pass" for f in components), components
+
+
+async def test_target_screen_lists_the_repository_versions(testbed, cluster_env, tmp_path: Path) -> None:
+    app: WizardApp = make_app(
+        tmp_path / "flyte-tui.yaml",
+        recovery_dir=tmp_path / "state",
+        detector=lambda: detection(testbed),
+        deterministic=True,
+    )
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: app.detection is not None)
+        app.screen.post_message(WelcomeScreen.Start("fresh"))
+        await until(pilot, lambda: app.current_step == "target")
+        app.state.set("target.chart.repo", testbed.repo_url)
+        app.state.set("target.chart.version", "")
+        app.goto("review")
+        await pilot.pause()
+        app.goto("target")
+        await pilot.pause()
+        from textual.widgets import Button, Static
+
+        app.screen.query_one("#list-versions", Button).press()
+        await until(pilot, lambda: "Available" in str(app.screen.query_one("#versions", Static).render()), 60)
+        assert "v1.16.8, v1.16.7" in str(app.screen.query_one("#versions", Static).render())
+        await until(pilot, lambda: app.state.get("target.chart.version") == "v1.16.8", 10)
