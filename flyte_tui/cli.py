@@ -30,8 +30,14 @@ def _print_problems(problems: list[Problem], stream: Any = None) -> None:
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="flyte-tui")
+@click.option(
+    "-f",
+    "--answers",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Answers file to open and save (default: ./flyte-tui.yaml).",
+)
 @click.pass_context
-def main(ctx: click.Context) -> None:
+def main(ctx: click.Context, answers: Path | None) -> None:
     """Install, upgrade and diagnose Flyte (flyte-core) on Kubernetes.
 
     With no command, opens the interactive wizard.
@@ -39,7 +45,7 @@ def main(ctx: click.Context) -> None:
     if ctx.invoked_subcommand is None:
         from flyte_tui.app import run_app
 
-        run_app()
+        run_app(answers)
 
 
 @main.command()

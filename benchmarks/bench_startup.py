@@ -1,6 +1,6 @@
 """Cold start to the first screen painted: the wizard against a bare Textual app, as a ratio.
 
-Run on demand (not a test): ``python benchmarks/startup.py [--runs 15]``. Each sample is a fresh
+Run on demand (not a test): ``python benchmarks/bench_startup.py [--runs 15]``. Each sample is a fresh
 interpreter; the clock starts just before the process is spawned and stops when Textual reports the
 first frame displayed (``events.Ready``). The wizard runs with its real tool detection (in its
 worker) and an empty recovery directory. Target: median ratio ≤ 1.3.
