@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import subprocess
 from dataclasses import dataclass, field
 
 TIMEOUT = 5.0
@@ -53,14 +52,14 @@ class Detection:
 
 def _run(argv: list[str], timeout: float | None = None) -> tuple[int, str, str]:
     """Run an argv, returning (exit code, stdout, stderr); failures to start become code 127."""
+    from flyte_tui.tools import process
+
     timeout = TIMEOUT if timeout is None else timeout
     try:
-        done = subprocess.run(
-            argv, capture_output=True, text=True, timeout=timeout, check=False, stdin=subprocess.DEVNULL
-        )
-    except subprocess.TimeoutExpired:
+        done = process.run(argv, timeout)
+    except process.TimedOut:
         return 124, "", f"{argv[0]} did not answer within {timeout:g}s"
-    except OSError as exc:
+    except process.ProcessError as exc:
         return 127, "", str(exc)
     return done.returncode, done.stdout, done.stderr
 
