@@ -357,3 +357,39 @@ def test_cluster_access_problems_are_named(testbed, namespace, tmp_path) -> None
     assert by_id(report)["release.status"]["severity"] == "fail"
     code, report = doctor_with(testbed, own, namespace, helm, kubectl="/nonexistent/kubectl")
     assert code == 3 and by_id(report)["tools.kubectl"]["severity"] == "fail"
+
+
+def test_release_stuck_in_pending_upgrade_points_to_recovery(testbed, namespace, tmp_path) -> None:
+    """An interrupted `helm upgrade --wait` leaves pending-upgrade: the release check fails with the rollback."""
+    import os
+    import time
+
+    helm = testbed.helm4
+    assert install(testbed, helm, namespace, {"flytepropeller": {"createCRDs": False}}, tmp_path).returncode == 0
+    stuck = tmp_path / "stuck.yaml"
+    stuck.write_text(
+        dump(
+            {"flytepropeller": {"createCRDs": False}, "flyteadmin": {"podLabels": {"sim.kwok.test/fault": "stuckinit"}}}
+        )
+    )
+    proc = subprocess.Popen(
+        [str(helm), "upgrade", "flyte", f"{tb.REPO_NAME}/flyte-core", "--version", "v1.16.8", "-n", namespace,
+         f"--kube-context={testbed.context}", "--wait", "--timeout", "5m", "-f", str(stuck)],
+        env=testbed.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            done = testbed.helm_run(helm, "status", "flyte", "-n", namespace, "-o", "json", check=False)
+            if done.returncode == 0 and json.loads(done.stdout)["info"]["status"] == "pending-upgrade":
+                break
+            assert time.monotonic() < deadline, "helm never reached pending-upgrade"
+            time.sleep(0.3)
+    finally:
+        os.killpg(proc.pid, 9)
+        proc.wait()
+    code, report = doctor_cli(testbed, helm, namespace)
+    assert code == 3
+    release = by_id(report)["release.status"]
+    assert release["severity"] == "fail" and "pending-upgrade" in release["summary"]
+    assert any(cmd.startswith("helm rollback flyte") for cmd in release["commands"])
