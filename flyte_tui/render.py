@@ -17,6 +17,7 @@ from typing import Any
 from flyte_tui import chart_defaults as defaults
 from flyte_tui.components import STORAGE_USERS
 from flyte_tui.model.plan import InstallPlan, ResourceList
+from flyte_tui.presets import deep_merge
 
 DB_MOUNT = "/etc/db"
 """Where the chart mounts ``common.databaseSecret`` in every pod that reads the database."""
@@ -39,7 +40,7 @@ def render_values(plan: InstallPlan) -> dict[str, Any]:
     _put_projects(values, plan)
     _put_namespace_keys(values, plan)
     values.setdefault("workflow_scheduler", {}).update({"enabled": True, "type": "native"})
-    return _merge(values, plan.extra_values)
+    return deep_merge(values, plan.extra_values)
 
 
 def _set(tree: dict[str, Any], path: str, value: Any) -> None:
@@ -48,16 +49,6 @@ def _set(tree: dict[str, Any], path: str, value: Any) -> None:
     for key in keys[:-1]:
         node = node.setdefault(key, {})
     node[keys[-1]] = value
-
-
-def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
-    out = copy.deepcopy(base)
-    for key, value in override.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = _merge(out[key], value)
-        else:
-            out[key] = copy.deepcopy(value)
-    return out
 
 
 # -- storage -----------------------------------------------------------------------------------

@@ -98,3 +98,28 @@ def pod_manifest(
 
 def helm(bed: tb.TestBed, helm_bin: Path, *args: str, timeout: float = 180) -> str:
     return bed.helm_run(helm_bin, *args, timeout=timeout).stdout
+
+
+def release_state(bed: tb.TestBed, helm: Path, namespace: str, release: str = "flyte") -> str:
+    """The release's status (``pending-upgrade``, ``deployed``…) or ``not installed``."""
+    done = bed.helm_run(helm, "status", release, "-n", namespace, "-o", "json", check=False)
+    return str(json.loads(done.stdout)["info"]["status"]) if done.returncode == 0 else "not installed"
+
+
+def leave_pending(bed: tb.TestBed, helm: Path, verb: str, namespace: str, values: Path, release: str = "flyte") -> None:
+    """Run ``helm <verb> --wait`` (install or upgrade) of the fixture chart and kill it hard once the release
+    is ``pending-<verb>`` — as a closed laptop lid would. The values should keep a pod from getting Ready."""
+    import os
+    import signal
+    import subprocess
+
+    proc = subprocess.Popen(
+        [str(helm), verb, release, f"{tb.REPO_NAME}/flyte-core", "--version", "v1.16.8", "-n", namespace,
+         f"--kube-context={bed.context}", "--wait", "--timeout", "5m", "-f", str(values)],
+        env=bed.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+    try:
+        wait_for(f"pending-{verb}", lambda: release_state(bed, helm, namespace, release) == f"pending-{verb}")
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()

@@ -361,9 +361,6 @@ def test_cluster_access_problems_are_named(testbed, namespace, tmp_path) -> None
 
 def test_release_stuck_in_pending_upgrade_points_to_recovery(testbed, namespace, tmp_path) -> None:
     """An interrupted `helm upgrade --wait` leaves pending-upgrade: the release check fails with the rollback."""
-    import os
-    import time
-
     helm = testbed.helm4
     assert install(testbed, helm, namespace, {"flytepropeller": {"createCRDs": False}}, tmp_path).returncode == 0
     stuck = tmp_path / "stuck.yaml"
@@ -372,22 +369,7 @@ def test_release_stuck_in_pending_upgrade_points_to_recovery(testbed, namespace,
             {"flytepropeller": {"createCRDs": False}, "flyteadmin": {"podLabels": {"sim.kwok.test/fault": "stuckinit"}}}
         )
     )
-    proc = subprocess.Popen(
-        [str(helm), "upgrade", "flyte", f"{tb.REPO_NAME}/flyte-core", "--version", "v1.16.8", "-n", namespace,
-         f"--kube-context={testbed.context}", "--wait", "--timeout", "5m", "-f", str(stuck)],
-        env=testbed.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-    )  # fmt: skip
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            done = testbed.helm_run(helm, "status", "flyte", "-n", namespace, "-o", "json", check=False)
-            if done.returncode == 0 and json.loads(done.stdout)["info"]["status"] == "pending-upgrade":
-                break
-            assert time.monotonic() < deadline, "helm never reached pending-upgrade"
-            time.sleep(0.3)
-    finally:
-        os.killpg(proc.pid, 9)
-        proc.wait()
+    kh.leave_pending(testbed, helm, "upgrade", namespace, stuck)
     code, report = doctor_cli(testbed, helm, namespace)
     assert code == 3
     release = by_id(report)["release.status"]

@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import k8s_helpers as kh
 import pytest
 
 from flyte_tui.events import ComponentsChanged, Event, InstallFinished, StepFailed, StepFinished, StepStarted, to_json
@@ -162,11 +163,6 @@ def _our_processes(marker: str) -> list[str]:
     return found
 
 
-def _release_state(testbed: Any, helm: Path, namespace: str) -> str:
-    done = testbed.helm_run(helm, "status", "flyte", "-n", namespace, "-o", "json", check=False)
-    return json.loads(done.stdout)["info"]["status"] if done.returncode == 0 else "not installed"
-
-
 def test_cancel_mid_install_kills_children_and_reports_the_release_state(
     testbed, namespace, helm_bin, tmp_path
 ) -> None:
@@ -195,7 +191,7 @@ def test_cancel_mid_install_kills_children_and_reports_the_release_state(
     finished = events[-1]
     assert isinstance(finished, InstallFinished) and not finished.ok
     assert _our_processes(namespace) == []
-    actual = _release_state(testbed, helm_bin, namespace)
+    actual = kh.release_state(testbed, helm_bin, namespace)
     assert finished.release_state == actual
     assert actual in " ".join(finished.summary)
 
@@ -209,36 +205,7 @@ def test_pending_release_is_detected_with_a_recovery(testbed, namespace, helm_bi
         )
     )
     # An interrupted `helm install --wait` (killed hard, as when a laptop lid closes) leaves pending-install.
-    helm = subprocess.Popen(
-        [
-            str(helm_bin),
-            "install",
-            "flyte",
-            "flyteorg/flyte-core",
-            "--version",
-            "v1.16.8",
-            "-n",
-            namespace,
-            f"--kube-context={testbed.context}",
-            "--wait",
-            "--timeout",
-            "5m",
-            "-f",
-            str(values),
-        ],
-        env=testbed.env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while _release_state(testbed, helm_bin, namespace) != "pending-install":
-            assert time.monotonic() < deadline, "helm never reached pending-install"
-            time.sleep(0.3)
-    finally:
-        os.killpg(helm.pid, 9)
-        helm.wait()
+    kh.leave_pending(testbed, helm_bin, "install", namespace, values)
     events, _ = collect(Installer(plan, options(testbed, helm_bin, tmp_path)))
     stuck = [e for e in events if isinstance(e, StepFailed)]
     assert stuck[0].step == "preflight" and "pending-install" in stuck[0].message

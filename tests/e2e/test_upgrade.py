@@ -7,10 +7,10 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
+import k8s_helpers as kh
 import pytest
 
 from flyte_tui.answers_file import load_answers, write_answers
@@ -187,37 +187,8 @@ def test_pending_upgrade_is_detected_and_recovered(testbed, namespace, helm_bin,
     stuck["extraValues"]["flyteadmin"] = {"podLabels": {"sim.kwok.test/fault": "stuckinit"}}
     stuck_values = tmp_path / "stuck.yaml"
     write_values_file(plan_of(stuck), stuck_values)
-    proc = subprocess.Popen(
-        [
-            str(helm_bin),
-            "upgrade",
-            "flyte",
-            "flyteorg/flyte-core",
-            "--version",
-            "v1.16.8",
-            "-n",
-            namespace,
-            f"--kube-context={testbed.context}",
-            "--wait",
-            "--timeout",
-            "5m",
-            "-f",
-            str(stuck_values),
-        ],
-        env=testbed.env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    kh.leave_pending(testbed, helm_bin, "upgrade", namespace, stuck_values)
     helm = adapter(testbed, helm_bin, namespace)
-    try:
-        deadline = time.monotonic() + 60
-        while (info := find_release(helm, "flyte")) is None or info.status != "pending-upgrade":
-            assert time.monotonic() < deadline, "helm never reached pending-upgrade"
-            time.sleep(0.3)
-    finally:
-        os.killpg(proc.pid, 9)
-        proc.wait()
     events, _ = collect(Installer(plan_of(good), options(testbed, helm_bin, tmp_path)))
     refused = next(e for e in events if isinstance(e, StepFailed))
     assert refused.step == "preflight" and "pending-upgrade" in refused.message
