@@ -32,8 +32,12 @@ from flyte_tui.upgrade import Review, find_release, recovery, review_plan
 ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
 
 
-def plain(event: Event) -> list[str]:
-    """An event as plain lines (ANSI stripped)."""
+def plain(event: Event, shown: dict[str, str] | None = None) -> list[str]:
+    """An event as plain lines (ANSI stripped).
+
+    ``shown`` remembers each component's last printed status, so a readiness change prints only the
+    components that changed (one line each) instead of the whole table.
+    """
     if isinstance(event, StepStarted):
         return [f"==> {event.title}"]
     if isinstance(event, OutputLine):
@@ -41,7 +45,12 @@ def plain(event: Event) -> list[str]:
     if isinstance(event, StepFinished):
         return [f"    ok ({event.elapsed:.1f}s)" + (f": {event.detail}" if event.detail else "")]
     if isinstance(event, ComponentsChanged):
-        return ["    " + ", ".join(f"{c.summary}" for c in event.components)]
+        if shown is None:
+            return ["    " + ", ".join(c.summary for c in event.components)]
+        changed = [c for c in event.components if shown.get(c.name) != c.summary]
+        for c in changed:
+            shown[c.name] = c.summary
+        return [f"    {c.summary}" for c in changed]
     if isinstance(event, StepFailed):
         lines = [f"FAILED: {event.message}"]
         if event.explanation is not None:
@@ -104,12 +113,13 @@ def run_install(
     previous = signal.signal(signal.SIGINT, on_signal)
     previous_term = signal.signal(signal.SIGTERM, on_signal)
     ok = False
+    shown: dict[str, str] = {}
     try:
         for event in Installer(result.plan, options, cancel).run():
             if as_json:
                 print(json.dumps(to_json(event)), file=out, flush=True)
             else:
-                for line in plain(event):
+                for line in plain(event, shown):
                     print(line, file=out, flush=True)
             if isinstance(event, InstallFinished):
                 ok = event.ok
