@@ -194,6 +194,11 @@ def _event_time(event: dict[str, object]) -> datetime | None:
     return None
 
 
+SELF_REPAIRED = frozenset({"ClusterIPNotAllocated"})
+"""Warning reasons the control plane emits while it repairs its own bookkeeping (the API server's
+ClusterIP repair loop on a young cluster): nothing for the user to do, so not a finding."""
+
+
 @check("events.warnings", "recent Warning events", "events")
 def warnings(snap: Snapshot) -> Outcome:
     """Warning events of the last hour in the namespace, grouped by reason and object."""
@@ -202,7 +207,7 @@ def warnings(snap: Snapshot) -> Outcome:
     looked = (f"kubectl get events -n {snap.namespace} --field-selector type=Warning",)
     recent = []
     for event in snap.items("events"):
-        if event.get("type") != "Warning":
+        if event.get("type") != "Warning" or event.get("reason") in SELF_REPAIRED:
             continue
         when = _event_time(event)
         if when is None or snap.now - when <= RECENT_EVENTS:
