@@ -43,7 +43,7 @@ from flyte_tui.render import render_values
 from flyte_tui.secrets import SecretValues, db_secret_manifest, redact, storage_secret_manifest
 from flyte_tui.signatures import match
 from flyte_tui.tools import process
-from flyte_tui.tools.helm import Helm, HelmError, display, repo_alias, rollback_flags, upgrade_install_argv
+from flyte_tui.tools.helm import Helm, HelmError, chart_args, display, repo_alias, rollback_flags, upgrade_install_argv
 from flyte_tui.tools.kubectl import Kubectl, KubectlError
 from flyte_tui.values_file import write_values_file
 
@@ -230,12 +230,7 @@ class Installer:
 
     def _check_chart(self) -> None:
         chart = self.plan.target.chart
-        args = ["show", "chart", chart.reference()]
-        if chart.repo:
-            args += ["--repo", chart.repo]
-        if chart.version and not chart.path:
-            args += ["--version", chart.version]
-        done = self.helm.run(*args, timeout=60, scoped=False)
+        done = self.helm.run("show", "chart", *chart_args(self.plan), timeout=60, scoped=False)
         if not done.ok:
             where = chart.repo or chart.path or chart.oci
             raise StepError(

@@ -27,7 +27,7 @@ from flyte_tui.diff import (
 from flyte_tui.importer import ImportResult, import_values
 from flyte_tui.model.plan import InstallPlan
 from flyte_tui.render import render_values
-from flyte_tui.tools.helm import Helm, HelmError, chart_ref, repo_alias, repo_versions
+from flyte_tui.tools.helm import Helm, HelmError, chart_args, repo_alias, repo_versions
 from flyte_tui.yamlio import dump, load_plain
 
 
@@ -135,11 +135,8 @@ def chart_versions(helm: Helm, plan: InstallPlan) -> list[str]:
 
 def chart_defaults(helm: Helm, plan: InstallPlan, version: str) -> dict[str, Any]:
     """The chart's default values at a version (``helm show values``)."""
-    chart = plan.target.chart
-    args = ["show", "values", chart_ref(plan, via_repo_alias=bool(chart.repo))]
-    if version and not chart.path:
-        args += ["--version", version]
-    data = load_plain(helm.check(*args, scoped=False))
+    alias = bool(plan.target.chart.repo)
+    data = load_plain(helm.check("show", "values", *chart_args(plan, alias, version), scoped=False))
     return data if isinstance(data, dict) else {}
 
 
@@ -149,15 +146,13 @@ def dry_run_manifest(helm: Helm, plan: InstallPlan, values_file: Path, helm_majo
     args = [
         "upgrade",
         t.release,
-        chart_ref(plan, via_repo_alias=bool(t.chart.repo)),
+        *chart_args(plan, bool(t.chart.repo)),
         "--values",
         str(values_file),
         "--dry-run=server",
         "-o",
         "json",
     ]
-    if t.chart.version and not t.chart.path:
-        args += ["--version", t.chart.version]
     data = json.loads(helm.check(*args, timeout=180) or "{}")
     return str(data.get("manifest", ""))
 
@@ -177,15 +172,13 @@ def helm_diff_objects(helm: Helm, plan: InstallPlan, values_file: Path, helm_maj
         "diff",
         "upgrade",
         t.release,
-        chart_ref(plan, via_repo_alias=bool(t.chart.repo)),
+        *chart_args(plan, bool(t.chart.repo)),
         "--values",
         str(values_file),
         "--no-color",
         "--context",
         "0",
     ]
-    if t.chart.version and not t.chart.path:
-        args += ["--version", t.chart.version]
     if helm_major >= 4:
         args += ["--disable-validation", "--dry-run=server"]
     done = helm.run(*args, timeout=180)

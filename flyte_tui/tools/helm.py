@@ -33,6 +33,21 @@ def chart_ref(plan: InstallPlan, via_repo_alias: bool = False) -> str:
     return chart.reference()
 
 
+def chart_args(plan: InstallPlan, via_repo_alias: bool = False, version: str | None = None) -> list[str]:
+    """The chart reference with its ``--repo`` (when not via an alias) and ``--version`` (not for paths).
+
+    ``version`` overrides the plan's chart version (e.g. to read another version's defaults).
+    """
+    chart = plan.target.chart
+    args = [chart_ref(plan, via_repo_alias)]
+    if chart.repo and not via_repo_alias:
+        args += ["--repo", chart.repo]
+    wanted = chart.version if version is None else version
+    if wanted and not chart.path:
+        args += ["--version", wanted]
+    return args
+
+
 def upgrade_install_argv(
     plan: InstallPlan,
     values_file: Path | str,
@@ -42,11 +57,7 @@ def upgrade_install_argv(
 ) -> list[str]:
     """``helm upgrade --install`` for the plan: release, chart (repo, path or OCI), version, namespace, values."""
     t = plan.target
-    argv = [helm, "upgrade", "--install", t.release, chart_ref(plan, via_repo_alias)]
-    if t.chart.repo and not via_repo_alias:
-        argv += ["--repo", t.chart.repo]
-    if t.chart.version and not t.chart.path:
-        argv += ["--version", t.chart.version]
+    argv = [helm, "upgrade", "--install", t.release, *chart_args(plan, via_repo_alias)]
     argv += ["--namespace", t.namespace, "--create-namespace", "--values", str(values_file)]
     if t.context:
         argv += ["--kube-context", t.context]
@@ -56,12 +67,7 @@ def upgrade_install_argv(
 def template_argv(plan: InstallPlan, values_file: Path | str, helm: str = "helm") -> list[str]:
     """``helm template`` for the plan, rendering offline exactly what an install would apply."""
     t = plan.target
-    argv = [helm, "template", t.release, t.chart.reference()]
-    if t.chart.repo:
-        argv += ["--repo", t.chart.repo]
-    if t.chart.version and not t.chart.path:
-        argv += ["--version", t.chart.version]
-    return argv + ["--namespace", t.namespace, "--values", str(values_file)]
+    return [helm, "template", t.release, *chart_args(plan), "--namespace", t.namespace, "--values", str(values_file)]
 
 
 def rollback_flags(major: int, timeout_seconds: int) -> list[str]:

@@ -42,6 +42,13 @@ async def until(pilot: Any, check: Any, seconds: float = 120) -> None:
     raise AssertionError("timed out waiting in the app")
 
 
+def wizard(testbed: Any, answers_path: Path, tmp_path: Path) -> WizardApp:
+    """The wizard as a user on this cluster gets it, with a private recovery dir and a fixed detection."""
+    return make_app(
+        answers_path, recovery_dir=tmp_path / "state", detector=lambda: detection(testbed), deterministic=True
+    )
+
+
 @pytest.fixture
 def cluster_env(testbed: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     """The app's helm and kubectl reach the test bed as a user's would: through the environment."""
@@ -55,12 +62,7 @@ async def test_upgrade_from_the_welcome_screen(testbed, namespace, cluster_env, 
     events, _ = collect(Installer(plan_of(old), options(testbed, Path(testbed.helm4), tmp_path)))
     assert events[-1].ok
 
-    app: WizardApp = make_app(
-        tmp_path / "work" / "flyte-tui.yaml",
-        recovery_dir=tmp_path / "state",
-        detector=lambda: detection(testbed),
-        deterministic=True,
-    )
+    app = wizard(testbed, tmp_path / "work" / "flyte-tui.yaml", tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await until(pilot, lambda: app.detection is not None)
         app.state.set("target.namespace", namespace)
@@ -95,12 +97,7 @@ async def test_doctor_from_the_welcome_screen(testbed, namespace, cluster_env, t
         Installer(plan_of(answers(testbed, namespace)), options(testbed, Path(testbed.helm4), tmp_path))
     )
     assert events[-1].ok
-    app: WizardApp = make_app(
-        tmp_path / "flyte-tui.yaml",
-        recovery_dir=tmp_path / "state",
-        detector=lambda: detection(testbed),
-        deterministic=True,
-    )
+    app = wizard(testbed, tmp_path / "flyte-tui.yaml", tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await until(pilot, lambda: app.detection is not None)
         app.state.set("target.namespace", namespace)
@@ -118,12 +115,7 @@ async def test_doctor_from_the_welcome_screen(testbed, namespace, cluster_env, t
 
 
 async def test_target_screen_lists_the_repository_versions(testbed, cluster_env, tmp_path: Path) -> None:
-    app: WizardApp = make_app(
-        tmp_path / "flyte-tui.yaml",
-        recovery_dir=tmp_path / "state",
-        detector=lambda: detection(testbed),
-        deterministic=True,
-    )
+    app = wizard(testbed, tmp_path / "flyte-tui.yaml", tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await until(pilot, lambda: app.detection is not None)
         app.screen.post_message(WelcomeScreen.Start("fresh"))
