@@ -310,22 +310,23 @@ class Installer:
         return f"{ns} created"
 
     def _create_secrets(self) -> Step:
-        made = []
         given = self.options.secrets
-        manifests = []
-        if given.db_password:
-            manifest = db_secret_manifest(self.plan, given.db_password)
-            if manifest:
-                manifests.append(manifest)
-        if given.s3_access_key and given.s3_secret_key:
-            manifest = storage_secret_manifest(self.plan, given.s3_access_key, given.s3_secret_key)
-            if manifest:
-                manifests.append(manifest)
-        for manifest in manifests:
-            out = self.kubectl.apply_stdin(manifest)
-            yield OutputLine("secrets", self._clean(out.strip()))
-            made.append(out.split()[0] if out.split() else "secret")
-        return ", ".join(made) if made else "skipped: using existing Secrets"
+        manifests = [
+            db_secret_manifest(self.plan, given.db_password) if given.db_password else None,
+            storage_secret_manifest(self.plan, given.s3_access_key, given.s3_secret_key)
+            if given.s3_access_key and given.s3_secret_key
+            else None,
+        ]
+        wanted = [m for m in manifests if m]
+        if not wanted:
+            yield from ()
+            return "skipped: using existing Secrets"
+        # One apply for all of them (a multi-document stream on stdin): one process, one round of discovery.
+        out = self.kubectl.apply_stdin("\n---\n".join(wanted)).strip()
+        made = [line.split()[0] for line in out.splitlines() if line.split()]
+        for line in out.splitlines():
+            yield OutputLine("secrets", self._clean(line))
+        return ", ".join(made) if made else "secret"
 
     def _helm(self) -> Step:
         written = write_values_file(self.plan, self.options.values_path, self.options.source)
