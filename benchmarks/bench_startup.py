@@ -4,11 +4,16 @@ Run on demand (not a test): ``python benchmarks/bench_startup.py [--runs 15]``. 
 interpreter; the clock starts just before the process is spawned and stops when Textual reports the
 first frame displayed (``events.Ready``). The wizard runs with its real tool detection (in its
 worker) and an empty recovery directory. Target: median ratio ≤ 1.3.
+
+Both sides start from compiled bytecode, as after ``pip install``: pip compiles Textual's modules when it
+installs them, but an editable checkout gets none when ``PYTHONDONTWRITEBYTECODE`` is set, so the
+package is compiled first (into its ``__pycache__``, which git ignores).
 """
 
 from __future__ import annotations
 
 import argparse
+import compileall
 import os
 import statistics
 import subprocess
@@ -73,6 +78,8 @@ def main() -> int:
     args = parser.parse_args()
     bare: list[float] = []
     wizard: list[float] = []
+    package = Path(__file__).resolve().parents[1] / "flyte_tui"
+    compileall.compile_dir(str(package), quiet=1)
     with tempfile.TemporaryDirectory() as state_dir:
         sample("bare", state_dir)  # warm the page cache; not counted
         sample("wizard", state_dir)
