@@ -183,12 +183,18 @@ def _prune(node: Any) -> Any:
 
 def normalise(obj: Mapping[str, Any]) -> dict[str, Any]:
     """An object with the noise removed: chart-version labels, empty fields, key order."""
-    out = copy.deepcopy(dict(obj))
-    for meta in (out.get("metadata"), ((out.get("spec") or {}).get("template") or {}).get("metadata")):
+    out: dict[str, Any] = _prune(obj)  # a fresh copy: the caller's object is never changed
+    template = (out.get("spec") or {}).get("template")
+    for holder in (out, template if isinstance(template, dict) else {}):
+        meta = holder.get("metadata")
         if isinstance(meta, dict) and isinstance(meta.get("labels"), dict):
             for label in NOISE_LABELS:
                 meta["labels"].pop(label, None)
-    return dict(_prune(out))
+            if not meta["labels"]:
+                del meta["labels"]
+            if not meta:
+                del holder["metadata"]
+    return out
 
 
 def _digest(value: Any) -> str:
