@@ -23,7 +23,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, DataTable, Footer, RichLog, Static
+from textual.widgets import Button, DataTable, Footer, Static
 
 from flyte_tui.events import (
     ComponentsChanged,
@@ -37,6 +37,7 @@ from flyte_tui.events import (
 )
 from flyte_tui.install import STEPS, Installer, InstallOptions
 from flyte_tui.model.plan import InstallPlan
+from flyte_tui.widgets.live_log import LiveLog, styled
 
 RunFactory = Callable[[InstallPlan, InstallOptions, threading.Event], Iterator[Event]]
 LOG_LINES = 2000
@@ -161,7 +162,7 @@ class RunnerScreen(Screen[RunnerResult]):
                 yield Button("Change the answer", id="change-answer", variant="primary", compact=True)
                 yield Button("Open the doctor", id="open-doctor", compact=True)
                 yield Button("Close", id="close", compact=True)
-        yield RichLog(id="runner-log", max_lines=LOG_LINES, wrap=False, markup=False, highlight=False)
+        yield LiveLog(id="runner-log", max_lines=LOG_LINES)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -206,14 +207,14 @@ class RunnerScreen(Screen[RunnerResult]):
 
     @on(Batch)
     def _batch(self, message: Batch) -> None:
-        log = self.query_one("#runner-log", RichLog)
+        log = self.query_one("#runner-log", LiveLog)
         steps_changed = False
         output: list[str] = []
 
         def flush() -> None:
-            # one write per run of lines: a fast tool costs one render per batch, not one per line
+            # one write per run of lines; the log draws only what is on screen
             if output:
-                log.write(Text.from_ansi("\n".join(output[-LOG_LINES:])))
+                log.write_lines(output[-LOG_LINES:])
                 output.clear()
 
         for event in message.events:
@@ -227,7 +228,7 @@ class RunnerScreen(Screen[RunnerResult]):
                 self.step_state[event.step] = ("▶", "")
                 self.step_started[event.step] = time.monotonic()
                 self.query_one("#runner-status", Static).update(event.title + "…")
-                log.write(Text(f"==> {event.title}", style="bold"))
+                log.write_line(styled(f"==> {event.title}", "bold"))
                 steps_changed = True
             elif isinstance(event, StepFinished):
                 self.step_state[event.step] = ("✓", f"{event.elapsed:.1f}s")
@@ -280,12 +281,11 @@ class RunnerScreen(Screen[RunnerResult]):
         panel.add_class("shown")
 
     def _show_finished(self, event: InstallFinished) -> None:
-        log = self.query_one("#runner-log", RichLog)
+        log = self.query_one("#runner-log", LiveLog)
         head = "Flyte is ready." if event.ok else "The install did not finish."
-        log.write(Text(head, style="bold green" if event.ok else "bold red"))
-        for line in event.summary:
-            log.write(Text(f"  {line}"))
-        log.write(Text(f"  full log: {self.log_path}", style="dim"))
+        log.write_line(styled(head, "bold green" if event.ok else "bold red"))
+        log.write_lines(f"  {line}" for line in event.summary)
+        log.write_line(styled(f"  full log: {self.log_path}", "dim"))
         status = f"{head} Release state: {event.release_state}. ({event.elapsed:.1f}s) Esc closes."
         self.query_one("#runner-status", Static).update(status)
         if self.failure is None:
