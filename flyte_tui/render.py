@@ -11,11 +11,10 @@ replaced wholesale (domains ↔ customData); the hard-coded ``flyte`` namespace 
 from __future__ import annotations
 
 import copy
-import fnmatch
 from typing import Any
 
 from flyte_tui import chart_defaults as defaults
-from flyte_tui.components import STORAGE_USERS
+from flyte_tui.components import SIZABLE_KEYS, STORAGE_USERS
 from flyte_tui.model.plan import InstallPlan, ResourceList
 from flyte_tui.presets import deep_merge
 
@@ -351,7 +350,7 @@ def _put_namespace_keys(values: dict[str, Any], plan: InstallPlan) -> None:
 
 # -- ownership -----------------------------------------------------------------------------------
 
-OWNED_PATTERNS: tuple[str, ...] = (
+_OWNED_DOTTED = (
     "storage.type",
     "storage.bucketName",
     "storage.s3",
@@ -367,17 +366,6 @@ OWNED_PATTERNS: tuple[str, ...] = (
     "common.ingress.separateGrpcIngress",
     "common.ingress.albSSLRedirect",
     "common.ingress.tls",
-    "common.ingress.annotations.nginx.ingress.kubernetes.io/*",
-    "common.ingress.annotations.alb.ingress.kubernetes.io/*",
-    "common.ingress.annotations.kubernetes.io/ingress.class",
-    "common.ingress.separateGrpcIngressAnnotations.nginx.ingress.kubernetes.io/backend-protocol",
-    "common.ingress.separateGrpcIngressAnnotations.alb.ingress.kubernetes.io/*",
-    f"*.serviceAccount.annotations.{IRSA_ANNOTATION}",
-    f"*.serviceAccount.annotations.{WI_ANNOTATION}",
-    "flyteadmin.service.annotations.projectcontour.io/*",
-    "*.replicaCount",
-    "*.resources.requests",
-    "*.resources.limits",
     "configmap.task_resource_defaults.task_resources",
     "configmap.domain.domains",
     "configmap.core.propeller.rawoutput-prefix",
@@ -389,12 +377,40 @@ OWNED_PATTERNS: tuple[str, ...] = (
     "cluster_resource_manager.config.cluster_resources.customData",
     "cluster_resource_manager.templates",
     "flyteadmin.initialProjects",
+    "workflow_scheduler.enabled",
+    "workflow_scheduler.type",
     "flyteconnector.plugin_config.plugins.connector-service.defaultConnector.endpoint",
 )
-"""Values paths that flyte-tui writes: a stale one is removed on re-render, any other key is kept."""
+_MAIN_ANNOTATIONS = (
+    *defaults.INGRESS_ANNOTATIONS,
+    _NGINX + "ssl-redirect",
+    *(
+        _ALB + name
+        for name in ("scheme", "target-type", "group.name", "listen-ports", "certificate-arn", "actions.ssl-redirect")
+    ),
+    "kubernetes.io/ingress.class",
+)
+_GRPC_ANNOTATIONS = (*defaults.GRPC_INGRESS_ANNOTATIONS, _ALB + "backend-protocol-version")
+
+OWNED_PATHS: frozenset[tuple[str, ...]] = frozenset(
+    (
+        *(tuple(dotted.split(".")) for dotted in _OWNED_DOTTED),
+        *(("common", "ingress", "annotations", key) for key in _MAIN_ANNOTATIONS),
+        *(("common", "ingress", "separateGrpcIngressAnnotations", key) for key in _GRPC_ANNOTATIONS),
+        ("flyteadmin", "service", "annotations", "projectcontour.io/upstream-protocol.h2c"),
+        *(
+            (c.values_key, "serviceAccount", "annotations", key)
+            for c in STORAGE_USERS
+            for key in (IRSA_ANNOTATION, WI_ANNOTATION)
+        ),
+        *((key, "replicaCount") for key in SIZABLE_KEYS),
+        *((key, "resources", kind) for key in SIZABLE_KEYS for kind in ("requests", "limits")),
+    )
+)
+"""Exactly the values paths flyte-tui writes: a stale one is removed on re-render, every other key is
+kept (a user's own annotation, another component's replicas …), whatever its name looks like."""
 
 
 def is_owned(path: tuple[str, ...]) -> bool:
     """Whether flyte-tui manages the values key at ``path`` (so a stale one may be removed)."""
-    dotted = ".".join(path)
-    return any(fnmatch.fnmatchcase(dotted, pattern) for pattern in OWNED_PATTERNS)
+    return tuple(path) in OWNED_PATHS

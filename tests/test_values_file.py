@@ -9,6 +9,7 @@ import pytest
 
 from flyte_tui.answers_file import load_answers, write_answers
 from flyte_tui.model import validate_answers
+from flyte_tui.render import is_owned, render_values
 from flyte_tui.values_file import write_values_file
 from flyte_tui.yamlio import load_plain, write_atomic
 from tests.conftest import set_path
@@ -69,6 +70,77 @@ def test_changing_an_answer_removes_the_stale_keys_it_wrote(tmp_path: Path, real
     assert not [k for k in annotations if k.startswith("alb.")]
     assert values["flyteadmin"]["podLabels"] == {"team": "ml-platform"}
     assert "eks.amazonaws.com/role-arn" not in values["flyteadmin"]["serviceAccount"]["annotations"]
+
+
+HAND_WRITTEN = """\
+common:
+  ingress:
+    annotations:
+      nginx.ingress.kubernetes.io/proxy-body-size: 100m   # big uploads
+flyteconnector:
+  replicaCount: 3
+webhook:
+  serviceAccount:
+    annotations:
+      eks.amazonaws.com/role-arn: arn:aws:iam::123456789012:role/webhook
+sparkoperator:
+  resources:
+    limits: {cpu: "2"}
+"""
+
+
+@pytest.mark.parametrize("environment", ["generic", "eks", "gke", "sandbox"])
+def test_keys_that_only_look_like_ours_survive(tmp_path: Path, realistic, environment: str) -> None:
+    """Only the exact paths flyte-tui writes are ever removed: a user's own annotation, another
+    component's replicas, IRSA on a ServiceAccount flyte-tui does not manage all stay."""
+    path = tmp_path / "values.yaml"
+    path.write_text(HAND_WRITTEN)
+    write_values_file(plan_of(realistic[environment]), path)
+    text = path.read_text()
+    values = load_plain(text)
+    assert values["common"]["ingress"]["annotations"]["nginx.ingress.kubernetes.io/proxy-body-size"] == "100m"
+    assert "# big uploads" in text
+    assert values["flyteconnector"]["replicaCount"] == 3
+    assert values["webhook"]["serviceAccount"]["annotations"] == {
+        "eks.amazonaws.com/role-arn": "arn:aws:iam::123456789012:role/webhook"
+    }
+    assert values["sparkoperator"]["resources"]["limits"] == {"cpu": "2"}
+
+
+def _leaf_paths(tree, prefix=()):  # type: ignore[no-untyped-def]
+    if isinstance(tree, dict) and tree:
+        for key, value in tree.items():
+            yield from _leaf_paths(value, (*prefix, str(key)))
+    else:
+        yield prefix
+
+
+VARIANTS = {
+    "eks alb tls": ("eks", {}),
+    "gke nginx tls": ("gke", {}),
+    "generic accesskey": ("generic", {}),
+    "sandbox": ("sandbox", {}),
+    "generic contour": ("generic", {"ingress.controller": "contour", "ingress.separateGrpc": True}),
+    "generic traefik, other namespace": ("generic", {"ingress.controller": "traefik", "target.namespace": "ml"}),
+    "gke gce": ("gke", {"ingress.controller": "gce", "ingress.tls": {"enabled": False}}),
+    "eks alb no tls": ("eks", {"ingress.tls": {"enabled": False}}),
+    "generic custom storage": ("generic", {"storage": {"type": "custom", "custom": {"type": "stow"}}}),
+}
+
+
+@pytest.mark.parametrize("variant", list(VARIANTS))
+def test_every_key_flyte_tui_renders_is_one_it_may_remove_later(realistic, variant: str) -> None:
+    """Otherwise a key written for an old answer would stay in the file after the answer changed."""
+    environment, changes = VARIANTS[variant]
+    answers = realistic[environment]
+    for dotted, value in changes.items():
+        set_path(answers, dotted, value)
+    answers.pop("extraValues", None)  # the user's own keys: never owned
+    values = render_values(plan_of(answers))
+    unowned = [
+        ".".join(path) for path in _leaf_paths(values) if not any(is_owned(path[:n]) for n in range(1, len(path) + 1))
+    ]
+    assert unowned == []
 
 
 def test_rerender_is_idempotent(tmp_path: Path, realistic) -> None:
