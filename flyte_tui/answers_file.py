@@ -31,8 +31,11 @@ def load_answers(path: Path) -> dict[str, Any]:
 
 def answers_text(raw: dict[str, Any], existing: str | None = None, name: str = DEFAULT_NAME) -> str:
     """YAML text for ``raw``, merged into ``existing`` (comments, order and unknown keys kept)."""
+    return _answers_into(raw, yamlio.load_document(existing) if existing and existing.strip() else None, name)
+
+
+def _answers_into(raw: dict[str, Any], doc: Any, name: str) -> str:
     data = {"apiVersion": API_VERSION, "kind": KIND, **raw}
-    doc = yamlio.load_document(existing) if existing and existing.strip() else None
     if not isinstance(doc, CommentedMap):
         doc = CommentedMap()
         doc.yaml_set_start_comment(HEADER.format(name=name))
@@ -45,5 +48,4 @@ def answers_text(raw: dict[str, Any], existing: str | None = None, name: str = D
 def write_answers(raw: dict[str, Any], path: Path) -> Path | None:
     """Write the answers atomically, merging into an existing file; returns the backup's path, if any."""
     path = Path(path)
-    existing = path.read_text(encoding="utf-8") if path.exists() else None
-    return yamlio.write_atomic(path, answers_text(raw, existing, path.name))
+    return yamlio.write_atomic(path, _answers_into(raw, yamlio.read_existing(path), path.name))

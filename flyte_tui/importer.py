@@ -257,6 +257,8 @@ def import_values_file(path: Path, **hints: str | None) -> ImportResult:
         values = load_plain(Path(path).read_text(encoding="utf-8"))
     except OSError as exc:
         return ImportResult({}, [Problem("", f"cannot read {path}: {exc.strerror or exc}")])
+    except UnicodeDecodeError:
+        return ImportResult({}, [Problem("", f"{path} is not UTF-8 text (a values file is YAML)")])
     except YAMLError as exc:
         return ImportResult({}, [Problem("", f"{path} is not valid YAML: {' '.join(str(exc).split())}")])
     return import_values(values or {}, **hints)

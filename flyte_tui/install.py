@@ -329,7 +329,10 @@ class Installer:
         return ", ".join(made) if made else "secret"
 
     def _helm(self) -> Step:
-        written = write_values_file(self.plan, self.options.values_path, self.options.source)
+        try:
+            written = write_values_file(self.plan, self.options.values_path, self.options.source)
+        except OSError as exc:  # an unwritable path, or a file there that is not YAML (left untouched)
+            raise StepError(f"cannot write the values file: {exc.strerror or exc}") from exc
         yield OutputLine(
             "helm",
             f"values written to {written.path}" + (f" (previous kept as {written.backup})" if written.backup else ""),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ruamel.yaml.comments import CommentedMap
 
@@ -29,8 +30,16 @@ class WrittenValues:
 
 def render_text(plan: InstallPlan, existing: str | None = None, source: str = "flyte-tui.yaml") -> str:
     """The values file text: a fresh document with a header, or ``existing`` with the values merged in."""
+    return _render_into(plan, yamlio.load_document(existing) if existing and existing.strip() else None, source)
+
+
+def preview_text(plan: InstallPlan, path: Path, source: str = "flyte-tui.yaml") -> str:
+    """What :func:`write_values_file` would write to ``path`` (raises ``yamlio.UnmergeableFile``)."""
+    return _render_into(plan, yamlio.read_existing(path), source)
+
+
+def _render_into(plan: InstallPlan, doc: Any, source: str) -> str:
     values = render_values(plan)
-    doc = yamlio.load_document(existing) if existing and existing.strip() else None
     if not isinstance(doc, CommentedMap):
         doc = CommentedMap()
         doc.yaml_set_start_comment(HEADER.format(source=source))
@@ -39,9 +48,12 @@ def render_text(plan: InstallPlan, existing: str | None = None, source: str = "f
 
 
 def write_values_file(plan: InstallPlan, path: Path, source: str = "flyte-tui.yaml") -> WrittenValues:
-    """Render into ``path`` (merging into what is there), atomically, keeping ``<path>.bak``."""
+    """Render into ``path`` (merging into what is there), atomically, keeping ``<path>.bak``.
+
+    Raises ``yamlio.UnmergeableFile`` (an ``OSError``) when ``path`` holds something that is not YAML:
+    that file is never replaced.
+    """
     path = Path(path)
-    existing = path.read_text(encoding="utf-8") if path.exists() else None
-    text = render_text(plan, existing, source)
+    text = preview_text(plan, path, source)
     backup = yamlio.write_atomic(path, text)
     return WrittenValues(path, backup, text)

@@ -15,15 +15,48 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
 __all__ = [
+    "UnmergeableFile",
     "YAMLError",
     "dump",
     "load_document",
     "load_plain",
     "merge_into",
+    "read_existing",
     "to_commented",
     "to_plain",
     "write_atomic",
 ]
+
+
+class UnmergeableFile(OSError):
+    """A file to merge into exists but is not UTF-8 YAML: it is left as it is and nothing is written.
+
+    An ``OSError``, so every place that reports a file it cannot write reports this one too.
+    """
+
+
+def read_existing(path: Path) -> Any:
+    """The YAML document (comments kept) already at ``path``; None when there is no file or it is empty.
+
+    Raises :class:`UnmergeableFile` when the file cannot be read as YAML, so the caller never replaces
+    what the user wrote with a fresh file.
+    """
+    path = Path(path)
+    if not path.exists():
+        return None
+    advice = "it was left as it is; fix it or move it away, then save again"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise UnmergeableFile(f"{path} exists but is not UTF-8 text; {advice}") from exc
+    if not text.strip():
+        return None
+    try:
+        return load_document(text)
+    except YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1})" if mark is not None else ""
+        raise UnmergeableFile(f"{path} exists but is not valid YAML{where}; {advice}") from exc
 
 
 def _round_trip() -> YAML:

@@ -125,3 +125,50 @@ def test_import_writes_answers_and_lists_leftovers(tmp_path: Path, realistic) ->
     answers = load_plain(out.read_text())
     assert answers["storage"]["projectId"] == "acme-prod-1"
     assert answers["extraValues"] == {"flyteadmin": {"podLabels": {"team": "ml"}}}
+
+
+NOT_UTF8 = b"storage:\n  metadataBucket: caf\xe9\n"
+
+
+def test_files_that_are_not_utf8_exit_2_with_a_message(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes(NOT_UTF8)
+    for command in ("validate", "render", "import"):
+        proc = run(command, str(path), *(["-o", str(tmp_path / "out.yaml")] if command == "import" else []))
+        no_traceback(proc)
+        assert proc.returncode == 2, (command, proc.stderr)
+        assert "is not UTF-8 text" in proc.stderr
+
+
+def test_a_huge_quantity_is_a_field_error_not_a_crash(tmp_path: Path, realistic) -> None:
+    answers = realistic["eks"]
+    answers["resources"] = {"components": {"flyteadmin": {"requests": {"cpu": "1e9999999"}}}}
+    path = tmp_path / "flyte-tui.yaml"
+    path.write_text(dump(answers))
+    proc = run("validate", str(path))
+    no_traceback(proc)
+    assert proc.returncode == 2
+    assert "resources.components.flyteadmin.requests.cpu" in proc.stderr and "too large" in proc.stderr
+
+
+@pytest.mark.parametrize("content", [b"storage: [unclosed\n", NOT_UTF8])
+def test_an_output_file_that_is_not_yaml_is_never_replaced(tmp_path: Path, realistic, content: bytes) -> None:
+    answers = tmp_path / "flyte-tui.yaml"
+    answers.write_text(dump(realistic["eks"]))
+    values = tmp_path / "values.yaml"
+    values.write_bytes(content)
+    proc = run("render", str(answers), "-o", str(values))
+    no_traceback(proc)
+    assert proc.returncode == 1
+    assert f"{values} exists but is not" in proc.stderr and "left as it is" in proc.stderr
+    assert values.read_bytes() == content
+
+    source = tmp_path / "source-values.yaml"
+    source.write_text(dump({"storage": {"type": "gcs", "bucketName": "acme-meta", "gcs": {"projectId": "acme-1"}}}))
+    out = tmp_path / "answers.yaml"
+    out.write_bytes(content)
+    proc = run("import", str(source), "-o", str(out))
+    no_traceback(proc)
+    assert proc.returncode == 1 and "left as it is" in proc.stderr
+    assert out.read_bytes() == content
+    assert not list(tmp_path.glob("*.bak"))

@@ -41,11 +41,14 @@ def parse_quantity(text: str) -> Decimal:
     except InvalidOperation as exc:  # pragma: no cover - the regex already guards this
         raise ValueError(f"{text!r} is not {ACCEPTED}") from exc
     suffix = match["suffix"] or ""
-    if suffix in _BINARY:
-        return number * _BINARY[suffix]
-    if suffix in _DECIMAL:
-        return number * _DECIMAL[suffix]
-    return number * (Decimal(10) ** int(suffix[1:]))
+    try:
+        if suffix in _BINARY:
+            return number * _BINARY[suffix]
+        if suffix in _DECIMAL:
+            return number * _DECIMAL[suffix]
+        return number * (Decimal(10) ** int(suffix[1:]))
+    except ArithmeticError as exc:  # decimal.Overflow: an exponent like 1e9999999
+        raise ValueError(f"{text!r} is too large for a Kubernetes quantity") from exc
 
 
 def _normalise(value: object) -> object:

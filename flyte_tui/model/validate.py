@@ -70,6 +70,8 @@ def validate_file(path: Path) -> Validation:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
         return Validation(None, [Problem("", f"cannot read {path}: {exc.strerror or exc}")])
+    except UnicodeDecodeError:
+        return Validation(None, [Problem("", f"{path} is not UTF-8 text (an answers file is YAML)")])
     try:
         raw = load_plain(text)
     except YAMLError as exc:

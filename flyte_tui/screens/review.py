@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -78,11 +79,16 @@ class ReviewScreen(StepScreen):
             from rich.syntax import Syntax
 
             from flyte_tui.tools.helm import display, upgrade_install_argv
-            from flyte_tui.values_file import render_text
+            from flyte_tui.values_file import preview_text
+            from flyte_tui.yamlio import UnmergeableFile
 
-            existing = values_path.read_text(encoding="utf-8") if values_path.is_file() else None
-            text = render_text(validation.plan, existing, self._paths()[0].name)
             helm.update(display(upgrade_install_argv(validation.plan, values_path)))
+            try:
+                text = preview_text(validation.plan, values_path, self._paths()[0].name)
+            except OSError as exc:  # UnmergeableFile, or a file that cannot be read
+                message = str(exc) if isinstance(exc, UnmergeableFile) else f"cannot read {values_path}: {exc}"
+                values.update(Text(message, style="bold red"))
+                return
             theme = "ansi_dark" if self.app.current_theme.dark else "ansi_light"
             values.update(Syntax(text, "yaml", theme=theme, background_color="default", word_wrap=False))
         else:

@@ -350,3 +350,24 @@ async def test_an_unwritable_state_dir_does_not_stop_the_wizard(
         await type_into(pilot, "target.release", "flyte2")
         assert app.is_running and app.state.get("target.release") == "flyte2"
         assert sum("Autosave" in n for n in notes) == 1
+
+
+async def test_saving_over_a_file_that_is_not_yaml_says_so_and_keeps_it(
+    wizard: Callable[..., WizardApp], answers_path: Path
+) -> None:
+    broken = "# the user's notes\nstorage: [unclosed\n"
+    answers_path.parent.mkdir(parents=True, exist_ok=True)
+    answers_path.write_text(broken)
+    app = wizard()
+    async with app.run_test(size=SIZE) as pilot:
+        seen = spy_notifications(app)
+        await ready(pilot)
+        await pilot.press("enter")  # start fresh
+        await pilot.pause()
+        await type_into(pilot, "target.release", "flyte2")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.is_running
+        assert any("exists but is not valid YAML (line " in note and "left as it is" in note for note in seen), seen
+        assert input_value(app, "target.release") == "flyte2"
+    assert answers_path.read_text() == broken
