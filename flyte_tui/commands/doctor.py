@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
 EXIT_ERROR = 1
 EXIT_INVALID = 2
+MAX_LOG_LINES = 10_000
+"""The most ``--log-lines`` accepted; the same bound as :data:`flyte_tui.doctor.bundle.MAX_LOG_LINES`."""
 
 
 def _target_options(fn: Any) -> Any:
@@ -100,7 +102,13 @@ def doctor(as_json: bool, only_problems: bool, **target_options: Any) -> None:
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The .tar.gz to write."
 )
-@click.option("--log-lines", default=200, show_default=True, help="Lines of log kept per container.")
+@click.option(
+    "--log-lines",
+    type=click.IntRange(1, MAX_LOG_LINES),
+    default=200,
+    show_default=True,
+    help=f"Lines of log kept per container (1 to {MAX_LOG_LINES}).",
+)
 def bundle(output: Path, log_lines: int, **target_options: Any) -> None:
     """Write a support bundle (pods, describes, events, logs, release values and manifest, doctor report),
     with secrets redacted: Secret data is never collected; passwords, tokens and keys are masked."""

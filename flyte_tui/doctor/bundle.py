@@ -25,6 +25,8 @@ from flyte_tui.yamlio import dump
 
 MAX_CONTAINERS = 40
 """Logs are kept for at most this many containers."""
+MAX_LOG_LINES = 10_000
+"""The most log lines kept per container: ``kubectl logs --tail`` must never be unbounded (``-1``)."""
 ROOT = "flyte-tui-bundle"
 
 
@@ -37,27 +39,46 @@ class Written:
     size: int = 0
 
 
-def _json(data: Any) -> str:
-    return json.dumps(redact_data(data), indent=2, sort_keys=True) + "\n"
+def _json(data: Any, sort_keys: bool = True) -> str:
+    """A bundle member from JSON-like data, redacted."""
+    return json.dumps(redact_data(data), indent=2, sort_keys=sort_keys) + "\n"
+
+
+def _plain(text: str) -> str:
+    """A bundle member from free text, redacted."""
+    return redact_text(text)
+
+
+def check_log_lines(lines: int) -> int:
+    """``lines`` when it is a usable log length (1 to :data:`MAX_LOG_LINES`); a ValueError otherwise."""
+    if not 1 <= lines <= MAX_LOG_LINES:
+        raise ValueError(f"log_lines must be a whole number from 1 to {MAX_LOG_LINES}, not {lines!r}")
+    return lines
 
 
 def collect(target: Target, log_lines: int = 200) -> tuple[Report, dict[str, str]]:
-    """Gather the snapshot, run the doctor, and read what only the bundle needs; every text redacted."""
+    """Gather the snapshot, run the doctor, and read what only the bundle needs; every member redacted.
+
+    Each member is made by :func:`_json`, :func:`_plain` or (values) ``redact_data`` + dump, or, for what
+    is read in parallel below, ``redact_text``: the report too, as its evidence quotes logs and events.
+    Raises ValueError, before running anything, when ``log_lines`` is outside 1..:data:`MAX_LOG_LINES`.
+    """
+    check_log_lines(log_lines)
     gatherer = Gatherer(target)
     snap = gatherer.gather()
     report = Report.build(snap)
     files: dict[str, str] = {
-        "doctor/report.json": json.dumps(report.to_json(), indent=2) + "\n",
-        "doctor/report.txt": report.to_text() + "\n",
+        "doctor/report.json": _json(report.to_json(), sort_keys=False),
+        "doctor/report.txt": _plain(report.to_text() + "\n"),
         "cluster/versions.json": _json({"kubectl": snap.kubectl_version, "helm": snap.helm_version}),
         "cluster/ingressclasses.json": _json(snap.ingress_classes),
         "cluster/flyteworkflows-crd.json": _json(_crd_summary(snap.crd)),
         "cluster/mutatingwebhookconfiguration.json": _json(snap.webhook_config),
-        "cluster/namespaces.txt": "\n".join(str(meta(n).get("name")) for n in snap.namespaces) + "\n",
-        "namespace/secrets.txt": "".join(
-            f"{s.name}\t{s.type}\tkeys: {', '.join(s.keys) or '(none)'}\n" for s in snap.secrets.values()
+        "cluster/namespaces.txt": _plain("\n".join(str(meta(n).get("name")) for n in snap.namespaces) + "\n"),
+        "namespace/secrets.txt": _plain(
+            "".join(f"{s.name}\t{s.type}\tkeys: {', '.join(s.keys) or '(none)'}\n" for s in snap.secrets.values())
         ),
-        "namespace/read-errors.json": json.dumps(snap.errors, indent=2, sort_keys=True) + "\n",
+        "namespace/read-errors.json": _json(snap.errors),
         "release/history.json": _json(snap.history),
         "release/values.yaml": dump(redact_data(snap.values)) if snap.values else "",
     }
@@ -78,7 +99,7 @@ def collect(target: Target, log_lines: int = 200) -> tuple[Report, dict[str, str
             name, text = future.result()
         except Exception as exc:  # one unreadable piece must not lose the whole bundle
             files.setdefault("bundle-errors.txt", "")
-            files["bundle-errors.txt"] += f"{type(exc).__name__}: {exc}\n"
+            files["bundle-errors.txt"] += _plain(f"{type(exc).__name__}: {exc}\n")
             continue
         files[name] = redact_text(text)
     return report, files
@@ -137,7 +158,10 @@ def _log_reader(gatherer: Gatherer, pod: str, container: str, lines: int) -> Cal
 
 
 def write_bundle(target: Target, output: Path, log_lines: int = 200) -> Written:
-    """Collect and write the bundle as ``output`` (a .tar.gz); returns what was written."""
+    """Collect and write the bundle as ``output`` (a .tar.gz); returns what was written.
+
+    Raises ValueError when ``log_lines`` is outside 1..:data:`MAX_LOG_LINES` (nothing is run or written).
+    """
     _report, files = collect(target, log_lines)
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
