@@ -67,8 +67,14 @@ class Kubectl:
         return list(self.get_json(kind, *args).get("items") or [])
 
     def apply_stdin(self, manifest: str) -> str:
-        """``kubectl apply -f -`` with the manifest on stdin (never in argv or on disk)."""
-        return self.check("apply", "-f", "-", input_text=manifest)
+        """Server-side ``kubectl apply -f -`` with the manifest on stdin (never in argv or on disk).
+
+        Server-side, because a client-side apply copies the whole manifest, Secret values included, into
+        the object's ``kubectl.kubernetes.io/last-applied-configuration`` annotation, in clear text.
+        """
+        return self.check(
+            "apply", "--server-side", "--force-conflicts", "--field-manager=flyte-tui", "-f", "-", input_text=manifest
+        )
 
     def namespace_exists(self, name: str) -> bool:
         """Whether a namespace exists."""

@@ -247,6 +247,11 @@ def test_secret_canary_never_leaks(testbed, namespace, helm_bin, tmp_path) -> No
     assert base64.b64decode(secret["data"]["pass.txt"]).decode() == canary
     storage = json.loads(testbed.kubectl_run("get", "secret", "flyte-storage", "-n", namespace, "-o", "json").stdout)
     assert key_canary in base64.b64decode(storage["data"]["storage.yaml"]).decode()
+    # ...and only there: not in clear text in an annotation (client-side apply's last-applied-configuration)
+    for name in ("db-pass", "flyte-storage"):
+        described = testbed.kubectl_run("describe", "secret", name, "-n", namespace).stdout
+        metadata = testbed.kubectl_run("get", "secret", name, "-n", namespace, "-o", "jsonpath={.metadata}").stdout
+        assert canary not in described + metadata and key_canary not in described + metadata
 
 
 def test_headless_install_exit_codes_and_json(testbed, namespace, tmp_path) -> None:
