@@ -141,10 +141,15 @@ def chart_defaults(helm: Helm, plan: InstallPlan, version: str) -> dict[str, Any
 
 
 def dry_run_manifest(helm: Helm, plan: InstallPlan, values_file: Path, helm_major: int) -> str:
-    """What ``helm upgrade`` would apply, rendered by the server-side dry run."""
+    """What ``helm upgrade`` would apply, rendered by the server-side dry run.
+
+    ``--install``: without it helm refuses a release that does not exist yet ("has no deployed
+    releases"), and ``flyte-tui diff`` before the first install shows every object as added.
+    """
     t = plan.target
     args = [
         "upgrade",
+        "--install",
         t.release,
         *chart_args(plan, bool(t.chart.repo)),
         "--values",
