@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+import copy
+from typing import Any, NamedTuple
 
 import pytest
 
 from flyte_tui.model import validate_answers
-from tests.conftest import set_path
+from tests.conftest import REALISTIC, set_path
 
 # (id, environment, changes making it INVALID, path of the expected error, words in the message)
 RULES: list[tuple[str, str, dict[str, Any], str, str]] = [
@@ -236,3 +237,120 @@ def test_minio_storage_outside_sandbox_is_a_warning(realistic) -> None:
 def test_garbage_gives_problems_not_exceptions(raw) -> None:
     result = validate_answers(raw)
     assert not result.ok and result.errors
+
+
+# Rules the table above does not cover, each with its own valid case next to the invalid one: the valid
+# answers are realistic[env] plus ``valid``; the invalid ones are realistic[env] plus ``invalid``.
+class Pair(NamedTuple):
+    """One rule: a valid and an invalid set of changes, where the problem lands and what it says."""
+
+    name: str
+    path: str
+    words: str
+    valid: tuple[str, dict[str, Any]]
+    invalid: tuple[str, dict[str, Any]]
+    severity: str = "error"
+
+
+ALB_CERT = "arn:aws:acm:us-east-2:123456789012:certificate/abc-123"
+GSA = "flyte-tasks@acme-prod-123.iam.gserviceaccount.com"
+S3_ON_GKE = {"storage.type": "s3", "storage.projectId": "", "storage.region": "us-east-1"}
+EMPTY_S3_FIELDS = {"storage.region": "", "storage.endpoint": "", "storage.auth": "iam", "storage.credentialsSecret": ""}
+GCE_ON_GKE = {"ingress.controller": "gce", "ingress.tls.secretName": ""}
+
+PAIRS: list[Pair] = [
+    # storage
+    Pair("s3-on-gke-needs-endpoint", "storage.type", "s3 storage on gke needs an endpoint",
+         ("gke", {**S3_ON_GKE, "storage.endpoint": "https://storage.googleapis.com"}), ("gke", S3_ON_GKE)),
+    Pair("s3-bucket-name", "storage.metadataBucket", "not a valid S3 bucket name",
+         ("eks", {"storage.metadataBucket": "acme.flyte-meta"}), ("eks", {"storage.metadataBucket": "acme..meta"})),
+    Pair("s3-user-data-bucket-name", "storage.userDataBucket", "not a valid S3 bucket name",
+         ("eks", {"storage.userDataBucket": "acme-data"}), ("eks", {"storage.userDataBucket": "Acme_Data"})),
+    Pair("gcs-bucket-name", "storage.metadataBucket", "not a valid GCS bucket name",
+         ("gke", {"storage.metadataBucket": "acme_flyte.meta"}), ("gke", {"storage.metadataBucket": "goog-meta"})),
+    Pair("sandbox-bucket-name", "storage.metadataBucket", "not a valid S3 bucket name",
+         ("sandbox", {"storage.metadataBucket": "my-flyte-bucket"}),
+         ("sandbox", {"storage.metadataBucket": "My_Bucket"})),
+    Pair("gcp-project-id-format", "storage.projectId", "not a GCP project id",
+         ("gke", {"storage.projectId": "acme-prod-123"}), ("gke", {"storage.projectId": "Acme_Prod"})),
+    Pair("accesskey-only-s3", "storage.auth", "accesskey applies to storage type s3 only",
+         ("gke", {"storage.auth": "iam"}), ("gke", {"storage.auth": "accesskey"}), "warning"),
+    Pair("custom-block-only-custom", "storage.custom", "only used with storage type custom",
+         ("generic", {"storage.type": "custom", **EMPTY_S3_FIELDS, "storage.custom": {"type": "stow"}}),
+         ("eks", {"storage.custom": {"type": "stow"}}), "warning"),
+    Pair("region-only-s3", "storage.region", "only used with storage type s3, not gcs",
+         ("eks", {"storage.region": "eu-west-1"}), ("gke", {"storage.region": "us-east-2"}), "warning"),
+    Pair("endpoint-only-s3", "storage.endpoint", "only used with storage type s3, not gcs",
+         ("generic", {"storage.endpoint": "https://s3.example.com"}),
+         ("gke", {"storage.endpoint": "https://s3.example.com"}), "warning"),
+    Pair("projectId-only-gcs", "storage.projectId", "only used with storage type gcs, not s3",
+         ("gke", {"storage.projectId": "acme-prod-123"}), ("eks", {"storage.projectId": "acme-prod-123"}), "warning"),
+    # database
+    Pair("password-secret-outside-sandbox", "database.passwordSecret", "no password Secret",
+         ("sandbox", {"database.passwordSecret": None}), ("eks", {"database.passwordSecret": None}), "warning"),
+    Pair("postgres-host-only-sandbox", "database.host", "exists only with the sandbox charts",
+         ("sandbox", {"database.host": "postgres"}), ("generic", {"database.host": "postgres"}), "warning"),
+    Pair("managed-db-needs-ssl", "database.sslMode", "usually requires sslMode require",
+         ("eks", {"database.sslMode": "verify-full"}), ("eks", {"database.sslMode": "disable"}), "warning"),
+    # identity
+    Pair("gsa-only-gke", "identity.gcpServiceAccount", "Workload Identity applies to environment gke only, not eks",
+         ("gke", {"identity.gcpServiceAccount": GSA}), ("eks", {"identity.gcpServiceAccount": GSA})),
+    # ingress
+    Pair("alb-needs-separate-grpc", "ingress.separateGrpc", "alb needs a separate gRPC ingress",
+         ("eks", {"ingress.separateGrpc": True}), ("eks", {"ingress.separateGrpc": False})),
+    Pair("alb-takes-no-tls-secret", "ingress.tls.secretName", "not a Secret",
+         ("eks", {"ingress.tls.secretName": ""}), ("eks", {"ingress.tls.secretName": "flyte-tls"})),
+    Pair("certificateArn-only-alb", "ingress.tls.certificateArn", "only used with controller alb, not nginx",
+         ("eks", {"ingress.tls.certificateArn": ALB_CERT}), ("gke", {"ingress.tls.certificateArn": ALB_CERT})),
+    Pair("tls-secret-name-format", "ingress.tls.secretName", "not a valid Kubernetes object name",
+         ("gke", {"ingress.tls.secretName": "flyte.tls-2"}), ("gke", {"ingress.tls.secretName": "Flyte_TLS"})),
+    Pair("gce-not-on-eks", "ingress.controller", "gce ingress does not exist on eks",
+         ("gke", GCE_ON_GKE), ("eks", {**GCE_ON_GKE, "ingress.tls.certificateArn": ""})),
+    Pair("gce-grpc-needs-tls-in-flyteadmin", "ingress.controller", "gRPC through gce",
+         ("gke", {"ingress.controller": "nginx"}), ("gke", GCE_ON_GKE), "warning"),
+    # resources
+    Pair("no-gpu-on-control-plane", "resources.components.flytepropeller.limits.gpu", "do not use GPUs",
+         ("eks", {"resources.taskDefaults.limits.gpu": "2"}),
+         ("eks", {"resources.components.flytepropeller.limits.gpu": "1"})),
+    # projects
+    Pair("domains-not-empty", "projects.domains", "at least one domain is needed",
+         ("generic", {"projects.domains": ["production"]}), ("generic", {"projects.domains": []})),
+    Pair("namespace-fits-63-characters", "projects.domains.0", "<project>-development would exceed 63 characters",
+         ("generic", {"projects.initialProjects": ["p" * 51]}),  # p…p-development: exactly 63
+         ("generic", {"projects.initialProjects": ["flytesnacks", "p" * 52]})),
+    Pair("task-gsa-only-gke", "projects.taskServiceAccount", "task Workload Identity applies to environment gke only",
+         ("gke", {"projects.taskServiceAccount": GSA}), ("eks", {"projects.taskServiceAccount": GSA})),
+    Pair("eks-tasks-need-a-role", "projects.taskRoleArn", "task pods get no IAM role",
+         ("generic", {"projects.taskRoleArn": ""}), ("eks", {"projects.taskRoleArn": ""}), "warning"),
+    Pair("gke-tasks-need-a-gsa", "projects.taskServiceAccount", "task pods get no Google service account",
+         ("generic", {"projects.taskServiceAccount": ""}), ("gke", {"projects.taskServiceAccount": ""}), "warning"),
+    # extra values
+    Pair("no-clusterRole", "extraValues.flyteadmin.serviceAccount.clusterRole", "must not be set",
+         ("eks", {"extraValues.flyteadmin.serviceAccount.create": True}),
+         ("eks", {"extraValues.flyteadmin.serviceAccount.clusterRole": {"apiGroups": []}})),
+    Pair("webhook-rbacScope-values", "extraValues.webhook.serviceAccount.rbacScope", "cluster or namespace",
+         ("eks", {"extraValues.webhook.serviceAccount.rbacScope": "namespace"}),
+         ("eks", {"extraValues.webhook.serviceAccount.rbacScope": "global"})),
+]  # fmt: skip
+
+
+def _answers(realistic: dict[str, dict[str, Any]], case: tuple[str, dict[str, Any]]) -> dict[str, Any]:
+    env, changes = case
+    answers = realistic[env]
+    for dotted, value in changes.items():
+        set_path(answers, dotted, value)
+    return answers
+
+
+@pytest.mark.parametrize("pair", PAIRS, ids=[p.name for p in PAIRS])
+def test_rule_has_a_valid_and_an_invalid_case(realistic, pair: Pair) -> None:
+    valid = validate_answers(_answers(realistic, pair.valid))
+    assert valid.ok, [str(p) for p in valid.errors]
+    assert not [p for p in valid.problems if p.path == pair.path and pair.words in p.message], [
+        str(p) for p in valid.problems
+    ]
+    invalid = validate_answers(_answers(copy.deepcopy(REALISTIC), pair.invalid))
+    matching = [p for p in invalid.problems if p.path == pair.path and pair.words in p.message]
+    assert matching, f"expected {pair.words!r} at {pair.path}; got {[str(p) for p in invalid.problems]}"
+    assert {p.severity for p in matching} == {pair.severity}
+    assert invalid.ok == (pair.severity == "warning")
