@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -122,8 +123,14 @@ class WizardApp(App[None]):
         self.upgrading = False
         """The answers came from a live release: Install reviews the upgrade first and rolls back on failure."""
         self._open_at_start = answers_path if answers_path and Path(answers_path).exists() else None
+        self.stopping = threading.Event()
+        """Set when the app closes: cancels the helm and kubectl calls its workers are waiting on."""
 
     # -- start-up -------------------------------------------------------------------------------
+
+    def on_unmount(self) -> None:
+        # Helm and kubectl processes started for the app (live release, upgrade review) stop with it.
+        self.stopping.set()
 
     def on_mount(self) -> None:
         self.push_screen(
@@ -362,7 +369,7 @@ class WizardApp(App[None]):
         from flyte_tui.upgrade import find_release, live_answers
 
         context, namespace, release = self._where()
-        adapter = Helm(self.tools()[0], context, namespace)
+        adapter = Helm(self.tools()[0], context, namespace, cancel=self.stopping)
         try:
             info = find_release(adapter, release)
             if info is None:
@@ -425,7 +432,7 @@ class WizardApp(App[None]):
 
         t = plan.target
         try:
-            review = review_plan(plan, Helm(options.helm, t.context, t.namespace))
+            review = review_plan(plan, Helm(options.helm, t.context, t.namespace, cancel=self.stopping))
         except (HelmError, ProcessError, ValueError) as exc:
             self.post_message(ReviewReady(None, str(exc)))
             return
@@ -496,7 +503,16 @@ class WizardApp(App[None]):
             self.screen.refresh_problems()
 
     def action_quit(self) -> None:  # type: ignore[override]
-        """Quit; with unsaved changes, ask first."""
+        """Quit; with unsaved changes, ask first. A running install is cancelled (after asking) first, so
+        quitting never leaves helm or kubectl running with nobody watching."""
+        from flyte_tui.screens.runner import RunnerScreen
+
+        running = next((s for s in self.screen_stack if isinstance(s, RunnerScreen) and s.finished is None), None)
+        if running is not None:
+            self.notify("An install is running: cancel it first, then quit.", severity="warning")
+            if self.screen is running:
+                running.action_cancel()
+            return
         if not (self.started and self.state.dirty):
             self.recovery.clear() if self.started else None
             self.exit()

@@ -173,6 +173,11 @@ class RunnerScreen(Screen[RunnerResult]):
         table.add_column("restarts", key="restarts", width=8)
         self._install()
 
+    def on_unmount(self) -> None:
+        # However the screen goes (the app closing included), an unfinished install stops its processes.
+        if self.finished is None:
+            self.cancel_event.set()
+
     # -- the worker --------------------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="install", exit_on_error=False)

@@ -11,7 +11,7 @@ from flyte_tui.app import WizardApp
 from flyte_tui.events import Event, InstallFinished, StepFinished, StepStarted
 from flyte_tui.install import InstallOptions
 from flyte_tui.model.plan import InstallPlan
-from flyte_tui.screens.runner import RunnerScreen
+from flyte_tui.screens.runner import ConfirmCancel, RunnerScreen
 from tests.conftest import REALISTIC
 
 from .keys import SIZE, next_step, ready, tab_to_id, type_text
@@ -94,3 +94,78 @@ async def test_typed_storage_keys_reach_the_installer_and_no_file(
         if path.is_file():
             text = path.read_text(encoding="utf-8", errors="replace")
             assert access not in text and secret not in text, path
+
+
+async def test_quitting_during_an_install_cancels_it_first(
+    wizard: Callable[..., WizardApp], answers_path: Path
+) -> None:
+    """Ctrl+Q never leaves helm running unwatched: it asks to cancel; the app quits once the run stopped."""
+    write_answers(REALISTIC["eks"], answers_path)
+    cancelled = threading.Event()
+
+    def run(_plan: InstallPlan, _options: InstallOptions, cancel: threading.Event) -> Iterator[Event]:
+        yield StepStarted("helm", "helm upgrade --install")
+        cancel.wait(30)
+        if cancel.is_set():
+            cancelled.set()
+        yield InstallFinished(False, "pending-install", 1.0, ("cancelled",))
+
+    app = wizard(install_run=run)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        for _ in range(6):
+            await next_step(pilot)
+        assert app.current_step == "review"
+        await tab_to_id(pilot, "install")
+        await pilot.press("enter")
+        for _ in range(50):
+            if isinstance(app.screen, RunnerScreen):
+                break
+            await pilot.pause(0.02)
+        runner = app.screen
+        assert isinstance(runner, RunnerScreen)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert app.is_running and isinstance(app.screen, ConfirmCancel)  # asked, not quit
+        assert not cancelled.is_set()
+        await tab_to_id(pilot, "yes")
+        await pilot.press("enter")
+        for _ in range(100):
+            if runner.finished is not None:
+                break
+            await pilot.pause(0.02)
+        assert cancelled.is_set() and runner.finished is not None
+        await pilot.press("ctrl+q")  # the run is over: now it quits
+        await pilot.pause()
+        assert app.return_code == 0
+
+
+async def test_a_runner_screen_that_goes_away_cancels_its_install(tmp_path: Path) -> None:
+    from textual.app import App
+
+    from flyte_tui.model import validate_answers
+
+    plan = validate_answers(REALISTIC["eks"]).plan
+    assert plan is not None
+    cancelled = threading.Event()
+
+    def run(_plan: InstallPlan, _options: InstallOptions, cancel: threading.Event) -> Iterator[Event]:
+        yield StepStarted("helm", "helm upgrade --install")
+        if cancel.wait(30):
+            cancelled.set()
+        yield InstallFinished(False, "pending-install", 1.0, ())
+
+    screen = RunnerScreen(plan, InstallOptions(values_path=tmp_path / "values.yaml"), run=run)
+
+    class Host(App[None]):
+        def on_mount(self) -> None:
+            self.push_screen(screen)
+
+    async with Host().run_test() as pilot:
+        await pilot.pause(0.2)
+        assert not cancelled.is_set()
+    for _ in range(100):  # the app closed with the install still running
+        if cancelled.is_set():
+            break
+        threading.Event().wait(0.02)
+    assert cancelled.is_set()
