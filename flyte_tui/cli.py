@@ -7,6 +7,7 @@ Imports are deferred into each command so ``flyte-tui --help`` and the TUI start
 from __future__ import annotations
 
 import json
+import math
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -165,15 +166,21 @@ def import_(values: Path, output: Path, environment: str | None) -> None:
         _print_problems(result.problems)
 
 
+MAX_TIMEOUT = 24 * 3600.0
+"""The longest --timeout accepted (a day)."""
+
+
 def _parse_duration(text: str) -> float:
     """``15m``, ``900s``, ``1h`` or plain seconds."""
     units = {"s": 1, "m": 60, "h": 3600}
+    problem = f"{text!r} is not a duration like 15m, 900s or 1h"
     try:
-        if text and text[-1] in units:
-            return float(text[:-1]) * units[text[-1]]
-        return float(text)
+        seconds = float(text[:-1]) * units[text[-1]] if text and text[-1] in units else float(text)
     except ValueError as exc:
-        raise click.BadParameter(f"{text!r} is not a duration like 15m, 900s or 1h") from exc
+        raise click.BadParameter(problem, param_hint="'--timeout'") from exc
+    if not math.isfinite(seconds) or seconds <= 0 or seconds > MAX_TIMEOUT:
+        raise click.BadParameter(f"{problem} (more than 0 s, at most 24h)", param_hint="'--timeout'")
+    return seconds
 
 
 def _run_options(command: Callable[..., None]) -> Callable[..., None]:

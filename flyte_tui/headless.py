@@ -96,6 +96,9 @@ def run_install(
     except OSError as exc:
         print(f"cannot read the password file: {exc.strerror or exc}", file=sys.stderr)
         return 2
+    except UnicodeDecodeError:
+        print(f"cannot read the password file {password_file}: it is not UTF-8 text", file=sys.stderr)
+        return 2
     options = InstallOptions(
         values_path=values_out or answers.with_name("values.yaml"),
         helm=helm,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import os
 import queue
 import threading
 import time
@@ -46,6 +47,7 @@ from flyte_tui.tools import process
 from flyte_tui.tools.helm import Helm, HelmError, chart_args, display, repo_alias, rollback_flags, upgrade_install_argv
 from flyte_tui.tools.kubectl import Kubectl, KubectlError
 from flyte_tui.values_file import write_values_file
+from flyte_tui.yamlio import read_existing
 
 Step = Generator[Event, None, str]
 """A step yields events and returns a one-line detail for its StepFinished."""
@@ -226,6 +228,7 @@ class Installer:
             raise StepError(f"cannot read the release's state: {results['status']}")
         yield from self._check_release(results["status"])
         self._check_secret_inputs()
+        self._check_values_path()
         return f"helm {self.helm_major}"
 
     def _check_chart(self) -> None:
@@ -277,6 +280,19 @@ class Installer:
                     f"storage.credentialsSecret: Secret {s.credentials_secret} does not exist; give the keys "
                     "(FLYTE_TUI_S3_ACCESS_KEY and FLYTE_TUI_S3_SECRET_KEY) so flyte-tui creates it"
                 )
+
+    def _check_values_path(self) -> None:
+        """The values file can be written (before anything is created in the cluster)."""
+        path = Path(self.options.values_path)
+        try:
+            read_existing(path)
+        except OSError as exc:
+            raise StepError(f"cannot use {path} for the values file: {exc.strerror or exc}") from exc
+        folder = path.parent
+        while not folder.exists() and folder != folder.parent:
+            folder = folder.parent
+        if not folder.is_dir() or not os.access(folder, os.W_OK):
+            raise StepError(f"cannot write the values file {path}: {folder} is not a writable folder")
 
     def _secret_exists(self, name: str) -> bool:
         if not self.kubectl.namespace_exists(self.plan.target.namespace):

@@ -172,3 +172,24 @@ def test_an_output_file_that_is_not_yaml_is_never_replaced(tmp_path: Path, reali
     assert proc.returncode == 1 and "left as it is" in proc.stderr
     assert out.read_bytes() == content
     assert not list(tmp_path.glob("*.bak"))
+
+
+@pytest.mark.parametrize("timeout", ["inf", "nan", "-5", "0", "-1m", "25h", "soon"])
+def test_install_refuses_a_timeout_that_is_not_a_duration(tmp_path: Path, realistic, timeout: str) -> None:
+    answers = tmp_path / "flyte-tui.yaml"
+    answers.write_text(dump(realistic["eks"]))
+    proc = run("install", str(answers), "--yes", "--timeout", timeout)
+    no_traceback(proc)
+    assert proc.returncode == 2
+    assert "--timeout" in proc.stderr and "is not a duration like 15m" in proc.stderr
+
+
+def test_install_refuses_a_password_file_that_is_not_text(tmp_path: Path, realistic) -> None:
+    answers = tmp_path / "flyte-tui.yaml"
+    answers.write_text(dump(realistic["eks"]))
+    password = tmp_path / "pw.bin"
+    password.write_bytes(b"\xff\xfe\x00secret")
+    proc = run("install", str(answers), "--yes", "--db-password-file", str(password))
+    no_traceback(proc)
+    assert proc.returncode == 2 and "is not UTF-8 text" in proc.stderr
+

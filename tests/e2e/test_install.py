@@ -258,7 +258,12 @@ def test_headless_install_exit_codes_and_json(testbed, namespace, tmp_path) -> N
     helm = Path(testbed.helm4)
     good = tmp_path / "flyte-tui.yaml"
     good.write_text(dump(answers(testbed, namespace)))
-    env = {**testbed.env, "FLYTE_TUI_DB_PASSWORD": "pw", "FLYTE_TUI_S3_ACCESS_KEY": "a", "FLYTE_TUI_S3_SECRET_KEY": "b"}
+    secret_env = {
+        "FLYTE_TUI_DB_PASSWORD": "pw-e2e",
+        "FLYTE_TUI_S3_ACCESS_KEY": "AKIAE2E",
+        "FLYTE_TUI_S3_SECRET_KEY": "sk-e2e",
+    }
+    env = {**testbed.env, **secret_env}
     plain = [
         sys.executable,
         "-m",
@@ -291,6 +296,20 @@ def test_headless_install_exit_codes_and_json(testbed, namespace, tmp_path) -> N
     invalid.write_text("environment: eks\n")
     proc = subprocess.run([*base, str(invalid)], capture_output=True, text=True, env=env, timeout=60, check=False)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
+
+    # A values file that cannot be written stops the install in preflight, before anything is created.
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file, not a folder\n")
+    other = answers(testbed, namespace + "-c")
+    third = tmp_path / "third.yaml"
+    third.write_text(dump(other))
+    out = str(blocker / "values.yaml")
+    argv = [*plain, "-o", out, str(third)]
+    proc = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=120, check=False)
+    assert proc.returncode == 1 and "Traceback" not in proc.stdout + proc.stderr
+    assert f"cannot write the values file {out}" in proc.stdout + proc.stderr
+    leftover = testbed.kubectl_run("get", "secrets", "-n", namespace + "-c", "-o", "name", check=False)
+    assert "db-pass" not in leftover.stdout
 
 
 @pytest.mark.parametrize(
