@@ -2,7 +2,10 @@
 
 Manifests are compared per Kubernetes object after normalising both sides (key order, empty
 fields, the ``helm.sh/chart`` label that changes with every chart version) so only real changes show.
-Secrets never show a value: only which keys were added, removed or changed.
+Secrets never show a value: only which keys were added, removed or changed. Every other layer masks
+secret-looking values too (``password``, ``clientSecret``, ``apiKey``, env entries such as
+``DB_PASSWORD``, ``password: …`` inside ConfigMap text) with the doctor's redaction rules, and a masked
+value that changed reads ``(redacted, changed)``, so the change still shows, never the value.
 """
 
 from __future__ import annotations
@@ -10,16 +13,20 @@ from __future__ import annotations
 import copy
 import difflib
 import hashlib
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from ruamel.yaml import YAML
 
+from flyte_tui.doctor.redact import MASK, redact_text, sensitive_key
 from flyte_tui.yamlio import dump
 
 Change = Literal["added", "removed", "changed"]
 REDACTED = "(redacted)"
+CHANGED = "(redacted, changed)"
+"""What a masked value that differs from the deployed one shows on the new side."""
 NOISE_LABELS = ("helm.sh/chart",)
 """Labels that change with every chart version and say nothing about what the object does."""
 
@@ -37,12 +44,16 @@ class LeafChange:
     new: Any = None
 
     def line(self) -> str:
-        """``path: old → new``."""
+        """``path: old → new`` (a masked value shows as ``(redacted)``, unquoted)."""
         if self.change == "added":
-            return f"+ {self.path}: {self.new!r}"
+            return f"+ {self.path}: {_shown(self.new)}"
         if self.change == "removed":
-            return f"- {self.path}: {self.old!r}"
-        return f"~ {self.path}: {self.old!r} → {self.new!r}"
+            return f"- {self.path}: {_shown(self.old)}"
+        return f"~ {self.path}: {_shown(self.old)} → {_shown(self.new)}"
+
+
+def _shown(value: Any) -> str:
+    return value if value in (REDACTED, CHANGED) else repr(value)
 
 
 def leaves(tree: Any, prefix: str = "") -> dict[str, Any]:
@@ -249,17 +260,17 @@ def manifest_diff(old_text: str, new_text: str) -> ManifestDiff:
             na, nb = normalise(a), normalise(b)
             keys = _secret_key_changes(a, b) if secret else ()
             values_changed = any(state != "unchanged" for _, state in keys)
-            if secret:
-                na, nb = redact_secret(na), redact_secret(nb)
             if na == nb and not values_changed:
                 continue
-            lines = tuple(unified(_dump(na), _dump(nb), f"{key} (deployed)", f"{key} (new)"))
+            if secret:
+                na, nb = redact_secret(na), redact_secret(nb)
+            lines = tuple(unified(_dump(mask(na)), _dump(mask(nb, na)), f"{key} (deployed)", f"{key} (new)"))
             diffs.append(ObjectDiff(key, "changed", lines, keys))
         else:
             present = b if b is not None else a
             assert present is not None
             shown = redact_secret(normalise(present)) if secret else normalise(present)
-            text = _dump(shown)
+            text = _dump(mask(shown))
             lines = tuple(
                 unified("", text, "/dev/null", f"{key}") if b is not None else unified(text, "", f"{key}", "/dev/null")
             )
@@ -268,40 +279,118 @@ def manifest_diff(old_text: str, new_text: str) -> ManifestDiff:
     return ManifestDiff(diffs)
 
 
-# -- values and answers ---------------------------------------------------------------------------
+# -- masking secrets ------------------------------------------------------------------------------
 
-SECRET_WORDS = (
-    "password",
-    "secretkey",
-    "secret-key",
-    "accesskey",
-    "access-key",
-    "token",
-    "client_secret",
-    "clientsecret",
-    "oidc_client_secret",
+_NAMES_A_SECRET = re.compile(r"[-_]?secret$", re.IGNORECASE)
+_ACCESS_KEY_ID = re.compile(r"[\w.\-]*access[-_]?key[-_]?id", re.IGNORECASE)
+"""S3 ``access_key_id`` (flyte-core's storage.yaml): the doctor's rules let every ``…_id`` key through."""
+_ACCESS_KEY_ID_TEXT = re.compile(
+    rf"""(?P<key>{_ACCESS_KEY_ID.pattern})(?P<sep>["']?\s*[:=]\s*["']?)(?P<value>[^\s"',;&}}]+)""", re.IGNORECASE
 )
+_ABSENT: Any = object()
+"""The old side of a value that has no old side."""
 
 
-def _secret_path(path: str) -> bool:
-    last = path.rsplit(".", 1)[-1].lower().replace("_", "")
-    return any(word.replace("_", "") in last for word in SECRET_WORDS) and not last.endswith(("path", "secretname"))
+def holds_secret(key: object) -> bool:
+    """Whether a key holds a secret value (``password``, ``clientSecret``, ``apiKey``, ``credentials``)
+    rather than naming one (``passwordPath``, ``secretName``, ``passwordSecret``, ``credentialsSecret``).
+
+    The doctor's :func:`~flyte_tui.doctor.redact.sensitive_key`, plus: ``<secret word>Secret`` names the
+    Kubernetes Secret that holds the password or credentials, it is not one.
+    """
+    text = str(key)
+    if _ACCESS_KEY_ID.fullmatch(text):
+        return True
+    if not sensitive_key(text):
+        return False
+    stem = _NAMES_A_SECRET.sub("", text)
+    return not (stem != text and sensitive_key(stem))
 
 
-def redact_values(tree: Any) -> Any:
-    """A values tree with the values of secret-looking keys (password, secretKey, …) masked."""
-    if isinstance(tree, Mapping):
+def _maskable(value: Any) -> bool:
+    return value not in (None, "") and not isinstance(value, bool | Mapping | list)
+
+
+def _counterparts(items: list[Any], before: Any) -> list[Any]:
+    """For each item of a list, the item it replaces on the old side: the same ``name`` when every item
+    has one (env lists, containers, ports), else the same position."""
+    if not isinstance(before, list):
+        return [_ABSENT] * len(items)
+    named = all(isinstance(i, Mapping) and "name" in i for i in [*items, *before])
+    if named:
+        old = {str(i["name"]): i for i in before}
+        return [old.get(str(i["name"]), _ABSENT) for i in items]
+    return [before[n] if n < len(before) else _ABSENT for n in range(len(items))]
+
+
+def _redact_text(text: str) -> str:
+    """:func:`redact_text` plus ``access_key_id``, with masks that read ``(redacted)``."""
+    text = _ACCESS_KEY_ID_TEXT.sub(lambda m: f"{m['key']}{m['sep']}{MASK}", text)
+    return redact_text(text).replace(MASK, REDACTED)
+
+
+def _secret_flag(item: Any) -> bool:
+    """``--token``, ``--password``: a command-line flag whose next argument is a secret."""
+    return isinstance(item, str) and item.startswith("-") and holds_secret(item.lstrip("-"))
+
+
+def _mask_text(text: str, before: Any) -> str:
+    """Free text (a ConfigMap's ``db.yaml``, a command line) with secrets masked; a line whose masked
+    form matches the old line's but whose real text differs has its mask marked changed."""
+    shown = _redact_text(text)
+    if not isinstance(before, str) or before == text or REDACTED not in shown:
+        return shown
+    was = _redact_text(before)
+    now_lines, was_lines = shown.split("\n"), was.split("\n")
+    raw_now, raw_was = text.split("\n"), before.split("\n")
+    if len(now_lines) != len(raw_now) or len(was_lines) != len(raw_was):  # a private key block was folded
+        return shown.replace(REDACTED, CHANGED) if shown == was else shown
+    matcher = difflib.SequenceMatcher(None, was_lines, now_lines, autojunk=False)
+    for tag, i1, i2, j1, _ in matcher.get_opcodes():
+        if tag == "equal":
+            for n in range(i2 - i1):
+                if raw_was[i1 + n] != raw_now[j1 + n]:
+                    now_lines[j1 + n] = now_lines[j1 + n].replace(REDACTED, CHANGED)
+    return "\n".join(now_lines)
+
+
+def mask(value: Any, before: Any = _ABSENT, secret: bool = False) -> Any:
+    """A copy of plain data with every secret-looking value masked as ``(redacted)``.
+
+    Masked: scalars under a key that :func:`holds_secret`, the ``value`` of an env entry whose ``name``
+    does (``{name: DB_PASSWORD, value: …}``), the argument after ``--token``/``--password`` in a list,
+    and secrets inside text (:func:`~flyte_tui.doctor.redact.redact_text`, plus ``access_key_id``). ``before`` is
+    the same place on the deployed side: where the secret there differs, the mask reads
+    ``(redacted, changed)``. ``secret``: ``value`` itself sits under a secret key.
+    """
+    if isinstance(value, Mapping):
+        old = before if isinstance(before, Mapping) else {}
+        env_secret = "value" in value and holds_secret(value.get("name", ""))
         return {
-            k: (
-                REDACTED
-                if _secret_path(str(k)) and v not in (None, "") and not isinstance(v, Mapping)
-                else redact_values(v)
-            )
-            for k, v in tree.items()
+            k: mask(v, old.get(k, _ABSENT), holds_secret(k) or (env_secret and k == "value")) for k, v in value.items()
         }
-    if isinstance(tree, list):
-        return [redact_values(v) for v in tree]
-    return tree
+    if isinstance(value, list):
+        flags = [False, *(_secret_flag(v) for v in value[:-1])]
+        return [
+            mask(v, b, secret or flag) for v, b, flag in zip(value, _counterparts(value, before), flags, strict=True)
+        ]
+    if secret and _maskable(value):
+        return CHANGED if before is not _ABSENT and before != value else REDACTED
+    if isinstance(value, str):
+        return _mask_text(value, before)
+    return value
+
+
+def _mask_change(change: LeafChange) -> LeafChange:
+    """A leaf change with its values masked (the leaf's own key decides, then :func:`mask`)."""
+    secret = holds_secret(change.path.rsplit(".", 1)[-1])
+    before = change.old if change.change == "changed" else _ABSENT
+    old = None if change.old is None else mask(change.old, secret=secret)
+    new = None if change.new is None else mask(change.new, before, secret)
+    return LeafChange(change.path, change.change, old, new)
+
+
+# -- values and answers ---------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -315,37 +404,22 @@ class ValuesDiff:
         return bool(self.changes)
 
 
-def _mask_changes(changes: list[LeafChange]) -> list[LeafChange]:
-    return [
-        LeafChange(c.path, c.change, REDACTED if c.old is not None else None, REDACTED if c.new is not None else None)
-        if _secret_path(c.path)
-        else c
-        for c in changes
-    ]
-
-
-def _mark_changed_secrets(tree: Any, changed: set[str], prefix: str = "") -> Any:
-    if isinstance(tree, Mapping):
-        return {k: _mark_changed_secrets(v, changed, f"{prefix}.{k}" if prefix else str(k)) for k, v in tree.items()}
-    return f"{REDACTED}, changed" if prefix in changed else tree
-
-
 def values_diff(old: Mapping[str, Any], new: Mapping[str, Any]) -> ValuesDiff:
     """Leaf changes and a unified diff of the two values files; secret-looking values never shown.
 
     Changes are found on the real values, then masked, so a changed password still shows as changed.
     """
-    changes = _mask_changes(leaf_changes(old or {}, new or {}))
-    changed_secrets = {c.path for c in changes if c.change == "changed" and _secret_path(c.path)}
-    a = redact_values(old or {})
-    b = _mark_changed_secrets(redact_values(new or {}), changed_secrets)
-    lines = tuple(unified(dump(a), dump(b), "values (deployed)", "values (new)")) if changes else ()
-    return ValuesDiff(tuple(changes), lines)
+    changes = [_mask_change(c) for c in leaf_changes(old or {}, new or {})]
+    if not changes:
+        return ValuesDiff((), ())
+    before = mask(old or {})
+    after = mask(new or {}, old or {})
+    return ValuesDiff(tuple(changes), tuple(unified(dump(before), dump(after), "values (deployed)", "values (new)")))
 
 
 def answers_diff(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[LeafChange]:
-    """Which answers changed (old → new); secret-looking values (under extraValues) masked."""
-    return _mask_changes(leaf_changes(old, new))
+    """Which answers changed (old → new); secret-looking values (under extraValues, say) masked."""
+    return [_mask_change(c) for c in leaf_changes(old, new)]
 
 
 # -- chart version changes ------------------------------------------------------------------------

@@ -4,8 +4,20 @@ from __future__ import annotations
 
 import base64
 import copy
+import json
 
-from flyte_tui.diff import REDACTED, manifest_diff, normalise, parse_manifest, values_diff
+from flyte_tui.diff import (
+    CHANGED,
+    REDACTED,
+    answers_diff,
+    holds_secret,
+    manifest_diff,
+    normalise,
+    parse_manifest,
+    values_diff,
+)
+from flyte_tui.headless import review_lines
+from flyte_tui.upgrade import ReleaseInfo, Review
 
 DEPLOYMENT = """\
 apiVersion: apps/v1
@@ -116,3 +128,157 @@ def test_values_diff_masks_secret_looking_keys() -> None:
     text = "\n".join(diff.lines) + "\n".join(c.line() for c in diff.changes)
     assert "CANARY" not in text
     assert any(c.path == "x" for c in diff.changes)
+
+
+# -- secrets in every layer -----------------------------------------------------------------------
+
+SECRET_CONFIGMAP = """\
+apiVersion: v1
+kind: ConfigMap
+metadata: {{name: flyte-admin-base-config, namespace: flyte}}
+data:
+  db.yaml: "database:\\n  postgres:\\n    host: {host}\\n    username: flyteadmin\\n    password: CANARY-{tag}-db\\n"
+  storage.yaml: "storage:\\n  stow:\\n    kind: s3\\n    config:\\n      auth_type: accesskey\\n\\
+    \\      access_key_id: CANARY-{tag}-ak\\n      secret_key: CANARY-{tag}-sk\\n"
+"""
+
+SECRET_ENV_DEPLOYMENT = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: flyteadmin, namespace: flyte}}
+spec:
+  template:
+    spec:
+      containers:
+      - name: flyteadmin
+        image: flyteadmin:{image}
+        args: [--token, CANARY-{tag}-arg, --config, /etc/flyte/config]
+        env:
+        - {{name: LOG_LEVEL, value: "5"}}
+        - {{name: DB_PASSWORD, value: CANARY-{tag}-env}}
+        - {{name: DB_PASSWORD_PATH, value: /etc/db/pass.txt}}
+"""
+
+OLD_VALUES = {
+    "db": {"admin": {"database": {"password": "CANARY-old-pw", "passwordPath": "/etc/db/pass.txt"}}},
+    "auth": {
+        "apiKey": "CANARY-old-api",
+        "privateKey": "CANARY-old-private",
+        "clientSecret": "CANARY-same-client",
+        "secret": "CANARY-old-secret",
+        "credentials": "CANARY-old-credentials",
+        "secretName": "flyte-auth",
+        "passwordSecret": "db-pass",
+        "credentialsSecret": "flyte-storage",
+    },
+    "flyteadmin": {"env": [{"name": "OIDC_CLIENT_SECRET", "value": "CANARY-old-oidc"}]},
+}
+
+
+def _values(tag: str) -> dict[str, object]:
+    text = json.dumps(OLD_VALUES).replace("CANARY-old-", f"CANARY-{tag}-")
+    data = json.loads(text)
+    data["auth"]["secretName"] = f"flyte-auth-{tag}"
+    return data
+
+
+def _everything_shown(review: Review) -> str:
+    return "\n".join(
+        [
+            *(line for o in review.manifests.objects for line in o.lines),
+            *review.values.lines,
+            *(c.line() for c in review.values.changes),
+            *(c.line() for c in review.answers),
+            json.dumps(review.to_json(), default=str),
+            *review_lines(review),
+        ]
+    )
+
+
+def secret_review() -> Review:
+    old = release(
+        SECRET_CONFIGMAP.format(host="db.example.com", tag="old"), SECRET_ENV_DEPLOYMENT.format(image="v1", tag="old")
+    )
+    new = release(
+        SECRET_CONFIGMAP.format(host="db2.example.com", tag="new"), SECRET_ENV_DEPLOYMENT.format(image="v1", tag="new")
+    )
+    return Review(
+        release=ReleaseInfo("flyte", "flyte", "flyte-core-v1.16.8", 1, "deployed", "2026-12-01"),
+        answers=answers_diff({"extraValues": OLD_VALUES}, {"extraValues": _values("new")}),
+        values=values_diff(OLD_VALUES, _values("new")),
+        manifests=manifest_diff(old, new),
+    )
+
+
+def test_no_canary_in_any_layer_of_the_review() -> None:
+    review = secret_review()
+    shown = _everything_shown(review)
+    assert "CANARY" not in shown
+    assert base64.b64encode(b"CANARY").decode()[:6] not in shown
+
+
+def side(lines: tuple[str, ...], mark: str) -> str:
+    """The ``mark`` ("+", "-" or " ") lines of a diff as one line (YAML folds long strings over several)."""
+    return " ".join(line[1:].strip() for line in lines[2:] if line.startswith(mark))
+
+
+def test_a_changed_secret_in_a_configmap_text_block_still_shows_as_changed() -> None:
+    diff = secret_review().manifests
+    configmap = next(o for o in diff.objects if o.key.kind == "ConfigMap")
+    added = side(configmap.lines, "+")
+    assert "host: db2.example.com" in added  # the rest of the text block still shows
+    assert f"password: {CHANGED}" in added and f"secret_key: {CHANGED}" in added
+    assert f"access_key_id: {CHANGED}" in added and "auth_type: accesskey" in "\n".join(configmap.lines)
+
+
+def test_a_configmap_secret_change_alone_is_a_change() -> None:
+    old = SECRET_CONFIGMAP.format(host="db", tag="old")
+    (obj,) = manifest_diff(old, old.replace("old-db", "new-db")).objects
+    assert side(obj.lines, "-").endswith(f'{REDACTED}\\n"') and side(obj.lines, "+").endswith(f'{CHANGED}\\n"')
+    assert f"access_key_id: {REDACTED}" in "\n".join(obj.lines)  # unchanged: no mark
+    assert "CANARY" not in "\n".join(obj.lines)
+    assert not manifest_diff(old, old)
+
+
+def test_an_env_secret_is_masked_and_its_change_shown_other_env_values_kept() -> None:
+    deployment = next(o for o in secret_review().manifests.objects if o.key.kind == "Deployment")
+    lines = [line[1:].strip() for line in deployment.lines]
+    assert f"value: {CHANGED}" in lines and f"value: {REDACTED}" in lines  # DB_PASSWORD: new side, old side
+    assert "value: /etc/db/pass.txt" in lines and "value: '5'" in lines  # a path and a log level are not secrets
+    assert f"- {CHANGED}" in lines  # the argument after --token
+    assert "- /etc/flyte/config" in lines
+
+
+def test_values_and_answers_mask_every_secret_word_and_report_the_change() -> None:
+    review = secret_review()
+    changes = {c.path: c for c in review.values.changes}
+    for key in ("apiKey", "privateKey", "secret", "credentials"):
+        change = changes[f"auth.{key}"]
+        assert (change.old, change.new) == (REDACTED, CHANGED)
+        assert change.line() == f"~ auth.{key}: {REDACTED} → {CHANGED}"
+    assert "auth.clientSecret" not in changes  # unchanged: not listed at all
+    assert changes["db.admin.database.password"].line() == f"~ db.admin.database.password: {REDACTED} → {CHANGED}"
+    env = changes["flyteadmin.env"]
+    assert env.old == [{"name": "OIDC_CLIENT_SECRET", "value": REDACTED}]
+    assert env.new == [{"name": "OIDC_CLIENT_SECRET", "value": CHANGED}]
+    assert changes["auth.secretName"].line() == "~ auth.secretName: 'flyte-auth' → 'flyte-auth-new'"
+    assert f"+  apiKey: {CHANGED}" in review.values.lines and f"   clientSecret: {REDACTED}" in review.values.lines
+    assert {c.path for c in review.answers} == {f"extraValues.{path}" for path in changes}
+    assert all(c.new in (CHANGED, env.new) for c in review.answers if c.path != "extraValues.auth.secretName")
+
+
+def test_names_of_secrets_stay_visible() -> None:
+    for key in ("secretName", "passwordPath", "passwordSecret", "credentialsSecret", "clientId", "auth_type"):
+        assert not holds_secret(key), key
+    for key in ("password", "apiKey", "privateKey", "clientSecret", "secret", "credentials", "secretKey", "accessKey"):
+        assert holds_secret(key), key
+    for key in ("access_key_id", "oidc_client_secret", "DB_PASSWORD", "token"):
+        assert holds_secret(key), key
+    diff = values_diff({"db": {"passwordSecret": "db-pass"}}, {"db": {"passwordSecret": "db-pass-2"}})
+    assert [c.line() for c in diff.changes] == ["~ db.passwordSecret: 'db-pass' → 'db-pass-2'"]
+
+
+def test_an_added_secret_is_masked_but_not_marked_changed() -> None:
+    diff = values_diff({}, {"storage": {"s3": {"secretKey": "CANARY-new"}}})
+    assert [c.line() for c in diff.changes] == [f"+ storage.s3.secretKey: {REDACTED}"]
+    assert CHANGED not in "\n".join(diff.lines) and "CANARY" not in "\n".join(diff.lines)
