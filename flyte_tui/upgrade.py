@@ -3,18 +3,21 @@
 The review has three layers (answers, values, manifests), secrets redacted, plus warnings when the
 chart version changes. The new manifest is what ``helm upgrade --dry-run=server`` would apply; the old
 one is ``helm get manifest``. When the helm-diff plugin is installed its list of changed objects is
-used as a cross-check and its verdict reported.
+used as a cross-check: objects only helm-diff reports are checked to change nothing but the chart
+label, and any other disagreement is listed (:class:`HelmDiffCheck`).
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from flyte_tui.diff import (
+    NOISE_LABELS,
     ChartChangeWarning,
     LeafChange,
     ManifestDiff,
@@ -166,10 +169,80 @@ _HELM_DIFF_HEADER = re.compile(
     r"^(?P<ns>[^,\s]*), (?P<name>[^,\s]+), (?P<kind>\w+) \([^)]*\) "
     r"(?P<what>has changed|has been added|has been removed)"
 )
+_NOISE_LINE = re.compile(r"^[-+]\s*(?:" + "|".join(re.escape(label) for label in NOISE_LABELS) + r")\s*:")
 
 
-def helm_diff_objects(helm: Helm, plan: InstallPlan, values_file: Path, helm_major: int) -> set[str] | None:
-    """``Kind/name`` of every object helm-diff says changes, or None when the plugin is not installed."""
+def parse_helm_diff(text: str) -> dict[str, tuple[str, ...]]:
+    """helm-diff's output as ``{"Kind/name": the +/- lines under its header}``.
+
+    The format: a ``<namespace>, <name>, <Kind> (<group>) has changed:`` header (or ``has been added`` /
+    ``has been removed``) per object, then its diff lines (``...`` between hunks with ``--context 0``).
+    """
+    found: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    for raw in text.splitlines():
+        match = _HELM_DIFF_HEADER.match(raw.strip())
+        if match:
+            current = found.setdefault(f"{match['kind']}/{match['name']}", [])
+        elif current is not None and raw[:1] in ("+", "-"):
+            current.append(raw)
+    return {key: tuple(lines) for key, lines in found.items()}
+
+
+def only_chart_label(lines: Sequence[str]) -> bool:
+    """Whether helm-diff's lines for an object change nothing but the chart-version label (and it showed some)."""
+    return bool(lines) and all(_NOISE_LINE.match(line) for line in lines)
+
+
+@dataclass(frozen=True)
+class HelmDiffCheck:
+    """helm-diff's list of changed objects against flyte-tui's (``Kind/name``, sorted)."""
+
+    label_only: tuple[str, ...] = ()
+    """Reported by helm-diff only, and its lines there change nothing but the chart-version label."""
+    helm_diff_only: tuple[str, ...] = ()
+    """Reported by helm-diff only, for any other reason (or one its output did not show)."""
+    ours_only: tuple[str, ...] = ()
+    """Reported by flyte-tui, not by helm-diff."""
+
+    @property
+    def agrees(self) -> bool:
+        """Both report the same objects, apart from chart-label-only changes flyte-tui leaves out."""
+        return not self.helm_diff_only and not self.ours_only
+
+    def summary(self, limit: int = 8) -> str:
+        """One sentence for the review: agreement, or which objects only one side reports."""
+        label = f"{len(self.label_only)} objects differ only in the chart label"
+        if self.agrees:
+            return f"helm-diff agrees ({label})."
+        parts = []
+        if self.helm_diff_only:
+            parts.append(f"reported by helm-diff only: {_names(self.helm_diff_only, limit)}")
+        if self.ours_only:
+            parts.append(f"not reported by helm-diff: {_names(self.ours_only, limit)}")
+        return f"helm-diff disagrees: {'; '.join(parts)} ({label})."
+
+
+def _names(keys: tuple[str, ...], limit: int) -> str:
+    shown = ", ".join(keys[:limit])
+    return shown + (f" and {len(keys) - limit} more" if len(keys) > limit else "")
+
+
+def compare_helm_diff(reported: Mapping[str, Sequence[str]], ours: set[str]) -> HelmDiffCheck:
+    """Compare helm-diff's objects and their lines (:func:`parse_helm_diff`) with the objects flyte-tui reports."""
+    extra = sorted(set(reported) - ours)
+    return HelmDiffCheck(
+        label_only=tuple(k for k in extra if only_chart_label(reported[k])),
+        helm_diff_only=tuple(k for k in extra if not only_chart_label(reported[k])),
+        ours_only=tuple(sorted(ours - set(reported))),
+    )
+
+
+def helm_diff_objects(
+    helm: Helm, plan: InstallPlan, values_file: Path, helm_major: int
+) -> dict[str, tuple[str, ...]] | None:
+    """Every object helm-diff says changes, with its diff lines (:func:`parse_helm_diff`), or None when
+    the plugin is not installed."""
     if not helm.run("diff", "version", scoped=False, timeout=20).ok:
         return None
     t = plan.target
@@ -189,12 +262,7 @@ def helm_diff_objects(helm: Helm, plan: InstallPlan, values_file: Path, helm_maj
     done = helm.run(*args, timeout=180)
     if not done.ok:
         raise HelmError(f"helm diff failed: {(done.stderr.strip().splitlines() or [''])[-1]}")
-    found = set()
-    for line in done.stdout.splitlines():
-        match = _HELM_DIFF_HEADER.match(line.strip())
-        if match:
-            found.add(f"{match['kind']}/{match['name']}")
-    return found
+    return parse_helm_diff(done.stdout)
 
 
 @dataclass
@@ -209,7 +277,16 @@ class Review:
     helm_diff: set[str] | None = None
     """Objects helm-diff reported (None: plugin not installed)."""
     noise_only: list[str] = field(default_factory=list)
-    """Objects helm-diff reported whose only difference is the chart-version label."""
+    """Objects only helm-diff reported whose lines there change nothing but the chart-version label."""
+
+    def helm_diff_check(self) -> HelmDiffCheck | None:
+        """helm-diff's objects against ours (None: plugin not installed); see :class:`HelmDiffCheck`."""
+        if self.helm_diff is None:
+            return None
+        ours = {str(o.key) for o in self.manifests.objects}
+        extra = self.helm_diff - ours
+        noise = extra & set(self.noise_only)
+        return HelmDiffCheck(tuple(sorted(noise)), tuple(sorted(extra - noise)), tuple(sorted(ours - self.helm_diff)))
 
     @property
     def has_changes(self) -> bool:
@@ -218,6 +295,7 @@ class Review:
 
     def to_json(self) -> dict[str, Any]:
         """The review as JSON (secret values never included)."""
+        check = self.helm_diff_check()
         return {
             "release": None
             if self.release is None
@@ -245,6 +323,13 @@ class Review:
             "warnings": [w.__dict__ for w in self.warnings],
             "helmDiff": sorted(self.helm_diff) if self.helm_diff is not None else None,
             "noiseOnly": self.noise_only,
+            "helmDiffCheck": None
+            if check is None
+            else {
+                "agrees": check.agrees,
+                "helmDiffOnly": list(check.helm_diff_only),
+                "notInHelmDiff": list(check.ours_only),
+            },
         }
 
 
@@ -273,14 +358,14 @@ def review(helm: Helm, plan: InstallPlan, values_file: Path, helm_major: int) ->
         )
     reported = helm_diff_objects(helm, plan, values_file, helm_major)
     ours = {str(o.key) for o in mdiff.objects}
-    noise = sorted(reported - ours) if reported is not None else []
+    noise = list(compare_helm_diff(reported, ours).label_only) if reported is not None else []
     return Review(
         info,
         answers_diff(_answers_view(old_answers), _answers_view(new_answers)),
         values_diff(old_values, new_values),
         mdiff,
         warnings,
-        reported,
+        set(reported) if reported is not None else None,
         noise,
     )
 

@@ -161,8 +161,9 @@ class UpgradeReviewScreen(Screen[bool]):
             f"{len(r.manifests.objects)} objects change; {len(r.answers)} answers, "
             f"{len(r.values.changes)} values. n/p: next/previous change, enter: expand, a: apply."
         )
-        if r.helm_diff is not None:
-            text += f" helm-diff agrees ({len(r.noise_only)} objects differ only in the chart label)."
+        check = r.helm_diff_check()
+        if check is not None:
+            text += " " + check.summary()
         return text
 
     # -- navigation ------------------------------------------------------------------------------
