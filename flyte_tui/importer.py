@@ -14,6 +14,7 @@ from typing import Any
 from flyte_tui import chart_defaults as defaults
 from flyte_tui.components import SIZABLE_KEYS, STORAGE_USERS
 from flyte_tui.model.rules import Problem
+from flyte_tui.model.secret_values import secret_paths, without_secrets
 from flyte_tui.model.validate import validate_answers
 from flyte_tui.render import IRSA_ANNOTATION, WI_ANNOTATION, render_values
 
@@ -244,9 +245,23 @@ def import_values(
     else:
         extra = copy.deepcopy(values)
         leftovers = sorted(str(k) for k in values)
+    secrets = list(secret_paths(extra))
+    if secrets:
+        extra = without_secrets(extra)
+        leftovers = [p for p in leftovers if not any(p == s or p.startswith(s + ".") for s in secrets)]
     answers["extraValues"] = extra
     final = validate_answers(answers)
-    return ImportResult(answers, final.problems, leftovers)
+    left_out = [
+        Problem(
+            path,
+            "a secret in the values file was left out of the answers (flyte-tui keeps secrets in Kubernetes "
+            "Secrets only): give it to the install (FLYTE_TUI_DB_PASSWORD, --db-password-file, FLYTE_TUI_S3_*) "
+            "or name an existing Secret",
+            "warning",
+        )
+        for path in secrets
+    ]
+    return ImportResult(answers, [*left_out, *final.problems], leftovers)
 
 
 def import_values_file(path: Path, **hints: str | None) -> ImportResult:

@@ -253,7 +253,14 @@ _FORBIDDEN_EXTRA = {
 
 
 def _extra_values(plan: InstallPlan) -> Iterator[Problem]:
+    from flyte_tui.model.secret_values import WHERE_INSTEAD, secret_paths
+
     extra = plan.extra_values
+    for path in secret_paths(extra, "extraValues"):
+        yield _err(path, f"looks like a secret; {WHERE_INSTEAD}")
+    if plan.storage.type == "custom":
+        for path in secret_paths(plan.storage.custom, "storage.custom"):
+            yield _err(path, f"looks like a secret; {WHERE_INSTEAD}")
     for keys, why in _FORBIDDEN_EXTRA.items():
         if _has_path(extra, keys):
             yield _err("extraValues." + ".".join(keys), f"must not be set (even to false): {why}")
