@@ -156,11 +156,10 @@ def review_lines(review: Review) -> list[str]:
     if review.warnings:
         lines.append("Chart version warnings:")
         lines += [f"  {w.path}: {w.message}" for w in review.warnings]
-    if review.helm_diff is not None:
-        lines.append(
-            f"helm-diff: {len(review.helm_diff)} objects reported; {len(review.noise_only)} of them differ "
-            "only in the helm.sh/chart label"
-        )
+    check = review.helm_diff_check()
+    if check is not None and review.helm_diff is not None:
+        reported = len(review.helm_diff)
+        lines.append(f"helm-diff: {reported} objects reported; {check.summary(limit=reported)}")
     return lines
 
 

@@ -141,3 +141,13 @@ def test_without_helm_diff_nothing_is_claimed() -> None:
     assert review.helm_diff_check() is None
     assert "helm-diff" not in UpgradeReviewScreen(review)._summary()
     assert review.to_json()["helmDiffCheck"] is None
+
+
+def test_the_headless_review_prints_the_disagreement_too() -> None:
+    from flyte_tui.headless import review_lines
+
+    reported = parse_helm_diff(HELM_DIFF)
+    noise = list(compare_helm_diff(reported, OURS).label_only)
+    lines = review_lines(review_with(set(reported), noise))
+    line = next(line for line in lines if line.startswith("helm-diff:"))
+    assert "helm-diff disagrees" in line and "reported by helm-diff only: ServiceAccount/flytescheduler" in line
