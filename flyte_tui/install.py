@@ -39,6 +39,7 @@ from flyte_tui.readiness import (
     desired_replicas,
     expected_components,
     readiness,
+    rollout_pending,
 )
 from flyte_tui.render import render_values
 from flyte_tui.secrets import SecretValues, db_secret_manifest, redact, storage_secret_manifest
@@ -419,6 +420,7 @@ class Installer:
         watcher.start()
         last: tuple[str, ...] = ()
         state = Readiness()
+        next_rollout_check = 0.0
         try:
             while True:
                 if self.cancel.is_set():
@@ -443,8 +445,13 @@ class Installer:
                 if summary != last:
                     last = summary
                     yield ComponentsChanged(tuple(state.components))
-                if state.done:
-                    return f"all {len(state.components)} components ready"
+                if state.done and time.monotonic() >= next_rollout_check:
+                    # pods say done; the Deployments confirm that the pods are the new ones
+                    deployments = self.kubectl.items("deployments")
+                    desired = desired_replicas(deployments)
+                    if not rollout_pending(deployments, (c.name for c in state.components)):
+                        return f"all {len(state.components)} components ready"
+                    next_rollout_check = time.monotonic() + 0.5
                 if state.failed:
                     failed = state.failed[0]
                     raise StepError(self._failure_message(failed), self._explain(failed))

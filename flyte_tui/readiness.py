@@ -262,3 +262,29 @@ def expected_components(values: Mapping[str, Any]) -> list[Component]:
         "flyte-pod-webhook": enabled("flytepropeller") and enabled("webhook"),
     }
     return [c for c in COMPONENTS if rules.get(c.name, True)]
+
+
+def rollout_pending(deployments: Iterable[Mapping[str, Any]], names: Iterable[str]) -> list[str]:
+    """The named Deployments whose rollout is not finished, as ``kubectl rollout status`` decides it: the
+    controller has seen the latest spec, every replica runs it and is available, and no old pod is left.
+
+    Pods alone cannot tell: right after ``helm upgrade`` returns, the previous ReplicaSet's Ready pods
+    would make a component look done before its new pods exist.
+    """
+    wanted = set(names)
+    pending = []
+    for dep in deployments:
+        meta, spec, status = dep.get("metadata") or {}, dep.get("spec") or {}, dep.get("status") or {}
+        name = str(meta.get("name", ""))
+        if name not in wanted:
+            continue
+        replicas = int(spec.get("replicas", 1))
+        updated = int(status.get("updatedReplicas") or 0)
+        if (
+            int(status.get("observedGeneration") or 0) < int(meta.get("generation") or 0)
+            or updated < replicas
+            or int(status.get("replicas") or 0) > updated
+            or int(status.get("availableReplicas") or 0) < updated
+        ):
+            pending.append(name)
+    return pending

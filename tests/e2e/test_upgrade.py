@@ -89,6 +89,12 @@ def test_review_shows_exactly_what_changes_then_apply(testbed, namespace, helm_b
 
     events, _ = collect(Installer(plan, options(testbed, helm_bin, tmp_path)))
     assert isinstance(events[-1], InstallFinished) and events[-1].ok
+    # "ready" means the new pods: at that moment no live pod runs a v1.16.7 image any more
+    live = [p for p in kh.pods(testbed, namespace, "") if not p["metadata"].get("deletionTimestamp")]
+    images = {c["image"].rsplit(":", 1)[-1] for p in live for c in p["spec"]["containers"]}
+    assert "v1.16.7" not in images, images
+    consoles = [p for p in live if p["metadata"]["labels"].get("app.kubernetes.io/name") == "flyteconsole"]
+    assert len(consoles) == 3
     info = find_release(helm, "flyte")
     assert info is not None and info.revision == 2 and info.chart == "flyte-core-v1.16.8"
 
