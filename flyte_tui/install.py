@@ -45,7 +45,7 @@ from flyte_tui.render import render_values
 from flyte_tui.secrets import SecretValues, db_secret_manifest, redact, storage_secret_manifest
 from flyte_tui.signatures import match
 from flyte_tui.tools import process
-from flyte_tui.tools.helm import Helm, HelmError, chart_args, display, repo_alias, rollback_flags, upgrade_install_argv
+from flyte_tui.tools.helm import Helm, HelmError, chart_args, display, repo_alias, upgrade_install_argv
 from flyte_tui.tools.kubectl import Kubectl, KubectlError
 from flyte_tui.values_file import write_values_file
 from flyte_tui.yamlio import read_existing
@@ -129,18 +129,64 @@ class Installer:
             except (StepError, KubectlError, HelmError, process.ProcessError) as exc:
                 explanation = exc.explanation if isinstance(exc, StepError) else None
                 yield StepFailed(step, self._clean(str(exc)), explanation)
-                if step == "readiness" and self._can_roll_back():
-                    yield from self._roll_back()
+                if step in ("helm", "readiness") and self._needs_undo(step):
+                    yield from (self._roll_back() if self.previous_revision is not None else self._remove())
                     return
                 yield self._finish(False)
                 return
             yield StepFinished(step, True, time.monotonic() - began, detail or "")
         yield self._finish(True)
 
-    # -- rollback of a failed upgrade ------------------------------------------------------------
+    # -- rollback on failure ---------------------------------------------------------------------
+    # flyte-tui undoes a failed run itself instead of passing helm --atomic / --rollback-on-failure:
+    # helm would wait for its whole timeout before undoing, while the readiness watch knows within
+    # seconds that a pod crash-loops, and keeps the explanation of why.
 
-    def _can_roll_back(self) -> bool:
-        return self.options.rollback_on_failure and self.previous_revision is not None
+    def _needs_undo(self, step: str) -> bool:
+        """Rollback on failure is on and the failed step left a new revision behind."""
+        if not self.options.rollback_on_failure:
+            return False
+        if step == "readiness":
+            return True
+        # helm itself failed: undo only what it recorded (a render error records nothing)
+        try:
+            status = self.helm.status(self.plan.target.release)
+        except (HelmError, process.ProcessError, ValueError):
+            return False
+        if status is None:
+            return False
+        return self.previous_revision is None or int(status.get("version", 0)) > self.previous_revision
+
+    def _remove(self) -> Iterator[Event]:
+        """Uninstall a failed first install (what helm's --atomic does for an install)."""
+        release = self.plan.target.release
+        yield StepStarted("rollback", f"Removing the failed install of {release}")
+        began = time.monotonic()
+        try:
+            argv = self.helm.argv("uninstall", release)
+            yield OutputLine("rollback", "$ " + display(argv))
+            done = process.run(argv, 300, self.cancel, self.options.env)
+            for line in (done.stdout + "\n" + done.stderr).splitlines():
+                if line.strip():
+                    yield OutputLine("rollback", self._clean(line))
+            if not done.ok:
+                raise StepError(f"helm uninstall failed: {(done.stderr.strip().splitlines() or [''])[-1]}")
+        except (process.Cancelled, _CancelledError):
+            yield StepFailed("rollback", "cancelled by the user")
+            yield self._finish(False, cancelled=True)
+            return
+        except (StepError, process.ProcessError) as exc:
+            yield StepFailed("rollback", self._clean(str(exc)))
+            yield self._finish(False)
+            return
+        yield StepFinished("rollback", True, time.monotonic() - began, "release removed")
+        finished = self._finish(False)
+        yield InstallFinished(
+            False,
+            finished.release_state,
+            finished.elapsed,
+            ("the install failed and was removed (rollback on failure); the reason is above", *finished.summary),
+        )
 
     def _roll_back(self) -> Iterator[Event]:
         """Return a failed upgrade to the revision that was deployed before it, and wait for it."""
@@ -354,16 +400,10 @@ class Installer:
             "helm",
             f"values written to {written.path}" + (f" (previous kept as {written.backup})" if written.backup else ""),
         )
-        # A fresh install rolls back with helm's own flag; a failed upgrade is rolled back by us as soon
-        # as the failure is clear (see _roll_back), instead of after helm's --wait timeout.
-        fresh = self.previous_revision is None
-        extra = (
-            rollback_flags(self.helm_major, int(self.options.timeout))
-            if self.options.rollback_on_failure and fresh
-            else []
-        )
+        # No --atomic / --rollback-on-failure: a failed run is undone by us as soon as the failure is clear
+        # (see _needs_undo), not after helm's whole --wait timeout.
         argv = upgrade_install_argv(
-            self.plan, written.path, self.options.helm, extra, via_repo_alias=bool(self.plan.target.chart.repo)
+            self.plan, written.path, self.options.helm, [], via_repo_alias=bool(self.plan.target.chart.repo)
         )
         yield OutputLine("helm", "$ " + display(argv))
         gen = process.stream(argv, self.options.timeout + 60, self.cancel, self.options.env)

@@ -70,12 +70,6 @@ def template_argv(plan: InstallPlan, values_file: Path | str, helm: str = "helm"
     return [helm, "template", t.release, *chart_args(plan), "--namespace", t.namespace, "--values", str(values_file)]
 
 
-def rollback_flags(major: int, timeout_seconds: int) -> list[str]:
-    """Flags that roll back a failed upgrade: ``--atomic`` on helm 3, ``--rollback-on-failure`` on helm 4."""
-    flag = "--atomic" if major < 4 else "--rollback-on-failure"
-    return [flag, "--timeout", f"{timeout_seconds}s"]
-
-
 def display(argv: list[str]) -> str:
     """An argv as a line a user can paste into a POSIX shell."""
     return shlex.join(argv)

@@ -149,6 +149,26 @@ def test_failure_is_explained_early_naming_the_object(
         assert any("BackOff" in e for e in explanation.events)
 
 
+def test_a_failed_first_install_with_rollback_is_explained_early_then_removed(
+    testbed, namespace, helm_bin, tmp_path
+) -> None:
+    """Rollback on failure does not hide the failure behind helm's --atomic wait: the crash loop is
+    explained within seconds, then the release is removed (what --atomic does for an install)."""
+    plan = plan_of(answers(testbed, namespace, flyteadmin={"podLabels": {"sim.kwok.test/fault": "crashloop"}}))
+    opts = options(testbed, helm_bin, tmp_path, timeout=300.0, rollback_on_failure=True)
+    events, elapsed = collect(Installer(plan, opts))
+    failed = [e for e in events if isinstance(e, StepFailed)]
+    assert [e.step for e in failed] == ["readiness"]
+    assert failed[0].explanation is not None and failed[0].explanation.component == "flyteadmin"
+    assert any(isinstance(e, StepFinished) and e.step == "rollback" and e.ok for e in events)
+    last = events[-1]
+    assert isinstance(last, InstallFinished) and not last.ok and last.release_state == "not installed"
+    assert "removed" in last.summary[0]
+    assert elapsed < 90, "should not wait for helm's timeout"
+    listed = testbed.helm_run(helm_bin, "list", "-n", namespace, "-q").stdout.split()
+    assert "flyte" not in listed
+
+
 def _our_processes(marker: str) -> list[str]:
     found = []
     for entry in Path("/proc").iterdir():

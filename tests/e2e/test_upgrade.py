@@ -165,6 +165,23 @@ def test_changed_secret_shows_the_key_never_the_value(testbed, namespace, helm_b
     assert "client_secret: changed" in "\n".join(review_lines(result))
 
 
+def test_an_upgrade_that_helm_itself_fails_is_rolled_back(testbed, namespace, helm_bin, tmp_path) -> None:
+    """helm upgrade fails on the API server (an invalid replica count): the failed revision it recorded is
+    rolled back too, not only failures seen while waiting for pods."""
+    good = answers(testbed, namespace)
+    install(testbed, helm_bin, tmp_path, good)
+    bad = copy.deepcopy(good)
+    bad["extraValues"]["flyteadmin"] = {"replicaCount": -1}
+    events, _ = collect(Installer(plan_of(bad), options(testbed, helm_bin, tmp_path, rollback_on_failure=True)))
+    failed = [e for e in events if isinstance(e, StepFailed)]
+    assert failed[0].step == "helm"
+    assert any(isinstance(e, StepFinished) and e.step == "rollback" and e.ok for e in events)
+    last = events[-1]
+    assert isinstance(last, InstallFinished) and not last.ok and last.release_state == "deployed"
+    history = json.loads(testbed.helm_run(helm_bin, "history", "flyte", "-n", namespace, "-o", "json").stdout)
+    assert [h["status"] for h in history] == ["superseded", "failed", "deployed"]
+
+
 def test_failed_upgrade_is_rolled_back_to_a_ready_previous_revision(testbed, namespace, helm_bin, tmp_path) -> None:
     good = answers(testbed, namespace)
     install(testbed, helm_bin, tmp_path, good)
