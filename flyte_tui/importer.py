@@ -16,7 +16,7 @@ from flyte_tui.components import SIZABLE_KEYS, STORAGE_USERS
 from flyte_tui.model.rules import Problem
 from flyte_tui.model.secret_values import secret_paths, without_secrets
 from flyte_tui.model.validate import validate_answers
-from flyte_tui.render import IRSA_ANNOTATION, WI_ANNOTATION, render_values
+from flyte_tui.render import IRSA_ANNOTATION, TASK_RESOURCE_KEYS, WI_ANNOTATION, render_values
 
 
 @dataclass
@@ -65,8 +65,23 @@ def _controller(values: dict[str, Any]) -> str:
     return "nginx"
 
 
+_MODELLED = ("cpu", "memory", "ephemeral-storage", "gpu")
+
+
 def _resources(block: Any) -> dict[str, Any]:
-    return {k: str(v) for k, v in (block or {}).items() if v is not None} if isinstance(block, dict) else {}
+    """The resource quantities the answers model (others stay in the values, kept under extraValues)."""
+    if not isinstance(block, dict):
+        return {}
+    return {k: str(v) for k, v in block.items() if v is not None and k in _MODELLED}
+
+
+def _task_resources(block: Any) -> dict[str, Any]:
+    """flyteadmin's task resource names (``ephemeralStorage``) as the answers spell them."""
+    if not isinstance(block, dict):
+        return {}
+    theirs = {k: block[k] for k in block if k not in TASK_RESOURCE_KEYS}  # no answer spells these two ways
+    theirs.update({ours: block[name] for ours, name in TASK_RESOURCE_KEYS.items() if name in block})
+    return _resources(theirs)
 
 
 def answers_from_values(values: dict[str, Any], environment: str | None = None) -> dict[str, Any]:
@@ -147,8 +162,8 @@ def answers_from_values(values: dict[str, Any], environment: str | None = None) 
         }
     task = _get(values, "configmap|task_resource_defaults|task_resources", {}) or {}
     task_defaults = {
-        "requests": _resources(task.get("defaults")) or _resources(defaults.TASK_RESOURCES["defaults"]),
-        "limits": _resources(task.get("limits")) or _resources(defaults.TASK_RESOURCES["limits"]),
+        "requests": _task_resources(task.get("defaults")) or _resources(defaults.TASK_RESOURCES["defaults"]),
+        "limits": _task_resources(task.get("limits")) or _resources(defaults.TASK_RESOURCES["limits"]),
     }
     for kind in ("requests", "limits"):
         for name in ("cpu", "memory", "gpu", "ephemeral-storage"):

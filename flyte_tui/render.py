@@ -231,6 +231,11 @@ def _put_ingress(values: dict[str, Any], plan: InstallPlan) -> None:
 # -- resources ---------------------------------------------------------------------------------
 
 
+TASK_RESOURCE_KEYS = {"ephemeral-storage": "ephemeralStorage"}
+"""Answers' resource names that flyteadmin's task_resource_defaults spells differently (its TaskResourceSet
+has cpu, gpu, memory, storage and ephemeralStorage)."""
+
+
 def _resource_map(resources: ResourceList | None) -> dict[str, str]:
     return resources.items() if resources is not None else {}
 
@@ -248,7 +253,7 @@ def _put_resources(values: dict[str, Any], plan: InstallPlan) -> None:
     td = plan.resources.task_defaults
     task: dict[str, Any] = {}
     for ours, theirs in (("requests", "defaults"), ("limits", "limits")):
-        wanted = _resource_map(getattr(td, ours))
+        wanted = {TASK_RESOURCE_KEYS.get(k, k): v for k, v in _resource_map(getattr(td, ours)).items()}
         chart_task = {k: str(v) for k, v in defaults.TASK_RESOURCES[theirs].items()}
         if wanted != chart_task:
             task[theirs] = wanted

@@ -77,3 +77,36 @@ def test_import_of_garbage_reports_instead_of_raising(tmp_path: Path) -> None:
     assert result.answers == {} and "not valid YAML" in result.problems[0].message
     assert import_values(["a", "list"]).problems
     assert import_values_file(tmp_path / "missing.yaml").problems[0].message.startswith("cannot read")
+
+
+def test_task_resource_defaults_use_flyteadmins_names(realistic) -> None:
+    """flyteadmin reads cpu, gpu, memory, storage and ephemeralStorage: the answers' ephemeral-storage is
+    written as ephemeralStorage, and an official file's deprecated ``storage`` is kept as it is."""
+    answers = realistic["eks"]
+    answers["resources"] = {
+        "taskDefaults": {"requests": {"cpu": "500m", "memory": "1Gi", "ephemeral-storage": "2Gi"}}
+    }
+    values = render_values(plan_of(answers))
+    task = values["configmap"]["task_resource_defaults"]["task_resources"]
+    assert task["defaults"]["ephemeralStorage"] == "2Gi" and "ephemeral-storage" not in task["defaults"]
+
+    # as in the official values-eks.yaml
+    official = {
+        "storage": {"type": "s3", "bucketName": "corp-flyte", "s3": {"region": "eu-central-1"}},
+        "configmap": {
+            "task_resource_defaults": {
+                "task_resources": {
+                    "defaults": {"cpu": "1000m", "memory": "1000Mi", "storage": "1000Mi", "ephemeralStorage": "3Gi"},
+                    "limits": {"storage": "2000Mi"},
+                }
+            }
+        },
+    }
+    result = import_values(official, environment="eks")
+    assert not [p for p in result.problems if p.path.startswith("resources")], result.problems
+    requests = result.answers["resources"]["taskDefaults"]["requests"]
+    assert requests["cpu"] == "1000m" and requests["ephemeral-storage"] == "3Gi"
+    extra = result.answers["extraValues"]
+    assert extra["configmap"]["task_resource_defaults"]["task_resources"]["defaults"] == {"storage": "1000Mi"}
+    assert "storage" in extra["configmap"]["task_resource_defaults"]["task_resources"]["limits"]
+    assert "storage" not in extra, "what was understood must not be dumped into extraValues as well"
