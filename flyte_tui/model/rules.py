@@ -58,11 +58,13 @@ def _storage(plan: InstallPlan) -> Iterator[Problem]:
                     check(bucket)
                 except ValueError as exc:
                     yield _err(f"storage.{field}", str(exc))
-    elif s.type == "sandbox" and s.metadata_bucket:
-        try:
-            check_s3_bucket(s.metadata_bucket)
-        except ValueError as exc:
-            yield _err("storage.metadataBucket", str(exc))
+    elif s.type == "sandbox":
+        for field, bucket in (("metadataBucket", s.metadata_bucket), ("userDataBucket", s.user_data_bucket)):
+            if bucket:
+                try:
+                    check_s3_bucket(bucket)  # minio follows the S3 naming rules
+                except ValueError as exc:
+                    yield _err(f"storage.{field}", str(exc))
     if s.type == "s3" and not s.region:
         yield _err("storage.region", "required for storage type s3 (the buckets' AWS region, e.g. us-east-2)")
     if s.type == "gcs" and not s.project_id:
@@ -89,10 +91,10 @@ def _storage(plan: InstallPlan) -> Iterator[Problem]:
             f"sandbox storage expects a minio service in the namespace, which a {env} cluster rarely has; "
             "use s3, gcs or custom",
         )
-    if s.type != "s3" and (s.region or s.endpoint):
-        yield _warn(
-            "storage.region" if s.region else "storage.endpoint", f"only used with storage type s3, not {s.type}"
-        )
+    if s.type != "s3":
+        for field, value in (("region", s.region), ("endpoint", s.endpoint)):
+            if value:
+                yield _warn(f"storage.{field}", f"only used with storage type s3, not {s.type}")
     if s.type != "gcs" and s.project_id:
         yield _warn("storage.projectId", f"only used with storage type gcs, not {s.type}; it is ignored")
 
@@ -198,8 +200,9 @@ def _resources(plan: InstallPlan) -> Iterator[Problem]:
                     f"request {value} is above the chart's default limit {chart_limit} for {key}; "
                     f"set resources.components.{key}.limits.{name} too",
                 )
-        if comp.limits and comp.limits.gpu:
-            yield _err(f"resources.components.{key}.limits.gpu", "control-plane components do not use GPUs")
+        for kind in ("requests", "limits"):
+            if getattr(getattr(comp, kind), "gpu", None):
+                yield _err(f"resources.components.{key}.{kind}.gpu", "control-plane components do not use GPUs")
     td = plan.resources.task_defaults
     yield from _compare(td.requests, td.limits, "resources.taskDefaults")
 
