@@ -363,3 +363,40 @@ def test_rule_has_a_valid_and_an_invalid_case(realistic, pair: Pair) -> None:
     assert matching, f"expected {pair.words!r} at {pair.path}; got {[str(p) for p in invalid.problems]}"
     assert {p.severity for p in matching} == {pair.severity}
     assert invalid.ok == (pair.severity == "warning")
+
+
+MERGED = [
+    # (extraValues, path of the problem, phrase)
+    ({"storage": {"type": "gcs"}}, "extraValues.storage.type", "needs a rawoutput-prefix starting with gs://"),
+    (
+        {"configmap": {"core": {"propeller": {"rawoutput-prefix": "gs://other/"}}}},
+        "extraValues.configmap.core.propeller.rawoutput-prefix",
+        "starting with s3://",
+    ),
+    (
+        {"common": {"databaseSecret": {"name": ""}}},
+        "extraValues.common.databaseSecret.name",
+        "needs common.databaseSecret.name",
+    ),
+    ({"configmap": {"domain": {"domains": [{"id": "qa", "name": "qa"}]}}}, "extraValues.configmap.domain.domains",
+     "differ"),
+]
+
+
+@pytest.mark.parametrize(("extra", "path", "phrase"), MERGED, ids=["type", "prefix", "secret-name", "domains"])
+def test_extra_values_that_break_a_consistency_rule_are_reported(realistic, extra, path, phrase) -> None:
+    """FLYTE-CHART.md §8 holds for the values as written, extraValues included."""
+    answers = realistic["eks"]
+    answers["extraValues"] = extra
+    problems = validate_answers(answers).problems
+    assert any(p.path == path and phrase in p.message for p in problems), [str(p) for p in problems]
+
+
+def test_extra_values_that_keep_the_rules_are_fine(realistic) -> None:
+    answers = realistic["eks"]
+    answers["extraValues"] = {
+        "configmap": {"core": {"propeller": {"rawoutput-prefix": "s3://another-bucket/raw/"}}},
+        "flyteadmin": {"podLabels": {"team": "ml"}},
+    }
+    result = validate_answers(answers)
+    assert result.ok and not [p for p in result.problems if p.path.startswith("extraValues")]

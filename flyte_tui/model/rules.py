@@ -40,7 +40,7 @@ def _warn(path: str, message: str) -> Problem:
 def check_plan(plan: InstallPlan) -> list[Problem]:
     """Every cross-field problem of a plan whose fields are individually valid."""
     problems: list[Problem] = []
-    for rule in (_storage, _database, _identity, _ingress, _resources, _projects, _extra_values):
+    for rule in (_storage, _database, _identity, _ingress, _resources, _projects, _extra_values, _merged_values):
         problems.extend(rule(plan))
     return problems
 
@@ -272,6 +272,60 @@ def _extra_values(plan: InstallPlan) -> Iterator[Problem]:
         if scope is not None and scope not in ("cluster", "namespace"):
             yield _err(
                 f"extraValues.{comp}.serviceAccount.rbacScope", f"{scope!r} is not accepted: cluster or namespace"
+            )
+
+
+_RAW_OUTPUT = ("configmap", "core", "propeller", "rawoutput-prefix")
+_ADMIN_PASSWORD_PATH = ("db", "admin", "database", "passwordPath")
+_CATALOG_PASSWORD_PATH = ("db", "datacatalog", "database", "passwordPath")
+_SECRET_NAME = ("common", "databaseSecret", "name")
+_DOMAINS = ("configmap", "domain", "domains")
+_CUSTOM_DATA = ("cluster_resource_manager", "config", "cluster_resources", "customData")
+
+
+def _merged_values(plan: InstallPlan) -> Iterator[Problem]:
+    """FLYTE-CHART.md §8's consistency rules on the values as written: the answers are consistent by
+    construction, so these look only where ``extraValues`` (merged last) sets one side of a pair."""
+    extra = plan.extra_values
+    if not extra:
+        return
+    from flyte_tui.render import render_values
+
+    final = render_values(plan)
+
+    def where(*paths: tuple[str, ...]) -> str | None:
+        """The first of ``paths`` that extraValues sets, as an answers path."""
+        hit = next((p for p in paths if _has_path(extra, p)), None)
+        return "extraValues." + ".".join(hit) if hit else None
+
+    at = where(("storage", "type"), _RAW_OUTPUT)
+    prefix, kind = _get(final, _RAW_OUTPUT), _get(final, ("storage", "type"))
+    scheme = {"gcs": "gs://", "s3": "s3://", "sandbox": "s3://"}.get(str(kind))
+    if at and isinstance(prefix, str) and scheme and not prefix.startswith(scheme):
+        yield _err(at, f"storage type {kind} needs a rawoutput-prefix starting with {scheme}, not {prefix!r}")
+
+    at = where(_ADMIN_PASSWORD_PATH, _CATALOG_PASSWORD_PATH, _SECRET_NAME)
+    paths = [p for p in (_get(final, _ADMIN_PASSWORD_PATH), _get(final, _CATALOG_PASSWORD_PATH)) if p]
+    if at and paths and not _get(final, _SECRET_NAME):
+        yield _err(
+            at,
+            f"passwordPath {paths[0]} needs common.databaseSecret.name (the Secret mounted there); "
+            "set database.passwordSecret instead",
+        )
+
+    at = where(_DOMAINS, _CUSTOM_DATA)
+    from flyte_tui import chart_defaults
+
+    domains = _get(final, _DOMAINS) or [{"id": d} for d in chart_defaults.DOMAINS]
+    custom = _get(final, _CUSTOM_DATA) or [{d: []} for d in chart_defaults.QUOTAS]
+    if at and isinstance(domains, list) and isinstance(custom, list):
+        ids = {str(d.get("id")) for d in domains if isinstance(d, dict)}
+        keyed = {str(k) for entry in custom if isinstance(entry, dict) for k in entry}
+        if ids != keyed:
+            yield _warn(
+                at,
+                f"domains {sorted(ids)} and the cluster resource customData {sorted(keyed)} differ: every domain "
+                "needs its customData entry (set projects.domains and projects.quotas instead)",
             )
 
 
