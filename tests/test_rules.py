@@ -400,3 +400,13 @@ def test_extra_values_that_keep_the_rules_are_fine(realistic) -> None:
     }
     result = validate_answers(answers)
     assert result.ok and not [p for p in result.problems if p.path.startswith("extraValues")]
+
+
+def test_another_storage_type_takes_nothing_from_the_presets_storage(realistic) -> None:
+    """generic's preset is S3 with access keys: choosing gcs or custom must not bring back its region,
+    auth or Secret as warnings the user never caused."""
+    answers = realistic["generic"]
+    answers["storage"] = {"type": "custom", "custom": {"type": "stow", "stow": {"kind": "azure"}}}
+    result = validate_answers(answers)
+    assert not [p for p in result.problems if p.path.startswith("storage.")], [str(p) for p in result.problems]
+    assert result.plan is not None and result.plan.storage.region == "" and result.plan.storage.auth != "accesskey"

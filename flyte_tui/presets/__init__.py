@@ -51,12 +51,18 @@ def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]
 def apply_preset(answers: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     """The answers with their environment's preset underneath, and the dotted paths the preset filled.
 
-    Preset quotas for domains the answers dropped are left out, so a shorter domain list stays valid.
+    Preset quotas for domains the answers dropped are left out, so a shorter domain list stays valid, and
+    a storage type other than the preset's takes none of the preset's storage fields.
     """
     env = answers.get("environment")
     if not isinstance(env, str) or env not in PRESET_NAMES:
         return copy.deepcopy(answers), []
     base = preset(env)
+    own_storage = answers.get("storage")
+    chosen = own_storage.get("type") if isinstance(own_storage, dict) else None
+    if chosen and chosen != (base.get("storage") or {}).get("type"):
+        # the preset's storage block describes its own storage type: another type takes none of it
+        base = {k: v for k, v in base.items() if k != "storage"}
     merged = deep_merge(base, answers)
     projects = merged.get("projects")
     own = answers.get("projects")
