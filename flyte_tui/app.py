@@ -30,11 +30,14 @@ if TYPE_CHECKING:
     from flyte_tui.screens.runner import RunFactory, RunnerResult
     from flyte_tui.screens.storage import StorageScreen
     from flyte_tui.tools.detect import Detection
+    from flyte_tui.upgrade import Recovery as ReleaseRecovery
     from flyte_tui.upgrade import Review
 
 DEFAULT_ANSWERS = Path("flyte-tui.yaml")
 STYLES = Path(__file__).with_name("styles")
 VALUES_NAME = "flyte-values.yaml"
+RECOVERY_TIMEOUT = 300.0
+"""Seconds the recovery of a stuck release (helm rollback / uninstall) may take."""
 
 _SCREENS: dict[str, tuple[str, str]] = {
     "target": ("flyte_tui.screens.target", "TargetScreen"),
@@ -61,6 +64,25 @@ class LiveLoaded(Message):
     def __init__(self, answers: dict[str, Any] | None, note: str) -> None:
         super().__init__()
         self.answers = answers
+        self.note = note
+
+
+class RecoveryNeeded(Message):
+    """The live release is stuck in pending-*: its guided recovery (from the core) is ready to show."""
+
+    def __init__(self, release: str, fix: ReleaseRecovery) -> None:
+        super().__init__()
+        self.release = release
+        self.fix = fix
+
+
+class RecoveryDone(Message):
+    """The recovery command finished (or could not run)."""
+
+    def __init__(self, fix: ReleaseRecovery, ok: bool, note: str) -> None:
+        super().__init__()
+        self.fix = fix
+        self.ok = ok
         self.note = note
 
 
@@ -366,7 +388,7 @@ class WizardApp(App[None]):
         """Read the live release's user-supplied values into answers (off the UI thread)."""
         from flyte_tui.tools.helm import Helm, HelmError
         from flyte_tui.tools.process import ProcessError
-        from flyte_tui.upgrade import find_release, live_answers
+        from flyte_tui.upgrade import find_release, live_answers, recovery
 
         context, namespace, release = self._where()
         adapter = Helm(self.tools()[0], context, namespace, cancel=self.stopping)
@@ -375,6 +397,11 @@ class WizardApp(App[None]):
             if info is None:
                 self.post_message(LiveLoaded(None, f"no release {release} in namespace {namespace}"))
                 return
+            if info.pending:
+                fix = recovery(adapter, info.name)
+                if fix is not None:
+                    self.post_message(RecoveryNeeded(info.name, fix))
+                    return
             result = live_answers(adapter, info)
         except (HelmError, ProcessError, ValueError) as exc:
             self.post_message(LiveLoaded(None, str(exc)))
@@ -415,6 +442,52 @@ class WizardApp(App[None]):
                 self.push_screen(DriftDialog(changes, self.answers_path.name), chosen)
                 return
         self._begin_upgrade(live)
+
+    @on(RecoveryNeeded)
+    def _recovery_needed(self, message: RecoveryNeeded) -> None:
+        from flyte_tui.screens.dialogs import RecoveryDialog
+
+        fix = message.fix
+
+        def chosen(run: bool | None) -> None:
+            if run:
+                self.notify("Running the recovery…", title="Recovery")
+                self.run_recovery(fix)
+
+        self.push_screen(RecoveryDialog(message.release, fix), chosen)
+
+    @work(thread=True, exclusive=True, group="recover", exit_on_error=False)
+    def run_recovery(self, fix: ReleaseRecovery) -> None:
+        """Run the core's recovery command (rollback or uninstall) off the UI thread; closing the app stops it."""
+        from flyte_tui.tools import process
+
+        try:
+            done = process.run(fix.argv, RECOVERY_TIMEOUT, self.stopping)
+        except process.ProcessError as exc:
+            self.post_message(RecoveryDone(fix, False, str(exc)))
+            return
+        if not done.ok:
+            lines = (done.stderr or done.stdout).strip().splitlines()
+            self.post_message(RecoveryDone(fix, False, lines[-1] if lines else f"exit code {done.returncode}"))
+            return
+        self.post_message(RecoveryDone(fix, True, ""))
+
+    @on(RecoveryDone)
+    def _recovery_done(self, message: RecoveryDone) -> None:
+        fix = message.fix
+        if not message.ok:
+            self.notify(f"The recovery failed: {message.note}", title="Recovery", severity="error")
+            return
+        self.run_detection()  # the welcome screen shows the release as it is now
+        if fix.target_revision is None:
+            self.notify(
+                "Recovered: the interrupted install was uninstalled. Start fresh to install again.", title="Recovery"
+            )
+            return
+        self.notify(
+            f"Recovered: rolled back to revision {fix.target_revision}. Reading the live release…", title="Recovery"
+        )
+        self.load_live()
 
     def _begin_upgrade(self, answers: dict[str, Any]) -> None:
         self.upgrading = True

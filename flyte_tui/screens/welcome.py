@@ -47,6 +47,9 @@ class WelcomeScreen(StepScreen):
     STEP_ID = "welcome"
     NAV = False  # its own buttons say how to begin
     CSS_PATH = None  # the start-up styles are enough; the form styles load with the next step
+    DEFAULT_CSS = """
+    WelcomeScreen #release.-attention { color: $warning; text-style: bold; }
+    """
 
     class Start(Message):
         """The user chose how to begin."""
@@ -134,10 +137,13 @@ class WelcomeScreen(StepScreen):
             if chosen in contexts:
                 select.value = chosen
         release = self.query_one("#release", Static)
-        if detection.release_exists:
+        if detection.release_attention:
+            release.update(f"⚠ {detection.release_note}\n{detection.release_attention}")
+        elif detection.release_exists:
             release.update(f"A Flyte release already exists: {detection.release_note}. You can upgrade it.")
         else:
             release.update(detection.release_note)
+        release.set_class(bool(detection.release_attention), "-attention")
         self.query_one("#release-buttons").display = bool(detection.release_exists)
 
     def on_select_changed(self, event: Select.Changed) -> None:

@@ -10,6 +10,10 @@ import json
 import re
 import shutil
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flyte_tui.upgrade import ReleaseInfo
 
 TIMEOUT = 5.0
 """Seconds any one detection command may take."""
@@ -48,6 +52,10 @@ class Detection:
     """True or False when the cluster answered; None when it could not be asked."""
     release_note: str = ""
     notes: tuple[str, ...] = field(default_factory=tuple)
+    release: ReleaseInfo | None = None
+    """The release as ``helm history`` describes its newest revision (None: none, or not asked)."""
+    release_attention: str = ""
+    """What a failed or pending-* release means and what to do; empty when the release is healthy."""
 
 
 def _run(argv: list[str], timeout: float | None = None) -> tuple[int, str, str]:
@@ -107,10 +115,68 @@ def detect_contexts(kubectl: Tool) -> tuple[tuple[str, ...], str, str]:
     return contexts, current, "" if contexts else "the kubeconfig has no contexts"
 
 
-def detect_release(kubectl: Tool, context: str, namespace: str, release: str) -> tuple[bool | None, str]:
-    """Whether a Helm release exists, read from its release Secrets (works with helm 3 and 4)."""
-    if kubectl.path is None or not context:
-        return None, "no cluster to ask"
+def short_time(updated: str) -> str:
+    """``2026-11-29T10:02:33.51+01:00`` (helm's JSON time) as ``2026-11-29 10:02``; other text unchanged."""
+    match = re.match(r"(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})", updated.strip())
+    return f"{match.group(1)} {match.group(2)}" if match else updated.strip()
+
+
+def describe_release(info: ReleaseInfo) -> tuple[str, str]:
+    """One line about a release (chart, revision, status, last deployed) and, for a failed or pending-*
+    release, what that means and what to do (else "")."""
+    when = short_time(info.updated) or "an unknown time"
+    line = f"release {info.name} in {info.namespace}: {info.chart or '(unknown chart)'}, revision {info.revision}, "
+    if info.status == "deployed":
+        return line + f"deployed, last deployed {when}", ""
+    line += f"{info.status or 'unknown status'}, last operation {when}"
+    if info.status == "failed":
+        meaning = (
+            f"The last helm operation on revision {info.revision} failed: the cluster may hold part of it. "
+            "Upgrading applies your answers again; the doctor shows what went wrong."
+        )
+    elif info.pending:
+        verb = info.status.removeprefix("pending-")
+        meaning = (
+            f"A helm {verb} (revision {info.revision}) was interrupted and never finished: helm refuses any "
+            "other change until the release is recovered. Choose Upgrade to see the guided recovery and "
+            "what it changes."
+        )
+    else:
+        meaning = f"helm reports the release as {info.status or 'unknown'}; the doctor can tell you more."
+    return line, meaning
+
+
+def detect_release(
+    kubectl: Tool, context: str, namespace: str, release: str, helm: Tool | None = None
+) -> tuple[bool | None, str, ReleaseInfo | None, str]:
+    """Whether a Helm release exists and, with helm, its chart, revision, status and last deployed.
+
+    Returns (exists, one line, the release, what a failed/pending state means). With helm this is one
+    ``helm history --max 1`` call (the core's :func:`flyte_tui.upgrade.find_release`, same on helm 3 and
+    4) with a timeout; without helm, the release Secrets are listed with kubectl (exists or not, no details).
+    """
+    if not context:
+        return None, "no cluster to ask", None, ""
+    if helm is not None and helm.path is not None:
+        from flyte_tui.tools import process
+        from flyte_tui.tools.helm import Helm, HelmError
+        from flyte_tui.upgrade import find_release
+
+        adapter = Helm(helm.path, context, namespace, timeout=TIMEOUT + 1)
+        try:
+            info = find_release(adapter, release)
+        except process.TimedOut:
+            return None, f"helm did not answer within {TIMEOUT + 1:g}s", None, ""
+        except (HelmError, process.ProcessError) as exc:
+            return None, _first_line(str(exc)) or "helm history failed", None, ""
+        except ValueError:  # not JSON: an old or odd helm
+            return None, "helm history gave output that is not JSON", None, ""
+        if info is None:
+            return False, f"release {release} in {namespace}: not installed", None, ""
+        line, meaning = describe_release(info)
+        return info.status != "uninstalled", line, info, meaning
+    if kubectl.path is None:
+        return None, "no cluster to ask", None, ""
     argv = [
         kubectl.path, "--context", context, "--request-timeout", f"{TIMEOUT:g}s",
         "get", "secrets", "--namespace", namespace,
@@ -118,9 +184,9 @@ def detect_release(kubectl: Tool, context: str, namespace: str, release: str) ->
     ]
     code, out, err = _run(argv, timeout=TIMEOUT + 1)
     if code != 0:
-        return None, _first_line(err) or f"kubectl exit code {code}"
+        return None, _first_line(err) or f"kubectl exit code {code}", None, ""
     exists = bool(out.strip())
-    return exists, f"release {release} in {namespace}: " + ("installed" if exists else "not installed")
+    return exists, f"release {release} in {namespace}: " + ("installed" if exists else "not installed"), None, ""
 
 
 def detect(namespace: str = "flyte", release: str = "flyte", ask_cluster: bool = True) -> Detection:
@@ -130,6 +196,8 @@ def detect(namespace: str = "flyte", release: str = "flyte", ask_cluster: bool =
     contexts, current, note = detect_contexts(kubectl)
     exists: bool | None = None
     release_note = "not checked"
+    info: ReleaseInfo | None = None
+    attention = ""
     if ask_cluster:
-        exists, release_note = detect_release(kubectl, current, namespace, release)
-    return Detection(helm, kubectl, contexts, current, exists, release_note, (note,) if note else ())
+        exists, release_note, info, attention = detect_release(kubectl, current, namespace, release, helm)
+    return Detection(helm, kubectl, contexts, current, exists, release_note, (note,) if note else (), info, attention)

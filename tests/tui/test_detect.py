@@ -27,7 +27,15 @@ def test_nothing_on_path(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Non
 
 
 def test_helm_major_version_and_contexts(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    fake_tool(tmp_path, "helm", 'echo "v4.1.4+g1234567"\n')
+    fake_tool(
+        tmp_path,
+        "helm",
+        'case "$*" in\n'
+        '  *"history flyte --max 1 -o json --namespace flyte --kube-context prod"*) echo \'[{"revision": 3, '
+        '"updated": "2026-11-29T10:02:33.51+01:00", "status": "deployed", "chart": "flyte-core-v1.16.8"}]\';;\n'
+        '  *) echo "v4.1.4+g1234567";;\n'
+        "esac\n",
+    )
     fake_tool(
         tmp_path,
         "kubectl",
@@ -44,6 +52,11 @@ def test_helm_major_version_and_contexts(monkeypatch: pytest.MonkeyPatch, tmp_pa
     assert found.kubectl.version == "v1.36.3"
     assert found.contexts == ("kind-a", "prod") and found.current_context == "prod"
     assert found.release_exists is True
+    assert found.release is not None and found.release.revision == 3 and found.release.status == "deployed"
+    assert found.release_note == (
+        "release flyte in flyte: flyte-core-v1.16.8, revision 3, deployed, last deployed 2026-11-29 10:02"
+    )
+    assert found.release_attention == ""
 
 
 def test_a_hanging_tool_times_out(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
