@@ -200,6 +200,7 @@ def test_broken_install_every_problem_found_with_evidence(testbed, namespace, tm
         },
         "secrets": {"adminOauthClientCredentials": {"clientSecret": CANARY}},
         "webhook": {"podLabels": {fault: "crashloop"}},
+        "flyteconsole": {"podLabels": {fault: "crashloop"}, "podAnnotations": {"sim.kwok.test/exit": "oom"}},
         "cluster_resource_manager": {
             "podLabels": {fault: "readythencrash"},
             "podAnnotations": {logs: "s3-access-denied"},
@@ -263,6 +264,8 @@ def test_broken_install_every_problem_found_with_evidence(testbed, namespace, tm
     failed("runtime.webhook-config", "does not exist")
     failed("runtime.webhook-secret", "ca.crt")
     failed("component.flyte-pod-webhook", "CrashLoopBackOff")
+    console_finding = failed("component.flyteconsole", "CrashLoopBackOff", "ran out of memory (OOMKilled)")
+    assert console_finding.answer == "resources.components.flyteconsole" and "memory limit" in console_finding.fix
     sync = found["component.syncresources"]
     assert sync.severity in ("warn", "fail") and sync.signature == "s3-access-denied", sync
     failed("runtime.projects", "2 of 3", f"{project}-staging")

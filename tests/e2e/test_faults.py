@@ -62,6 +62,24 @@ def test_crashloop(testbed: tb.TestBed, namespace: str) -> None:
     )
 
 
+def test_oom_killed(testbed: tb.TestBed, namespace: str) -> None:
+    """A container killed for memory, as the kubelet reports it: exit 137, reason OOMKilled, then back-off."""
+    manifest = kh.pod_manifest("oom", labels={FAULT: "crashloop"}, annotations={"sim.kwok.test/exit": "oom"})
+    kh.apply(testbed, namespace, manifest)
+
+    def restarted() -> kh.Json | None:
+        p = _pod(testbed, namespace, "oom")
+        cs = p["status"].get("containerStatuses", [{}])[0]
+        return p if cs.get("restartCount", 0) >= 2 else None
+
+    p = kh.wait_for("restartCount >= 2", restarted, timeout=60)
+    cs = p["status"]["containerStatuses"][0]
+    assert cs["state"]["waiting"]["reason"] == "CrashLoopBackOff"
+    assert cs["lastState"]["terminated"]["reason"] == "OOMKilled"
+    assert cs["lastState"]["terminated"]["exitCode"] == 137
+    assert _status_column(testbed, namespace, "oom") == "CrashLoopBackOff"
+
+
 def test_imagepull(testbed: tb.TestBed, namespace: str) -> None:
     kh.apply(testbed, namespace, kh.pod_manifest("pull", labels={FAULT: "imagepull"}))
 
