@@ -70,9 +70,9 @@ class ManifestView(Static):
         lines = [head]
         if open_:
             lines += [Text(f"    secret key {k}: {state}") for k, state in obj.secret_keys]
-            body = diff_text(obj.lines)
-            body.pad_left(4)
-            lines += body.split("\n", allow_blank=False)
+            for line in diff_text(obj.lines).split("\n", allow_blank=False):
+                line.pad_left(4)  # every line of the diff sits under its object, not only the first
+                lines.append(line)
         return lines
 
     def line_of(self, index: int) -> int:
