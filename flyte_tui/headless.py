@@ -24,8 +24,9 @@ from flyte_tui.events import (
 from flyte_tui.install import Installer, InstallOptions
 from flyte_tui.model import InstallPlan, validate_file
 from flyte_tui.secrets import SecretValues
+from flyte_tui.tools.detect import describe_release
 from flyte_tui.tools.helm import Helm, HelmError, display
-from flyte_tui.tools.process import ProcessError
+from flyte_tui.tools.process import Cancelled, ProcessError
 from flyte_tui.tools.process import run as run_process
 from flyte_tui.upgrade import Review, find_release, recovery, review_plan
 
@@ -218,6 +219,15 @@ def run_upgrade(
         print(f"error: {loaded}", file=sys.stderr)
         return 2
     plan, adapter = loaded
+    # Human lines go to stderr with --json, so that stdout stays one JSON event per line.
+    text_out = sys.stderr if as_json else out
+    cancel = adapter.cancel
+
+    def on_signal(_signum: int, _frame: FrameType | None) -> None:
+        cancel.set()
+
+    previous = signal.signal(signal.SIGINT, on_signal)
+    previous_term = signal.signal(signal.SIGTERM, on_signal)
     try:
         info = find_release(adapter, plan.target.release)
         if info is None:
@@ -227,32 +237,39 @@ def run_upgrade(
                 file=sys.stderr,
             )
             return 2
+        line, meaning = describe_release(info)
+        print(line + (f"\n  {meaning}" if meaning else ""), file=text_out)
         if info.pending:
             fix = recovery(adapter, info.name)
             if fix is not None:
-                print(f"Release {info.name} is stuck: {fix.description}", file=out)
-                print(f"Recovery: {display(fix.argv)}", file=out)
+                print(f"Release {info.name} is stuck: {fix.description}", file=text_out)
+                print(f"Recovery: {display(fix.argv)}", file=text_out)
                 for obj in fix.diff.objects:
-                    print(f"  recovery {obj.change} {obj.key}", file=out)
+                    print(f"  recovery {obj.change} {obj.key}", file=text_out)
                 if not recover:
                     print("run again with --recover to perform it", file=sys.stderr)
                     return 1
-                done = run_process(fix.argv, 300, env=adapter.env)
+                done = run_process(fix.argv, 300, cancel, adapter.env)
                 if not done.ok:
                     print(f"error: recovery failed: {done.stderr.strip()}", file=sys.stderr)
                     return 1
                 print(
                     f"recovered: release {info.name} "
                     + (f"rolled back to revision {fix.target_revision}" if fix.target_revision else "uninstalled"),
-                    file=out,
+                    file=text_out,
                 )
         result = review_plan(plan, adapter)
-        if not as_json:
-            for line in review_lines(result):
-                print(line, file=out)
+        for line in review_lines(result):
+            print(line, file=text_out)
+    except Cancelled:
+        print("cancelled: the upgrade did not start", file=sys.stderr)
+        return 1
     except (HelmError, ProcessError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        signal.signal(signal.SIGTERM, previous_term)
     return run_install(
         answers,
         yes=yes,

@@ -233,6 +233,41 @@ def test_pending_upgrade_is_detected_and_recovered(testbed, namespace, helm_bin,
     assert isinstance(events[-1], InstallFinished) and events[-1].ok
 
 
+def test_headless_upgrade_shows_the_release_and_recovers_a_stuck_one(testbed, namespace, tmp_path) -> None:
+    """`flyte-tui upgrade`: says which release it found (chart, revision, status, when); a pending one is
+    explained with its recovery and refused; with --recover it is recovered, then upgraded; --json keeps
+    stdout to JSON events."""
+    helm4 = Path(testbed.helm4)
+    good = answers(testbed, namespace)
+    install(testbed, helm4, tmp_path, good)
+    stuck = copy.deepcopy(good)
+    stuck["extraValues"]["flyteadmin"] = {"podLabels": {"sim.kwok.test/fault": "stuckinit"}}
+    stuck_values = tmp_path / "stuck.yaml"
+    write_values_file(plan_of(stuck), stuck_values)
+    kh.leave_pending(testbed, helm4, "upgrade", namespace, stuck_values)
+    path = tmp_path / "flyte-tui.yaml"
+    path.write_text(dump(good))
+    env = {**testbed.env, "FLYTE_TUI_DB_PASSWORD": "pw-upgrade", "FLYTE_TUI_S3_ACCESS_KEY": "AKIAUPGRADE",
+           "FLYTE_TUI_S3_SECRET_KEY": "sk-upgrade"}  # fmt: skip
+    base = [sys.executable, "-m", "flyte_tui.cli", "upgrade", "--yes", "--helm", str(helm4),
+            "--kubectl", str(testbed.kubectl), "--timeout", "2m"]  # fmt: skip
+
+    refused = subprocess.run([*base, str(path)], capture_output=True, text=True, env=env, timeout=300, check=False)
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert f"release flyte in {namespace}: flyte-core-v1.16.8, revision 2, pending-upgrade" in refused.stdout
+    assert "Recovery: " in refused.stdout and "rollback flyte 1" in refused.stdout
+    assert "--recover" in refused.stderr
+
+    argv = [*base, "--recover", "--json", str(path)]
+    done = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=300, check=False)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    events = [json.loads(line) for line in done.stdout.splitlines()]  # nothing but JSON on stdout
+    assert events[-1]["event"] == "InstallFinished" and events[-1]["ok"] is True
+    assert "recovered: release flyte rolled back to revision 1" in done.stderr
+    history = json.loads(testbed.helm_run(helm4, "history", "flyte", "-n", namespace, "-o", "json").stdout)
+    assert history[-1]["status"] == "deployed" and history[-1]["revision"] == 4
+
+
 def test_headless_diff_exit_codes(testbed, namespace, tmp_path) -> None:
     data = answers(testbed, namespace)
     install(testbed, Path(testbed.helm4), tmp_path, data)
