@@ -132,7 +132,10 @@ class Installer:
                 if step in ("helm", "readiness") and self._needs_undo(step):
                     yield from (self._roll_back() if self.previous_revision is not None else self._remove())
                     return
-                yield self._finish(False)
+                finished = self._finish(False)
+                if step in ("helm", "readiness") and self.previous_revision is not None:
+                    finished = dataclasses.replace(finished, summary=(*finished.summary, *self._rollback_offer()))
+                yield finished
                 return
             yield StepFinished(step, True, time.monotonic() - began, detail or "")
         yield self._finish(True)
@@ -156,6 +159,23 @@ class Installer:
         if status is None:
             return False
         return self.previous_revision is None or int(status.get("version", 0)) > self.previous_revision
+
+    def _rollback_offer(self) -> tuple[str, ...]:
+        """For a failed upgrade left as it is: the rollback command and what it would change."""
+        from flyte_tui.upgrade import rollback_offer
+
+        probe = Helm(self.helm.binary, self.helm.context, self.helm.namespace, self.helm.env)
+        try:
+            offer = rollback_offer(probe, self.plan.target.release)
+        except (HelmError, process.ProcessError, ValueError):
+            return ()
+        if offer is None or offer.target_revision != self.previous_revision:
+            return ()  # no new revision was recorded: there is nothing to go back from
+        changes = ", ".join(f"{o.change} {o.key}" for o in offer.diff.objects) or "no object"
+        return (
+            f"to return to revision {offer.target_revision}: {display(offer.argv)}",
+            f"  that changes: {changes}",
+        )
 
     def _remove(self) -> Iterator[Event]:
         """Uninstall a failed first install (what helm's --atomic does for an install)."""

@@ -417,6 +417,28 @@ def recovery(helm: Helm, release: str) -> Recovery | None:
     )
 
 
+def rollback_offer(helm: Helm, release: str) -> Recovery | None:
+    """How to return a release to the revision before its last one, with what that changes (None when
+    there is no earlier revision to return to). For an upgrade that failed with rollback on failure off."""
+    history = helm.history(release)
+    if len(history) < 2:
+        return None
+    last = history[-1]
+    earlier = [h for h in history[:-1] if str(h.get("status")) in ("deployed", "superseded")]
+    if not earlier:
+        return None
+    target = int(earlier[-1]["revision"])
+    revision = int(last.get("revision", 0))
+    description = f"revision {revision} ({last.get('chart', '?')}) is {last.get('status', '?')}"
+    return Recovery(
+        str(last.get("status", "")),
+        description,
+        helm.argv("rollback", release, str(target)),
+        manifest_diff(live_manifest(helm, release, revision), live_manifest(helm, release, target)),
+        target,
+    )
+
+
 def review_plan(plan: InstallPlan, helm: Helm) -> Review:
     """The review of upgrading to ``plan``, end to end: helm's version, the repository, a private values
     file (removed afterwards), then :func:`review`. Raises HelmError / ProcessError on tool failures."""

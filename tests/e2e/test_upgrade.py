@@ -165,6 +165,23 @@ def test_changed_secret_shows_the_key_never_the_value(testbed, namespace, helm_b
     assert "client_secret: changed" in "\n".join(review_lines(result))
 
 
+def test_a_failed_upgrade_left_as_it_is_offers_the_rollback_and_its_changes(
+    testbed, namespace, helm_bin, tmp_path
+) -> None:
+    """Rollback on failure off: the failure is explained and the way back is offered with what it changes."""
+    good = answers(testbed, namespace)
+    install(testbed, helm_bin, tmp_path, good)
+    bad = copy.deepcopy(good)
+    bad["extraValues"]["flyteadmin"] = {"podLabels": {"sim.kwok.test/fault": "crashloop"}}
+    events, _ = collect(Installer(plan_of(bad), options(testbed, helm_bin, tmp_path, rollback_on_failure=False)))
+    last = events[-1]
+    assert isinstance(last, InstallFinished) and not last.ok
+    assert not [e for e in events if isinstance(e, StepStarted) and e.step == "rollback"]
+    offer = [line for line in last.summary if "to return to revision 1" in line]
+    assert offer and "rollback flyte 1" in offer[0]
+    assert any("that changes: changed Deployment/flyteadmin" in line for line in last.summary), last.summary
+
+
 def test_an_upgrade_that_helm_itself_fails_is_rolled_back(testbed, namespace, helm_bin, tmp_path) -> None:
     """helm upgrade fails on the API server (an invalid replica count): the failed revision it recorded is
     rolled back too, not only failures seen while waiting for pods."""
