@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import signal
 import sys
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
 from typing import TextIO
@@ -110,15 +112,9 @@ def run_install(
         source=answers.name,
     )
     cancel = threading.Event()
-
-    def on_signal(_signum: int, _frame: FrameType | None) -> None:
-        cancel.set()
-
-    previous = signal.signal(signal.SIGINT, on_signal)
-    previous_term = signal.signal(signal.SIGTERM, on_signal)
     ok = False
     shown: dict[str, str] = {}
-    try:
+    with _cancel_on_signals(cancel):
         for event in Installer(result.plan, options, cancel).run():
             if as_json:
                 print(json.dumps(to_json(event)), file=out, flush=True)
@@ -127,10 +123,24 @@ def run_install(
                     print(line, file=out, flush=True)
             if isinstance(event, InstallFinished):
                 ok = event.ok
+    return 0 if ok else 1
+
+
+@contextlib.contextmanager
+def _cancel_on_signals(cancel: threading.Event) -> Iterator[None]:
+    """Ctrl-C and SIGTERM set ``cancel`` (the running helm/kubectl is then stopped and reported) instead of
+    raising KeyboardInterrupt; the previous handlers come back afterwards."""
+
+    def on_signal(_signum: int, _frame: FrameType | None) -> None:
+        cancel.set()
+
+    previous = signal.signal(signal.SIGINT, on_signal)
+    previous_term = signal.signal(signal.SIGTERM, on_signal)
+    try:
+        yield
     finally:
         signal.signal(signal.SIGINT, previous)
         signal.signal(signal.SIGTERM, previous_term)
-    return 0 if ok else 1
 
 
 def review_lines(review: Review) -> list[str]:
@@ -222,54 +232,46 @@ def run_upgrade(
     # Human lines go to stderr with --json, so that stdout stays one JSON event per line.
     text_out = sys.stderr if as_json else out
     cancel = adapter.cancel
-
-    def on_signal(_signum: int, _frame: FrameType | None) -> None:
-        cancel.set()
-
-    previous = signal.signal(signal.SIGINT, on_signal)
-    previous_term = signal.signal(signal.SIGTERM, on_signal)
-    try:
-        info = find_release(adapter, plan.target.release)
-        if info is None:
-            print(
-                f"error: no release {plan.target.release} in namespace {plan.target.namespace}; "
-                "use `flyte-tui install` for a first install",
-                file=sys.stderr,
-            )
-            return 2
-        line, meaning = describe_release(info)
-        print(line + (f"\n  {meaning}" if meaning else ""), file=text_out)
-        if info.pending:
-            fix = recovery(adapter, info.name)
-            if fix is not None:
-                print(f"Release {info.name} is stuck: {fix.description}", file=text_out)
-                print(f"Recovery: {display(fix.argv)}", file=text_out)
-                for obj in fix.diff.objects:
-                    print(f"  recovery {obj.change} {obj.key}", file=text_out)
-                if not recover:
-                    print("run again with --recover to perform it", file=sys.stderr)
-                    return 1
-                done = run_process(fix.argv, 300, cancel, adapter.env)
-                if not done.ok:
-                    print(f"error: recovery failed: {done.stderr.strip()}", file=sys.stderr)
-                    return 1
+    with _cancel_on_signals(cancel):
+        try:
+            info = find_release(adapter, plan.target.release)
+            if info is None:
                 print(
-                    f"recovered: release {info.name} "
-                    + (f"rolled back to revision {fix.target_revision}" if fix.target_revision else "uninstalled"),
-                    file=text_out,
+                    f"error: no release {plan.target.release} in namespace {plan.target.namespace}; "
+                    "use `flyte-tui install` for a first install",
+                    file=sys.stderr,
                 )
-        result = review_plan(plan, adapter)
-        for line in review_lines(result):
-            print(line, file=text_out)
-    except Cancelled:
-        print("cancelled: the upgrade did not start", file=sys.stderr)
-        return 1
-    except (HelmError, ProcessError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    finally:
-        signal.signal(signal.SIGINT, previous)
-        signal.signal(signal.SIGTERM, previous_term)
+                return 2
+            line, meaning = describe_release(info)
+            print(line + (f"\n  {meaning}" if meaning else ""), file=text_out)
+            if info.pending:
+                fix = recovery(adapter, info.name)
+                if fix is not None:
+                    print(f"Release {info.name} is stuck: {fix.description}", file=text_out)
+                    print(f"Recovery: {display(fix.argv)}", file=text_out)
+                    for obj in fix.diff.objects:
+                        print(f"  recovery {obj.change} {obj.key}", file=text_out)
+                    if not recover:
+                        print("run again with --recover to perform it", file=sys.stderr)
+                        return 1
+                    done = run_process(fix.argv, 300, cancel, adapter.env)
+                    if not done.ok:
+                        print(f"error: recovery failed: {done.stderr.strip()}", file=sys.stderr)
+                        return 1
+                    print(
+                        f"recovered: release {info.name} "
+                        + (f"rolled back to revision {fix.target_revision}" if fix.target_revision else "uninstalled"),
+                        file=text_out,
+                    )
+            result = review_plan(plan, adapter)
+            for line in review_lines(result):
+                print(line, file=text_out)
+        except Cancelled:
+            print("cancelled: the upgrade did not start", file=sys.stderr)
+            return 1
+        except (HelmError, ProcessError, ValueError) as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
     return run_install(
         answers,
         yes=yes,

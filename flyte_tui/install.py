@@ -164,9 +164,8 @@ class Installer:
         """For a failed upgrade left as it is: the rollback command and what it would change."""
         from flyte_tui.upgrade import rollback_offer
 
-        probe = Helm(self.helm.binary, self.helm.context, self.helm.namespace, self.helm.env)
         try:
-            offer = rollback_offer(probe, self.plan.target.release)
+            offer = rollback_offer(self._probe(), self.plan.target.release)
         except (HelmError, process.ProcessError, ValueError):
             return ()
         if offer is None or offer.target_revision != self.previous_revision:
@@ -177,20 +176,28 @@ class Installer:
             f"  that changes: {changes}",
         )
 
+    def _helm_for_rollback(self, verb: str, *args: str) -> Iterator[Event]:
+        """Run ``helm <verb> …`` as part of the rollback step, its output shown; StepError when it fails."""
+        argv = self.helm.argv(verb, *args)
+        yield OutputLine("rollback", "$ " + display(argv))
+        done = process.run(argv, 300, self.cancel, self.options.env)
+        for line in (done.stdout + "\n" + done.stderr).splitlines():
+            if line.strip():
+                yield OutputLine("rollback", self._clean(line))
+        if not done.ok:
+            raise StepError(f"helm {verb} failed: {(done.stderr.strip().splitlines() or [''])[-1]}")
+
+    def _probe(self) -> Helm:
+        """helm for questions asked after the run, with a fresh cancel flag (the user's may be set)."""
+        return Helm(self.helm.binary, self.helm.context, self.helm.namespace, self.helm.env)
+
     def _remove(self) -> Iterator[Event]:
         """Uninstall a failed first install (what helm's --atomic does for an install)."""
         release = self.plan.target.release
         yield StepStarted("rollback", f"Removing the failed install of {release}")
         began = time.monotonic()
         try:
-            argv = self.helm.argv("uninstall", release)
-            yield OutputLine("rollback", "$ " + display(argv))
-            done = process.run(argv, 300, self.cancel, self.options.env)
-            for line in (done.stdout + "\n" + done.stderr).splitlines():
-                if line.strip():
-                    yield OutputLine("rollback", self._clean(line))
-            if not done.ok:
-                raise StepError(f"helm uninstall failed: {(done.stderr.strip().splitlines() or [''])[-1]}")
+            yield from self._helm_for_rollback("uninstall", release)
         except (process.Cancelled, _CancelledError):
             yield StepFailed("rollback", "cancelled by the user")
             yield self._finish(False, cancelled=True)
@@ -215,14 +222,7 @@ class Installer:
         began = time.monotonic()
         release = self.plan.target.release
         try:
-            argv = self.helm.argv("rollback", release, str(revision))
-            yield OutputLine("rollback", "$ " + display(argv))
-            done = process.run(argv, 300, self.cancel, self.options.env)
-            for line in (done.stdout + "\n" + done.stderr).splitlines():
-                if line.strip():
-                    yield OutputLine("rollback", self._clean(line))
-            if not done.ok:
-                raise StepError(f"helm rollback failed: {(done.stderr.strip().splitlines() or [''])[-1]}")
+            yield from self._helm_for_rollback("rollback", release, str(revision))
             detail = yield from self._readiness()
         except (process.Cancelled, _CancelledError):
             yield StepFailed("rollback", "cancelled by the user")
@@ -586,9 +586,8 @@ class Installer:
 
     def _release_state(self) -> str:
         """The release's state now, asked with a fresh cancel flag (the user's may be set)."""
-        probe = Helm(self.helm.binary, self.helm.context, self.helm.namespace, self.helm.env)
         try:
-            status = probe.status(self.plan.target.release)
+            status = self._probe().status(self.plan.target.release)
         except (HelmError, process.ProcessError, ValueError):
             return "unknown"
         return str((status or {}).get("info", {}).get("status", "unknown")) if status else "not installed"

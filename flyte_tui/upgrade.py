@@ -403,35 +403,35 @@ def recovery(helm: Helm, release: str) -> Recovery | None:
         f"revision {revision} ({last.get('chart', '?')}) has been {state} since {last.get('updated', '?')}: "
         f"{last.get('description', '')}".strip()
     )
+    back = None if state == "pending-install" else _back_to_earlier(helm, release, history, state, description)
+    if back is not None:
+        return back
     applied = live_manifest(helm, release, revision)
-    earlier = [h for h in history[:-1] if str(h.get("status")) in ("deployed", "superseded")]
-    if state == "pending-install" or not earlier:
-        return Recovery(state, description, helm.argv("uninstall", release), manifest_diff(applied, ""), None)
-    target = int(earlier[-1]["revision"])
-    return Recovery(
-        state,
-        description,
-        helm.argv("rollback", release, str(target)),
-        manifest_diff(applied, live_manifest(helm, release, target)),
-        target,
-    )
+    return Recovery(state, description, helm.argv("uninstall", release), manifest_diff(applied, ""), None)
 
 
 def rollback_offer(helm: Helm, release: str) -> Recovery | None:
     """How to return a release to the revision before its last one, with what that changes (None when
     there is no earlier revision to return to). For an upgrade that failed with rollback on failure off."""
     history = helm.history(release)
-    if len(history) < 2:
+    if not history:
         return None
     last = history[-1]
+    state = str(last.get("status", ""))
+    description = f"revision {last.get('revision', '?')} ({last.get('chart', '?')}) is {state or '?'}"
+    return _back_to_earlier(helm, release, history, state, description)
+
+
+def _back_to_earlier(
+    helm: Helm, release: str, history: Sequence[Mapping[str, Any]], state: str, description: str
+) -> Recovery | None:
+    """A rollback from the last revision to the newest earlier one that was deployed (None: there is none)."""
     earlier = [h for h in history[:-1] if str(h.get("status")) in ("deployed", "superseded")]
     if not earlier:
         return None
-    target = int(earlier[-1]["revision"])
-    revision = int(last.get("revision", 0))
-    description = f"revision {revision} ({last.get('chart', '?')}) is {last.get('status', '?')}"
+    revision, target = int(history[-1].get("revision", 0)), int(earlier[-1]["revision"])
     return Recovery(
-        str(last.get("status", "")),
+        state,
         description,
         helm.argv("rollback", release, str(target)),
         manifest_diff(live_manifest(helm, release, revision), live_manifest(helm, release, target)),

@@ -25,49 +25,50 @@ def secret_paths(tree: Any, prefix: str = "") -> Iterator[str]:
     if isinstance(tree, dict):
         for key, value in tree.items():
             path = f"{prefix}.{key}" if prefix else str(key)
-            if str(key) == "secretManifest" and isinstance(value, dict):
-                for field in ("data", "stringData"):
-                    if value.get(field):
-                        yield f"{path}.{field}"
-            elif sensitive_key(key) and _holds_value(value):
+            if _secret_manifest(key, value):
+                yield from (f"{path}.{field}" for field in ("data", "stringData") if value.get(field))
+            elif _secret_value(key, value):
                 yield path
             else:
                 yield from secret_paths(value, path)
     elif isinstance(tree, list):
         for index, item in enumerate(tree):
             path = f"{prefix}[{index}]"
-            if isinstance(item, dict) and sensitive_key(item.get("name", "")) and _holds_value(item.get("value")):
-                yield f"{path}.value"
-            else:
-                yield from secret_paths(item, path)
-
-
-def _holds_value(value: Any) -> bool:
-    if isinstance(value, bool) or value is None:
-        return False
-    if isinstance(value, dict | list):
-        return False  # a block: its own keys decide
-    return str(value).strip() != ""
+            yield from [f"{path}.value"] if _secret_env(item) else secret_paths(item, path)
 
 
 def without_secrets(tree: Any) -> Any:
-    """A copy of ``tree`` without the values :func:`secret_paths` finds (emptied maps are dropped)."""
+    """A copy of ``tree`` without the values :func:`secret_paths` finds (emptied maps are dropped); a
+    ``secretManifest`` with data goes whole (without its data it would only create an empty Secret), an env
+    entry too."""
     if isinstance(tree, dict):
         out: dict[str, Any] = {}
         for key, value in tree.items():
-            manifest_with_data = isinstance(value, dict) and bool(value.get("data") or value.get("stringData"))
-            if str(key) == "secretManifest" and manifest_with_data:
-                continue  # a Secret manifest without its data would only create an empty Secret
-            if sensitive_key(key) and _holds_value(value):
+            if _secret_manifest(key, value) or _secret_value(key, value):
                 continue
             cleaned = without_secrets(value)
             if cleaned != {} or value == {}:
                 out[key] = cleaned
         return out
     if isinstance(tree, list):
-        return [
-            without_secrets(item)
-            for item in tree
-            if not (isinstance(item, dict) and sensitive_key(item.get("name", "")) and _holds_value(item.get("value")))
-        ]
+        return [without_secrets(item) for item in tree if not _secret_env(item)]
     return tree
+
+
+def _secret_manifest(key: Any, value: Any) -> bool:
+    """A chart's ``secretManifest`` block that carries data."""
+    if str(key) != "secretManifest" or not isinstance(value, dict):
+        return False
+    return bool(value.get("data") or value.get("stringData"))
+
+
+def _secret_value(key: Any, value: Any) -> bool:
+    """A value under a key that holds a secret (not a block, not empty, not a switch)."""
+    if not sensitive_key(key) or isinstance(value, bool | dict | list) or value is None:
+        return False
+    return str(value).strip() != ""
+
+
+def _secret_env(item: Any) -> bool:
+    """An env entry ``{name: DB_PASSWORD, value: …}``."""
+    return isinstance(item, dict) and _secret_value(item.get("name", ""), item.get("value"))

@@ -5,8 +5,6 @@ live release."""
 
 from __future__ import annotations
 
-import asyncio
-import copy
 import json
 from pathlib import Path
 from typing import Any
@@ -20,9 +18,8 @@ from flyte_tui.screens.dialogs import RecoveryDialog
 from flyte_tui.screens.welcome import WelcomeScreen
 from flyte_tui.tools import detect
 from flyte_tui.tools.detect import Detection, Tool
-from flyte_tui.values_file import write_values_file
-from tests.e2e.test_install import answers, plan_of
-from tests.e2e.test_upgrade import install
+from tests.e2e.test_app_flows import until
+from tests.e2e.test_upgrade import installed_then_stuck
 
 pytestmark = pytest.mark.e2e
 
@@ -32,15 +29,6 @@ def cluster_env(testbed: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     """The app's helm reaches the test bed as a user's would: through the environment."""
     for key, value in testbed.env.items():
         monkeypatch.setenv(key, value)
-
-
-async def until(pilot: Any, check: Any, seconds: float = 120) -> None:
-    for _ in range(int(seconds * 10)):
-        if check():
-            await pilot.pause()
-            return
-        await asyncio.sleep(0.1)
-    raise AssertionError("timed out waiting in the app")
 
 
 def real_detection(testbed: Any, helm_bin: Path, namespace: str) -> Detection:
@@ -63,13 +51,7 @@ def history(testbed: Any, helm_bin: Path, namespace: str) -> list[dict[str, Any]
 async def test_pending_upgrade_is_shown_recovered_and_upgraded_from_the_app(
     testbed, namespace, helm_bin, cluster_env, tmp_path: Path
 ) -> None:
-    good = answers(testbed, namespace)
-    install(testbed, helm_bin, tmp_path, good)
-    stuck = copy.deepcopy(good)
-    stuck["extraValues"]["flyteadmin"] = {"podLabels": {"sim.kwok.test/fault": "stuckinit"}}
-    stuck_values = tmp_path / "stuck.yaml"
-    write_values_file(plan_of(stuck), stuck_values)
-    kh.leave_pending(testbed, helm_bin, "upgrade", namespace, stuck_values)
+    installed_then_stuck(testbed, helm_bin, namespace, tmp_path)
     assert kh.release_state(testbed, helm_bin, namespace) == "pending-upgrade"
 
     app: WizardApp = make_app(

@@ -31,6 +31,19 @@ def install(testbed: Any, helm_bin: Path, tmp_path: Path, data: dict[str, Any]) 
     assert isinstance(events[-1], InstallFinished) and events[-1].ok, [e for e in events if isinstance(e, StepFailed)]
 
 
+def installed_then_stuck(testbed: Any, helm_bin: Path, namespace: str, tmp_path: Path) -> dict[str, Any]:
+    """Install good answers, then leave an upgrade (whose flyteadmin init never finishes) pending-upgrade,
+    as an interrupted helm would. Returns the good answers."""
+    good = answers(testbed, namespace)
+    install(testbed, helm_bin, tmp_path, good)
+    stuck = copy.deepcopy(good)
+    stuck["extraValues"]["flyteadmin"] = {"podLabels": {"sim.kwok.test/fault": "stuckinit"}}
+    stuck_values = tmp_path / "stuck.yaml"
+    write_values_file(plan_of(stuck), stuck_values)
+    kh.leave_pending(testbed, helm_bin, "upgrade", namespace, stuck_values)
+    return good
+
+
 def adapter(testbed: Any, helm_bin: Path, namespace: str) -> Helm:
     return Helm(str(helm_bin), testbed.context, namespace, testbed.env)
 
@@ -228,13 +241,7 @@ def test_failed_upgrade_is_rolled_back_to_a_ready_previous_revision(testbed, nam
 
 
 def test_pending_upgrade_is_detected_and_recovered(testbed, namespace, helm_bin, tmp_path) -> None:
-    good = answers(testbed, namespace)
-    install(testbed, helm_bin, tmp_path, good)
-    stuck = copy.deepcopy(good)
-    stuck["extraValues"]["flyteadmin"] = {"podLabels": {"sim.kwok.test/fault": "stuckinit"}}
-    stuck_values = tmp_path / "stuck.yaml"
-    write_values_file(plan_of(stuck), stuck_values)
-    kh.leave_pending(testbed, helm_bin, "upgrade", namespace, stuck_values)
+    good = installed_then_stuck(testbed, helm_bin, namespace, tmp_path)
     helm = adapter(testbed, helm_bin, namespace)
     events, _ = collect(Installer(plan_of(good), options(testbed, helm_bin, tmp_path)))
     refused = next(e for e in events if isinstance(e, StepFailed))
@@ -255,13 +262,7 @@ def test_headless_upgrade_shows_the_release_and_recovers_a_stuck_one(testbed, na
     explained with its recovery and refused; with --recover it is recovered, then upgraded; --json keeps
     stdout to JSON events."""
     helm4 = Path(testbed.helm4)
-    good = answers(testbed, namespace)
-    install(testbed, helm4, tmp_path, good)
-    stuck = copy.deepcopy(good)
-    stuck["extraValues"]["flyteadmin"] = {"podLabels": {"sim.kwok.test/fault": "stuckinit"}}
-    stuck_values = tmp_path / "stuck.yaml"
-    write_values_file(plan_of(stuck), stuck_values)
-    kh.leave_pending(testbed, helm4, "upgrade", namespace, stuck_values)
+    good = installed_then_stuck(testbed, helm4, namespace, tmp_path)
     path = tmp_path / "flyte-tui.yaml"
     path.write_text(dump(good))
     env = {**testbed.env, "FLYTE_TUI_DB_PASSWORD": "pw-upgrade", "FLYTE_TUI_S3_ACCESS_KEY": "AKIAUPGRADE",

@@ -14,6 +14,7 @@ import stat
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.widgets import Button, Static
@@ -217,6 +218,14 @@ def stuck_recovery(argv: list[str]) -> Recovery:
     )
 
 
+async def choose_upgrade(pilot: Any, app: WizardApp) -> None:
+    """From the welcome screen, Upgrade, and wait for the live release to be asked."""
+    await ready(pilot)
+    await pilot.click("#upgrade")
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
 async def test_upgrade_of_a_stuck_release_offers_the_recovery_runs_it_and_loads_the_release(
     wizard: Callable[..., WizardApp], tmp_path: Path
 ) -> None:
@@ -224,10 +233,7 @@ async def test_upgrade_of_a_stuck_release_offers_the_recovery_runs_it_and_loads_
     app = wizard(detector=lambda: detection_of(info("pending-upgrade", 2), helm))
     notes = spy_notifications(app)
     async with app.run_test(size=(120, 40)) as pilot:
-        await ready(pilot)
-        await pilot.click("#upgrade")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await choose_upgrade(pilot, app)
         dialog = app.screen
         assert isinstance(dialog, RecoveryDialog)
         assert str(dialog.query_one("#recovery-description", Static).render()).startswith(
@@ -255,10 +261,7 @@ async def test_back_leaves_the_stuck_release_alone(wizard: Callable[..., WizardA
     helm, log = fake_helm(tmp_path / "bin")
     app = wizard(detector=lambda: detection_of(info("pending-upgrade", 2), helm))
     async with app.run_test(size=(120, 40)) as pilot:
-        await ready(pilot)
-        await pilot.click("#upgrade")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await choose_upgrade(pilot, app)
         assert isinstance(app.screen, RecoveryDialog)
         await pilot.press("escape")
         await pilot.pause()
@@ -273,10 +276,7 @@ async def test_a_failed_recovery_is_reported_and_the_upgrade_does_not_start(
     app = wizard(detector=lambda: detection_of(info("pending-upgrade", 2), helm))
     notes = spy_notifications(app)
     async with app.run_test(size=(120, 40)) as pilot:
-        await ready(pilot)
-        await pilot.click("#upgrade")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await choose_upgrade(pilot, app)
         await pilot.click("#run")
         await app.workers.wait_for_complete()
         await pilot.pause()
