@@ -24,10 +24,10 @@ import testbed as tb
 
 from benchmarks.harness import Result, report
 from flyte_tui.events import StepFinished
+from flyte_tui.files.yamlio import dump
 from flyte_tui.install import Installer, InstallOptions
 from flyte_tui.model import validate_answers
 from flyte_tui.secrets import SecretValues
-from flyte_tui.yamlio import dump
 
 ROUNDS = 3
 

@@ -23,7 +23,7 @@ from benchmarks.harness import Result, report
 from flyte_tui.events import Event, InstallFinished, OutputLine, StepFinished, StepStarted
 from flyte_tui.install import InstallOptions
 from flyte_tui.model import validate_answers
-from flyte_tui.screens.runner import RunnerScreen
+from flyte_tui.tui.screens.runner import RunnerScreen
 from tests.conftest import REALISTIC
 
 RATE = 5000

@@ -45,7 +45,7 @@ if kind == "bare":
     app = Probe()
 else:
     from pathlib import Path
-    from flyte_tui.app import WizardApp
+    from flyte_tui.tui.app import WizardApp
 
     class Probe(WizardApp):
         def on_ready(self) -> None:

@@ -19,7 +19,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from flyte_tui.components import by_name
+from flyte_tui.charts.flyte_core.components import by_name
+from flyte_tui.charts.flyte_core.render import render_values
 from flyte_tui.events import (
     ComponentsChanged,
     Event,
@@ -30,6 +31,8 @@ from flyte_tui.events import (
     StepFinished,
     StepStarted,
 )
+from flyte_tui.files.values import write_values_file
+from flyte_tui.files.yamlio import read_existing
 from flyte_tui.model.plan import InstallPlan
 from flyte_tui.readiness import (
     FATAL_WAITING,
@@ -41,14 +44,11 @@ from flyte_tui.readiness import (
     readiness,
     rollout_pending,
 )
-from flyte_tui.render import render_values
 from flyte_tui.secrets import SecretValues, db_secret_manifest, redact, storage_secret_manifest
 from flyte_tui.signatures import match
 from flyte_tui.tools import process
 from flyte_tui.tools.helm import Helm, HelmError, chart_args, display, repo_alias, upgrade_install_argv
 from flyte_tui.tools.kubectl import Kubectl, KubectlError
-from flyte_tui.values_file import write_values_file
-from flyte_tui.yamlio import read_existing
 
 Step = Generator[Event, None, str]
 """A step yields events and returns a one-line detail for its StepFinished."""

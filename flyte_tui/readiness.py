@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from flyte_tui.components import COMPONENTS, Component
+from flyte_tui.charts.flyte_core.components import COMPONENTS, Component
 
 State = Literal["waiting", "progressing", "ready", "failed"]
 

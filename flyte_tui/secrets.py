@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from flyte_tui.files.yamlio import dump
 from flyte_tui.model.plan import InstallPlan
-from flyte_tui.yamlio import dump
 
 DB_PASSWORD_ENV = "FLYTE_TUI_DB_PASSWORD"
 S3_ACCESS_KEY_ENV = "FLYTE_TUI_S3_ACCESS_KEY"

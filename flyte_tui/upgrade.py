@@ -16,7 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from flyte_tui.diff import (
+from flyte_tui.charts.flyte_core.importer import ImportResult, import_values
+from flyte_tui.charts.flyte_core.render import render_values
+from flyte_tui.files.yamlio import dump, load_plain
+from flyte_tui.model.plan import InstallPlan
+from flyte_tui.review.diff import (
     NOISE_LABELS,
     ChartChangeWarning,
     LeafChange,
@@ -27,11 +31,7 @@ from flyte_tui.diff import (
     manifest_diff,
     values_diff,
 )
-from flyte_tui.importer import ImportResult, import_values
-from flyte_tui.model.plan import InstallPlan
-from flyte_tui.render import render_values
 from flyte_tui.tools.helm import Helm, HelmError, chart_args, repo_alias, repo_versions
-from flyte_tui.yamlio import dump, load_plain
 
 
 @dataclass(frozen=True)
@@ -445,7 +445,7 @@ def review_plan(plan: InstallPlan, helm: Helm) -> Review:
     import shutil
     import tempfile
 
-    from flyte_tui.values_file import write_values_file
+    from flyte_tui.files.values import write_values_file
 
     major, _ = helm.version()
     chart = plan.target.chart

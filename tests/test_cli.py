@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from flyte_tui.yamlio import dump, load_plain
+from flyte_tui.files.yamlio import dump, load_plain
 
 EXE = shutil.which("flyte-tui")
 

@@ -9,17 +9,17 @@ import sys
 CORE = [
     "flyte_tui.model",
     "flyte_tui.presets",
-    "flyte_tui.render",
-    "flyte_tui.values_file",
-    "flyte_tui.yamlio",
-    "flyte_tui.answers_file",
-    "flyte_tui.importer",
-    "flyte_tui.components",
-    "flyte_tui.recovery",
+    "flyte_tui.charts.flyte_core.render",
+    "flyte_tui.files.values",
+    "flyte_tui.files.yamlio",
+    "flyte_tui.files.answers",
+    "flyte_tui.charts.flyte_core.importer",
+    "flyte_tui.charts.flyte_core.components",
+    "flyte_tui.files.autosave",
     "flyte_tui.tools.helm",
     "flyte_tui.tools.detect",
-    "flyte_tui.screens.state",
-    "flyte_tui.screens.wizard_files",
+    "flyte_tui.tui.screens.state",
+    "flyte_tui.tui.screens.wizard_files",
 ]
 
 
@@ -27,7 +27,7 @@ def test_core_modules_do_not_import_textual() -> None:
     code = (
         "import importlib, json, sys\n"
         f"for name in {CORE!r}: importlib.import_module(name)\n"
-        "from flyte_tui.screens.state import WizardState\n"
+        "from flyte_tui.tui.screens.state import WizardState\n"
         "s = WizardState(); s.choose_environment('eks'); s.validation\n"
         "print(json.dumps(sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.'))))\n"
     )
@@ -37,6 +37,6 @@ def test_core_modules_do_not_import_textual() -> None:
 
 def test_the_check_would_see_textual() -> None:
     """The probe itself works: importing the app does pull Textual in."""
-    code = "import sys, flyte_tui.app; print('textual' in sys.modules)"
+    code = "import sys, flyte_tui.tui.app; print('textual' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
     assert done.stdout.strip() == "True"

@@ -6,7 +6,8 @@ import base64
 import copy
 import json
 
-from flyte_tui.diff import (
+from flyte_tui.cli.run import review_lines
+from flyte_tui.review.diff import (
     CHANGED,
     REDACTED,
     answers_diff,
@@ -16,7 +17,6 @@ from flyte_tui.diff import (
     parse_manifest,
     values_diff,
 )
-from flyte_tui.headless import review_lines
 from flyte_tui.upgrade import ReleaseInfo, Review
 
 DEPLOYMENT = """\

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from flyte_tui.cli.run import plain
 from flyte_tui.events import ComponentsChanged, Explanation, StepFailed
-from flyte_tui.headless import plain
 from flyte_tui.readiness import ComponentStatus
 
 

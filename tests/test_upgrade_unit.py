@@ -4,8 +4,8 @@ client secret and two flyteconsole replicas), compared with the objects flyte-tu
 
 from __future__ import annotations
 
-from flyte_tui.diff import ManifestDiff, ObjectDiff, ObjectKey, ValuesDiff
-from flyte_tui.screens.upgrade_review import UpgradeReviewScreen
+from flyte_tui.review.diff import ManifestDiff, ObjectDiff, ObjectKey, ValuesDiff
+from flyte_tui.tui.screens.upgrade_review import UpgradeReviewScreen
 from flyte_tui.upgrade import HelmDiffCheck, Review, compare_helm_diff, only_chart_label, parse_helm_diff
 
 HELM_DIFF = """\
@@ -144,7 +144,7 @@ def test_without_helm_diff_nothing_is_claimed() -> None:
 
 
 def test_the_headless_review_prints_the_disagreement_too() -> None:
-    from flyte_tui.headless import review_lines
+    from flyte_tui.cli.run import review_lines
 
     reported = parse_helm_diff(HELM_DIFF)
     noise = list(compare_helm_diff(reported, OURS).label_only)

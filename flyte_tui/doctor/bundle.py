@@ -2,7 +2,7 @@
 
 Contents: the doctor report, the namespace's objects, ``kubectl describe pods``, events, bounded logs of
 every Flyte container, the release's history, values and manifest. Secret data is never read (Secrets
-are listed by key name only); everything else passes through :mod:`flyte_tui.doctor.redact`.
+are listed by key name only); everything else passes through :mod:`flyte_tui.redact`.
 """
 
 from __future__ import annotations
@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from flyte_tui.components import COMPONENTS
-from flyte_tui.doctor.redact import redact_data, redact_text
+from flyte_tui.charts.flyte_core.components import COMPONENTS
 from flyte_tui.doctor.report import Report
 from flyte_tui.doctor.snapshot import Gatherer, Snapshot, Target, meta
+from flyte_tui.files.yamlio import dump
 from flyte_tui.readiness import matches
-from flyte_tui.yamlio import dump
+from flyte_tui.redact import redact_data, redact_text
 
 MAX_CONTAINERS = 40
 """Logs are kept for at most this many containers."""
@@ -120,7 +120,7 @@ def _manifest(gatherer: Gatherer, release: str) -> str:
     done = gatherer.helm("get", "manifest", release)
     if not done.ok:
         return f"(failed: {done.stderr.strip()})\n"
-    from flyte_tui.yamlio import load_plain
+    from flyte_tui.files.yamlio import load_plain
 
     docs = []
     for chunk in done.stdout.split("\n---"):

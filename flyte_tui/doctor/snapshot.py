@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from flyte_tui.components import COMPONENTS
+from flyte_tui.charts.flyte_core.components import COMPONENTS
 from flyte_tui.model.plan import InstallPlan
 from flyte_tui.readiness import Timing, matches, pod_ready
 from flyte_tui.tools import process

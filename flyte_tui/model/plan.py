@@ -289,7 +289,7 @@ class Resources(Section):
     @field_validator("components")
     @classmethod
     def _known_components(cls, value: dict[str, ComponentResources]) -> dict[str, ComponentResources]:
-        from flyte_tui.components import SIZABLE_KEYS
+        from flyte_tui.charts.flyte_core.components import SIZABLE_KEYS
 
         unknown = [k for k in value if k not in SIZABLE_KEYS]
         if unknown:

@@ -186,7 +186,7 @@ def _compare(requests: ResourceList | None, limits: ResourceList | None, path: s
 
 
 def _resources(plan: InstallPlan) -> Iterator[Problem]:
-    from flyte_tui.chart_defaults import COMPONENT_RESOURCES
+    from flyte_tui.charts.flyte_core.defaults import COMPONENT_RESOURCES
 
     for key, comp in plan.resources.components.items():
         yield from _compare(comp.requests, comp.limits, f"resources.components.{key}")
@@ -289,7 +289,7 @@ def _merged_values(plan: InstallPlan) -> Iterator[Problem]:
     extra = plan.extra_values
     if not extra:
         return
-    from flyte_tui.render import render_values
+    from flyte_tui.charts.flyte_core.render import render_values
 
     final = render_values(plan)
 
@@ -314,7 +314,7 @@ def _merged_values(plan: InstallPlan) -> Iterator[Problem]:
         )
 
     at = where(_DOMAINS, _CUSTOM_DATA)
-    from flyte_tui import chart_defaults
+    from flyte_tui.charts.flyte_core import defaults as chart_defaults
 
     domains = _get(final, _DOMAINS) or [{"id": d} for d in chart_defaults.DOMAINS]
     custom = _get(final, _CUSTOM_DATA) or [{d: []} for d in chart_defaults.QUOTAS]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from flyte_tui.doctor.redact import sensitive_key
+from flyte_tui.redact import sensitive_key
 
 WHERE_INSTEAD = (
     "flyte-tui never writes secrets into the values file: use database.passwordSecret (the database "

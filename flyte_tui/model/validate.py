@@ -64,7 +64,7 @@ def validate_answers(raw: Any, use_preset: bool = True) -> Validation:
 
 def validate_file(path: Path) -> Validation:
     """Read and validate an answers file; unreadable or malformed YAML becomes a problem, not an exception."""
-    from flyte_tui.yamlio import YAMLError, load_plain
+    from flyte_tui.files.yamlio import YAMLError, load_plain
 
     try:
         text = Path(path).read_text(encoding="utf-8")

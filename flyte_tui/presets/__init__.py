@@ -21,7 +21,7 @@ DESCRIPTIONS: dict[str, str] = {
 
 @cache
 def _load(name: str) -> dict[str, Any]:
-    from flyte_tui.yamlio import load_plain
+    from flyte_tui.files.yamlio import load_plain
 
     text = resources.files(__package__).joinpath(f"{name}.yaml").read_text(encoding="utf-8")
     data = load_plain(text)

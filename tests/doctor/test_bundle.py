@@ -11,11 +11,11 @@ import pytest
 from click.testing import CliRunner
 from doctor_scenarios import add, iso, load, obj
 
-from flyte_tui.cli import main
+from flyte_tui.cli.commands import main
 from flyte_tui.doctor import Report
 from flyte_tui.doctor.bundle import MAX_LOG_LINES, collect, write_bundle
-from flyte_tui.doctor.redact import MASK
 from flyte_tui.doctor.snapshot import Gatherer, Snapshot, Target
+from flyte_tui.redact import MASK
 from flyte_tui.tools.process import Completed
 
 CANARY = "c4nary-Bundl3-7d1a"
@@ -109,6 +109,6 @@ def test_bundle_command_refuses_a_bad_log_lines_with_exit_2(value: str, tmp_path
 
 
 def test_the_command_and_the_bundle_agree_on_the_bound() -> None:
-    from flyte_tui.commands import doctor
+    from flyte_tui.cli import doctor
 
     assert doctor.MAX_LOG_LINES == MAX_LOG_LINES

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from flyte_tui.doctor.redact import MASK, redact_data, redact_text, sensitive_key
+from flyte_tui.redact import MASK, redact_data, redact_text, sensitive_key
 
 CANARY = "c4nary-S3cret-9f2e"
 

@@ -9,7 +9,7 @@ import sys
 from click.testing import CliRunner
 from doctor_scenarios import load
 
-from flyte_tui.cli import main
+from flyte_tui.cli.commands import main
 from flyte_tui.doctor import EXIT_FAIL, EXIT_OK, EXIT_WARN, Report, all_checks
 from flyte_tui.doctor.checks import Check, Outcome
 from flyte_tui.doctor.snapshot import failing_containers, parse_secrets
@@ -107,7 +107,7 @@ def test_unreadable_answers_file_exits_2(tmp_path) -> None:
 
 def test_doctor_core_does_not_import_textual() -> None:
     code = (
-        "import sys, flyte_tui.doctor, flyte_tui.doctor.bundle, flyte_tui.commands.doctor\n"
+        "import sys, flyte_tui.doctor, flyte_tui.doctor.bundle, flyte_tui.cli.doctor\n"
         "flyte_tui.doctor.all_checks()\n"
         "assert 'textual' not in sys.modules, 'textual imported'\n"
     )

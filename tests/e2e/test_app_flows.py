@@ -8,14 +8,14 @@ from typing import Any
 
 import pytest
 
-from flyte_tui.app import WizardApp, make_app
 from flyte_tui.install import Installer
-from flyte_tui.screens.doctor import DoctorScreen
-from flyte_tui.screens.runner import RunnerScreen
-from flyte_tui.screens.upgrade_review import UpgradeReviewScreen
-from flyte_tui.screens.welcome import WelcomeScreen
 from flyte_tui.tools.detect import Detection, Tool
 from flyte_tui.tools.helm import Helm
+from flyte_tui.tui.app import WizardApp, make_app
+from flyte_tui.tui.screens.doctor import DoctorScreen
+from flyte_tui.tui.screens.runner import RunnerScreen
+from flyte_tui.tui.screens.upgrade_review import UpgradeReviewScreen
+from flyte_tui.tui.screens.welcome import WelcomeScreen
 from flyte_tui.upgrade import find_release
 from tests.e2e.test_install import answers, collect, options, plan_of
 

@@ -23,9 +23,9 @@ import pytest
 import testbed as tb
 
 from flyte_tui.doctor import Report, Target, gather
+from flyte_tui.files.yamlio import dump
 from flyte_tui.model import validate_answers
 from flyte_tui.readiness import Timing
-from flyte_tui.yamlio import dump
 
 pytestmark = pytest.mark.e2e
 

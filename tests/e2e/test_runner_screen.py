@@ -10,7 +10,7 @@ import pytest
 from textual.app import App
 from textual.widgets import Button, DataTable, Static
 
-from flyte_tui.screens.runner import RunnerResult, RunnerScreen
+from flyte_tui.tui.screens.runner import RunnerResult, RunnerScreen
 from tests.e2e.test_install import answers, options, plan_of
 
 pytestmark = pytest.mark.e2e

@@ -13,14 +13,14 @@ from typing import Any
 import k8s_helpers as kh
 import pytest
 
-from flyte_tui.answers_file import load_answers, write_answers
 from flyte_tui.events import InstallFinished, StepFailed, StepFinished, StepStarted
+from flyte_tui.files.answers import load_answers, write_answers
+from flyte_tui.files.values import write_values_file
+from flyte_tui.files.yamlio import dump, load_plain
 from flyte_tui.install import Installer
 from flyte_tui.tools.helm import Helm
 from flyte_tui.tools.process import run as run_process
 from flyte_tui.upgrade import find_release, live_answers, live_values, recovery, review, review_plan
-from flyte_tui.values_file import write_values_file
-from flyte_tui.yamlio import dump, load_plain
 from tests.e2e.test_install import answers, collect, options, plan_of
 
 pytestmark = pytest.mark.e2e
@@ -171,7 +171,7 @@ def test_changed_secret_shows_the_key_never_the_value(testbed, namespace, helm_b
     secret = next(o for o in result.manifests.objects if o.key.kind == "Secret")
     assert secret.secret_keys == (("client_secret", "changed"),)
     assert "secrets.adminOauthClientCredentials.clientSecret" in [c.path for c in result.values.changes]
-    from flyte_tui.headless import review_lines
+    from flyte_tui.cli.run import review_lines
 
     shown = json.dumps(result.to_json(), default=str) + "\n".join(review_lines(result))
     assert old_secret not in shown and "foobar" not in shown  # foobar: the chart's own client secret

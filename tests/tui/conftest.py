@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from flyte_tui.app import WizardApp, make_app
 from flyte_tui.tools.detect import Detection, Tool
+from flyte_tui.tui.app import WizardApp, make_app
 
 FIXED = Detection(
     helm=Tool("helm", "/usr/local/bin/helm", "v3.17.3"),

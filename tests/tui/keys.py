@@ -6,8 +6,8 @@ from textual import events
 from textual.keys import _character_to_key
 from textual.pilot import Pilot
 
-from flyte_tui.app import WizardApp
-from flyte_tui.widgets.field import FormField, field_id
+from flyte_tui.tui.app import WizardApp
+from flyte_tui.tui.widgets.field import FormField, field_id
 
 SIZE = (80, 24)
 

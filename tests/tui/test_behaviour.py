@@ -10,11 +10,11 @@ from typing import Any
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
-from flyte_tui.app import WizardApp
-from flyte_tui.recovery import Recovery
-from flyte_tui.screens.dialogs import ConfirmQuit, HelpDialog
-from flyte_tui.widgets.field import FormField, field_id
-from flyte_tui.widgets.step_list import StepList
+from flyte_tui.files.autosave import Recovery
+from flyte_tui.tui.app import WizardApp
+from flyte_tui.tui.screens.dialogs import ConfirmQuit, HelpDialog
+from flyte_tui.tui.widgets.field import FormField, field_id
+from flyte_tui.tui.widgets.step_list import StepList
 
 from .keys import SIZE, next_step, ready, tab_to, tab_to_id, type_into, type_text
 from .test_walk import start_and_pick

@@ -78,7 +78,7 @@ def test_detection_with_the_real_path_never_raises() -> None:
 
 
 async def test_the_wizard_starts_with_real_detection(tmp_path: Path) -> None:
-    from flyte_tui.app import make_app
+    from flyte_tui.tui.app import make_app
 
     from .keys import ready
 

@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Static
 
 from flyte_tui.doctor import Report, Snapshot, Target, all_checks
 from flyte_tui.doctor.snapshot import snapshot_from_json
-from flyte_tui.screens.doctor import DoctorScreen
+from flyte_tui.tui.screens.doctor import DoctorScreen
 
 SICK = Path(__file__).resolve().parents[1] / "doctor" / "data" / "sick.json"
 TARGET = Target(namespace="sick", release="flyte")

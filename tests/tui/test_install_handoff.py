@@ -6,12 +6,12 @@ import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from flyte_tui.answers_file import write_answers
-from flyte_tui.app import WizardApp
 from flyte_tui.events import Event, InstallFinished, StepFinished, StepStarted
+from flyte_tui.files.answers import write_answers
 from flyte_tui.install import InstallOptions
 from flyte_tui.model.plan import InstallPlan
-from flyte_tui.screens.runner import ConfirmCancel, RunnerScreen
+from flyte_tui.tui.app import WizardApp
+from flyte_tui.tui.screens.runner import ConfirmCancel, RunnerScreen
 from tests.conftest import REALISTIC
 
 from .keys import SIZE, next_step, ready, tab_to_id, type_text

@@ -19,12 +19,12 @@ from typing import Any
 import pytest
 from textual.widgets import Button, Static
 
-from flyte_tui.app import RecoveryNeeded, WizardApp
-from flyte_tui.diff import manifest_diff
-from flyte_tui.screens.dialogs import RecoveryDialog
-from flyte_tui.screens.welcome import WelcomeScreen
+from flyte_tui.review.diff import manifest_diff
 from flyte_tui.tools import detect
 from flyte_tui.tools.detect import Detection, Tool
+from flyte_tui.tui.app import RecoveryNeeded, WizardApp
+from flyte_tui.tui.screens.dialogs import RecoveryDialog
+from flyte_tui.tui.screens.welcome import WelcomeScreen
 from flyte_tui.upgrade import Recovery, ReleaseInfo
 
 from .conftest import FIXED

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
-from flyte_tui.app import WizardApp, make_app
+from flyte_tui.tui.app import WizardApp, make_app
 
 from .conftest import fixed_detection
 from .keys import ready

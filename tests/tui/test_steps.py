@@ -7,8 +7,8 @@ from collections.abc import Callable
 import pytest
 from textual.widgets import Static
 
-from flyte_tui.app import WizardApp
-from flyte_tui.widgets.field import FormField, field_id
+from flyte_tui.tui.app import WizardApp
+from flyte_tui.tui.widgets.field import FormField, field_id
 
 from .keys import SIZE, choose, click_into, next_step, ready, tab_to, tab_to_id, type_into, type_text
 from .test_walk import start_and_pick
@@ -126,7 +126,7 @@ async def test_no_color_is_respected(wizard: Callable[..., WizardApp], monkeypat
 
 
 async def test_every_field_has_its_model_docstring_as_help(wizard: Callable[..., WizardApp]) -> None:
-    from flyte_tui.screens.state import STEP_IDS, field_help
+    from flyte_tui.tui.screens.state import STEP_IDS, field_help
 
     app = wizard()
     async with app.run_test(size=SIZE) as pilot:

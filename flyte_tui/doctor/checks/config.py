@@ -6,13 +6,13 @@ import posixpath
 from collections.abc import Iterator
 from typing import Any
 
-from flyte_tui.chart_defaults import NAMESPACE as DEFAULT_NAMESPACE
-from flyte_tui.components import STORAGE_USERS
+from flyte_tui.charts.flyte_core.components import STORAGE_USERS
+from flyte_tui.charts.flyte_core.defaults import NAMESPACE as DEFAULT_NAMESPACE
+from flyte_tui.charts.flyte_core.render import DB_MOUNT, IRSA_ANNOTATION, WI_ANNOTATION
 from flyte_tui.doctor.checks import Outcome, check, kubectl_cmd, ok, skip, unreadable
 from flyte_tui.doctor.snapshot import Snapshot, meta
 from flyte_tui.model.rules import find_placeholders
 from flyte_tui.readiness import expected_components
-from flyte_tui.render import DB_MOUNT, IRSA_ANNOTATION, WI_ANNOTATION
 
 
 def _no_values(snap: Snapshot) -> Outcome | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime, timedelta
 
-from flyte_tui.components import FLYTEPROPELLER, WEBHOOK
+from flyte_tui.charts.flyte_core.components import FLYTEPROPELLER, WEBHOOK
 from flyte_tui.doctor.checks import Outcome, check, kubectl_cmd, ok, skip, unreadable
 from flyte_tui.doctor.checks.config import project_namespaces
 from flyte_tui.doctor.snapshot import CRD_NAME, WEBHOOK_NAME, Snapshot, meta

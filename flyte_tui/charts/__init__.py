@@ -1,0 +1,1 @@
+"""One profile per Helm chart flyte-tui installs."""

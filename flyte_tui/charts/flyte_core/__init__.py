@@ -1,0 +1,1 @@
+"""The flyte-core chart: its components, values rendering, import and defaults."""

@@ -1,0 +1,314 @@
+"""The headless command line: ``flyte-tui [render|validate|presets|schema|import] …``.
+
+Exit codes for the whole CLI: 0 ok, 1 the operation failed, 2 invalid input or usage.
+Imports are deferred into each command so ``flyte-tui --help`` and the TUI start fast.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+if TYPE_CHECKING:
+    from flyte_tui.model.rules import Problem
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_INVALID = 2
+
+
+def _print_problems(problems: list[Problem], stream: Any = None) -> None:
+    for problem in problems:
+        label = "error" if problem.severity == "error" else "warning"
+        click.echo(f"{label}: {problem}", err=stream is None)
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="flyte-tui")
+@click.option(
+    "-f",
+    "--answers",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Answers file to open and save (default: ./flyte-tui.yaml).",
+)
+@click.pass_context
+def main(ctx: click.Context, answers: Path | None) -> None:
+    """Install, upgrade and diagnose Flyte (flyte-core) on Kubernetes.
+
+    With no command, opens the interactive wizard.
+    """
+    if ctx.invoked_subcommand is None:
+        from flyte_tui.tui.app import run_app
+
+        run_app(answers)
+
+
+@main.command()
+@click.argument("answers", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print problems as JSON.")
+def validate(answers: Path, as_json: bool) -> None:
+    """Check an answers file: exit 0 when valid, 2 with every error (field path and message)."""
+    from flyte_tui.model import validate_file
+
+    result = validate_file(answers)
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    "valid": result.ok,
+                    "problems": [
+                        {"path": p.path, "message": p.message, "severity": p.severity} for p in result.problems
+                    ],
+                },
+                indent=2,
+            )
+        )
+    else:
+        _print_problems(result.problems)
+        if result.ok:
+            click.echo(f"{answers}: valid" + (f" ({len(result.warnings)} warning(s))" if result.warnings else ""))
+        else:
+            click.echo(f"{answers}: {len(result.errors)} error(s)", err=True)
+    sys.exit(EXIT_OK if result.ok else EXIT_INVALID)
+
+
+@main.command()
+@click.argument("answers", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Values file to write (default: values.yaml beside the answers file).",
+)
+def render(answers: Path, output: Path | None) -> None:
+    """Write the Helm values file for an answers file and print the exact helm command."""
+    from flyte_tui.files.values import write_values_file
+    from flyte_tui.model import validate_file
+    from flyte_tui.tools.helm import display, upgrade_install_argv
+
+    result = validate_file(answers)
+    _print_problems(result.problems)
+    if not result.ok or result.plan is None:
+        click.echo(f"{answers}: {len(result.errors)} error(s); nothing written", err=True)
+        sys.exit(EXIT_INVALID)
+    target = output or answers.with_name("values.yaml")
+    try:
+        written = write_values_file(result.plan, target, source=answers.name)
+    except OSError as exc:
+        click.echo(f"error: cannot write {target}: {exc.strerror or exc}", err=True)
+        sys.exit(EXIT_FAILED)
+    click.echo(f"wrote {written.path}" + (f" (previous kept as {written.backup})" if written.backup else ""))
+    click.echo(display(upgrade_install_argv(result.plan, written.path)))
+
+
+@main.command()
+@click.argument("name", required=False)
+def presets(name: str | None) -> None:
+    """List the environment presets, or print one as YAML."""
+    from flyte_tui.files.yamlio import dump
+    from flyte_tui.presets import DESCRIPTIONS, PRESET_NAMES, preset
+
+    if name is None:
+        for preset_name in PRESET_NAMES:
+            click.echo(f"{preset_name:<8} {DESCRIPTIONS[preset_name]}")
+        return
+    if name not in PRESET_NAMES:
+        click.echo(f"error: unknown preset {name!r}; accepted: {', '.join(PRESET_NAMES)}", err=True)
+        sys.exit(EXIT_INVALID)
+    click.echo(dump(preset(name)), nl=False)
+
+
+@main.command()
+def schema() -> None:
+    """Print the JSON Schema of the answers file."""
+    from flyte_tui.model.plan import InstallPlan
+
+    click.echo(json.dumps(InstallPlan.model_json_schema(by_alias=True), indent=2))
+
+
+@main.command(name="import")
+@click.argument("values", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="Answers file to write."
+)
+@click.option(
+    "--environment",
+    type=click.Choice(["sandbox", "eks", "gke", "generic"]),
+    help="Environment, when the values do not make it clear.",
+)
+def import_(values: Path, output: Path, environment: str | None) -> None:
+    """Turn an existing flyte-core values file into an answers file."""
+    from flyte_tui.charts.flyte_core.importer import import_values_file
+    from flyte_tui.files.answers import write_answers
+
+    result = import_values_file(values, environment=environment)
+    if not result.answers:
+        _print_problems(result.problems)
+        sys.exit(EXIT_INVALID)
+    try:
+        backup = write_answers(result.answers, output)
+    except OSError as exc:
+        click.echo(f"error: cannot write {output}: {exc.strerror or exc}", err=True)
+        sys.exit(EXIT_FAILED)
+    click.echo(f"wrote {output}" + (f" (previous kept as {backup})" if backup else ""))
+    if result.leftovers:
+        click.echo(f"kept under extraValues ({len(result.leftovers)} not modelled by flyte-tui):")
+        for path in result.leftovers:
+            click.echo(f"  {path}")
+    if result.problems:
+        click.echo("the imported answers need attention:", err=True)
+        _print_problems(result.problems)
+
+
+MAX_TIMEOUT = 24 * 3600.0
+"""The longest --timeout accepted (a day)."""
+
+
+def _parse_duration(text: str) -> float:
+    """``15m``, ``900s``, ``1h`` or plain seconds."""
+    units = {"s": 1, "m": 60, "h": 3600}
+    problem = f"{text!r} is not a duration like 15m, 900s or 1h"
+    try:
+        seconds = float(text[:-1]) * units[text[-1]] if text and text[-1] in units else float(text)
+    except ValueError as exc:
+        raise click.BadParameter(problem, param_hint="'--timeout'") from exc
+    if not math.isfinite(seconds) or seconds <= 0 or seconds > MAX_TIMEOUT:
+        raise click.BadParameter(f"{problem} (more than 0 s, at most 24h)", param_hint="'--timeout'")
+    return seconds
+
+
+def _run_options(command: Callable[..., None]) -> Callable[..., None]:
+    """The answers file and the options every run (install, upgrade) takes."""
+    for option in reversed(
+        [
+            click.argument("answers", type=click.Path(dir_okay=False, path_type=Path)),
+            click.option("--yes", is_flag=True, help="Do not ask for confirmation (required without a terminal)."),
+            click.option("--timeout", default="15m", show_default=True, help="How long to wait for every component."),
+            click.option("--json", "as_json", is_flag=True, help="One JSON event per line instead of plain lines."),
+            click.option(
+                "-o",
+                "--values-out",
+                type=click.Path(dir_okay=False, path_type=Path),
+                help="Values file to write (default: values.yaml beside the answers file).",
+            ),
+            click.option(
+                "--db-password-file",
+                type=click.Path(dir_okay=False, exists=True, path_type=Path),
+                help="Read the database password from this file (or set FLYTE_TUI_DB_PASSWORD).",
+            ),
+        ]
+    ):
+        command = option(command)
+    return command
+
+
+def _tool_options(command: Callable[..., None]) -> Callable[..., None]:
+    """Which helm and kubectl binaries to run."""
+    command = click.option(
+        "--kubectl", "kubectl_bin", default="kubectl", show_default=True, help="The kubectl binary."
+    )(command)
+    return click.option("--helm", "helm_bin", default="helm", show_default=True, help="The helm binary.")(command)
+
+
+@main.command()
+@_run_options
+@click.option(
+    "--rollback-on-failure",
+    is_flag=True,
+    help="Roll back when it fails: a new install is removed, an upgrade returns to the previous revision.",
+)
+@_tool_options
+def install(
+    answers: Path,
+    yes: bool,
+    timeout: str,
+    as_json: bool,
+    values_out: Path | None,
+    db_password_file: Path | None,
+    rollback_on_failure: bool,
+    helm_bin: str,
+    kubectl_bin: str,
+) -> None:
+    """Install or upgrade Flyte from an answers file: exit 0 ready, 1 failed, 2 invalid input."""
+    from flyte_tui.cli.run import run_install
+
+    seconds = _parse_duration(timeout)
+    code = run_install(
+        answers,
+        yes=yes,
+        timeout=seconds,
+        as_json=as_json,
+        values_out=values_out,
+        password_file=db_password_file,
+        rollback=rollback_on_failure,
+        helm=helm_bin,
+        kubectl=kubectl_bin,
+    )
+    sys.exit(code)
+
+
+from flyte_tui.cli.doctor import bundle, doctor  # noqa: E402
+
+main.add_command(doctor)
+main.add_command(bundle)
+
+
+@main.command()
+@click.argument("answers", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="The review as JSON.")
+@click.option("--helm", "helm_bin", default="helm", show_default=True, help="The helm binary.")
+def diff(answers: Path, as_json: bool, helm_bin: str) -> None:
+    """Show what upgrading the live release to these answers changes: exit 0 none, 2 changes, 1 error."""
+    from flyte_tui.cli.run import run_diff
+
+    sys.exit(run_diff(answers, as_json=as_json, helm=helm_bin))
+
+
+@main.command()
+@_run_options
+@click.option(
+    "--rollback-on-failure/--no-rollback",
+    default=True,
+    show_default=True,
+    help="Roll back to the previous revision when the upgrade fails.",
+)
+@click.option("--recover", is_flag=True, help="If the release is stuck in pending-*, run the recovery first.")
+@_tool_options
+def upgrade(
+    answers: Path,
+    yes: bool,
+    timeout: str,
+    as_json: bool,
+    values_out: Path | None,
+    db_password_file: Path | None,
+    rollback_on_failure: bool,
+    recover: bool,
+    helm_bin: str,
+    kubectl_bin: str,
+) -> None:
+    """Review and apply an upgrade of the live release: exit 0 ready, 1 failed (rolled back), 2 invalid."""
+    from flyte_tui.cli.run import run_upgrade
+
+    code = run_upgrade(
+        answers,
+        yes=yes,
+        timeout=_parse_duration(timeout),
+        as_json=as_json,
+        values_out=values_out,
+        password_file=db_password_file,
+        rollback=rollback_on_failure,
+        recover=recover,
+        helm=helm_bin,
+        kubectl=kubectl_bin,
+    )
+    sys.exit(code)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

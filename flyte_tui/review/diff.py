@@ -1,0 +1,463 @@
+"""The three layers of an upgrade review — answers, values, manifests — as pure functions.
+
+Manifests are compared per Kubernetes object after normalising both sides (key order, empty
+fields, the ``helm.sh/chart`` label that changes with every chart version) so only real changes show.
+Secrets never show a value: only which keys were added, removed or changed. Every other layer masks
+secret-looking values too (``password``, ``clientSecret``, ``apiKey``, env entries such as
+``DB_PASSWORD``, ``password: …`` inside ConfigMap text) with the doctor's redaction rules, and a masked
+value that changed reads ``(redacted, changed)``, so the change still shows, never the value.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import hashlib
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from ruamel.yaml import YAML
+
+from flyte_tui.files.yamlio import dump
+from flyte_tui.redact import MASK, redact_text, sensitive_key
+
+Change = Literal["added", "removed", "changed"]
+REDACTED = "(redacted)"
+CHANGED = "(redacted, changed)"
+"""What a masked value that differs from the deployed one shows on the new side."""
+NOISE_LABELS = ("helm.sh/chart",)
+"""Labels that change with every chart version and say nothing about what the object does."""
+
+
+# -- leaves ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LeafChange:
+    """One changed value at a dotted path."""
+
+    path: str
+    change: Change
+    old: Any = None
+    new: Any = None
+
+    def line(self) -> str:
+        """``path: old → new`` (a masked value shows as ``(redacted)``, unquoted)."""
+        if self.change == "added":
+            return f"+ {self.path}: {_shown(self.new)}"
+        if self.change == "removed":
+            return f"- {self.path}: {_shown(self.old)}"
+        return f"~ {self.path}: {_shown(self.old)} → {_shown(self.new)}"
+
+
+def _shown(value: Any) -> str:
+    return value if value in (REDACTED, CHANGED) else repr(value)
+
+
+def leaves(tree: Any, prefix: str = "") -> dict[str, Any]:
+    """Flatten nested maps to ``{"a.b.c": value}``; lists stay whole (Helm replaces them whole)."""
+    out: dict[str, Any] = {}
+    if isinstance(tree, Mapping) and tree:
+        for key, value in tree.items():
+            path = f"{prefix}.{key}" if prefix else str(key)
+            out.update(leaves(value, path))
+    elif prefix:
+        out[prefix] = tree
+    return out
+
+
+def leaf_changes(old: Any, new: Any) -> list[LeafChange]:
+    """Every leaf that differs between two trees, sorted by path."""
+    a, b = leaves(old), leaves(new)
+    changes = []
+    for path in sorted(set(a) | set(b)):
+        if path not in b:
+            changes.append(LeafChange(path, "removed", a[path], None))
+        elif path not in a:
+            changes.append(LeafChange(path, "added", None, b[path]))
+        elif a[path] != b[path]:
+            changes.append(LeafChange(path, "changed", a[path], b[path]))
+    return changes
+
+
+def unified(old_text: str, new_text: str, old_name: str = "before", new_name: str = "after") -> list[str]:
+    """A unified diff as lines (no trailing newlines)."""
+    return [
+        line.rstrip("\n")
+        for line in difflib.unified_diff(
+            old_text.splitlines(keepends=True), new_text.splitlines(keepends=True), old_name, new_name, n=3
+        )
+    ]
+
+
+# -- manifests ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ObjectKey:
+    """Identity of a Kubernetes object in a release."""
+
+    kind: str
+    name: str
+    namespace: str = ""
+    group: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.kind}/{self.name}"
+
+
+@dataclass(frozen=True)
+class ObjectDiff:
+    """One object that an upgrade adds, removes or changes."""
+
+    key: ObjectKey
+    change: Change
+    lines: tuple[str, ...] = ()
+    """Unified diff of the normalised object (empty for Secrets: see ``secret_keys``)."""
+    secret_keys: tuple[tuple[str, str], ...] = ()
+    """For Secrets: (key, "added"|"removed"|"changed"|"unchanged") — never a value."""
+
+
+@dataclass
+class ManifestDiff:
+    """Every object that changes, in a stable order (kind, then name)."""
+
+    objects: list[ObjectDiff] = field(default_factory=list)
+
+    @property
+    def counts(self) -> dict[str, dict[Change, int]]:
+        """Per kind: how many objects are added, removed, changed."""
+        out: dict[str, dict[Change, int]] = {}
+        for obj in self.objects:
+            per_kind = out.setdefault(obj.key.kind, {"added": 0, "removed": 0, "changed": 0})
+            per_kind[obj.change] += 1
+        return out
+
+    def __bool__(self) -> bool:
+        return bool(self.objects)
+
+
+def _load_all(text: str) -> Iterable[Any]:
+    """Every YAML document: libyaml's C loader when there is one (10× faster on big releases)."""
+    try:
+        import yaml
+
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        return list(yaml.load_all(text, Loader=loader))
+    except ImportError:  # pragma: no cover - PyYAML is a dependency
+        return list(YAML(typ="safe").load_all(text))
+
+
+def parse_manifest(text: str) -> dict[ObjectKey, dict[str, Any]]:
+    """A multi-document manifest as objects keyed by identity (empty documents skipped)."""
+    objects: dict[ObjectKey, dict[str, Any]] = {}
+    for doc in _load_all(text or ""):
+        if not isinstance(doc, dict) or "kind" not in doc:
+            continue
+        if doc.get("kind") == "List":
+            for item in doc.get("items") or []:
+                objects[_key(item)] = item
+            continue
+        objects[_key(doc)] = doc
+    return objects
+
+
+def _key(obj: Mapping[str, Any]) -> ObjectKey:
+    meta = obj.get("metadata") or {}
+    api = str(obj.get("apiVersion", ""))
+    group = api.split("/")[0] if "/" in api else ""
+    return ObjectKey(str(obj.get("kind", "")), str(meta.get("name", "")), str(meta.get("namespace") or ""), group)
+
+
+def _dump(data: Any) -> str:
+    """Block YAML of plain data, fast (libyaml's C emitter when there is one); key order kept."""
+    try:
+        import yaml
+
+        dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+        return str(yaml.dump(data, Dumper=dumper, sort_keys=False, default_flow_style=False, allow_unicode=True))
+    except ImportError:  # pragma: no cover - PyYAML is a dependency
+        return dump(data)
+
+
+def _prune(node: Any) -> Any:
+    """Drop empty maps, lists and nulls, recursively."""
+    if isinstance(node, Mapping):
+        pruned = {k: _prune(v) for k, v in node.items()}
+        return {k: v for k, v in pruned.items() if v not in (None, {}, [])}
+    if isinstance(node, list):
+        return [_prune(v) for v in node]
+    return node
+
+
+def normalise(obj: Mapping[str, Any]) -> dict[str, Any]:
+    """An object with the noise removed: chart-version labels, empty fields, key order."""
+    out: dict[str, Any] = _prune(obj)  # a fresh copy: the caller's object is never changed
+    template = (out.get("spec") or {}).get("template")
+    for holder in (out, template if isinstance(template, dict) else {}):
+        meta = holder.get("metadata")
+        if isinstance(meta, dict) and isinstance(meta.get("labels"), dict):
+            for label in NOISE_LABELS:
+                meta["labels"].pop(label, None)
+            if not meta["labels"]:
+                del meta["labels"]
+            if not meta:
+                del holder["metadata"]
+    return out
+
+
+def _digest(value: Any) -> str:
+    return hashlib.sha256(str(value).encode()).hexdigest()
+
+
+def redact_secret(obj: Mapping[str, Any]) -> dict[str, Any]:
+    """A Secret with every value replaced by a marker (keys kept)."""
+    out = copy.deepcopy(dict(obj))
+    for field_name in ("data", "stringData"):
+        if isinstance(out.get(field_name), dict):
+            out[field_name] = {k: REDACTED for k in out[field_name]}
+    return out
+
+
+def _secret_values(obj: Mapping[str, Any]) -> dict[str, str]:
+    import base64
+
+    values: dict[str, str] = {}
+    for key, value in (obj.get("data") or {}).items():
+        try:
+            values[key] = _digest(base64.b64decode(str(value)).decode(errors="replace"))
+        except ValueError:
+            values[key] = _digest(value)
+    for key, value in (obj.get("stringData") or {}).items():
+        values[key] = _digest(value)
+    return values
+
+
+def _secret_key_changes(old: Mapping[str, Any] | None, new: Mapping[str, Any] | None) -> tuple[tuple[str, str], ...]:
+    a = _secret_values(old or {})
+    b = _secret_values(new or {})
+    out = []
+    for key in sorted(set(a) | set(b)):
+        if key not in b:
+            out.append((key, "removed"))
+        elif key not in a:
+            out.append((key, "added"))
+        else:
+            out.append((key, "changed" if a[key] != b[key] else "unchanged"))
+    return tuple(out)
+
+
+def manifest_diff(old_text: str, new_text: str) -> ManifestDiff:
+    """Compare two rendered releases object by object."""
+    old, new = parse_manifest(old_text), parse_manifest(new_text)
+    diffs: list[ObjectDiff] = []
+    for key in sorted(set(old) | set(new), key=lambda k: (k.kind, k.name, k.namespace)):
+        a, b = old.get(key), new.get(key)
+        secret = key.kind == "Secret"
+        if a is not None and b is not None:
+            na, nb = normalise(a), normalise(b)
+            keys = _secret_key_changes(a, b) if secret else ()
+            values_changed = any(state != "unchanged" for _, state in keys)
+            if na == nb and not values_changed:
+                continue
+            if secret:
+                na, nb = redact_secret(na), redact_secret(nb)
+            lines = tuple(unified(_dump(mask(na)), _dump(mask(nb, na)), f"{key} (deployed)", f"{key} (new)"))
+            diffs.append(ObjectDiff(key, "changed", lines, keys))
+        else:
+            present = b if b is not None else a
+            assert present is not None
+            shown = redact_secret(normalise(present)) if secret else normalise(present)
+            text = _dump(mask(shown))
+            lines = tuple(
+                unified("", text, "/dev/null", f"{key}") if b is not None else unified(text, "", f"{key}", "/dev/null")
+            )
+            keys = _secret_key_changes(a, b) if secret else ()
+            diffs.append(ObjectDiff(key, "added" if b is not None else "removed", lines, keys))
+    return ManifestDiff(diffs)
+
+
+# -- masking secrets ------------------------------------------------------------------------------
+
+_NAMES_A_SECRET = re.compile(r"[-_]?secret$", re.IGNORECASE)
+_ACCESS_KEY_ID = re.compile(r"[\w.\-]*access[-_]?key[-_]?id", re.IGNORECASE)
+"""S3 ``access_key_id`` (flyte-core's storage.yaml): the doctor's rules let every ``…_id`` key through."""
+_ACCESS_KEY_ID_TEXT = re.compile(
+    rf"""(?P<key>{_ACCESS_KEY_ID.pattern})(?P<sep>["']?\s*[:=]\s*["']?)(?P<value>[^\s"',;&}}]+)""", re.IGNORECASE
+)
+_ABSENT: Any = object()
+"""The old side of a value that has no old side."""
+
+
+def holds_secret(key: object) -> bool:
+    """Whether a key holds a secret value (``password``, ``clientSecret``, ``apiKey``, ``credentials``)
+    rather than naming one (``passwordPath``, ``secretName``, ``passwordSecret``, ``credentialsSecret``).
+
+    The doctor's :func:`~flyte_tui.redact.sensitive_key`, plus: ``<secret word>Secret`` names the
+    Kubernetes Secret that holds the password or credentials, it is not one.
+    """
+    text = str(key)
+    if _ACCESS_KEY_ID.fullmatch(text):
+        return True
+    if not sensitive_key(text):
+        return False
+    stem = _NAMES_A_SECRET.sub("", text)
+    return not (stem != text and sensitive_key(stem))
+
+
+def _maskable(value: Any) -> bool:
+    return value not in (None, "") and not isinstance(value, bool | Mapping | list)
+
+
+def _counterparts(items: list[Any], before: Any) -> list[Any]:
+    """For each item of a list, the item it replaces on the old side: the same ``name`` when every item
+    has one (env lists, containers, ports), else the same position."""
+    if not isinstance(before, list):
+        return [_ABSENT] * len(items)
+    named = all(isinstance(i, Mapping) and "name" in i for i in [*items, *before])
+    if named:
+        old = {str(i["name"]): i for i in before}
+        return [old.get(str(i["name"]), _ABSENT) for i in items]
+    return [before[n] if n < len(before) else _ABSENT for n in range(len(items))]
+
+
+def _redact_text(text: str) -> str:
+    """:func:`redact_text` plus ``access_key_id``, with masks that read ``(redacted)``."""
+    text = _ACCESS_KEY_ID_TEXT.sub(lambda m: f"{m['key']}{m['sep']}{MASK}", text)
+    return redact_text(text).replace(MASK, REDACTED)
+
+
+def _secret_flag(item: Any) -> bool:
+    """``--token``, ``--password``: a command-line flag whose next argument is a secret."""
+    return isinstance(item, str) and item.startswith("-") and holds_secret(item.lstrip("-"))
+
+
+def _mask_text(text: str, before: Any) -> str:
+    """Free text (a ConfigMap's ``db.yaml``, a command line) with secrets masked; a line whose masked
+    form matches the old line's but whose real text differs has its mask marked changed."""
+    shown = _redact_text(text)
+    if not isinstance(before, str) or before == text or REDACTED not in shown:
+        return shown
+    was = _redact_text(before)
+    now_lines, was_lines = shown.split("\n"), was.split("\n")
+    raw_now, raw_was = text.split("\n"), before.split("\n")
+    if len(now_lines) != len(raw_now) or len(was_lines) != len(raw_was):  # a private key block was folded
+        return shown.replace(REDACTED, CHANGED) if shown == was else shown
+    matcher = difflib.SequenceMatcher(None, was_lines, now_lines, autojunk=False)
+    for tag, i1, i2, j1, _ in matcher.get_opcodes():
+        if tag == "equal":
+            for n in range(i2 - i1):
+                if raw_was[i1 + n] != raw_now[j1 + n]:
+                    now_lines[j1 + n] = now_lines[j1 + n].replace(REDACTED, CHANGED)
+    return "\n".join(now_lines)
+
+
+def mask(value: Any, before: Any = _ABSENT, secret: bool = False) -> Any:
+    """A copy of plain data with every secret-looking value masked as ``(redacted)``.
+
+    Masked: scalars under a key that :func:`holds_secret`, the ``value`` of an env entry whose ``name``
+    does (``{name: DB_PASSWORD, value: …}``), the argument after ``--token``/``--password`` in a list,
+    and secrets inside text (:func:`~flyte_tui.redact.redact_text`, plus ``access_key_id``). ``before`` is
+    the same place on the deployed side: where the secret there differs, the mask reads
+    ``(redacted, changed)``. ``secret``: ``value`` itself sits under a secret key.
+    """
+    if isinstance(value, Mapping):
+        old = before if isinstance(before, Mapping) else {}
+        env_secret = "value" in value and holds_secret(value.get("name", ""))
+        return {
+            k: mask(v, old.get(k, _ABSENT), holds_secret(k) or (env_secret and k == "value")) for k, v in value.items()
+        }
+    if isinstance(value, list):
+        flags = [False, *(_secret_flag(v) for v in value[:-1])]
+        return [
+            mask(v, b, secret or flag) for v, b, flag in zip(value, _counterparts(value, before), flags, strict=True)
+        ]
+    if secret and _maskable(value):
+        return CHANGED if before is not _ABSENT and before != value else REDACTED
+    if isinstance(value, str):
+        return _mask_text(value, before)
+    return value
+
+
+def _mask_change(change: LeafChange) -> LeafChange:
+    """A leaf change with its values masked (the leaf's own key decides, then :func:`mask`)."""
+    secret = holds_secret(change.path.rsplit(".", 1)[-1])
+    before = change.old if change.change == "changed" else _ABSENT
+    old = None if change.old is None else mask(change.old, secret=secret)
+    new = None if change.new is None else mask(change.new, before, secret)
+    return LeafChange(change.path, change.change, old, new)
+
+
+# -- values and answers ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ValuesDiff:
+    """The user-supplied values before and after."""
+
+    changes: tuple[LeafChange, ...]
+    lines: tuple[str, ...]
+
+    def __bool__(self) -> bool:
+        return bool(self.changes)
+
+
+def values_diff(old: Mapping[str, Any], new: Mapping[str, Any]) -> ValuesDiff:
+    """Leaf changes and a unified diff of the two values files; secret-looking values never shown.
+
+    Changes are found on the real values, then masked, so a changed password still shows as changed.
+    """
+    changes = [_mask_change(c) for c in leaf_changes(old or {}, new or {})]
+    if not changes:
+        return ValuesDiff((), ())
+    before = mask(old or {})
+    after = mask(new or {}, old or {})
+    return ValuesDiff(tuple(changes), tuple(unified(dump(before), dump(after), "values (deployed)", "values (new)")))
+
+
+def answers_diff(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[LeafChange]:
+    """Which answers changed (old → new); secret-looking values (under extraValues, say) masked."""
+    return [_mask_change(c) for c in leaf_changes(old, new)]
+
+
+# -- chart version changes ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChartChangeWarning:
+    """Something a chart version change does that the user did not ask for."""
+
+    path: str
+    message: str
+
+
+def chart_version_warnings(
+    old_defaults: Mapping[str, Any], new_defaults: Mapping[str, Any], user_values: Mapping[str, Any]
+) -> list[ChartChangeWarning]:
+    """Defaults that changed for keys the user did not set, and user lists that replace changed defaults."""
+    user = leaves(user_values)
+    warnings = []
+    for change in leaf_changes(old_defaults, new_defaults):
+        covered = any(change.path == p or change.path.startswith(p + ".") for p in user)
+        if not covered:
+            warnings.append(
+                ChartChangeWarning(
+                    change.path, f"chart default {change.change}: {change.old!r} → {change.new!r} (you did not set it)"
+                )
+            )
+        elif change.path in user and isinstance(user[change.path], list):
+            warnings.append(
+                ChartChangeWarning(
+                    change.path,
+                    "your list replaces the chart's list wholesale, and the chart's default list changed: "
+                    f"{change.old!r} → {change.new!r}",
+                )
+            )
+    return warnings
+
+
+def changed_paths(changes: Iterable[LeafChange]) -> list[str]:
+    """Just the paths."""
+    return [c.path for c in changes]

@@ -1,0 +1,1 @@
+"""The Textual wizard: the app (wiring only), its screens, dialogs and widgets."""

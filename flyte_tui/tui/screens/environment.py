@@ -1,0 +1,72 @@
+"""Step 3: sandbox, EKS, GKE or generic, as cards; choosing one applies its preset and says what it filled."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Grid
+from textual.message import Message
+from textual.widgets import Static
+
+from flyte_tui.presets import DESCRIPTIONS, PRESET_NAMES
+from flyte_tui.tui.screens.base import StepScreen
+from flyte_tui.tui.widgets.card import Card
+
+TITLES = {"sandbox": "Sandbox", "eks": "AWS EKS", "gke": "Google GKE", "generic": "Generic Kubernetes"}
+
+
+def summarize_filled(paths: list[str]) -> str:
+    """``storage (type, auth); database (port, …)``: the filled leaf names grouped by section."""
+    groups: dict[str, list[str]] = {}
+    for path in paths:
+        section, _, rest = path.partition(".")
+        groups.setdefault(section, []).append(rest or section)
+    parts = []
+    for section, names in groups.items():
+        shown = sorted({n.split(".")[0] for n in names})
+        parts.append(f"{section} ({', '.join(shown)})")
+    return "; ".join(parts)
+
+
+class EnvironmentScreen(StepScreen):
+    """Pick the environment; its preset fills the answers you have not typed yourself."""
+
+    STEP_ID = "environment"
+    INTRO = "Where does Flyte run? The choice fills recommended answers; you can change each one later."
+
+    class Chosen(Message):
+        """The user chose an environment."""
+
+        def __init__(self, environment: str) -> None:
+            super().__init__()
+            self.environment = environment
+
+    def compose_form(self) -> ComposeResult:
+        current = self.state.get("environment")
+        with Grid(id="cards"):
+            for name in PRESET_NAMES:
+                yield Card(name, TITLES.get(name, name), DESCRIPTIONS[name], selected=name == current)
+        yield Static("", id="filled", markup=False)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        current = self.state.get("environment")
+        target = f"#card-{current}" if current in PRESET_NAMES else "#card-sandbox"
+        if not self.focus_path or self.focus_path == "environment":
+            self.query_one(target).focus()
+
+    @on(Card.Chosen)
+    def _chosen(self, event: Card.Chosen) -> None:
+        event.stop()
+        for card in self.query(Card):
+            card.set_class(card is event.card, "-selected")
+        self.post_message(self.Chosen(event.card.value))
+
+    def show_filled(self, environment: str, paths: list[str]) -> None:
+        """Say which answers the preset filled."""
+        note = self.query_one("#filled", Static)
+        if paths:
+            note.update(f"The {environment} preset filled {len(paths)} answers: {summarize_filled(paths)}.")
+        else:
+            note.update(f"Environment {environment}: your own answers were kept; the preset filled nothing new.")
+        self.refresh_problems()

@@ -1,0 +1,119 @@
+"""Step 8: the values YAML, every remaining problem (each jumps to its field), the helm command, Save."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widgets import Button, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from flyte_tui.tui.screens.base import StepScreen
+from flyte_tui.tui.screens.state import WizardState, step_of
+
+
+class ReviewScreen(StepScreen):
+    """Everything that will be written, checked one last time."""
+
+    STEP_ID = "review"
+
+    class SaveRequested(Message):
+        """Save the answers and values to these paths (and install, when ``install``)."""
+
+        def __init__(self, answers: Path, values: Path, install: bool = False) -> None:
+            super().__init__()
+            self.answers = answers
+            self.values = values
+            self.install = install
+
+    def __init__(self, state: WizardState, focus: str | None, answers_path: Path, values_path: Path) -> None:
+        super().__init__(state, focus)
+        self.answers_path = answers_path
+        self.values_path = values_path
+
+    def compose_form(self) -> ComposeResult:
+        yield Label("Remaining problems (Enter jumps to the field)", classes="section")
+        yield OptionList(id="problems")
+        yield Label("Helm command", classes="section")
+        yield Static("", id="helm", markup=False)
+        yield Label("Answers file", classes="field-label")
+        yield Input(str(self.answers_path), id="answers-path")
+        yield Label("Values file", classes="field-label")
+        yield Input(str(self.values_path), id="values-path")
+        with Horizontal(classes="buttons"):
+            yield Button("Save", id="save", variant="primary", compact=True)
+            yield Button("Save and install", id="install", compact=True,
+                         tooltip="Save, then run helm and watch Flyte come up")
+        yield Label("Values (flyte-core)", classes="section")
+        yield Static("", id="values")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#problems" if self.state.validation.problems else "#save").focus()
+
+    def _paths(self) -> tuple[Path, Path]:
+        answers = Path(self.query_one("#answers-path", Input).value.strip() or str(self.answers_path))
+        values = Path(self.query_one("#values-path", Input).value.strip() or str(self.values_path))
+        return answers, values
+
+    def refresh_extras(self) -> None:
+        validation = self.state.validation
+        problems = self.query_one("#problems", OptionList)
+        problems.clear_options()
+        for index, problem in enumerate(validation.problems):
+            mark = "✗" if problem.severity == "error" else "⚠"
+            where = step_of(problem.path).title
+            problems.add_option(Option(f"{mark} {problem}  [{where}]", id=str(index)))
+        if validation.problems:
+            problems.highlighted = 0
+        else:
+            problems.add_option(Option("No problems: ready to save.", disabled=True))
+        helm = self.query_one("#helm", Static)
+        values = self.query_one("#values", Static)
+        _answers, values_path = self._paths()
+        if validation.ok and validation.plan is not None:
+            from rich.syntax import Syntax
+
+            from flyte_tui.files.values import preview_text
+            from flyte_tui.files.yamlio import UnmergeableFile
+            from flyte_tui.tools.helm import display, upgrade_install_argv
+
+            helm.update(display(upgrade_install_argv(validation.plan, values_path)))
+            try:
+                text = preview_text(validation.plan, values_path, self._paths()[0].name)
+            except OSError as exc:  # UnmergeableFile, or a file that cannot be read
+                message = str(exc) if isinstance(exc, UnmergeableFile) else f"cannot read {values_path}: {exc}"
+                values.update(Text(message, style="bold red"))
+                return
+            theme = "ansi_dark" if self.app.current_theme.dark else "ansi_light"
+            values.update(Syntax(text, "yaml", theme=theme, background_color="default", word_wrap=False))
+        else:
+            helm.update("(shown once the errors above are fixed)")
+            values.update("The values file is rendered once every error above is fixed.")
+
+    @on(OptionList.OptionSelected, "#problems")
+    def _jump_to_problem(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id is None:
+            return
+        problem = self.state.validation.problems[int(event.option.id)]
+        self.post_message(self.Navigate(step_of(problem.path).id, problem.path))
+
+    @on(Input.Changed, "#values-path")
+    def _values_path(self, event: Input.Changed) -> None:
+        event.stop()
+        self.refresh_extras()
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.focus_next()
+
+    @on(Button.Pressed, "#save, #install")
+    def _save(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.post_message(self.SaveRequested(*self._paths(), install=event.button.id == "install"))

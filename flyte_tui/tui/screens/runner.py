@@ -1,0 +1,332 @@
+"""The runner screen: the install pipeline's steps, its live log, the component readiness table, and,
+when something breaks, a failure panel that names the object, the cause and the answer to change.
+
+Open it with ``app.push_screen(RunnerScreen(plan, options))``; it dismisses with a :class:`RunnerResult`
+(the final event, and the answers path the user chose to go back to, if any). The work runs in a thread
+worker over the Textual-free :class:`~flyte_tui.install.Installer`; it talks to the screen only through
+messages, and fast output is batched.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar, TextIO
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, DataTable, Footer, Static
+
+from flyte_tui.events import (
+    ComponentsChanged,
+    Event,
+    Explanation,
+    InstallFinished,
+    OutputLine,
+    StepFailed,
+    StepFinished,
+    StepStarted,
+)
+from flyte_tui.install import STEPS, Installer, InstallOptions
+from flyte_tui.model.plan import InstallPlan
+from flyte_tui.tui.widgets.live_log import LiveLog, styled
+
+RunFactory = Callable[[InstallPlan, InstallOptions, threading.Event], Iterator[Event]]
+LOG_LINES = 2000
+"""Lines kept on screen; the whole log is in the log file."""
+FLUSH_SECONDS = 0.05
+"""Output lines are sent to the screen in batches at most this often."""
+
+STATE_MARKS = {"ready": ("✓", "green"), "progressing": ("…", "yellow"), "waiting": ("·", "dim"), "failed": ("✗", "red")}
+
+
+def _default_run(plan: InstallPlan, options: InstallOptions, cancel: threading.Event) -> Iterator[Event]:
+    return Installer(plan, options, cancel).run()
+
+
+@dataclass(frozen=True)
+class RunnerResult:
+    """How the runner ended."""
+
+    finished: InstallFinished | None
+    change_answer: str | None = None
+    """The answers path the user wants to fix (from the failure panel)."""
+    open_doctor: bool = False
+
+
+class ConfirmCancel(ModalScreen[bool]):
+    """Asked before cancelling a running install."""
+
+    DEFAULT_CSS = """
+    ConfirmCancel { align: center middle; }
+    ConfirmCancel > Vertical { width: 64; height: auto; border: thick $warning; padding: 1 2; background: $surface; }
+    ConfirmCancel Horizontal { height: auto; margin-top: 1; }
+    ConfirmCancel Button { margin-right: 2; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "stay", "Keep going")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static("Cancel the install?", markup=False)
+            yield Static(
+                "flyte-tui stops helm and kubectl and tells you what state the release is left in.", markup=False
+            )
+            with Horizontal():
+                yield Button("Cancel the install", id="yes", variant="error")
+                yield Button("Keep going", id="no", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#no", Button).focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+    def action_stay(self) -> None:
+        """Close and keep installing."""
+        self.dismiss(False)
+
+
+def explanation_text(message: str, explanation: Explanation | None) -> str:
+    """The failure panel's text."""
+    return "\n".join([message, *(explanation.lines() if explanation is not None else [])])
+
+
+class RunnerScreen(Screen[RunnerResult]):
+    """Install (or upgrade) Flyte and watch it come up."""
+
+    DEFAULT_CSS = """
+    RunnerScreen #runner-title { text-style: bold; padding: 0 1; }
+    RunnerScreen #runner-status { color: $text-muted; padding: 0 1; }
+    RunnerScreen #runner-top { height: 11; }
+    RunnerScreen #runner-steps { width: 44; border: round $primary; }
+    RunnerScreen #runner-components { border: round $primary; }
+    RunnerScreen #runner-log { height: 1fr; border: round $primary-darken-2; }
+    RunnerScreen #runner-failure { display: none; height: auto; max-height: 50%; border: thick $error; padding: 0 1; }
+    RunnerScreen #runner-failure.shown { display: block; }
+    RunnerScreen #runner-failure-buttons { height: auto; }
+    RunnerScreen #runner-failure-buttons Button { margin-right: 1; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,ctrl+c", "cancel", "Cancel / close", priority=True),
+        Binding("d", "doctor", "Doctor", show=False),
+    ]
+
+    class Batch(Message):
+        """Events from the worker, in order (output lines are batched)."""
+
+        def __init__(self, events: list[Event]) -> None:
+            super().__init__()
+            self.events = events
+
+    def __init__(
+        self, plan: InstallPlan, options: InstallOptions, run: RunFactory = _default_run, log_path: Path | None = None
+    ) -> None:
+        super().__init__()
+        self.plan = plan
+        self.options = options
+        self.run_factory = run
+        self.log_path = log_path or options.values_path.with_name("flyte-tui-install.log")
+        self.cancel_event = threading.Event()
+        self.finished: InstallFinished | None = None
+        self.failure: StepFailed | None = None
+        self.step_state: dict[str, tuple[str, str]] = {s: ("·", "") for s, _ in STEPS}
+        self.step_titles = dict(STEPS)
+        self.step_started: dict[str, float] = {}
+        self.lines_seen = 0
+
+    def compose(self) -> ComposeResult:
+        t = self.plan.target
+        yield Static(
+            f"Installing Flyte: release {t.release} in namespace {t.namespace}"
+            + (f" ({t.context})" if t.context else ""),
+            id="runner-title",
+            markup=False,
+        )
+        yield Static("Starting…", id="runner-status", markup=False)
+        with Horizontal(id="runner-top"):
+            yield Static(self._steps_text(), id="runner-steps")
+            yield DataTable(id="runner-components", cursor_type="none", zebra_stripes=False)
+        with Vertical(id="runner-failure"):
+            yield Static("", id="runner-failure-text", markup=False)
+            with Horizontal(id="runner-failure-buttons"):
+                yield Button("Change the answer", id="change-answer", variant="primary", compact=True)
+                yield Button("Open the doctor", id="open-doctor", compact=True)
+                yield Button("Close", id="close", compact=True)
+        yield LiveLog(id="runner-log", max_lines=LOG_LINES)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#runner-components", DataTable)
+        table.add_column("component", key="component", width=18)
+        table.add_column("ready", key="ready", width=6)
+        table.add_column("status", key="status", width=22)
+        table.add_column("restarts", key="restarts", width=8)
+        self._install()
+
+    def on_unmount(self) -> None:
+        # However the screen goes (the app closing included), an unfinished install stops its processes.
+        if self.finished is None:
+            self.cancel_event.set()
+
+    # -- the worker --------------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="install", exit_on_error=False)
+    def _install(self) -> None:
+        pending: list[Event] = []
+        last_flush = time.monotonic()
+        log: TextIO | None = None
+        try:
+            self.log_path.parent.mkdir(parents=True, exist_ok=True)
+            log = self.log_path.open("w", encoding="utf-8")
+        except OSError:
+            log = None
+        try:
+            for event in self.run_factory(self.plan, self.options, self.cancel_event):
+                if log is not None and isinstance(event, OutputLine):
+                    log.write(event.text + "\n")
+                pending.append(event)
+                now = time.monotonic()
+                if not isinstance(event, OutputLine) or now - last_flush >= FLUSH_SECONDS:
+                    self.post_message(self.Batch(pending))
+                    pending, last_flush = [], now
+        except Exception as exc:  # the core reports failures as events; this is a bug, shown, not raised
+            pending.append(StepFailed("runner", f"internal error: {type(exc).__name__}: {exc}"))
+            pending.append(InstallFinished(False, "unknown", 0.0))
+        finally:
+            if pending:
+                self.post_message(self.Batch(pending))
+            if log is not None:
+                log.close()
+
+    # -- showing events ------------------------------------------------------------------------------
+
+    @on(Batch)
+    def _batch(self, message: Batch) -> None:
+        log = self.query_one("#runner-log", LiveLog)
+        steps_changed = False
+        output: list[str] = []
+
+        def flush() -> None:
+            # one write per run of lines; the log draws only what is on screen
+            if output:
+                log.write_lines(output[-LOG_LINES:])
+                output.clear()
+
+        for event in message.events:
+            if isinstance(event, OutputLine):
+                output.append(event.text)
+                self.lines_seen += 1
+                continue
+            flush()
+            if isinstance(event, StepStarted):
+                self.step_titles.setdefault(event.step, event.title)
+                self.step_state[event.step] = ("▶", "")
+                self.step_started[event.step] = time.monotonic()
+                self.query_one("#runner-status", Static).update(event.title + "…")
+                log.write_line(styled(f"==> {event.title}", "bold"))
+                steps_changed = True
+            elif isinstance(event, StepFinished):
+                self.step_state[event.step] = ("✓", f"{event.elapsed:.1f}s")
+                steps_changed = True
+            elif isinstance(event, StepFailed):
+                self.step_state[event.step] = ("✗", "")
+                self.failure = event
+                self._show_failure(event)
+                steps_changed = True
+            elif isinstance(event, ComponentsChanged):
+                self._show_components(event)
+            elif isinstance(event, InstallFinished):
+                self.finished = event
+                self._show_finished(event)
+        flush()
+        if steps_changed:
+            self.query_one("#runner-steps", Static).update(self._steps_text())
+
+    def _steps_text(self) -> Text:
+        text = Text()
+        for step, title in self.step_titles.items():
+            mark, elapsed = self.step_state.get(step, ("·", ""))
+            style = {"✓": "green", "✗": "red", "▶": "yellow"}.get(mark, "dim")
+            text.append(f" {mark} ", style=style)
+            text.append(f"{title:<30}")
+            text.append(f"{elapsed:>7}\n", style="dim")
+        return text
+
+    def _show_components(self, event: ComponentsChanged) -> None:
+        table = self.query_one("#runner-components", DataTable)
+        for status in event.components:
+            mark, style = STATE_MARKS[status.state]
+            want = status.desired if status.desired is not None else "?"
+            row = (
+                Text(f"{mark} {status.name}", style=style),
+                f"{status.ready}/{want}",
+                status.status,
+                str(status.restarts),
+            )
+            if status.name in table.rows:
+                for column, value in zip(("component", "ready", "status", "restarts"), row, strict=True):
+                    table.update_cell(status.name, column, value)
+            else:
+                table.add_row(*row, key=status.name)
+
+    def _show_failure(self, event: StepFailed) -> None:
+        panel = self.query_one("#runner-failure")
+        self.query_one("#runner-failure-text", Static).update(explanation_text(event.message, event.explanation))
+        self.query_one("#change-answer", Button).display = bool(event.explanation and event.explanation.answer)
+        panel.add_class("shown")
+
+    def _show_finished(self, event: InstallFinished) -> None:
+        log = self.query_one("#runner-log", LiveLog)
+        head = "Flyte is ready." if event.ok else "The install did not finish."
+        log.write_line(styled(head, "bold green" if event.ok else "bold red"))
+        log.write_lines(f"  {line}" for line in event.summary)
+        log.write_line(styled(f"  full log: {self.log_path}", "dim"))
+        status = f"{head} Release state: {event.release_state}. ({event.elapsed:.1f}s) Esc closes."
+        self.query_one("#runner-status", Static).update(status)
+        if self.failure is None:
+            self.query_one("#runner-failure").remove_class("shown")
+
+    # -- actions ----------------------------------------------------------------------------------
+
+    def action_cancel(self) -> None:
+        """Cancel a running install (after asking), or close a finished one."""
+        if self.finished is not None:
+            self.dismiss(RunnerResult(self.finished))
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.cancel_event.set()
+                self.query_one("#runner-status", Static).update("Cancelling: stopping helm and kubectl…")
+
+        self.app.push_screen(ConfirmCancel(), answered)
+
+    def action_doctor(self) -> None:
+        """Leave for the doctor (once the run is over)."""
+        if self.finished is not None:
+            self.dismiss(RunnerResult(self.finished, open_doctor=True))
+
+    @on(Button.Pressed, "#change-answer")
+    def _change_answer(self) -> None:
+        answer = self.failure.explanation.answer if self.failure and self.failure.explanation else None
+        if self.finished is not None:
+            self.dismiss(RunnerResult(self.finished, change_answer=answer))
+
+    @on(Button.Pressed, "#open-doctor")
+    def _open_doctor(self) -> None:
+        self.action_doctor()
+
+    @on(Button.Pressed, "#close")
+    def _close(self) -> None:
+        if self.finished is not None:
+            self.dismiss(RunnerResult(self.finished))

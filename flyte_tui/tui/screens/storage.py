@@ -1,0 +1,92 @@
+"""Step 4: blob storage; the fields shown follow the storage type."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.message import Message
+from textual.widgets import Input, Static
+
+from flyte_tui.tui.screens.base import StepScreen
+
+TYPES = ("sandbox", "s3", "gcs", "custom")
+AUTHS = ("iam", "accesskey")
+
+SHOWN_FOR: dict[str, tuple[str, ...]] = {
+    "storage.metadataBucket": ("sandbox", "s3", "gcs"),
+    "storage.userDataBucket": ("s3", "gcs"),
+    "storage.region": ("s3",),
+    "storage.endpoint": ("s3",),
+    "storage.auth": ("s3",),
+    "storage.credentialsSecret": ("s3",),
+    "storage.projectId": ("gcs",),
+    "storage.custom": ("custom",),
+}
+
+SANDBOX_NOTE = (
+    "Sandbox storage uses the minio that the flyte-sandbox / flyte-deps charts run in the release "
+    "namespace: it must exist before installing. The bucket is created there by those charts."
+)
+
+
+class StorageScreen(StepScreen):
+    """Storage type, then buckets and access per type (s3, gcs, sandbox minio, or a custom block)."""
+
+    STEP_ID = "storage"
+
+    class KeysTyped(Message):
+        """The masked access-key inputs changed; the app keeps them in memory only."""
+
+        def __init__(self, access_key: str, secret_key: str) -> None:
+            super().__init__()
+            self.access_key = access_key
+            self.secret_key = secret_key
+
+    def compose_form(self) -> ComposeResult:
+        yield self.field("storage.type", kind="select", choices=TYPES)
+        yield Static(SANDBOX_NOTE, id="sandbox-note", classes="note", markup=False)
+        yield self.field("storage.metadataBucket")
+        yield self.field("storage.userDataBucket")
+        yield self.field("storage.region")
+        yield self.field("storage.endpoint")
+        yield self.field("storage.auth", kind="select", choices=AUTHS)
+        yield self.field("storage.credentialsSecret")
+        yield Static("Access keys, kept in memory for the installer (it creates the Secret); never written to "
+                     "any file. Leave empty when the Secret already exists.", id="keys-note", classes="field-help",
+                     markup=False)
+        for widget_id, value, hint in (
+            ("access-key", self.state.s3_access_key, "access key id"),
+            ("secret-key", self.state.s3_secret_key, "secret access key"),
+        ):
+            yield Input(value, password=True, placeholder=hint, id=widget_id, classes="secret-input", compact=True)
+        yield self.field("storage.projectId")
+        yield self.field("storage.custom", kind="yaml")
+
+    def _type(self) -> str:
+        return str(self.state.effective("storage.type") or "sandbox")
+
+    def applies(self, path: str) -> bool:
+        kinds = SHOWN_FOR.get(path)
+        if kinds is None:
+            return True
+        if path == "storage.credentialsSecret" and self.state.effective("storage.auth") != "accesskey":
+            return False
+        return self._type() in kinds
+
+    def refresh_extras(self) -> None:
+        self.query_one("#sandbox-note").display = self._type() == "sandbox"
+        keys = self.applies("storage.credentialsSecret")
+        for widget_id in ("#keys-note", "#access-key", "#secret-key"):
+            self.query_one(widget_id).display = keys
+
+    @on(Input.Changed, "#access-key, #secret-key")
+    def _keys(self, event: Input.Changed) -> None:
+        event.stop()
+        access = self.query_one("#access-key", Input).value
+        secret = self.query_one("#secret-key", Input).value
+        self.post_message(self.KeysTyped(access, secret))
+
+    @on(Input.Submitted, "#access-key, #secret-key")
+    def _keys_done(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.focus_next()

@@ -1,0 +1,125 @@
+"""Step 2: the cluster context, namespace, release name and where the chart comes from."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.message import Message
+from textual.widgets import Button, Label, RadioButton, RadioSet, Static
+
+from flyte_tui.tools.detect import Detection
+from flyte_tui.tui.screens.base import StepScreen
+from flyte_tui.tui.screens.state import WizardState
+from flyte_tui.tui.widgets.field import FormField, field_id
+
+SourceKind = Literal["repo", "path", "oci"]
+SOURCE_FIELDS: dict[str, tuple[SourceKind, ...]] = {
+    "target.chart.repo": ("repo",),
+    "target.chart.name": ("repo",),
+    "target.chart.version": ("repo", "oci"),
+    "target.chart.path": ("path",),
+    "target.chart.oci": ("oci",),
+}
+SOURCE_LABELS: dict[SourceKind, str] = {
+    "repo": "Helm repository + version",
+    "path": "Local chart directory or .tgz",
+    "oci": "OCI reference",
+}
+
+
+class TargetScreen(StepScreen):
+    """Context, namespace, release name and chart source (repository, local path or OCI)."""
+
+    STEP_ID = "target"
+
+    def __init__(self, state: WizardState, focus: str | None = None, detection: Detection | None = None) -> None:
+        super().__init__(state, focus)
+        self.detection = detection
+        self.source: SourceKind = "repo"
+        for kind in ("path", "oci"):
+            if state.get(f"target.chart.{kind}"):
+                self.source = kind
+
+    def compose_form(self) -> ComposeResult:
+        contexts = list(self.detection.contexts) if self.detection else []
+        current = self.state.get("target.context") or ""
+        if contexts:
+            if current and current not in contexts:
+                contexts.append(current)
+            yield self.field("target.context", kind="select", choices=contexts)
+        else:
+            yield self.field("target.context", placeholder="(current context)")
+        yield self.field("target.namespace")
+        yield self.field("target.release")
+        yield Label("Chart source", classes="field-label")
+        with RadioSet(id="source"):
+            for kind, label in SOURCE_LABELS.items():
+                yield RadioButton(label, value=kind == self.source, name=kind)
+        for path in SOURCE_FIELDS:
+            yield self.field(path)
+        yield Button("List the repository's versions", id="list-versions", compact=True)
+        yield Static("", id="versions", markup=False)
+
+    def applies(self, path: str) -> bool:
+        kinds = SOURCE_FIELDS.get(path)
+        return kinds is None or self.source in kinds
+
+    @on(RadioSet.Changed, "#source")
+    def _source_changed(self, event: RadioSet.Changed) -> None:
+        event.stop()
+        self.source = event.pressed.name  # type: ignore[assignment]
+        # Exactly one source may be set: send the visible fields' text, clear the others.
+        for path, kinds in SOURCE_FIELDS.items():
+            field = self._field(path)
+            if path in ("target.chart.repo", "target.chart.path", "target.chart.oci"):
+                value = field.current_value() if self.source in kinds else ""
+                self.post_message(FormField.Changed(path, value))
+        self.refresh_problems()
+
+    class Versions(Message):
+        """The repository's chart versions (or why they could not be listed)."""
+
+        def __init__(self, versions: list[str], error: str = "") -> None:
+            super().__init__()
+            self.versions = versions
+            self.error = error
+
+    @on(Button.Pressed, "#list-versions")
+    def _list_versions(self, event: Button.Pressed) -> None:
+        event.stop()
+        repo = self.state.get("target.chart.repo", "")
+        if not repo:
+            self.query_one("#versions", Static).update("Set the repository URL first.")
+            return
+        self.query_one("#versions", Static).update("Asking the repository…")
+        tools = getattr(self.app, "tools", None)
+        helm = tools()[0] if callable(tools) else "helm"
+        self._fetch_versions(helm, repo, self.state.get("target.chart.name", "flyte-core"))
+
+    @work(thread=True, exclusive=True, group="versions", exit_on_error=False)
+    def _fetch_versions(self, helm: str, repo: str, name: str) -> None:
+        from flyte_tui.tools.helm import Helm, HelmError, repo_versions
+        from flyte_tui.tools.process import ProcessError
+
+        try:
+            self.post_message(self.Versions(repo_versions(Helm(helm), repo, name)))
+        except (HelmError, ProcessError, ValueError) as exc:
+            self.post_message(self.Versions([], str(exc)))
+
+    @on(Versions)
+    def _versions(self, message: Versions) -> None:
+        shown = self.query_one("#versions", Static)
+        if message.error or not message.versions:
+            shown.update(f"Cannot list versions: {message.error or 'none found'}")
+            return
+        shown.update("Available (newest first): " + ", ".join(message.versions[:12]))
+        if not self.state.get("target.chart.version"):
+            from textual.widgets import Input
+
+            # typing it in for the user: the field sends the change like any keystroke would
+            self._field("target.chart.version").query_one(Input).value = message.versions[0]
+
+    def _field(self, path: str) -> FormField:
+        return self.query_one(f"#{field_id(path)}", FormField)

@@ -1,0 +1,229 @@
+"""The upgrade review screen: answers, values and manifests that change, inline and navigable.
+
+Open it with ``app.push_screen(UpgradeReviewScreen(review))``; it dismisses with True when the user
+chooses to apply, False otherwise. Keys: ``n``/``p`` jump to the next/previous changed object,
+``enter``/``space`` expand or collapse it, ``e``/``c`` expand/collapse all, ``a`` apply, Esc back.
+Secrets were redacted by the core before they reach this screen.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Static
+
+from flyte_tui.review.diff import ObjectDiff
+from flyte_tui.upgrade import Review
+
+MARK = {"added": ("+", "green"), "removed": ("-", "red"), "changed": ("~", "yellow")}
+
+
+def diff_text(lines: tuple[str, ...] | list[str]) -> Text:
+    """A unified diff coloured line by line."""
+    text = Text()
+    for line in lines:
+        style = ""
+        if line.startswith(("+++", "---")):
+            style = "bold"
+        elif line.startswith("+"):
+            style = "green"
+        elif line.startswith("-"):
+            style = "red"
+        elif line.startswith("@@"):
+            style = "cyan"
+        text.append(line + "\n", style=style)
+    return text
+
+
+def object_title(obj: ObjectDiff) -> str:
+    """``~ Deployment/flyteadmin``."""
+    return f"{MARK[obj.change][0]} {obj.key}"
+
+
+class ManifestView(Static):
+    """Every changed object as one line (▶ collapsed / ▼ expanded with its diff), in one widget: a
+    release with hundreds of changed objects opens at once."""
+
+    def __init__(self, objects: list[ObjectDiff], id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.objects = objects
+        self.expanded: set[int] = set()
+        self.current = -1
+
+    def on_mount(self) -> None:
+        self.refresh_view()
+
+    def _lines_of(self, index: int) -> list[Text]:
+        obj = self.objects[index]
+        selected = index == self.current
+        open_ = index in self.expanded
+        mark, colour = MARK[obj.change]
+        head = Text(("▼ " if open_ else "▶ ") + f"{mark} {obj.key}", style=f"{colour} bold" if selected else colour)
+        if selected:
+            head.stylize("reverse")
+        lines = [head]
+        if open_:
+            lines += [Text(f"    secret key {k}: {state}") for k, state in obj.secret_keys]
+            for line in diff_text(obj.lines).split("\n", allow_blank=False):
+                line.pad_left(4)  # every line of the diff sits under its object, not only the first
+                lines.append(line)
+        return lines
+
+    def line_of(self, index: int) -> int:
+        """The line where an object starts."""
+        return sum(len(self._lines_of(i)) for i in range(index))
+
+    def refresh_view(self) -> None:
+        """Render again after the selection or expansion changed."""
+        if not self.objects:
+            self.update(Text("(no changes)"))
+            return
+        text = Text("\n").join(line for i in range(len(self.objects)) for line in self._lines_of(i))
+        self.update(text)
+
+
+class UpgradeReviewScreen(Screen[bool]):
+    """What an upgrade changes, layer by layer."""
+
+    DEFAULT_CSS = """
+    UpgradeReviewScreen #review-title { text-style: bold; padding: 0 1; }
+    UpgradeReviewScreen #review-summary { color: $text-muted; padding: 0 1; }
+    UpgradeReviewScreen #review-body { height: 1fr; }
+    UpgradeReviewScreen .layer-title { text-style: bold; margin-top: 1; padding: 0 1; }
+    UpgradeReviewScreen .layer { padding: 0 2; }
+    UpgradeReviewScreen #manifests { padding: 0 1; }
+    UpgradeReviewScreen #review-buttons { height: auto; }
+    UpgradeReviewScreen #review-buttons Button { margin-right: 1; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "next_change", "Next change"),
+        Binding("p", "previous_change", "Previous"),
+        Binding("enter,space", "toggle_object", "Expand/collapse"),
+        Binding("e", "expand_all", "Expand all"),
+        Binding("c", "collapse_all", "Collapse all"),
+        Binding("a", "apply", "Apply"),
+        Binding("escape", "back", "Back"),
+    ]
+
+    def __init__(self, review: Review) -> None:
+        super().__init__()
+        self.review = review
+
+    def compose(self) -> ComposeResult:
+        r = self.review
+        where = (
+            f"release {r.release.name} ({r.release.chart}, revision {r.release.revision})"
+            if r.release
+            else ("a new release")
+        )
+        yield Static(f"Upgrade review — {where}", id="review-title", markup=False)
+        yield Static(self._summary(), id="review-summary", markup=False)
+        with VerticalScroll(id="review-body"):
+            yield Static(f"Answers ({len(r.answers)} changed)", classes="layer-title", markup=False)
+            yield Static(
+                "\n".join(c.line() for c in r.answers) or "(none)", id="layer-answers", classes="layer", markup=False
+            )
+            yield Static(f"Values ({len(r.values.changes)} changed)", classes="layer-title", markup=False)
+            yield Static(
+                diff_text(r.values.lines) if r.values.lines else Text("(none)"), id="layer-values", classes="layer"
+            )
+            yield Static(f"Manifests ({self._counts()})", classes="layer-title", id="manifests-title", markup=False)
+            yield ManifestView(r.manifests.objects, id="manifests")
+            if r.warnings:
+                yield Static(f"Chart version warnings ({len(r.warnings)})", classes="layer-title", markup=False)
+                yield Static(
+                    "\n".join(f"{w.path}: {w.message}" for w in r.warnings),
+                    id="layer-warnings",
+                    classes="layer",
+                    markup=False,
+                )
+        with Horizontal(id="review-buttons"):
+            yield Button("Apply the upgrade", id="apply", variant="primary", compact=True)
+            yield Button("Back", id="back", compact=True)
+        yield Footer()
+
+    def _counts(self) -> str:
+        parts = []
+        for kind, per in self.review.manifests.counts.items():
+            parts.append(f"{kind} " + " ".join(f"{MARK[what][0]}{n}" for what, n in per.items() if n))
+        return ", ".join(parts) or "no changes"
+
+    def _summary(self) -> str:
+        r = self.review
+        text = (
+            f"{len(r.manifests.objects)} objects change; {len(r.answers)} answers, "
+            f"{len(r.values.changes)} values. n/p: next/previous change, enter: expand, a: apply."
+        )
+        check = r.helm_diff_check()
+        if check is not None:
+            text += " " + check.summary()
+        return text
+
+    # -- navigation ------------------------------------------------------------------------------
+
+    @property
+    def view(self) -> ManifestView:
+        """The manifests layer."""
+        return self.query_one(ManifestView)
+
+    @property
+    def current(self) -> int:
+        """Index of the selected object (-1: none yet)."""
+        return self.view.current
+
+    def _select(self, index: int) -> None:
+        view = self.view
+        if not view.objects:
+            return
+        view.current = index % len(view.objects)
+        view.refresh_view()
+        body = self.query_one("#review-body", VerticalScroll)
+        body.scroll_to(y=view.region.y - body.region.y + body.scroll_y + view.line_of(view.current), animate=False)
+
+    def action_next_change(self) -> None:
+        """Jump to the next changed object."""
+        self._select(self.current + 1)
+
+    def action_previous_change(self) -> None:
+        """Jump to the previous changed object."""
+        self._select(self.current - 1 if self.current >= 0 else -1)
+
+    def action_toggle_object(self) -> None:
+        """Expand or collapse the current object."""
+        view = self.view
+        if 0 <= view.current < len(view.objects):
+            view.expanded ^= {view.current}
+            view.refresh_view()
+
+    def action_expand_all(self) -> None:
+        """Expand every object."""
+        self.view.expanded = set(range(len(self.view.objects)))
+        self.view.refresh_view()
+
+    def action_collapse_all(self) -> None:
+        """Collapse every object."""
+        self.view.expanded = set()
+        self.view.refresh_view()
+
+    def action_apply(self) -> None:
+        """Apply the upgrade."""
+        self.dismiss(True)
+
+    def action_back(self) -> None:
+        """Back without applying."""
+        self.dismiss(False)
+
+    @on(Button.Pressed, "#apply")
+    def _apply(self) -> None:
+        self.action_apply()
+
+    @on(Button.Pressed, "#back")
+    def _back(self) -> None:
+        self.action_back()

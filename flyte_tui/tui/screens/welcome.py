@@ -1,0 +1,173 @@
+"""Step 1: what will happen, what this machine has (helm, kubectl, contexts), and where to start from."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Button, Static
+
+from flyte_tui.tui.screens.base import StepScreen
+from flyte_tui.tui.screens.state import WizardState
+from flyte_tui.tui.widgets.field import FormField
+from flyte_tui.tui.widgets.step_list import StepList
+
+if TYPE_CHECKING:
+    from textual.widgets import Select
+
+    from flyte_tui.tools.detect import Detection, Tool
+
+StartMode = Literal["fresh", "open", "import", "restore", "upgrade", "doctor"]
+
+INTRO = (
+    "This wizard writes two files: an answers file (what to install, reusable and reviewable) and the "
+    "flyte-core Helm values rendered from it. It asks for the cluster, the environment, storage, the "
+    "database, identities and ingress, and sizing, checking each answer as you type. Nothing is "
+    "installed until you say so."
+)
+
+
+def describe_tool(tool: Tool) -> str:
+    """One line about a tool: found with its version, or why not."""
+    if not tool.found:
+        return f"✗ {tool.name}: {tool.error or 'not found'}"
+    if tool.error:
+        return f"⚠ {tool.name}: {tool.path} ({tool.error})"
+    major = f" (helm {tool.major})" if tool.name == "helm" and tool.major else ""
+    return f"✓ {tool.name} {tool.version}{major}"
+
+
+class WelcomeScreen(StepScreen):
+    """Detected tools and contexts; start fresh, open answers, import values, or restore a recovery."""
+
+    STEP_ID = "welcome"
+    NAV = False  # its own buttons say how to begin
+    CSS_PATH = None  # the start-up styles are enough; the form styles load with the next step
+    DEFAULT_CSS = """
+    WelcomeScreen #release.-attention { color: $warning; text-style: bold; }
+    """
+
+    class Start(Message):
+        """The user chose how to begin."""
+
+        def __init__(self, mode: StartMode, path: Path | None = None) -> None:
+            super().__init__()
+            self.mode = mode
+            self.path = path
+
+    def __init__(self, state: WizardState, recovery: Path | None = None, detection: Detection | None = None) -> None:
+        super().__init__(state)
+        self.recovery = recovery
+        self.detection = detection
+        self.controls_ready = False
+
+    def compose_form(self) -> ComposeResult:
+        # The first frame holds text and the main buttons only; the context picker and the file
+        # controls mount right after it (see _mount_controls), so the wizard paints at once.
+        yield Static(INTRO, id="intro", markup=False)
+        yield Static("Detecting helm, kubectl and kube contexts…", id="tools", markup=False)
+        yield Vertical(id="context-box")
+        yield Static("", id="release", markup=False)
+        if self.recovery is not None:
+            yield Static(f"Answers from an unfinished session were autosaved to {self.recovery}.", markup=False)
+            yield Button("Restore them", id="restore", variant="warning", compact=True)
+        with Horizontal(classes="buttons"):
+            yield Button("Start fresh", id="fresh", variant="primary", compact=True)
+        yield Vertical(id="files-box")
+
+    def on_mount(self) -> None:
+        self.refresh_problems()
+        self.query_one("#restore" if self.recovery is not None else "#fresh").focus()
+        self.call_after_refresh(self._mount_controls)
+
+    async def _mount_controls(self) -> None:
+        from textual.widgets import Input, Label, Select
+
+        if not self.is_attached:
+            return  # the app is already closing
+        await self.query_one("#context-box").mount_all([
+            Label("Kubernetes context"),
+            Select[str]([], prompt="(no contexts found)", id="context", allow_blank=True),
+            Horizontal(
+                Button("Upgrade the existing release", id="upgrade", compact=True),
+                Button("Diagnose it (doctor)", id="doctor", compact=True),
+                classes="buttons", id="release-buttons",
+            ),
+        ])
+        await self.query_one("#files-box").mount_all([
+            Label("…or continue from a file"),
+            Input(placeholder="path to flyte-tui.yaml or a values.yaml", id="path"),
+            Horizontal(
+                Button("Open answers file", id="open", compact=True),
+                Button("Import values file", id="import", compact=True),
+                classes="buttons",
+            ),
+        ])
+        if not self.is_attached:
+            return
+        self.query_one("#release-buttons").display = False
+        if getattr(self.app, "deterministic", False):
+            self.stop_blinking()
+        self.controls_ready = True
+        if self.detection is not None:
+            self.show_detection(self.detection)
+
+    def refresh_problems(self) -> None:
+        # The welcome screen has no fields to check; it must paint without loading the model.
+        self.query_one(StepList).show(self.STEP_ID, self.state.visited, set())
+
+    def show_detection(self, detection: Detection) -> None:
+        """Fill in what the detection worker found."""
+        self.detection = detection
+        lines = [describe_tool(detection.helm), describe_tool(detection.kubectl), *detection.notes]
+        self.query_one("#tools", Static).update("\n".join(lines))
+        if not self.controls_ready:
+            return  # the controls mount in a moment and show the detection then
+        from textual.widgets import Select
+
+        select = self.query_one("#context", Select)
+        contexts = list(detection.contexts)
+        chosen = self.state.get("target.context") or detection.current_context
+        with select.prevent(Select.Changed):
+            select.set_options([(c + (" (current)" if c == detection.current_context else ""), c) for c in contexts])
+            if chosen in contexts:
+                select.value = chosen
+        release = self.query_one("#release", Static)
+        if detection.release_attention:
+            release.update(f"⚠ {detection.release_note}\n{detection.release_attention}")
+        elif detection.release_exists:
+            release.update(f"A Flyte release already exists: {detection.release_note}. You can upgrade it.")
+        else:
+            release.update(detection.release_note)
+        release.set_class(bool(detection.release_attention), "-attention")
+        self.query_one("#release-buttons").display = bool(detection.release_exists)
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        """The context picker changed (a named handler keeps Select off the start-up imports)."""
+        if event.select.id != "context":
+            return
+        value = event.value if isinstance(event.value, str) else ""
+        self.post_message(FormField.Changed("target.context", value))
+
+    @on(Button.Pressed, "#fresh, #restore, #upgrade, #doctor, #open, #import")
+    def _start(self, event: Button.Pressed) -> None:
+        event.stop()
+        mode: StartMode = "fresh"
+        for candidate in ("restore", "upgrade", "doctor", "open", "import"):
+            if event.button.id == candidate:
+                mode = candidate
+        path: Path | None = None
+        if mode in ("open", "import"):
+            from textual.widgets import Input
+
+            text = self.query_one("#path", Input).value.strip()
+            if not text:
+                self.notify("Type the path of the file first.", severity="warning")
+                self.query_one("#path", Input).focus()
+                return
+            path = Path(text).expanduser()
+        self.post_message(self.Start(mode, path))

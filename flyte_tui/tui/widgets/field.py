@@ -1,0 +1,200 @@
+"""One answer on a form: a label, an input, help from the model's docstring, and its own error line."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, Literal
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Label, Static
+
+from flyte_tui.tui.screens.state import field_help
+from flyte_tui.tui.widgets.note import Note
+
+if TYPE_CHECKING:
+    from textual.widgets import Input, Select, Switch, TextArea
+
+    from flyte_tui.model import Problem
+
+FieldKind = Literal["text", "int", "select", "switch", "list", "yaml"]
+
+
+def field_id(path: str) -> str:
+    """The DOM id of the field that edits a dotted path (any text a user typed, e.g. a domain, made safe)."""
+    safe = re.sub(r"[^A-Za-z0-9-]", lambda m: "_" if m.group() == "." else f"-{ord(m.group()):x}-", path)
+    return "f-" + safe.replace("_", "__")
+
+
+class FormField(Vertical):
+    """Edits the answer at one dotted path; shows the problems the model finds there."""
+
+    class Changed(Message):
+        """The user changed the answer at ``path`` (``None`` removes it)."""
+
+        def __init__(self, path: str, value: Any, field: FormField | None = None) -> None:
+            super().__init__()
+            self.path = path
+            self.value = value
+            self.field = field
+
+        @property
+        def control(self) -> FormField | None:
+            """The field that changed (None when a screen sets an answer itself)."""
+            return self.field
+
+    def __init__(
+        self,
+        path: str,
+        value: Any = None,
+        *,
+        kind: FieldKind = "text",
+        choices: Iterable[str] = (),
+        label: str | None = None,
+        empty: Any = "",
+        placeholder: str = "",
+        compact: bool = False,
+        show_help: bool = True,
+    ) -> None:
+        default_label, help_text = field_help(path)
+        super().__init__(id=field_id(path), classes="field -compact" if compact else "field")
+        self.path = path
+        self.kind = kind
+        self.choices = tuple(choices)
+        self.initial = value
+        self.empty = empty
+        self.placeholder = placeholder
+        self.compact = compact
+        self.label_text = label if label is not None else default_label
+        self.help_text = help_text
+        self.show_help = show_help and not compact
+        self.tooltip = help_text or None
+        self._shown = ""
+
+    def compose(self) -> ComposeResult:
+        if not self.compact:
+            yield Label(self.label_text, classes="field-label")
+        yield self._make_input()
+        if self.show_help and self.help_text:
+            yield Static(self.help_text, classes="field-help", markup=False)
+        yield Note(classes="field-error")
+
+    def _make_input(self) -> Widget:
+        from textual.widgets import Input, Select
+
+        value = self.initial
+        if self.kind == "select":
+            options = [(c, c) for c in self.choices]
+            current = value if value in self.choices else Select.NULL
+            return Select(options, value=current, allow_blank=True, classes="field-input", compact=True)
+        if self.kind == "switch":
+            from textual.widgets import Switch
+
+            return Switch(bool(value), classes="field-input")
+        if self.kind == "yaml":
+            from textual.widgets import TextArea
+
+            from flyte_tui.files import yamlio
+
+            text = yamlio.dump(value) if value else ""
+            return TextArea(text, classes="field-input", tab_behavior="indent", show_line_numbers=True)
+        if self.kind == "list":
+            text = ", ".join(str(v) for v in value) if isinstance(value, list) else ""
+        else:
+            text = "" if value is None else str(value)
+        return Input(
+            text,
+            placeholder=self.placeholder,
+            classes="field-input",
+            compact=True,
+            restrict=r"[0-9]*" if self.kind == "int" else None,
+        )
+
+    @property
+    def input(self) -> Widget:
+        """The input widget."""
+        return self.query_one(".field-input")
+
+    def focus_input(self) -> None:
+        """Move the focus into this field."""
+        self.input.focus()
+
+    def current_value(self) -> Any:
+        """The answer the input holds now, converted as it would be sent."""
+        widget = self.input
+        if self.kind == "yaml":
+            return self.initial
+        return self._convert(getattr(widget, "value", ""))
+
+    def show_problems(self, problems: list[Problem]) -> None:
+        """Show the errors (else warnings) under the field; clear the line when there is none."""
+        errors = [p for p in problems if p.severity == "error"]
+        shown = errors or problems
+        text = "; ".join(p.message for p in shown)
+        line_text = ("✗ " if errors else "⚠ ") + text if text else ""
+        if line_text == self._shown:
+            return  # nothing changed: no repaint while typing
+        self._shown = line_text
+        if self.compact:
+            self.input.tooltip = text or self.help_text or None
+        else:
+            self.query_one(".field-error", Note).show(line_text)
+        self.set_class(bool(errors), "-error")
+        self.set_class(bool(shown) and not errors, "-warning")
+
+    def _convert(self, raw: Any) -> Any:
+        if self.kind == "switch":
+            return bool(raw)
+        if self.kind == "select":
+            from textual.widgets import Select
+
+            return None if raw in (Select.NULL, Select.BLANK) else raw
+        text = str(raw).strip()
+        if not text:
+            return self.empty
+        if self.kind == "int":
+            return int(text)
+        if self.kind == "list":
+            return [part.strip() for part in text.split(",") if part.strip()]
+        return text
+
+    # Handlers by name, not @on(Input.Changed): the form widgets are imported when a form is built.
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """Text typed: send the converted answer."""
+        event.stop()
+        self.post_message(self.Changed(self.path, self._convert(event.value), self))
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        """An option chosen: send it (the blank line removes the answer)."""
+        event.stop()
+        self.post_message(self.Changed(self.path, self._convert(event.value), self))
+
+    def on_switch_changed(self, event: Switch.Changed) -> None:
+        """A switch field changed (named handler: Switch is imported only when a form has one)."""
+        event.stop()
+        self.post_message(self.Changed(self.path, bool(event.value), self))
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        """The YAML editor changed: parse it, and send the mapping when it is valid."""
+        event.stop()
+        from flyte_tui.files import yamlio
+        from flyte_tui.model import Problem
+
+        try:
+            data = yamlio.load_plain(event.text_area.text) if event.text_area.text.strip() else {}
+        except yamlio.YAMLError as exc:
+            self.show_problems([Problem(self.path, "not valid YAML: " + " ".join(str(exc).split())[:120])])
+            return
+        if not isinstance(data, dict):
+            self.show_problems([Problem(self.path, "must be a YAML mapping")])
+            return
+        self.post_message(self.Changed(self.path, data, self))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter in a field moves to the next one."""
+        event.stop()
+        self.screen.focus_next()
