@@ -56,6 +56,12 @@ class Line:
     text: str
 
 
+def last_line(text: str, default: str = "") -> str:
+    """The last non-blank line of a program's output (what it says went wrong), or ``default``."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return lines[-1] if lines else default
+
+
 def _kill_group(proc: subprocess.Popen[bytes]) -> None:
     """SIGTERM the child's process group, then SIGKILL what is left after a moment."""
     if proc.poll() is not None:
