@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from flyte_tui.charts.flyte_core.components import COMPONENTS, Component
+from flyte_tui.charts.component import Component
+from flyte_tui.charts.flyte_core.components import COMPONENTS
 
 State = Literal["waiting", "progressing", "ready", "failed"]
 

@@ -6,7 +6,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from flyte_tui.charts.flyte_core.components import COMPONENTS, Component
+from flyte_tui.charts.component import Component
+from flyte_tui.charts.flyte_core.components import COMPONENTS
 from flyte_tui.doctor.checks import REGISTRY, Check, Outcome, Severity, kubectl_cmd, ok, skip, unreadable
 from flyte_tui.doctor.snapshot import Json, Snapshot, meta
 from flyte_tui.readiness import FATAL_WAITING, component_status, expected_components, matches, pod_ready
