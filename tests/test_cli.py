@@ -29,7 +29,8 @@ def test_validate_ok_and_invalid(tmp_path: Path, realistic) -> None:
     good.write_text(dump(realistic["eks"]))
     proc = run("validate", str(good))
     assert proc.returncode == 0, proc.stderr
-    assert "valid" in proc.stdout
+    assert proc.stdout == f"{good}: valid\n"
+    assert proc.stderr == ""
 
     bad_answers = realistic["eks"]
     bad_answers["storage"]["metadataBucket"] = "Bad_Bucket"

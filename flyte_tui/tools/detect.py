@@ -184,7 +184,10 @@ def detect_release(
     ]
     code, out, err = _run(argv, timeout=TIMEOUT + 1)
     if code != 0:
-        return None, _first_line(err) or f"kubectl exit code {code}", None, ""
+        from flyte_tui.tools import process
+
+        # kubectl's own error is its last line; client-go's log lines (E1202 …) come before it
+        return None, process.last_line(err, f"kubectl exit code {code}"), None, ""
     exists = bool(out.strip())
     return exists, f"release {release} in {namespace}: " + ("installed" if exists else "not installed"), None, ""
 

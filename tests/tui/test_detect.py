@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
+import socket
 import stat
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -67,23 +71,80 @@ def test_a_hanging_tool_times_out(monkeypatch: pytest.MonkeyPatch, tmp_path: Pat
     assert tool.found and "did not answer" in tool.error
 
 
-def test_detection_with_the_real_path_never_raises() -> None:
-    """Whatever this machine has (kubectl, maybe helm, maybe no kubeconfig), detection reports it."""
+def unreachable_kubeconfig(tmp_path: Path) -> tuple[Path, int]:
+    """A kubeconfig with one context, ``ghost``, whose API server does not listen (a closed loopback port)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    path = tmp_path / "kubeconfig"
+    path.write_text(
+        json.dumps({
+            "apiVersion": "v1",
+            "kind": "Config",
+            "clusters": [{"name": "ghost", "cluster": {"server": f"https://127.0.0.1:{port}"}}],
+            "users": [{"name": "ghost", "user": {"token": "none"}}],
+            "contexts": [{"name": "ghost", "context": {"cluster": "ghost", "user": "ghost"}}],
+            "current-context": "ghost",
+        })
+    )
+    return path, port
+
+
+def refused(note: str, port: int) -> bool:
+    """The one line the welcome screen shows when the cluster refuses: helm's error, or kubectl's own
+    (without helm), never one of the client-go log lines kubectl prints before it."""
+    if shutil.which("helm"):
+        # helm 3 says "Kubernetes cluster unreachable", helm 4 "kubernetes cluster unreachable"
+        return note.lower().startswith("error: kubernetes cluster unreachable") and f"127.0.0.1:{port}" in note
+    refusal = f"The connection to the server 127.0.0.1:{port} was refused - did you specify the right host or port?"
+    return note == refusal
+
+
+def test_detection_with_the_real_path_never_raises(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Whatever this machine has (kubectl, maybe helm), detection reports it; a cluster that does not answer
+    is "could not ask" (None), with the reason, never an exception or a guess."""
+    kubeconfig, port = unreachable_kubeconfig(tmp_path)
+    monkeypatch.setenv("KUBECONFIG", str(kubeconfig))
     found = detect.detect()
     assert found.kubectl.found == bool(shutil.which("kubectl"))
     assert found.helm.found == bool(shutil.which("helm"))
-    if found.current_context:
-        assert found.current_context in found.contexts
-    assert found.release_exists in (True, False, None)
+    assert found.release_exists is None
+    if found.kubectl.found:
+        assert found.contexts == ("ghost",) and found.current_context == "ghost"
+        assert refused(found.release_note, port), found.release_note
+    else:
+        assert found.contexts == () and found.release_note == "no cluster to ask"
 
 
-async def test_the_wizard_starts_with_real_detection(tmp_path: Path) -> None:
+def kubectl_line() -> str:
+    """What the welcome screen should say about this machine's kubectl (its version asked independently)."""
+    kubectl = shutil.which("kubectl")
+    if kubectl is None:
+        return "✗ kubectl: not found on PATH"
+    done = subprocess.run([kubectl, "version", "--client", "-o", "json"], capture_output=True, text=True,
+                          timeout=30, check=True)  # fmt: skip
+    return f"✓ kubectl {json.loads(done.stdout)['clientVersion']['gitVersion']}"
+
+
+async def test_the_wizard_starts_with_real_detection(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from textual.widgets import Static
+
     from flyte_tui.tui.app import make_app
 
     from .keys import ready
 
+    kubeconfig, port = unreachable_kubeconfig(tmp_path)
+    monkeypatch.setenv("KUBECONFIG", str(kubeconfig))
     app = make_app(tmp_path / "flyte-tui.yaml", recovery_dir=tmp_path / "state", deterministic=True)
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
-        tools = str(app.screen.query_one("#tools").render())
-        assert "kubectl" in tools and "helm" in tools
+        helm_line, kube_line = str(app.screen.query_one("#tools", Static).render()).splitlines()
+        if shutil.which("helm") is None:
+            assert helm_line == "✗ helm: not found on PATH"
+        else:
+            assert re.fullmatch(r"✓ helm v\d+\.\d+\.\d+\S* \(helm [34]\)", helm_line), helm_line
+        assert kube_line == kubectl_line()
+        if shutil.which("kubectl") is not None:
+            release = str(app.screen.query_one("#release", Static).render())
+            assert refused(release, port), release
+        assert not app.screen.query_one("#release-buttons").display  # no release to upgrade or diagnose
