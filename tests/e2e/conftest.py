@@ -12,6 +12,7 @@ import os
 import re
 import secrets
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -47,6 +48,15 @@ def testbed() -> Iterator[tb.TestBed]:
         bed.stop(keep_workdir=bool(os.environ.get("FLYTE_TUI_E2E_KEEP")))
 
 
+def _remove_namespace(testbed: tb.TestBed, name: str) -> None:
+    # uninstall releases first: their cluster-scoped objects (CRD, ClusterRoles) would outlive the namespace
+    releases = tb.run([testbed.helm3, "list", "-q", "-a", "-n", name], env=testbed.env, check=False)
+    for release in releases.stdout.split():
+        tb.run([testbed.helm3, "uninstall", release, "-n", name, "--wait", "--timeout", "60s"],
+               env=testbed.env, check=False, timeout=90)  # fmt: skip
+    testbed.kubectl_run("delete", "namespace", name, "--wait=false", "--ignore-not-found", check=False)
+
+
 @pytest.fixture
 def namespace(testbed: tb.TestBed, request: pytest.FixtureRequest) -> Iterator[str]:
     slug = re.sub(r"[^a-z0-9-]+", "-", request.node.name.lower()).strip("-")[:40].strip("-")
@@ -55,12 +65,28 @@ def namespace(testbed: tb.TestBed, request: pytest.FixtureRequest) -> Iterator[s
     try:
         yield name
     finally:
-        # uninstall releases first: their cluster-scoped objects (CRD, ClusterRoles) would outlive the namespace
-        releases = tb.run([testbed.helm3, "list", "-q", "-a", "-n", name], env=testbed.env, check=False)
-        for release in releases.stdout.split():
-            tb.run([testbed.helm3, "uninstall", release, "-n", name, "--wait", "--timeout", "60s"],
-                   env=testbed.env, check=False, timeout=90)  # fmt: skip
-        testbed.kubectl_run("delete", "namespace", name, "--wait=false", "--ignore-not-found", check=False)
+        _remove_namespace(testbed, name)
+
+
+@pytest.fixture
+def flyte_namespace(testbed: tb.TestBed) -> Iterator[str]:
+    """Namespace ``flyte``, where the wizard's welcome screen looks for release ``flyte`` (as on a user's
+    cluster), fresh for each test: the previous test's one is waited out, this one removed afterwards."""
+
+    def gone() -> bool:
+        found = testbed.kubectl_run("get", "namespace", "flyte", "--ignore-not-found", "-o", "name", check=False)
+        return found.returncode == 0 and not found.stdout.strip()
+
+    deadline = time.monotonic() + 120
+    while not gone():
+        if time.monotonic() > deadline:
+            pytest.fail("namespace flyte from an earlier test is still terminating after 120s", pytrace=False)
+        time.sleep(0.3)
+    testbed.kubectl_run("create", "namespace", "flyte")
+    try:
+        yield "flyte"
+    finally:
+        _remove_namespace(testbed, "flyte")
 
 
 @pytest.fixture(params=HELM_IDS)

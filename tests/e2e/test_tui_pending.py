@@ -18,8 +18,8 @@ from flyte_tui.tools.detect import Detection, Tool
 from flyte_tui.tui.app import WizardApp, make_app
 from flyte_tui.tui.screens.dialogs import RecoveryDialog
 from flyte_tui.tui.screens.welcome import WelcomeScreen
-from tests.e2e.test_app_flows import until
 from tests.e2e.test_upgrade import installed_then_stuck
+from tests.e2e.ui import toasts, until
 
 pytestmark = pytest.mark.e2e
 
@@ -60,7 +60,7 @@ async def test_pending_upgrade_is_shown_recovered_and_upgraded_from_the_app(
         detector=lambda: real_detection(testbed, helm_bin, namespace),
         deterministic=True,
     )
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await until(pilot, lambda: app.detection is not None and getattr(app.screen, "controls_ready", False))
         welcome = app.screen
         assert isinstance(welcome, WelcomeScreen)
@@ -90,7 +90,8 @@ async def test_pending_upgrade_is_shown_recovered_and_upgraded_from_the_app(
         await pilot.click("#run")
         await until(pilot, lambda: app.upgrading and app.current_step == "target")
         assert app.state.get("storage.metadataBucket") == "acme-flyte-meta"  # read from the recovered release
-        assert app.state.get("target.namespace") == namespace
+        # the app read the release as the rollback left it: revision 3, the chart of revision 1
+        assert any("loaded flyte (flyte-core-v1.16.8, revision 3)" in t for t in toasts(app)), toasts(app)
 
     assert kh.release_state(testbed, helm_bin, namespace) == "deployed"
     last = history(testbed, helm_bin, namespace)[-1]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from textual import events
 from textual.keys import _character_to_key
 from textual.pilot import Pilot
@@ -12,18 +14,20 @@ from flyte_tui.tui.widgets.field import FormField, field_id
 SIZE = (80, 24)
 
 
-async def ready(pilot: Pilot[None]) -> None:
-    """Wait until the welcome screen shows the detection and all its controls."""
+async def ready(pilot: Pilot[None], seconds: float = 10) -> None:
+    """Wait until the welcome screen shows the detection and all its controls (the real detection runs
+    helm and kubectl, a few seconds on a busy machine)."""
     app = pilot.app
     assert isinstance(app, WizardApp)
-    for _ in range(200):
+    deadline = time.monotonic() + seconds
+    while True:
         screen = app.screen
         controls = getattr(screen, "controls_ready", True)
         if app.detection is not None and controls:
             break
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the welcome screen did not finish detection within {seconds:g}s")
         await pilot.pause(0.01)
-    else:
-        raise AssertionError("the welcome screen never finished detection")
     await app.workers.wait_for_complete()
     await pilot.pause()
 
