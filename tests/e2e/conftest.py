@@ -19,6 +19,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "cluster"))
 
+import k8s_helpers as kh
 import testbed as tb
 
 HELM_IDS = ("helm3", "helm4")
@@ -55,12 +56,7 @@ def namespace(testbed: tb.TestBed, request: pytest.FixtureRequest) -> Iterator[s
     try:
         yield name
     finally:
-        # uninstall releases first: their cluster-scoped objects (CRD, ClusterRoles) would outlive the namespace
-        releases = tb.run([testbed.helm3, "list", "-q", "-a", "-n", name], env=testbed.env, check=False)
-        for release in releases.stdout.split():
-            tb.run([testbed.helm3, "uninstall", release, "-n", name, "--wait", "--timeout", "60s"],
-                   env=testbed.env, check=False, timeout=90)  # fmt: skip
-        testbed.kubectl_run("delete", "namespace", name, "--wait=false", "--ignore-not-found", check=False)
+        kh.remove_namespace(testbed, name)
 
 
 @pytest.fixture(params=HELM_IDS)
