@@ -107,15 +107,24 @@ class Kubectl:
     def watch(self, kind: str, timeout: float, *args: str) -> Iterator[tuple[str, dict[str, Any]]]:
         """Watch a kind in the namespace: yields (event type, object) as the API server sends them.
 
-        Starts with the current objects (as ADDED), then every change, until ``timeout`` or cancel.
+        Starts with the current objects (as ADDED), then every change, until ``timeout`` or cancel. Raises
+        :class:`KubectlError` when kubectl exits with an error: it does so only when the watch could not start
+        (e.g. Forbidden); a watch the API server closes ends with exit 0.
         """
         argv = self.argv("get", kind, "--watch", "--output-watch-events", "-o", "json", *args)
         decoder = json.JSONDecoder()
         buffer = ""
+        errors: list[str] = []
         gen = process.stream(argv, timeout, self.cancel, self.env)
         try:
-            for line in gen:
+            while True:
+                try:
+                    line = next(gen)
+                except StopIteration as stop:
+                    code = int(stop.value)
+                    break
                 if line.stream != "stdout":
+                    errors.append(line.text)
                     continue
                 buffer += line.text + "\n"
                 while True:
@@ -133,3 +142,5 @@ class Kubectl:
                         yield str(event.get("type", "")), event["object"]
         finally:
             gen.close()
+        if code != 0:
+            raise KubectlError(_first_error("\n".join(errors)))
