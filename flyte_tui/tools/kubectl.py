@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from flyte_tui.tools import process
+
+CREDENTIALS_REFUSED = re.compile(
+    r"Unauthorized|provide credentials|must be logged in|token (has )?expired|getting credentials|exec plugin",
+    re.IGNORECASE,
+)
+"""What kubectl prints when the API server answered but did not accept the context's credentials."""
 
 
 class KubectlError(Exception):
