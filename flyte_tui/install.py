@@ -48,7 +48,7 @@ from flyte_tui.secrets import SecretValues, db_secret_manifest, redact, storage_
 from flyte_tui.signatures import match
 from flyte_tui.tools import process
 from flyte_tui.tools.helm import Helm, HelmError, chart_args, display, repo_alias, upgrade_install_argv
-from flyte_tui.tools.kubectl import Kubectl, KubectlError
+from flyte_tui.tools.kubectl import CREDENTIALS_REFUSED, Kubectl, KubectlError
 
 Step = Generator[Event, None, str]
 """A step yields events and returns a one-line detail for its StepFinished."""
@@ -278,6 +278,8 @@ class Installer:
         if not server.ok or "serverVersion" not in server.stdout:
             context = self.plan.target.context or "the current context"
             reason = (server.stderr.strip().splitlines() or ["no answer"])[-1]
+            if CREDENTIALS_REFUSED.search(reason):
+                raise StepError(f"the cluster refused the credentials of {context}: {reason}")
             raise StepError(f"cannot reach the cluster of {context}: {reason}")
         yield OutputLine("preflight", "cluster reachable")
         for name, allowed in results.items():

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from flyte_tui.tools import process
+
+CREDENTIALS_REFUSED = re.compile(
+    r"Unauthorized|provide credentials|must be logged in|token (has )?expired|getting credentials|exec plugin",
+    re.IGNORECASE,
+)
+"""What kubectl prints when the API server answered but did not accept the context's credentials."""
 
 
 class KubectlError(Exception):
@@ -107,15 +114,24 @@ class Kubectl:
     def watch(self, kind: str, timeout: float, *args: str) -> Iterator[tuple[str, dict[str, Any]]]:
         """Watch a kind in the namespace: yields (event type, object) as the API server sends them.
 
-        Starts with the current objects (as ADDED), then every change, until ``timeout`` or cancel.
+        Starts with the current objects (as ADDED), then every change, until ``timeout`` or cancel. Raises
+        :class:`KubectlError` when kubectl exits with an error: it does so only when the watch could not start
+        (e.g. Forbidden); a watch the API server closes ends with exit 0.
         """
         argv = self.argv("get", kind, "--watch", "--output-watch-events", "-o", "json", *args)
         decoder = json.JSONDecoder()
         buffer = ""
+        errors: list[str] = []
         gen = process.stream(argv, timeout, self.cancel, self.env)
         try:
-            for line in gen:
+            while True:
+                try:
+                    line = next(gen)
+                except StopIteration as stop:
+                    code = int(stop.value)
+                    break
                 if line.stream != "stdout":
+                    errors.append(line.text)
                     continue
                 buffer += line.text + "\n"
                 while True:
@@ -133,3 +149,5 @@ class Kubectl:
                         yield str(event.get("type", "")), event["object"]
         finally:
             gen.close()
+        if code != 0:
+            raise KubectlError(_first_error("\n".join(errors)))

@@ -20,6 +20,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "cluster"))
 
+import k8s_helpers as kh
 import testbed as tb
 
 HELM_IDS = ("helm3", "helm4")
@@ -48,15 +49,6 @@ def testbed() -> Iterator[tb.TestBed]:
         bed.stop(keep_workdir=bool(os.environ.get("FLYTE_TUI_E2E_KEEP")))
 
 
-def _remove_namespace(testbed: tb.TestBed, name: str) -> None:
-    # uninstall releases first: their cluster-scoped objects (CRD, ClusterRoles) would outlive the namespace
-    releases = tb.run([testbed.helm3, "list", "-q", "-a", "-n", name], env=testbed.env, check=False)
-    for release in releases.stdout.split():
-        tb.run([testbed.helm3, "uninstall", release, "-n", name, "--wait", "--timeout", "60s"],
-               env=testbed.env, check=False, timeout=90)  # fmt: skip
-    testbed.kubectl_run("delete", "namespace", name, "--wait=false", "--ignore-not-found", check=False)
-
-
 @pytest.fixture
 def namespace(testbed: tb.TestBed, request: pytest.FixtureRequest) -> Iterator[str]:
     slug = re.sub(r"[^a-z0-9-]+", "-", request.node.name.lower()).strip("-")[:40].strip("-")
@@ -65,7 +57,7 @@ def namespace(testbed: tb.TestBed, request: pytest.FixtureRequest) -> Iterator[s
     try:
         yield name
     finally:
-        _remove_namespace(testbed, name)
+        kh.remove_namespace(testbed, name)
 
 
 @pytest.fixture
@@ -86,7 +78,7 @@ def flyte_namespace(testbed: tb.TestBed) -> Iterator[str]:
     try:
         yield "flyte"
     finally:
-        _remove_namespace(testbed, "flyte")
+        kh.remove_namespace(testbed, "flyte")
 
 
 @pytest.fixture(params=HELM_IDS)

@@ -106,6 +106,16 @@ def release_state(bed: tb.TestBed, helm: Path, namespace: str, release: str = "f
     return str(json.loads(done.stdout)["info"]["status"]) if done.returncode == 0 else "not installed"
 
 
+def remove_namespace(bed: tb.TestBed, name: str) -> None:
+    """Uninstall the namespace's Helm releases (their cluster-scoped objects, CRD and ClusterRoles, would
+    outlive it), then delete it without waiting. Nothing happens when it does not exist."""
+    releases = tb.run([bed.helm3, "list", "-q", "-a", "-n", name], env=bed.env, check=False)
+    for release in releases.stdout.split():
+        tb.run([bed.helm3, "uninstall", release, "-n", name, "--wait", "--timeout", "60s"],
+               env=bed.env, check=False, timeout=90)  # fmt: skip
+    bed.kubectl_run("delete", "namespace", name, "--wait=false", "--ignore-not-found", check=False)
+
+
 def leave_pending(bed: tb.TestBed, helm: Path, verb: str, namespace: str, values: Path, release: str = "flyte") -> None:
     """Run ``helm <verb> --wait`` (install or upgrade) of the fixture chart and kill it hard once the release
     is ``pending-<verb>`` — as a closed laptop lid would. The values should keep a pod from getting Ready."""
@@ -123,3 +133,38 @@ def leave_pending(bed: tb.TestBed, helm: Path, verb: str, namespace: str, values
     finally:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
+
+
+# -- users with less access than the test bed's admin ---------------------------------------------------
+
+DEAD_SERVER = "https://127.0.0.1:1"
+"""An API server address where nothing listens (port 1 is never the test bed's)."""
+
+
+def kubeconfig(bed: tb.TestBed, folder: Path, name: str, server: str | None = None, token: str = "") -> Path:
+    """A copy of the test bed's kubeconfig (same context name), optionally with another server address or a
+    bearer token in place of the admin's client certificate."""
+    raw = json.loads(bed.kubectl_run("config", "view", "--raw", "--minify", "-o", "json").stdout)
+    if server:
+        raw["clusters"][0]["cluster"]["server"] = server
+    if token:
+        raw["users"][0]["user"] = {"token": token}
+    path = folder / f"{name}.kubeconfig"
+    path.write_text(json.dumps(raw))
+    return path
+
+
+def service_account_kubeconfig(bed: tb.TestBed, namespace: str, name: str, folder: Path) -> Path:
+    """Create ServiceAccount ``name`` in ``namespace`` and return a kubeconfig that acts as it (a 1 h token)."""
+    bed.kubectl_run("create", "serviceaccount", name, "-n", namespace)
+    token = bed.kubectl_run("create", "token", name, "-n", namespace).stdout.strip()
+    return kubeconfig(bed, folder, name, token=token)
+
+
+def pods_only_user(bed: tb.TestBed, namespace: str, folder: Path, name: str = "viewer") -> Path:
+    """A ServiceAccount that may only get and list pods in ``namespace``; its kubeconfig."""
+    path = service_account_kubeconfig(bed, namespace, name, folder)
+    bed.kubectl_run("create", "role", f"{name}-pods-only", "-n", namespace, "--verb=get,list", "--resource=pods")
+    bed.kubectl_run("create", "rolebinding", f"{name}-pods-only", "-n", namespace, f"--role={name}-pods-only",
+                    f"--serviceaccount={namespace}:{name}")  # fmt: skip
+    return path

@@ -308,17 +308,6 @@ def test_broken_install_every_problem_found_with_evidence(testbed, namespace, tm
 # -- cluster access ---------------------------------------------------------------------------------------
 
 
-def kubeconfig(testbed: tb.TestBed, tmp_path: Path, name: str, server: str | None = None, token: str = "") -> Path:
-    raw = json.loads(testbed.kubectl_run("config", "view", "--raw", "--minify", "-o", "json").stdout)
-    if server:
-        raw["clusters"][0]["cluster"]["server"] = server
-    if token:
-        raw["users"][0]["user"] = {"token": token}
-    path = tmp_path / f"{name}.kubeconfig"
-    path.write_text(json.dumps(raw))
-    return path
-
-
 def doctor_with(
     testbed: tb.TestBed, config: Path, namespace: str, helm: str, kubectl: str = ""
 ) -> tuple[int, dict[str, Any]]:
@@ -334,7 +323,7 @@ def doctor_with(
 def test_cluster_access_problems_are_named(testbed, namespace, tmp_path) -> None:
     helm = str(tb.helm_bin_dir() / "helm3")
     # unreachable API server, and a helm that is not there
-    code, report = doctor_with(testbed, kubeconfig(testbed, tmp_path, "down", server="https://127.0.0.1:1"),
+    code, report = doctor_with(testbed, kh.kubeconfig(testbed, tmp_path, "down", server=kh.DEAD_SERVER),
                                namespace, "/nonexistent/helm")  # fmt: skip
     checks = by_id(report)
     assert code == 3
@@ -342,15 +331,10 @@ def test_cluster_access_problems_are_named(testbed, namespace, tmp_path) -> None
     assert checks["tools.helm"]["severity"] == "fail"
     assert checks["component.flyteadmin"]["severity"] == "skip"
     # credentials the API server refuses
-    code, report = doctor_with(testbed, kubeconfig(testbed, tmp_path, "bogus", token="not-a-token"), namespace, helm)
+    code, report = doctor_with(testbed, kh.kubeconfig(testbed, tmp_path, "bogus", token="not-a-token"), namespace, helm)
     assert code == 3 and by_id(report)["cluster.credentials"]["severity"] == "fail"
     # a user allowed to see pods only
-    testbed.kubectl_run("create", "serviceaccount", "viewer", "-n", namespace)
-    testbed.kubectl_run("create", "role", "pods-only", "-n", namespace, "--verb=get,list", "--resource=pods")
-    testbed.kubectl_run("create", "rolebinding", "pods-only", "-n", namespace, "--role=pods-only",
-                        f"--serviceaccount={namespace}:viewer")  # fmt: skip
-    token = testbed.kubectl_run("create", "token", "viewer", "-n", namespace).stdout.strip()
-    code, report = doctor_with(testbed, kubeconfig(testbed, tmp_path, "viewer", token=token), namespace, helm)
+    code, report = doctor_with(testbed, kh.pods_only_user(testbed, namespace, tmp_path), namespace, helm)
     rbac = by_id(report)["cluster.rbac"]
     assert code == 3 and rbac["severity"] == "fail"
     assert "secrets" in rbac["summary"] and "pods" not in rbac["summary"].split(":", 1)[1].split(", ")

@@ -6,14 +6,10 @@ import re
 
 from flyte_tui.doctor.checks import Outcome, Severity, check, ok, skip, unreadable
 from flyte_tui.doctor.snapshot import Snapshot
+from flyte_tui.tools.kubectl import CREDENTIALS_REFUSED as _UNAUTHORIZED
 
 MIN_HELM = 3
 MIN_KUBERNETES = (1, 19)
-
-_UNAUTHORIZED = re.compile(
-    r"Unauthorized|provide credentials|must be logged in|token (has )?expired|getting credentials|exec plugin",
-    re.IGNORECASE,
-)
 
 
 def _context(snap: Snapshot) -> str:
