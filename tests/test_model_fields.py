@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from flyte_tui.model import validate_answers
+from flyte_tui.charts import validate_answers
 from flyte_tui.model.names import check_gcs_bucket, check_s3_bucket
 from flyte_tui.model.quantity import parse_quantity
 from tests.conftest import set_path

@@ -54,7 +54,7 @@ def main(ctx: click.Context, answers: Path | None) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print problems as JSON.")
 def validate(answers: Path, as_json: bool) -> None:
     """Check an answers file: exit 0 when valid, 2 with every error (field path and message)."""
-    from flyte_tui.model import validate_file
+    from flyte_tui.charts import validate_file
 
     result = validate_file(answers)
     if as_json:
@@ -88,8 +88,8 @@ def validate(answers: Path, as_json: bool) -> None:
 )
 def render(answers: Path, output: Path | None) -> None:
     """Write the Helm values file for an answers file and print the exact helm command."""
+    from flyte_tui.charts import validate_file
     from flyte_tui.files.values import write_values_file
-    from flyte_tui.model import validate_file
     from flyte_tui.tools.helm import display, upgrade_install_argv
 
     result = validate_file(answers)

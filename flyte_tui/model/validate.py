@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic import BaseModel, ValidationError
 
@@ -41,8 +42,27 @@ class Validation:
         return [p for p in self.problems if p.path == prefix or p.path.startswith(prefix + ".")]
 
 
-def validate_answers(raw: Any, use_preset: bool = True) -> Validation:
-    """Validate raw answers; never raises. The environment's preset is applied underneath first."""
+class ChartRules(Protocol):
+    """What validation needs from the chart the answers install (its profile, :mod:`flyte_tui.charts`)."""
+
+    @property
+    def sizable_components(self) -> Sequence[str]:
+        """The keys accepted under ``resources.components``."""
+        ...
+
+    def default_limits(self, values_key: str) -> Mapping[str, str]:
+        """The chart's default resource limits of one component."""
+        ...
+
+    def check(self, plan: InstallPlan) -> list[Problem]:
+        """The chart's own problems with a plan (keys it refuses, rules on the values it will be given)."""
+        ...
+
+
+def validate_with(raw: Any, chart: ChartRules, use_preset: bool = True) -> Validation:
+    """Validate raw answers for a chart; never raises. The environment's preset is applied underneath first.
+
+    The entry point is :func:`flyte_tui.charts.validate_answers`, which picks the chart's profile."""
     from flyte_tui.presets import apply_preset
 
     if not isinstance(raw, dict):
@@ -54,16 +74,17 @@ def validate_answers(raw: Any, use_preset: bool = True) -> Validation:
         data, filled = apply_preset(raw)
     problems = list(find_placeholders(raw))
     try:
-        plan = InstallPlan.model_validate(data)
+        plan = InstallPlan.model_validate(data, context={"components": tuple(chart.sizable_components)})
     except ValidationError as exc:
         problems.extend(pydantic_problems(exc))
         return Validation(None, _dedupe(problems), filled)
-    problems.extend(check_plan(plan))
+    problems.extend(check_plan(plan, chart.default_limits))
+    problems.extend(chart.check(plan))
     return Validation(plan, _dedupe(problems), filled)
 
 
-def validate_file(path: Path) -> Validation:
-    """Read and validate an answers file; unreadable or malformed YAML becomes a problem, not an exception."""
+def read_answers(path: Path) -> Any | Validation:
+    """The raw answers of a file, or (unreadable or malformed YAML) a :class:`Validation` saying why."""
     from flyte_tui.files.yamlio import YAMLError, load_plain
 
     try:
@@ -73,10 +94,9 @@ def validate_file(path: Path) -> Validation:
     except UnicodeDecodeError:
         return Validation(None, [Problem("", f"{path} is not UTF-8 text (an answers file is YAML)")])
     try:
-        raw = load_plain(text)
+        return load_plain(text)
     except YAMLError as exc:
         return Validation(None, [Problem("", f"{path} is not valid YAML: {_one_line(str(exc))}")])
-    return validate_answers(raw)
 
 
 def _one_line(text: str) -> str:

@@ -10,6 +10,10 @@ from typing import Any
 
 from flyte_tui.tools import process
 
+MAX_LOG_LINES = 10_000
+"""The most lines flyte-tui asks ``kubectl logs --tail`` for: never unbounded (``-1``). The support bundle
+and ``flyte-tui bundle --log-lines`` both stop here."""
+
 
 class KubectlError(Exception):
     """kubectl said no; the message is kubectl's own first error line."""
