@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
+from flyte_tui.model.fields import accepted_keys
 from flyte_tui.model.plan import InstallPlan
 from flyte_tui.model.rules import Problem, check_plan, find_placeholders
 
@@ -124,7 +125,7 @@ def pydantic_problems(exc: ValidationError) -> list[Problem]:
         if message.startswith("Assertion failed, "):
             message = message[len("Assertion failed, ") :]
         if error["type"] == "extra_forbidden":
-            accepted = _accepted_keys(loc[:-1])
+            accepted = accepted_keys(loc[:-1])
             message = "unknown field" + (f"; accepted: {', '.join(accepted)}" if accepted else "")
         elif error["type"] == "missing":
             message = "required"
@@ -133,34 +134,3 @@ def pydantic_problems(exc: ValidationError) -> list[Problem]:
             message = f"{error.get('input')!r} is not accepted; accepted: {expected.replace(' or ', ', ')}"
         out.append(Problem(".".join(loc), message))
     return out
-
-
-def _accepted_keys(loc: tuple[str, ...]) -> list[str]:
-    model: type[BaseModel] | None = InstallPlan
-    for part in loc:
-        if model is None:
-            return []
-        target = None
-        for name, info in model.model_fields.items():
-            if part in (name, info.alias):
-                target = info.annotation
-                break
-        model = _model_of(target)
-        if model is None and target is not None:
-            # dict[str, Model]: the next part is a key, skip it
-            args = getattr(target, "__args__", ())
-            model = next((m for m in (_model_of(a) for a in args) if m), None)
-            if model is not None:
-                continue
-    if model is None:
-        return []
-    return [info.alias or name for name, info in model.model_fields.items()]
-
-
-def _model_of(annotation: Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in getattr(annotation, "__args__", ()):
-        if isinstance(arg, type) and issubclass(arg, BaseModel):
-            return arg
-    return None
