@@ -65,7 +65,7 @@ class FlyteCore:
 
     def is_owned(self, path: tuple[str, ...]) -> bool:
         """Whether flyte-tui writes this flyte-core values key."""
-        from flyte_tui.charts.flyte_core.render import is_owned
+        from flyte_tui.charts.flyte_core.owned import is_owned
 
         return is_owned(path)
 

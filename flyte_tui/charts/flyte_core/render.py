@@ -15,7 +15,7 @@ from typing import Any
 
 from flyte_tui import tree
 from flyte_tui.charts.flyte_core import defaults
-from flyte_tui.charts.flyte_core.components import SIZABLE_KEYS, STORAGE_USERS
+from flyte_tui.charts.flyte_core.components import STORAGE_USERS
 from flyte_tui.model.plan import InstallPlan, ResourceList
 
 DB_MOUNT = "/etc/db"
@@ -24,8 +24,8 @@ DB_MOUNT = "/etc/db"
 IRSA_ANNOTATION = "eks.amazonaws.com/role-arn"
 WI_ANNOTATION = "iam.gke.io/gcp-service-account"
 
-_NGINX = "nginx.ingress.kubernetes.io/"
-_ALB = "alb.ingress.kubernetes.io/"
+NGINX = "nginx.ingress.kubernetes.io/"
+ALB = "alb.ingress.kubernetes.io/"
 
 
 def render_values(plan: InstallPlan) -> dict[str, Any]:
@@ -165,22 +165,22 @@ def ingress_annotations(plan: InstallPlan) -> tuple[dict[str, Any], dict[str, An
     drop_nginx_grpc = {k: None for k in defaults.GRPC_INGRESS_ANNOTATIONS}
     if ing.controller == "nginx":
         if ing.tls.enabled:
-            main[_NGINX + "ssl-redirect"] = "true"
+            main[NGINX + "ssl-redirect"] = "true"
     elif ing.controller == "alb":
         main.update(drop_nginx)
-        main[_ALB + "scheme"] = "internet-facing"
-        main[_ALB + "target-type"] = "ip"
-        main[_ALB + "group.name"] = plan.target.release
+        main[ALB + "scheme"] = "internet-facing"
+        main[ALB + "target-type"] = "ip"
+        main[ALB + "group.name"] = plan.target.release
         if ing.tls.enabled:
-            main[_ALB + "listen-ports"] = '[{"HTTP": 80}, {"HTTPS": 443}]'
-            main[_ALB + "certificate-arn"] = ing.tls.certificate_arn
-            main[_ALB + "actions.ssl-redirect"] = (
+            main[ALB + "listen-ports"] = '[{"HTTP": 80}, {"HTTPS": 443}]'
+            main[ALB + "certificate-arn"] = ing.tls.certificate_arn
+            main[ALB + "actions.ssl-redirect"] = (
                 '{"Type": "redirect", "RedirectConfig": {"Protocol": "HTTPS", "Port": "443", "StatusCode": "HTTP_301"}}'
             )
         else:
-            main[_ALB + "listen-ports"] = '[{"HTTP": 80}]'
+            main[ALB + "listen-ports"] = '[{"HTTP": 80}]'
         grpc.update(drop_nginx_grpc)
-        grpc[_ALB + "backend-protocol-version"] = "GRPC"
+        grpc[ALB + "backend-protocol-version"] = "GRPC"
     elif ing.controller == "gce":
         main.update(drop_nginx)
         main["kubernetes.io/ingress.class"] = "gce"
@@ -343,71 +343,3 @@ def _put_namespace_keys(values: dict[str, Any], plan: InstallPlan) -> None:
             ("flyteconnector", "plugin_config", "plugins", "connector-service", "defaultConnector", "endpoint"),
             f"k8s://flyteconnector.{ns}:8000",
         )
-
-
-# -- ownership -----------------------------------------------------------------------------------
-
-_OWNED_DOTTED = (
-    "storage.type",
-    "storage.bucketName",
-    "storage.s3",
-    "storage.gcs",
-    "storage.custom",
-    "storage.secretName",
-    "db.admin.database",
-    "db.datacatalog.database",
-    "common.databaseSecret.name",
-    "common.ingress.enabled",
-    "common.ingress.ingressClassName",
-    "common.ingress.host",
-    "common.ingress.separateGrpcIngress",
-    "common.ingress.albSSLRedirect",
-    "common.ingress.tls",
-    "configmap.task_resource_defaults.task_resources",
-    "configmap.domain.domains",
-    "configmap.core.propeller.rawoutput-prefix",
-    "configmap.core.propeller.leader-election.lock-config-map.namespace",
-    "configmap.remoteData.remoteData.scheme",
-    "configmap.remoteData.remoteData.region",
-    "configmap.adminServer.auth.authorizedUris",
-    "configmap.k8s.plugins.k8s.default-env-vars",
-    "cluster_resource_manager.config.cluster_resources.customData",
-    "cluster_resource_manager.templates",
-    "flyteadmin.initialProjects",
-    "workflow_scheduler.enabled",
-    "workflow_scheduler.type",
-    "flyteconnector.plugin_config.plugins.connector-service.defaultConnector.endpoint",
-)
-_MAIN_ANNOTATIONS = (
-    *defaults.INGRESS_ANNOTATIONS,
-    _NGINX + "ssl-redirect",
-    *(
-        _ALB + name
-        for name in ("scheme", "target-type", "group.name", "listen-ports", "certificate-arn", "actions.ssl-redirect")
-    ),
-    "kubernetes.io/ingress.class",
-)
-_GRPC_ANNOTATIONS = (*defaults.GRPC_INGRESS_ANNOTATIONS, _ALB + "backend-protocol-version")
-
-OWNED_PATHS: frozenset[tuple[str, ...]] = frozenset(
-    (
-        *(tuple(dotted.split(".")) for dotted in _OWNED_DOTTED),
-        *(("common", "ingress", "annotations", key) for key in _MAIN_ANNOTATIONS),
-        *(("common", "ingress", "separateGrpcIngressAnnotations", key) for key in _GRPC_ANNOTATIONS),
-        ("flyteadmin", "service", "annotations", "projectcontour.io/upstream-protocol.h2c"),
-        *(
-            (c.values_key, "serviceAccount", "annotations", key)
-            for c in STORAGE_USERS
-            for key in (IRSA_ANNOTATION, WI_ANNOTATION)
-        ),
-        *((key, "replicaCount") for key in SIZABLE_KEYS),
-        *((key, "resources", kind) for key in SIZABLE_KEYS for kind in ("requests", "limits")),
-    )
-)
-"""Exactly the values paths flyte-tui writes: a stale one is removed on re-render, every other key is
-kept (a user's own annotation, another component's replicas …), whatever its name looks like."""
-
-
-def is_owned(path: tuple[str, ...]) -> bool:
-    """Whether flyte-tui manages the values key at ``path`` (so a stale one may be removed)."""
-    return tuple(path) in OWNED_PATHS
