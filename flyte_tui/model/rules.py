@@ -267,15 +267,22 @@ def _extra_values(plan: InstallPlan) -> Iterator[Problem]:
             yield _err(path, f"looks like a secret; {WHERE_INSTEAD}")
 
 
-def find_placeholders(data: Any, path: str = "") -> Iterator[Problem]:
-    """Every ``<PLACEHOLDER>`` string left in raw answers data (copied from an example file)."""
+def string_leaves(data: Any, path: str = "") -> Iterator[tuple[str, str]]:
+    """Every string in raw data with its path as problems name it (``projects.domains.1``: list items by
+    index, like pydantic's error locations)."""
     if isinstance(data, dict):
         for key, value in data.items():
-            yield from find_placeholders(value, f"{path}.{key}" if path else str(key))
+            yield from string_leaves(value, f"{path}.{key}" if path else str(key))
     elif isinstance(data, list):
         for i, value in enumerate(data):
-            yield from find_placeholders(value, f"{path}.{i}")
+            yield from string_leaves(value, f"{path}.{i}")
     elif isinstance(data, str):
-        found = find_placeholder(data)
+        yield path, data
+
+
+def find_placeholders(data: Any) -> Iterator[Problem]:
+    """Every ``<PLACEHOLDER>`` string left in raw answers data (copied from an example file)."""
+    for path, text in string_leaves(data):
+        found = find_placeholder(text)
         if found:
             yield _err(path, f"{found} is a placeholder from an example file: replace it with the real value")

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterator
-from typing import Any
 
 from flyte_tui.charts.flyte_core.render import DB_MOUNT, IRSA_ANNOTATION, WI_ANNOTATION
 from flyte_tui.doctor.checks import Outcome, check, kubectl_cmd, ok, skip, unreadable
 from flyte_tui.doctor.snapshot import Snapshot, meta
-from flyte_tui.model.rules import find_placeholders
+from flyte_tui.model.rules import find_placeholders, string_leaves
 
 
 def _no_values(snap: Snapshot) -> Outcome | None:
@@ -256,17 +254,6 @@ def placeholders(snap: Snapshot) -> Outcome:
     )
 
 
-def _strings(data: Any, path: str = "") -> Iterator[tuple[str, str]]:
-    if isinstance(data, dict):
-        for key, value in data.items():
-            yield from _strings(value, f"{path}.{key}" if path else str(key))
-    elif isinstance(data, list):
-        for i, value in enumerate(data):
-            yield from _strings(value, f"{path}.{i}")
-    elif isinstance(data, str):
-        yield path, data
-
-
 @check("config.namespace-keys", "hard-coded 'flyte' namespace keys rewritten", "config")
 def namespace_keys(snap: Snapshot) -> Outcome:
     """With a namespace other than ``flyte``, the keys flyte-core hard-codes to ``flyte`` must follow it."""
@@ -281,7 +268,7 @@ def namespace_keys(snap: Snapshot) -> Outcome:
     lock = snap.value("configmap.core.propeller.leader-election.lock-config-map.namespace")
     stale = [
         path
-        for path, text in _strings(snap.values)
+        for path, text in string_leaves(snap.values)
         if f".{default_namespace}.svc" in text or text.endswith(f".{default_namespace}:8000")
     ]
     if lock == default_namespace:
