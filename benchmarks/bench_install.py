@@ -23,10 +23,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "cluster"
 import testbed as tb
 
 from benchmarks.harness import Result, report
+from flyte_tui.charts import validate_answers
 from flyte_tui.events import StepFinished
 from flyte_tui.files.yamlio import dump
 from flyte_tui.install import Installer, InstallOptions
-from flyte_tui.model import validate_answers
 from flyte_tui.secrets import SecretValues
 
 ROUNDS = 3

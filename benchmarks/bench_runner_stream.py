@@ -20,9 +20,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from textual.app import App
 
 from benchmarks.harness import Result, report
+from flyte_tui.charts import validate_answers
 from flyte_tui.events import Event, InstallFinished, OutputLine, StepFinished, StepStarted
 from flyte_tui.install import InstallOptions
-from flyte_tui.model import validate_answers
 from flyte_tui.tui.screens.runner import RunnerScreen
 from tests.conftest import REALISTIC
 

@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from flyte_tui.charts.component import Component
 from flyte_tui.charts.flyte_core.components import COMPONENTS
+from flyte_tui.charts.flyte_core.components import expected_components as expected_components  # moved: the profile
 
 State = Literal["waiting", "progressing", "ready", "failed"]
 
@@ -243,26 +244,6 @@ def desired_replicas(deployments: Iterable[Mapping[str, Any]]) -> dict[str, int]
         name = str((dep.get("metadata") or {}).get("name", ""))
         out[name] = int((dep.get("spec") or {}).get("replicas", 1))
     return out
-
-
-def expected_components(values: Mapping[str, Any]) -> list[Component]:
-    """The components a values file makes the chart create (the chart's own enable conditions)."""
-
-    def enabled(key: str, default: bool = True) -> bool:
-        block = values.get(key)
-        return bool(block.get("enabled", default)) if isinstance(block, dict) else default
-
-    scheduler = values.get("workflow_scheduler") or {}
-    rules = {
-        "flyteadmin": enabled("flyteadmin"),
-        "datacatalog": enabled("datacatalog"),
-        "flytepropeller": enabled("flytepropeller"),
-        "flyteconsole": enabled("flyteconsole"),
-        "flytescheduler": bool(scheduler.get("enabled")) and scheduler.get("type") == "native",
-        "syncresources": enabled("cluster_resource_manager"),
-        "flyte-pod-webhook": enabled("flytepropeller") and enabled("webhook"),
-    }
-    return [c for c in COMPONENTS if rules.get(c.name, True)]
 
 
 def rollout_pending(deployments: Iterable[Mapping[str, Any]], names: Iterable[str]) -> list[str]:

@@ -1,5 +1,7 @@
-"""Masking secrets in what the doctor shows and the bundle keeps: passwords, tokens and keys in values,
-manifests, logs and describe output. Secret objects keep their key names, never their values."""
+"""Secrets, in one place: which key holds one (:func:`holds_secret`, the one predicate) and masking them
+(:data:`MASK`) in what the doctor shows, the bundle keeps, the upgrade review prints and the installer
+logs: passwords, tokens and keys in values, manifests, logs and describe output. Secret objects keep
+their key names, never their values."""
 
 from __future__ import annotations
 
@@ -19,10 +21,34 @@ _NAMES_NOT_HOLDS = re.compile(
 )
 
 
-def sensitive_key(key: object) -> bool:
-    """Whether a key holds a secret (``password``, ``secretKey``) rather than names one (``passwordPath``)."""
-    text = str(key)
+_NAMES_A_SECRET = re.compile(r"[-_]?secret$", re.IGNORECASE)
+_ACCESS_KEY_ID = re.compile(r"[\w.\-]*access[-_]?key[-_]?id", re.IGNORECASE)
+"""S3 ``access_key_id`` (flyte-core's storage.yaml): a key id, yet half of a credential."""
+
+
+def _secret_word(text: str) -> bool:
     return bool(_SENSITIVE.search(text)) and not _NAMES_NOT_HOLDS.search(text.replace("_", "").replace("-", ""))
+
+
+def holds_secret(key: object) -> bool:
+    """Whether a key holds a secret value (``password``, ``clientSecret``, ``apiKey``, ``credentials``,
+    ``access_key_id``) rather than naming one (``passwordPath``, ``secretName``, ``tokenFile``, and
+    ``passwordSecret`` / ``credentialsSecret``: a ``<secret word>Secret`` names the Kubernetes Secret)."""
+    text = str(key)
+    if _ACCESS_KEY_ID.fullmatch(text):
+        return True
+    if not _secret_word(text):
+        return False
+    stem = _NAMES_A_SECRET.sub("", text)
+    return not (stem != text and _secret_word(stem))
+
+
+def mask_values(text: str, values: list[str]) -> str:
+    """``text`` with every one of the given secret values (a password typed in) replaced by :data:`MASK`."""
+    for value in values:
+        if value:
+            text = text.replace(value, MASK)
+    return text
 
 
 _PEM = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?(-----END [A-Z ]*PRIVATE KEY-----|\Z)", re.DOTALL)
@@ -38,7 +64,7 @@ _AWS_KEY_ID = re.compile(r"\b(AKIA|ASIA)[0-9A-Z]{16}\b")
 
 
 def _assignment(m: re.Match[str]) -> str:
-    if not sensitive_key(m.group("key")) or m.group("value") == MASK:
+    if not holds_secret(m.group("key")) or m.group("value") == MASK:
         return m.group(0)
     return f"{m.group('key')}{m.group('sep')}{MASK}"
 
@@ -62,10 +88,10 @@ def redact_data(data: Any) -> Any:
                 if isinstance(data.get(field), dict):
                     out[field] = dict.fromkeys(data[field], MASK)
             return out
-        env_like = "name" in data and "value" in data and sensitive_key(data.get("name"))
+        env_like = "name" in data and "value" in data and holds_secret(data.get("name"))
         result = {}
         for key, value in data.items():
-            if (env_like and key == "value") or (sensitive_key(key) and _scalar(value)):
+            if (env_like and key == "value") or (holds_secret(key) and _scalar(value)):
                 result[key] = MASK if value not in ("", None) else value
             else:
                 result[key] = redact_data(value)

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from flyte_tui.charts.flyte_core.importer import ImportResult, import_values
+from flyte_tui.charts import ImportResult
+from flyte_tui.charts.flyte_core.importer import import_values
 from flyte_tui.charts.flyte_core.render import render_values
 from flyte_tui.files.yamlio import dump, load_plain
 from flyte_tui.model.plan import InstallPlan
@@ -111,7 +112,7 @@ def drift(saved: dict[str, Any], live: dict[str, Any]) -> list[LeafChange]:
     The saved answers go through the same path as the live ones (render, then import), so only real
     differences show; the target (context, chart) is left out: it says where, not what.
     """
-    from flyte_tui.model.validate import validate_answers
+    from flyte_tui.charts import validate_answers
 
     result = validate_answers(saved)
     if result.plan is None:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from flyte_tui.charts import validate_answers
 from flyte_tui.charts.flyte_core.importer import import_values, import_values_file
 from flyte_tui.charts.flyte_core.render import render_values
 from flyte_tui.files.yamlio import dump
-from flyte_tui.model import validate_answers
 
 
 def plan_of(answers):

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from flyte_tui.model import validate_answers
+from flyte_tui.charts import validate_answers
 from flyte_tui.model.names import check_gcs_bucket, check_s3_bucket
 from flyte_tui.model.quantity import parse_quantity
 from tests.conftest import set_path
@@ -146,3 +146,14 @@ def test_field_help_comes_from_docstrings() -> None:
     from flyte_tui.model.plan import Storage
 
     assert "Bucket for Flyte metadata" in (Storage.model_fields["metadata_bucket"].description or "")
+
+
+def test_one_walker_gives_the_help_of_every_reference_row() -> None:
+    """The README reference and the wizard's help read the same field walk (model/fields.py)."""
+    from flyte_tui.model import fields
+    from flyte_tui.model.reference import rows
+
+    for key, _kind, text in rows():
+        assert fields.description(key.replace("<key>", "flyteadmin")) == text.replace("\\|", "|"), key
+    assert fields.accepted_keys(("database", "passwordSecret")) == ["name", "key"]
+    assert fields.accepted_keys(("resources", "components", "flyteadmin")) == []

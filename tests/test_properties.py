@@ -8,9 +8,9 @@ from typing import Any
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from flyte_tui.charts import validate_answers
 from flyte_tui.charts.flyte_core.importer import import_values
 from flyte_tui.charts.flyte_core.render import render_values
-from flyte_tui.model import validate_answers
 from tests.conftest import REALISTIC, set_path
 
 label = st.from_regex(r"[a-z][a-z0-9-]{0,10}[a-z0-9]", fullmatch=True)

@@ -6,8 +6,9 @@ from typing import Any
 
 import pytest
 
+from flyte_tui.charts import validate_answers
 from flyte_tui.charts.flyte_core.render import render_values
-from flyte_tui.model import InstallPlan, validate_answers
+from flyte_tui.model import InstallPlan
 from tests.conftest import set_path
 
 

@@ -7,7 +7,7 @@ from typing import Any, NamedTuple
 
 import pytest
 
-from flyte_tui.model import validate_answers
+from flyte_tui.charts import validate_answers
 from tests.conftest import REALISTIC, set_path
 
 # (id, environment, changes making it INVALID, path of the expected error, words in the message)

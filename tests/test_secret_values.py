@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from flyte_tui.charts import validate_answers
 from flyte_tui.charts.flyte_core.importer import import_values
 from flyte_tui.files.values import render_text
 from flyte_tui.files.yamlio import dump
-from flyte_tui.model import validate_answers
 from tests.test_cli import no_traceback, run
 
 CANARY = "CANARY-s3cr3t-41"

@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from flyte_tui.charts.flyte_core.render import is_owned, render_values
+from flyte_tui.charts import validate_answers
+from flyte_tui.charts.flyte_core.owned import is_owned
+from flyte_tui.charts.flyte_core.render import render_values
 from flyte_tui.files.answers import load_answers, write_answers
 from flyte_tui.files.values import write_values_file
 from flyte_tui.files.yamlio import load_plain, write_atomic
-from flyte_tui.model import validate_answers
 from tests.conftest import set_path
 
 USER_FILE = """\

@@ -1,26 +1,46 @@
 """The chart seam: everything that belongs to one Helm chart sits behind a :class:`ChartProfile`.
 
-The install pipeline, readiness, the upgrade review and the doctor never ask "which chart is this?";
-they ask the profile of each release in the plan. flyte-core is the first profile
+The install pipeline, readiness, validation, the upgrade review and the doctor never ask "which chart is
+this?"; they ask the profile of each release in the plan. flyte-core is the first profile
 (:data:`flyte_tui.charts.flyte_core.FLYTE_CORE`); flyte-binary and the sandbox's dependency chart are
-new profiles, not new branches. A plan becomes one or more :class:`PlannedRelease` (today one; several
-for a sandbox with its dependencies or a control plane with data planes), each with its own kube context
-and its values rendered once.
+new profiles (:func:`register`), not new branches. A plan becomes one or more :class:`PlannedRelease`
+(today one; several for a sandbox with its dependencies or a control plane with data planes), each with
+its own kube context and its values rendered once.
+
+    for release in plan_releases(plan):          # rendered once, here
+        release.values, release.expected_components, release.objects
+    validate_answers(raw)                        # the model's rules plus the chart's own
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from flyte_tui.charts.component import Component
+from flyte_tui import tree
+from flyte_tui.charts.component import ChartObjects, Component, ImportResult
+from flyte_tui.model.rules import Problem
+from flyte_tui.model.validate import Validation, read_answers, validate_with
 
 if TYPE_CHECKING:
-    from flyte_tui.charts.flyte_core.importer import ImportResult
     from flyte_tui.model.plan import ChartSource, InstallPlan
 
-__all__ = ["ChartProfile", "Component", "PlannedRelease", "plan_releases", "profile_named"]
+__all__ = [
+    "ChartObjects",
+    "ChartProfile",
+    "Component",
+    "ImportResult",
+    "PlannedRelease",
+    "plan_releases",
+    "profile_for_chart",
+    "profile_named",
+    "register",
+    "unregister",
+    "validate_answers",
+    "validate_file",
+]
 
 
 class ChartProfile(Protocol):
@@ -32,6 +52,11 @@ class ChartProfile(Protocol):
     @property
     def components(self) -> Sequence[Component]:
         """Every workload the chart can create, in the order users see them."""
+        ...
+
+    @property
+    def sizable_components(self) -> Sequence[str]:
+        """The keys the answers file accepts under ``resources.components``."""
         ...
 
     def expected_components(self, values: Mapping[str, Any]) -> list[Component]:
@@ -50,6 +75,19 @@ class ChartProfile(Protocol):
 
     def is_owned(self, path: tuple[str, ...]) -> bool:
         """Whether flyte-tui writes the values key at ``path`` (a stale one is removed on re-render)."""
+        ...
+
+    def default_limits(self, values_key: str) -> Mapping[str, str]:
+        """The chart's default resource limits of one component (by its values key)."""
+        ...
+
+    def check(self, plan: InstallPlan) -> list[Problem]:
+        """The chart's own problems with a plan: values keys it refuses, its consistency rules on the values
+        as they will be written (renders only when it must: this runs on every keystroke in the wizard)."""
+        ...
+
+    def objects(self, release: str) -> ChartObjects:
+        """The names of the objects a release of this chart creates (ConfigMaps, CRD, webhook, …)."""
         ...
 
 
@@ -71,17 +109,68 @@ class PlannedRelease:
         """The components this release's values make its chart create."""
         return self.profile.expected_components(self.values)
 
+    @property
+    def objects(self) -> ChartObjects:
+        """The names of the objects this release creates."""
+        return self.profile.objects(self.release)
+
+
+_REGISTERED: dict[str, ChartProfile] = {}
+
+
+def register(profile: ChartProfile) -> None:
+    """Make a profile known by its chart's name (a second chart is one call, not a branch)."""
+    _REGISTERED[profile.name] = profile
+
+
+def unregister(name: str) -> None:
+    """Forget a registered profile (flyte-core's cannot be forgotten)."""
+    _REGISTERED.pop(name, None)
+
+
+def _profiles() -> dict[str, ChartProfile]:
+    from flyte_tui.charts.flyte_core import FLYTE_CORE
+
+    return {FLYTE_CORE.name: FLYTE_CORE, **_REGISTERED}
+
 
 def profile_named(name: str) -> ChartProfile:
     """The profile of a chart by its name; KeyError for a chart flyte-tui does not know."""
+    return _profiles()[name]
+
+
+def profile_for_chart(name: str) -> ChartProfile:
+    """The profile that installs a chart of this name: flyte-core's unless another profile claims the name
+    (a renamed copy of flyte-core in a private repository is still flyte-core)."""
     from flyte_tui.charts.flyte_core import FLYTE_CORE
 
-    profiles: dict[str, ChartProfile] = {FLYTE_CORE.name: FLYTE_CORE}
-    return profiles[name]
+    return _profiles().get(name, FLYTE_CORE)
+
+
+def _releases(plan: InstallPlan) -> list[tuple[ChartProfile, str, str, str, ChartSource]]:
+    """(profile, context, namespace, release, chart) of every release of a plan, in install order."""
+    t = plan.target
+    return [(profile_for_chart(t.chart.name), t.context, t.namespace, t.release, t.chart)]
 
 
 def plan_releases(plan: InstallPlan) -> list[PlannedRelease]:
     """The releases a plan installs, in install order, each with its values rendered once."""
-    profile = profile_named("flyte-core")
-    t = plan.target
-    return [PlannedRelease(profile, t.context, t.namespace, t.release, t.chart, profile.render(plan))]
+    return [PlannedRelease(p, ctx, ns, rel, chart, p.render(plan)) for p, ctx, ns, rel, chart in _releases(plan)]
+
+
+def validate_answers(raw: Any, use_preset: bool = True) -> Validation:
+    """Validate raw answers (a dict from YAML or the wizard's fields) for the chart they install; never raises.
+
+    The model's fields and cross-field rules, then the chart profile's own checks."""
+    from flyte_tui.model.plan import DEFAULT_CHART
+
+    named = tree.get(raw, ("target", "chart", "name"))
+    chart = named if isinstance(named, str) and named else DEFAULT_CHART
+    return validate_with(raw, profile_for_chart(chart), use_preset)
+
+
+def validate_file(path: Path) -> Validation:
+    """Read and validate an answers file; unreadable or malformed YAML becomes a problem, not an exception."""
+    raw = read_answers(path)
+    return raw if isinstance(raw, Validation) else validate_answers(raw)
+

@@ -1,8 +1,13 @@
-"""A workload a chart creates, and how its pods are found (chart-neutral)."""
+"""What every chart profile speaks in (chart-neutral): a workload it creates, the names of the objects a
+release of it creates, and the answers imported from its values."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from flyte_tui.model.rules import Problem
 
 
 @dataclass(frozen=True)
@@ -30,3 +35,40 @@ class Component:
         if self.instance_label:
             labels["app.kubernetes.io/instance"] = release
         return labels
+
+
+@dataclass(frozen=True)
+class ChartObjects:
+    """The names of the objects one release of a chart creates: what the doctor looks up (and names in the
+    commands it suggests). A chart that names its objects after the release computes them from it."""
+
+    configmaps: Mapping[str, tuple[str, ...]]
+    """The ConfigMaps each component mounts, by component name."""
+    admin_config: str
+    """The ConfigMap holding flyteadmin's ``db.yaml`` and ``storage.yaml``."""
+    propeller_config: str
+    """The ConfigMap holding flytepropeller's configuration."""
+    storage_service_accounts: tuple[str, ...]
+    """ServiceAccounts of the components that read and write the buckets (they need the cloud identity)."""
+    ingress_backends: frozenset[str]
+    """Services the chart's Ingresses route to: an Ingress with one of them as a backend is Flyte's."""
+    crd: str = ""
+    """The FlyteWorkflow CustomResourceDefinition ("" when the chart's release does not need one)."""
+    crd_user: str = ""
+    """The component that needs the CRD (its check is skipped when that component is not enabled)."""
+    webhook: str = ""
+    """The pod webhook: its MutatingWebhookConfiguration, Secret, Service and Deployment ("" for none)."""
+    webhook_secret_keys: tuple[str, ...] = ()
+    """Keys the webhook's Secret holds once its init container has run."""
+    hardcoded_namespace: str = ""
+    """The namespace the chart's defaults write into values (to be rewritten for any other namespace)."""
+
+
+@dataclass
+class ImportResult:
+    """The answers made from a values file, what stayed raw, and any problems with the result."""
+
+    answers: dict[str, Any]
+    problems: list[Problem] = field(default_factory=list)
+    leftovers: list[str] = field(default_factory=list)
+    """Dotted values paths kept under extraValues because flyte-tui does not model them."""

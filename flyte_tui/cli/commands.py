@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from flyte_tui import exit_codes
+from flyte_tui.presets import PRESET_NAMES
+
 if TYPE_CHECKING:
     from flyte_tui.model.rules import Problem
 
-EXIT_OK = 0
-EXIT_FAILED = 1
-EXIT_INVALID = 2
 
 
 def _print_problems(problems: list[Problem], stream: Any = None) -> None:
@@ -54,7 +54,7 @@ def main(ctx: click.Context, answers: Path | None) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print problems as JSON.")
 def validate(answers: Path, as_json: bool) -> None:
     """Check an answers file: exit 0 when valid, 2 with every error (field path and message)."""
-    from flyte_tui.model import validate_file
+    from flyte_tui.charts import validate_file
 
     result = validate_file(answers)
     if as_json:
@@ -75,7 +75,7 @@ def validate(answers: Path, as_json: bool) -> None:
             click.echo(f"{answers}: valid" + (f" ({len(result.warnings)} warning(s))" if result.warnings else ""))
         else:
             click.echo(f"{answers}: {len(result.errors)} error(s)", err=True)
-    sys.exit(EXIT_OK if result.ok else EXIT_INVALID)
+    sys.exit(exit_codes.OK if result.ok else exit_codes.INVALID)
 
 
 @main.command()
@@ -88,21 +88,21 @@ def validate(answers: Path, as_json: bool) -> None:
 )
 def render(answers: Path, output: Path | None) -> None:
     """Write the Helm values file for an answers file and print the exact helm command."""
+    from flyte_tui.charts import validate_file
     from flyte_tui.files.values import write_values_file
-    from flyte_tui.model import validate_file
     from flyte_tui.tools.helm import display, upgrade_install_argv
 
     result = validate_file(answers)
     _print_problems(result.problems)
     if not result.ok or result.plan is None:
         click.echo(f"{answers}: {len(result.errors)} error(s); nothing written", err=True)
-        sys.exit(EXIT_INVALID)
+        sys.exit(exit_codes.INVALID)
     target = output or answers.with_name("values.yaml")
     try:
         written = write_values_file(result.plan, target, source=answers.name)
     except OSError as exc:
         click.echo(f"error: cannot write {target}: {exc.strerror or exc}", err=True)
-        sys.exit(EXIT_FAILED)
+        sys.exit(exit_codes.FAILED)
     click.echo(f"wrote {written.path}" + (f" (previous kept as {written.backup})" if written.backup else ""))
     click.echo(display(upgrade_install_argv(result.plan, written.path)))
 
@@ -112,7 +112,7 @@ def render(answers: Path, output: Path | None) -> None:
 def presets(name: str | None) -> None:
     """List the environment presets, or print one as YAML."""
     from flyte_tui.files.yamlio import dump
-    from flyte_tui.presets import DESCRIPTIONS, PRESET_NAMES, preset
+    from flyte_tui.presets import DESCRIPTIONS, preset
 
     if name is None:
         for preset_name in PRESET_NAMES:
@@ -120,7 +120,7 @@ def presets(name: str | None) -> None:
         return
     if name not in PRESET_NAMES:
         click.echo(f"error: unknown preset {name!r}; accepted: {', '.join(PRESET_NAMES)}", err=True)
-        sys.exit(EXIT_INVALID)
+        sys.exit(exit_codes.INVALID)
     click.echo(dump(preset(name)), nl=False)
 
 
@@ -139,7 +139,7 @@ def schema() -> None:
 )
 @click.option(
     "--environment",
-    type=click.Choice(["sandbox", "eks", "gke", "generic"]),
+    type=click.Choice(PRESET_NAMES),
     help="Environment, when the values do not make it clear.",
 )
 def import_(values: Path, output: Path, environment: str | None) -> None:
@@ -150,12 +150,12 @@ def import_(values: Path, output: Path, environment: str | None) -> None:
     result = import_values_file(values, environment=environment)
     if not result.answers:
         _print_problems(result.problems)
-        sys.exit(EXIT_INVALID)
+        sys.exit(exit_codes.INVALID)
     try:
         backup = write_answers(result.answers, output)
     except OSError as exc:
         click.echo(f"error: cannot write {output}: {exc.strerror or exc}", err=True)
-        sys.exit(EXIT_FAILED)
+        sys.exit(exit_codes.FAILED)
     click.echo(f"wrote {output}" + (f" (previous kept as {backup})" if backup else ""))
     if result.leftovers:
         click.echo(f"kept under extraValues ({len(result.leftovers)} not modelled by flyte-tui):")

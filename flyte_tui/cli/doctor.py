@@ -14,13 +14,11 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-if TYPE_CHECKING:
-    from flyte_tui.doctor.snapshot import Target
+from flyte_tui import exit_codes
+from flyte_tui.tools.kubectl import MAX_LOG_LINES
 
-EXIT_ERROR = 1
-EXIT_INVALID = 2
-MAX_LOG_LINES = 10_000
-"""The most ``--log-lines`` accepted; the same bound as :data:`flyte_tui.doctor.bundle.MAX_LOG_LINES`."""
+if TYPE_CHECKING:
+    from flyte_tui.doctor.snapshot import DoctorTarget
 
 
 def _target_options(fn: Any) -> Any:
@@ -50,10 +48,11 @@ def make_target(
     answers: Path | None,
     helm_bin: str,
     kubectl_bin: str,
-) -> Target:
+) -> DoctorTarget:
     """The doctor's target from the options; exits 2 when the answers file cannot be used."""
-    from flyte_tui.doctor.snapshot import Target
-    from flyte_tui.model import validate_file
+    from flyte_tui.charts import validate_file
+    from flyte_tui.doctor.snapshot import DoctorTarget
+    from flyte_tui.model.plan import DEFAULT_NAMESPACE, DEFAULT_RELEASE
 
     plan = None
     if answers is not None:
@@ -62,12 +61,12 @@ def make_target(
             for problem in result.errors:
                 click.echo(f"error: {problem}", err=True)
             click.echo(f"{answers}: cannot be used as the answers file", err=True)
-            sys.exit(EXIT_INVALID)
+            sys.exit(exit_codes.INVALID)
         plan = result.plan
     t = plan.target if plan is not None else None
-    return Target(
-        namespace=namespace or (t.namespace if t else "flyte"),
-        release=release or (t.release if t else "flyte"),
+    return DoctorTarget(
+        namespace=namespace or (t.namespace if t else DEFAULT_NAMESPACE),
+        release=release or (t.release if t else DEFAULT_RELEASE),
         context=context if context is not None else (t.context if t else ""),
         kubectl=kubectl_bin,
         helm=helm_bin,
@@ -89,7 +88,7 @@ def doctor(as_json: bool, only_problems: bool, **target_options: Any) -> None:
         report = Report.build(gather(target))
     except Exception as exc:  # the doctor itself broke: say so, exit 1
         click.echo(f"error: the doctor could not run: {type(exc).__name__}: {exc}", err=True)
-        sys.exit(EXIT_ERROR)
+        sys.exit(exit_codes.FAILED)
     if as_json:
         click.echo(json.dumps(report.to_json(), indent=2))
     else:
@@ -119,8 +118,8 @@ def bundle(output: Path, log_lines: int, **target_options: Any) -> None:
         written = write_bundle(target, output, log_lines=log_lines)
     except OSError as exc:
         click.echo(f"error: cannot write {output}: {exc.strerror or exc}", err=True)
-        sys.exit(EXIT_ERROR)
+        sys.exit(exit_codes.FAILED)
     except Exception as exc:
         click.echo(f"error: the bundle could not be made: {type(exc).__name__}: {exc}", err=True)
-        sys.exit(EXIT_ERROR)
+        sys.exit(exit_codes.FAILED)
     click.echo(f"wrote {written.path} ({len(written.files)} files, {written.size // 1024} KiB); secrets redacted")

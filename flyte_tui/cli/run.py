@@ -13,6 +13,7 @@ from pathlib import Path
 from types import FrameType
 from typing import TextIO
 
+from flyte_tui.charts import validate_file
 from flyte_tui.events import (
     ComponentsChanged,
     Event,
@@ -24,7 +25,7 @@ from flyte_tui.events import (
     to_json,
 )
 from flyte_tui.install import Installer, InstallOptions
-from flyte_tui.model import InstallPlan, validate_file
+from flyte_tui.model import InstallPlan
 from flyte_tui.secrets import SecretValues
 from flyte_tui.tools.detect import describe_release
 from flyte_tui.tools.helm import Helm, HelmError, display

@@ -16,17 +16,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from flyte_tui.charts.flyte_core.components import COMPONENTS
+from flyte_tui.doctor.gather import Gatherer
 from flyte_tui.doctor.report import Report
-from flyte_tui.doctor.snapshot import Gatherer, Snapshot, Target, meta
+from flyte_tui.doctor.snapshot import DoctorTarget, Snapshot, meta
 from flyte_tui.files.yamlio import dump
 from flyte_tui.readiness import matches
 from flyte_tui.redact import redact_data, redact_text
+from flyte_tui.tools.kubectl import MAX_LOG_LINES
 
 MAX_CONTAINERS = 40
 """Logs are kept for at most this many containers."""
-MAX_LOG_LINES = 10_000
-"""The most log lines kept per container: ``kubectl logs --tail`` must never be unbounded (``-1``)."""
 ROOT = "flyte-tui-bundle"
 
 
@@ -56,7 +55,7 @@ def check_log_lines(lines: int) -> int:
     return lines
 
 
-def collect(target: Target, log_lines: int = 200) -> tuple[Report, dict[str, str]]:
+def collect(target: DoctorTarget, log_lines: int = 200) -> tuple[Report, dict[str, str]]:
     """Gather the snapshot, run the doctor, and read what only the bundle needs; every member redacted.
 
     Each member is made by :func:`_json`, :func:`_plain` or (values) ``redact_data`` + dump, or, for what
@@ -137,7 +136,7 @@ def _manifest(gatherer: Gatherer, release: str) -> str:
 def _containers(snap: Snapshot) -> list[tuple[str, str]]:
     out = []
     for pod in snap.items("pods"):
-        if not any(matches(pod, c, snap.release) for c in COMPONENTS):
+        if not any(matches(pod, c, snap.release) for c in snap.target.profile.components):
             continue
         spec = pod.get("spec") or {}
         for c in [*(spec.get("initContainers") or []), *(spec.get("containers") or [])]:
@@ -157,7 +156,7 @@ def _log_reader(gatherer: Gatherer, pod: str, container: str, lines: int) -> Cal
     return read
 
 
-def write_bundle(target: Target, output: Path, log_lines: int = 200) -> Written:
+def write_bundle(target: DoctorTarget, output: Path, log_lines: int = 200) -> Written:
     """Collect and write the bundle as ``output`` (a .tar.gz); returns what was written.
 
     Raises ValueError when ``log_lines`` is outside 1..:data:`MAX_LOG_LINES` (nothing is run or written).

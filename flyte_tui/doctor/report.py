@@ -8,13 +8,11 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import Any
 
+from flyte_tui import exit_codes
 from flyte_tui.doctor.checks import SEVERITIES, Check, Finding, Severity, all_checks, run_check
 from flyte_tui.doctor.snapshot import Snapshot
 
 SCHEMA_VERSION = 1
-EXIT_OK = 0
-EXIT_FAIL = 3
-EXIT_WARN = 4
 
 
 def run_checks(snap: Snapshot, checks: Iterable[Check] | None = None) -> Iterator[Finding]:
@@ -49,10 +47,10 @@ class Report:
     def exit_code(self) -> int:
         """0 all pass, 3 any check failed, 4 warnings only."""
         if self.count("fail"):
-            return EXIT_FAIL
+            return exit_codes.CHECK_FAILED
         if self.count("warn"):
-            return EXIT_WARN
-        return EXIT_OK
+            return exit_codes.WARNINGS
+        return exit_codes.OK
 
     @property
     def problems(self) -> list[Finding]:

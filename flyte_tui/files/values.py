@@ -8,7 +8,8 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap
 
-from flyte_tui.charts.flyte_core.render import is_owned, render_values
+from flyte_tui.charts.flyte_core.owned import is_owned
+from flyte_tui.charts.flyte_core.render import render_values
 from flyte_tui.files import yamlio
 from flyte_tui.model.plan import InstallPlan
 

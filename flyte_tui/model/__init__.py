@@ -1,7 +1,9 @@
-"""The answers model: pydantic sections, Kubernetes quantities and names, cross-field rules."""
+"""The answers model: pydantic sections, Kubernetes quantities and names, cross-field rules.
+
+Validating answers for the chart they install is :func:`flyte_tui.charts.validate_answers`."""
 
 from flyte_tui.model.plan import API_VERSION, KIND, InstallPlan
 from flyte_tui.model.rules import Problem
-from flyte_tui.model.validate import Validation, validate_answers, validate_file
+from flyte_tui.model.validate import Validation
 
-__all__ = ["API_VERSION", "KIND", "InstallPlan", "Problem", "Validation", "validate_answers", "validate_file"]
+__all__ = ["API_VERSION", "KIND", "InstallPlan", "Problem", "Validation"]

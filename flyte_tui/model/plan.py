@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 from pydantic.alias_generators import to_camel
 
 from flyte_tui.model.names import (
@@ -28,6 +28,17 @@ from flyte_tui.model.quantity import Quantity
 
 API_VERSION = "flyte-tui/v1"
 KIND = "InstallPlan"
+
+DEFAULT_NAMESPACE = "flyte"
+"""Where Flyte goes when the answers name no namespace (the one source of this default)."""
+DEFAULT_RELEASE = "flyte"
+"""The Helm release name when the answers name none."""
+DEFAULT_CHART = "flyte-core"
+"""The chart's name inside its repository."""
+DEFAULT_REPO = "https://flyteorg.github.io/flyte"
+"""The official Flyte chart repository."""
+DEFAULT_VERSION = "v1.16.8"
+"""The chart version flyte-tui is written for, when the answers name none."""
 
 Environment = Literal["sandbox", "eks", "gke", "generic"]
 StorageType = Literal["sandbox", "s3", "gcs", "custom"]
@@ -53,7 +64,7 @@ class ChartSource(Section):
 
     repo: str = ""
     """Helm repository URL, e.g. https://flyteorg.github.io/flyte."""
-    name: str = "flyte-core"
+    name: str = DEFAULT_CHART
     """Chart name inside the repository."""
     version: str = ""
     """Chart version, e.g. v1.16.8. Empty means the newest the repository offers (not recommended)."""
@@ -100,12 +111,12 @@ class Target(Section):
 
     context: str = ""
     """Kubernetes context from your kubeconfig; empty means the current context."""
-    namespace: DnsLabel = "flyte"
+    namespace: DnsLabel = DEFAULT_NAMESPACE
     """Namespace for the Flyte control plane (a DNS-1123 label)."""
-    release: str = "flyte"
+    release: str = DEFAULT_RELEASE
     """Helm release name (a DNS-1123 label of at most 53 characters)."""
     chart: ChartSource = Field(
-        default_factory=lambda: ChartSource(repo="https://flyteorg.github.io/flyte", version="v1.16.8")
+        default_factory=lambda: ChartSource(repo=DEFAULT_REPO, version=DEFAULT_VERSION)
     )
     """The flyte-core chart to install."""
 
@@ -288,12 +299,17 @@ class Resources(Section):
 
     @field_validator("components")
     @classmethod
-    def _known_components(cls, value: dict[str, ComponentResources]) -> dict[str, ComponentResources]:
-        from flyte_tui.charts.flyte_core.components import SIZABLE_KEYS
-
-        unknown = [k for k in value if k not in SIZABLE_KEYS]
+    def _known_components(
+        cls, value: dict[str, ComponentResources], info: ValidationInfo
+    ) -> dict[str, ComponentResources]:
+        """The keys are the chart's sizable components: validation passes them as ``context["components"]``
+        (the chart profile knows them; the model does not)."""
+        known = (info.context or {}).get("components")
+        if known is None:
+            return value
+        unknown = [k for k in value if k not in known]
         if unknown:
-            raise ValueError(f"unknown component {', '.join(unknown)}; accepted: {', '.join(SIZABLE_KEYS)}")
+            raise ValueError(f"unknown component {', '.join(unknown)}; accepted: {', '.join(known)}")
         return value
 
 

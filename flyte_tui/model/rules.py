@@ -6,7 +6,7 @@ what is accepted. Errors block rendering; warnings are shown but do not.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -37,10 +37,19 @@ def _warn(path: str, message: str) -> Problem:
     return Problem(path, message, "warning")
 
 
-def check_plan(plan: InstallPlan) -> list[Problem]:
-    """Every cross-field problem of a plan whose fields are individually valid."""
+DefaultLimits = Callable[[str], Mapping[str, str]]
+"""The chart's default resource limits of a component, by its values key (``{"cpu": "250m", …}``)."""
+
+
+def check_plan(plan: InstallPlan, default_limits: DefaultLimits | None = None) -> list[Problem]:
+    """Every cross-field problem of a plan whose fields are individually valid (the chart's own checks of the
+    values it renders are the chart profile's: :meth:`flyte_tui.charts.ChartProfile.check`)."""
+    limits = default_limits or (lambda _key: {})
     problems: list[Problem] = []
-    for rule in (_storage, _database, _identity, _ingress, _resources, _projects, _extra_values, _merged_values):
+    for rule in (_storage, _database, _identity, _ingress):
+        problems.extend(rule(plan))
+    problems.extend(_resources(plan, limits))
+    for rule in (_projects, _extra_values):
         problems.extend(rule(plan))
     return problems
 
@@ -185,13 +194,11 @@ def _compare(requests: ResourceList | None, limits: ResourceList | None, path: s
             yield _err(f"{path}.requests.{name}", f"request {req[name]} is above the limit {lim[name]}")
 
 
-def _resources(plan: InstallPlan) -> Iterator[Problem]:
-    from flyte_tui.charts.flyte_core.defaults import COMPONENT_RESOURCES
-
+def _resources(plan: InstallPlan, default_limits: DefaultLimits) -> Iterator[Problem]:
     for key, comp in plan.resources.components.items():
         yield from _compare(comp.requests, comp.limits, f"resources.components.{key}")
         own_limits = comp.limits.items() if comp.limits else {}
-        chart_limits = COMPONENT_RESOURCES.get(key, {}).get("limits", {})
+        chart_limits = default_limits(key)
         for name, value in (comp.requests.items() if comp.requests else {}).items():
             chart_limit = chart_limits.get(name)
             if name not in own_limits and chart_limit and parse_quantity(value) > parse_quantity(chart_limit):
@@ -249,12 +256,6 @@ def _projects(plan: InstallPlan) -> Iterator[Problem]:
         )
 
 
-_FORBIDDEN_EXTRA = {
-    ("flyteadmin", "serviceAccount", "createClusterRole"): "deprecated; the chart refuses to render when it is set",
-    ("flyteadmin", "serviceAccount", "clusterRole"): "deprecated; the chart refuses to render when it is set",
-}
-
-
 def _extra_values(plan: InstallPlan) -> Iterator[Problem]:
     from flyte_tui.model.secret_values import WHERE_INSTEAD, secret_paths
 
@@ -264,98 +265,24 @@ def _extra_values(plan: InstallPlan) -> Iterator[Problem]:
     if plan.storage.type == "custom":
         for path in secret_paths(plan.storage.custom, "storage.custom"):
             yield _err(path, f"looks like a secret; {WHERE_INSTEAD}")
-    for keys, why in _FORBIDDEN_EXTRA.items():
-        if _has_path(extra, keys):
-            yield _err("extraValues." + ".".join(keys), f"must not be set (even to false): {why}")
-    for comp in ("flyteadmin", "webhook"):
-        scope = _get(extra, (comp, "serviceAccount", "rbacScope"))
-        if scope is not None and scope not in ("cluster", "namespace"):
-            yield _err(
-                f"extraValues.{comp}.serviceAccount.rbacScope", f"{scope!r} is not accepted: cluster or namespace"
-            )
 
 
-_RAW_OUTPUT = ("configmap", "core", "propeller", "rawoutput-prefix")
-_ADMIN_PASSWORD_PATH = ("db", "admin", "database", "passwordPath")
-_CATALOG_PASSWORD_PATH = ("db", "datacatalog", "database", "passwordPath")
-_SECRET_NAME = ("common", "databaseSecret", "name")
-_DOMAINS = ("configmap", "domain", "domains")
-_CUSTOM_DATA = ("cluster_resource_manager", "config", "cluster_resources", "customData")
-
-
-def _merged_values(plan: InstallPlan) -> Iterator[Problem]:
-    """FLYTE-CHART.md §8's consistency rules on the values as written: the answers are consistent by
-    construction, so these look only where ``extraValues`` (merged last) sets one side of a pair."""
-    extra = plan.extra_values
-    if not extra:
-        return
-    from flyte_tui.charts.flyte_core.render import render_values
-
-    final = render_values(plan)
-
-    def where(*paths: tuple[str, ...]) -> str | None:
-        """The first of ``paths`` that extraValues sets, as an answers path."""
-        hit = next((p for p in paths if _has_path(extra, p)), None)
-        return "extraValues." + ".".join(hit) if hit else None
-
-    at = where(("storage", "type"), _RAW_OUTPUT)
-    prefix, kind = _get(final, _RAW_OUTPUT), _get(final, ("storage", "type"))
-    scheme = {"gcs": "gs://", "s3": "s3://", "sandbox": "s3://"}.get(str(kind))
-    if at and isinstance(prefix, str) and scheme and not prefix.startswith(scheme):
-        yield _err(at, f"storage type {kind} needs a rawoutput-prefix starting with {scheme}, not {prefix!r}")
-
-    at = where(_ADMIN_PASSWORD_PATH, _CATALOG_PASSWORD_PATH, _SECRET_NAME)
-    paths = [p for p in (_get(final, _ADMIN_PASSWORD_PATH), _get(final, _CATALOG_PASSWORD_PATH)) if p]
-    if at and paths and not _get(final, _SECRET_NAME):
-        yield _err(
-            at,
-            f"passwordPath {paths[0]} needs common.databaseSecret.name (the Secret mounted there); "
-            "set database.passwordSecret instead",
-        )
-
-    at = where(_DOMAINS, _CUSTOM_DATA)
-    from flyte_tui.charts.flyte_core import defaults as chart_defaults
-
-    domains = _get(final, _DOMAINS) or [{"id": d} for d in chart_defaults.DOMAINS]
-    custom = _get(final, _CUSTOM_DATA) or [{d: []} for d in chart_defaults.QUOTAS]
-    if at and isinstance(domains, list) and isinstance(custom, list):
-        ids = {str(d.get("id")) for d in domains if isinstance(d, dict)}
-        keyed = {str(k) for entry in custom if isinstance(entry, dict) for k in entry}
-        if ids != keyed:
-            yield _warn(
-                at,
-                f"domains {sorted(ids)} and the cluster resource customData {sorted(keyed)} differ: every domain "
-                "needs its customData entry (set projects.domains and projects.quotas instead)",
-            )
-
-
-def _has_path(tree: dict[str, Any], keys: tuple[str, ...]) -> bool:
-    node: Any = tree
-    for key in keys:
-        if not isinstance(node, dict) or key not in node:
-            return False
-        node = node[key]
-    return True
-
-
-def _get(tree: dict[str, Any], keys: tuple[str, ...]) -> Any:
-    node: Any = tree
-    for key in keys:
-        if not isinstance(node, dict):
-            return None
-        node = node.get(key)
-    return node
-
-
-def find_placeholders(data: Any, path: str = "") -> Iterator[Problem]:
-    """Every ``<PLACEHOLDER>`` string left in raw answers data (copied from an example file)."""
+def string_leaves(data: Any, path: str = "") -> Iterator[tuple[str, str]]:
+    """Every string in raw data with its path as problems name it (``projects.domains.1``: list items by
+    index, like pydantic's error locations)."""
     if isinstance(data, dict):
         for key, value in data.items():
-            yield from find_placeholders(value, f"{path}.{key}" if path else str(key))
+            yield from string_leaves(value, f"{path}.{key}" if path else str(key))
     elif isinstance(data, list):
         for i, value in enumerate(data):
-            yield from find_placeholders(value, f"{path}.{i}")
+            yield from string_leaves(value, f"{path}.{i}")
     elif isinstance(data, str):
-        found = find_placeholder(data)
+        yield path, data
+
+
+def find_placeholders(data: Any) -> Iterator[Problem]:
+    """Every ``<PLACEHOLDER>`` string left in raw answers data (copied from an example file)."""
+    for path, text in string_leaves(data):
+        found = find_placeholder(text)
         if found:
             yield _err(path, f"{found} is a placeholder from an example file: replace it with the real value")

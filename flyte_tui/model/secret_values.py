@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from flyte_tui.redact import sensitive_key
+from flyte_tui.redact import holds_secret
 
 WHERE_INSTEAD = (
     "flyte-tui never writes secrets into the values file: use database.passwordSecret (the database "
@@ -64,7 +64,7 @@ def _secret_manifest(key: Any, value: Any) -> bool:
 
 def _secret_value(key: Any, value: Any) -> bool:
     """A value under a key that holds a secret (not a block, not empty, not a switch)."""
-    if not sensitive_key(key) or isinstance(value, bool | dict | list) or value is None:
+    if not holds_secret(key) or isinstance(value, bool | dict | list) or value is None:
         return False
     return str(value).strip() != ""
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
+from flyte_tui.model.fields import accepted_keys
 from flyte_tui.model.plan import InstallPlan
 from flyte_tui.model.rules import Problem, check_plan, find_placeholders
 
@@ -41,8 +43,27 @@ class Validation:
         return [p for p in self.problems if p.path == prefix or p.path.startswith(prefix + ".")]
 
 
-def validate_answers(raw: Any, use_preset: bool = True) -> Validation:
-    """Validate raw answers; never raises. The environment's preset is applied underneath first."""
+class ChartRules(Protocol):
+    """What validation needs from the chart the answers install (its profile, :mod:`flyte_tui.charts`)."""
+
+    @property
+    def sizable_components(self) -> Sequence[str]:
+        """The keys accepted under ``resources.components``."""
+        ...
+
+    def default_limits(self, values_key: str) -> Mapping[str, str]:
+        """The chart's default resource limits of one component."""
+        ...
+
+    def check(self, plan: InstallPlan) -> list[Problem]:
+        """The chart's own problems with a plan (keys it refuses, rules on the values it will be given)."""
+        ...
+
+
+def validate_with(raw: Any, chart: ChartRules, use_preset: bool = True) -> Validation:
+    """Validate raw answers for a chart; never raises. The environment's preset is applied underneath first.
+
+    The entry point is :func:`flyte_tui.charts.validate_answers`, which picks the chart's profile."""
     from flyte_tui.presets import apply_preset
 
     if not isinstance(raw, dict):
@@ -54,16 +75,17 @@ def validate_answers(raw: Any, use_preset: bool = True) -> Validation:
         data, filled = apply_preset(raw)
     problems = list(find_placeholders(raw))
     try:
-        plan = InstallPlan.model_validate(data)
+        plan = InstallPlan.model_validate(data, context={"components": tuple(chart.sizable_components)})
     except ValidationError as exc:
         problems.extend(pydantic_problems(exc))
         return Validation(None, _dedupe(problems), filled)
-    problems.extend(check_plan(plan))
+    problems.extend(check_plan(plan, chart.default_limits))
+    problems.extend(chart.check(plan))
     return Validation(plan, _dedupe(problems), filled)
 
 
-def validate_file(path: Path) -> Validation:
-    """Read and validate an answers file; unreadable or malformed YAML becomes a problem, not an exception."""
+def read_answers(path: Path) -> Any | Validation:
+    """The raw answers of a file, or (unreadable or malformed YAML) a :class:`Validation` saying why."""
     from flyte_tui.files.yamlio import YAMLError, load_plain
 
     try:
@@ -73,10 +95,9 @@ def validate_file(path: Path) -> Validation:
     except UnicodeDecodeError:
         return Validation(None, [Problem("", f"{path} is not UTF-8 text (an answers file is YAML)")])
     try:
-        raw = load_plain(text)
+        return load_plain(text)
     except YAMLError as exc:
         return Validation(None, [Problem("", f"{path} is not valid YAML: {_one_line(str(exc))}")])
-    return validate_answers(raw)
 
 
 def _one_line(text: str) -> str:
@@ -104,7 +125,7 @@ def pydantic_problems(exc: ValidationError) -> list[Problem]:
         if message.startswith("Assertion failed, "):
             message = message[len("Assertion failed, ") :]
         if error["type"] == "extra_forbidden":
-            accepted = _accepted_keys(loc[:-1])
+            accepted = accepted_keys(loc[:-1])
             message = "unknown field" + (f"; accepted: {', '.join(accepted)}" if accepted else "")
         elif error["type"] == "missing":
             message = "required"
@@ -113,34 +134,3 @@ def pydantic_problems(exc: ValidationError) -> list[Problem]:
             message = f"{error.get('input')!r} is not accepted; accepted: {expected.replace(' or ', ', ')}"
         out.append(Problem(".".join(loc), message))
     return out
-
-
-def _accepted_keys(loc: tuple[str, ...]) -> list[str]:
-    model: type[BaseModel] | None = InstallPlan
-    for part in loc:
-        if model is None:
-            return []
-        target = None
-        for name, info in model.model_fields.items():
-            if part in (name, info.alias):
-                target = info.annotation
-                break
-        model = _model_of(target)
-        if model is None and target is not None:
-            # dict[str, Model]: the next part is a key, skip it
-            args = getattr(target, "__args__", ())
-            model = next((m for m in (_model_of(a) for a in args) if m), None)
-            if model is not None:
-                continue
-    if model is None:
-        return []
-    return [info.alias or name for name, info in model.model_fields.items()]
-
-
-def _model_of(annotation: Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in getattr(annotation, "__args__", ()):
-        if isinstance(arg, type) and issubclass(arg, BaseModel):
-            return arg
-    return None

@@ -7,6 +7,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from flyte_tui import tree
+
 PRESET_NAMES: tuple[str, ...] = ("sandbox", "eks", "gke", "generic")
 """Every environment that has a preset."""
 
@@ -37,17 +39,6 @@ def preset(name: str) -> dict[str, Any]:
     return copy.deepcopy(_load(name))
 
 
-def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
-    """Merge ``override`` into a copy of ``base``: maps merge key by key, anything else is replaced."""
-    out = copy.deepcopy(base)
-    for key, value in override.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = deep_merge(out[key], value)
-        else:
-            out[key] = copy.deepcopy(value)
-    return out
-
-
 def apply_preset(answers: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     """The answers with their environment's preset underneath, and the dotted paths the preset filled.
 
@@ -63,7 +54,7 @@ def apply_preset(answers: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     if chosen and chosen != (base.get("storage") or {}).get("type"):
         # the preset's storage block describes its own storage type: another type takes none of it
         base = {k: v for k, v in base.items() if k != "storage"}
-    merged = deep_merge(base, answers)
+    merged = tree.deep_merge(base, answers)
     projects = merged.get("projects")
     own = answers.get("projects")
     own_projects: dict[str, Any] = own if isinstance(own, dict) else {}

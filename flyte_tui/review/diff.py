@@ -21,7 +21,7 @@ from typing import Any, Literal
 from ruamel.yaml import YAML
 
 from flyte_tui.files.yamlio import dump
-from flyte_tui.redact import MASK, redact_text, sensitive_key
+from flyte_tui.redact import MASK, holds_secret, redact_text
 
 Change = Literal["added", "removed", "changed"]
 REDACTED = "(redacted)"
@@ -281,7 +281,6 @@ def manifest_diff(old_text: str, new_text: str) -> ManifestDiff:
 
 # -- masking secrets ------------------------------------------------------------------------------
 
-_NAMES_A_SECRET = re.compile(r"[-_]?secret$", re.IGNORECASE)
 _ACCESS_KEY_ID = re.compile(r"[\w.\-]*access[-_]?key[-_]?id", re.IGNORECASE)
 """S3 ``access_key_id`` (flyte-core's storage.yaml): the doctor's rules let every ``…_id`` key through."""
 _ACCESS_KEY_ID_TEXT = re.compile(
@@ -289,22 +288,6 @@ _ACCESS_KEY_ID_TEXT = re.compile(
 )
 _ABSENT: Any = object()
 """The old side of a value that has no old side."""
-
-
-def holds_secret(key: object) -> bool:
-    """Whether a key holds a secret value (``password``, ``clientSecret``, ``apiKey``, ``credentials``)
-    rather than naming one (``passwordPath``, ``secretName``, ``passwordSecret``, ``credentialsSecret``).
-
-    The doctor's :func:`~flyte_tui.redact.sensitive_key`, plus: ``<secret word>Secret`` names the
-    Kubernetes Secret that holds the password or credentials, it is not one.
-    """
-    text = str(key)
-    if _ACCESS_KEY_ID.fullmatch(text):
-        return True
-    if not sensitive_key(text):
-        return False
-    stem = _NAMES_A_SECRET.sub("", text)
-    return not (stem != text and sensitive_key(stem))
 
 
 def _maskable(value: Any) -> bool:

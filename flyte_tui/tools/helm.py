@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from flyte_tui.model.plan import InstallPlan
+from flyte_tui.model.plan import DEFAULT_REPO, InstallPlan
 from flyte_tui.tools import process
 
-OFFICIAL_REPO = "https://flyteorg.github.io/flyte"
+OFFICIAL_REPO = DEFAULT_REPO
 
 
 def repo_alias(url: str) -> str:

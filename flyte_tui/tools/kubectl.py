@@ -17,6 +17,10 @@ CREDENTIALS_REFUSED = re.compile(
 )
 """What kubectl prints when the API server answered but did not accept the context's credentials."""
 
+MAX_LOG_LINES = 10_000
+"""The most lines flyte-tui asks ``kubectl logs --tail`` for: never unbounded (``-1``). The support bundle
+and ``flyte-tui bundle --log-lines`` both stop here."""
+
 
 class KubectlError(Exception):
     """kubectl said no; the message is kubectl's own first error line."""

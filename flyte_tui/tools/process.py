@@ -1,8 +1,8 @@
 """Running helm and kubectl: argument lists only, a timeout on everything, cancellable, children killed.
 
 Each child runs in its own session (process group) so cancelling kills it *and* anything it started
-(helm plugins, kubectl credential helpers). ``subprocess`` is used directly rather than ``sh`` because
-streaming both pipes line by line with a deadline and a cancel flag needs exact control of the pipes.
+(helm plugins, kubectl credential helpers). ``subprocess`` is used directly (not a wrapper such as
+``sh``): streaming both pipes line by line with a deadline and a cancel flag needs exact control of them.
 """
 
 from __future__ import annotations

@@ -527,7 +527,7 @@ class WizardApp(App[None]):
 
     def open_doctor(self) -> None:
         """Diagnose the release the answers point at."""
-        from flyte_tui.doctor import Target
+        from flyte_tui.doctor import DoctorTarget
         from flyte_tui.tui.screens.doctor import DoctorScreen
 
         context, namespace, release = self._where()
@@ -535,7 +535,9 @@ class WizardApp(App[None]):
         plan = self.state.validation.plan if self.started else None
         self.push_screen(
             DoctorScreen(
-                Target(namespace=namespace, release=release, context=context, kubectl=kubectl, helm=helm, plan=plan)
+                DoctorTarget(
+                    namespace=namespace, release=release, context=context, kubectl=kubectl, helm=helm, plan=plan
+                )
             )
         )
 

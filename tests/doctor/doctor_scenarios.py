@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from flyte_tui.doctor.checks import Finding, all_checks, run_check
-from flyte_tui.doctor.snapshot import Snapshot, Target, snapshot_from_json
+from flyte_tui.doctor.snapshot import DoctorTarget, Snapshot, snapshot_from_json
 
 DATA = Path(__file__).with_name("data")
 
@@ -30,7 +30,7 @@ def load(name: str, **target: Any) -> Snapshot:
     """A fresh (deep-copied) snapshot of a captured scenario."""
     target.setdefault("namespace", "flyte" if name == "deployed" else name)
     target.setdefault("release", "flyte")
-    return snapshot_from_json(copy.deepcopy(_raw(name)), Target(**target))
+    return snapshot_from_json(copy.deepcopy(_raw(name)), DoctorTarget(**target))
 
 
 def run(snap: Snapshot, check_id: str) -> Finding:

@@ -14,7 +14,8 @@ from doctor_scenarios import add, iso, load, obj
 from flyte_tui.cli.commands import main
 from flyte_tui.doctor import Report
 from flyte_tui.doctor.bundle import MAX_LOG_LINES, collect, write_bundle
-from flyte_tui.doctor.snapshot import Gatherer, Snapshot, Target
+from flyte_tui.doctor.gather import Gatherer
+from flyte_tui.doctor.snapshot import DoctorTarget, Snapshot
 from flyte_tui.redact import MASK
 from flyte_tui.tools.process import Completed
 
@@ -67,7 +68,7 @@ def test_no_bundle_member_holds_a_secret_from_a_findings_evidence(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _fake_cluster(monkeypatch, _sick_with_canary(), [])
-    written = write_bundle(Target(namespace="sick"), tmp_path / "b.tar.gz", log_lines=50)
+    written = write_bundle(DoctorTarget(namespace="sick"), tmp_path / "b.tar.gz", log_lines=50)
     members = _members(written.path)
     assert {"flyte-tui-bundle/doctor/report.json", "flyte-tui-bundle/doctor/report.txt"} <= set(members)
     assert any(name.startswith("flyte-tui-bundle/logs/") for name in members)
@@ -88,14 +89,14 @@ def test_log_lines_outside_the_range_are_refused(lines: int, monkeypatch: pytest
     calls: list[tuple[str, ...]] = []
     _fake_cluster(monkeypatch, load("sick"), calls)
     with pytest.raises(ValueError, match="log_lines"):
-        collect(Target(namespace="sick"), lines)
+        collect(DoctorTarget(namespace="sick"), lines)
     assert calls == []
 
 
 def test_log_lines_bound_every_kubectl_logs_call(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[tuple[str, ...]] = []
     _fake_cluster(monkeypatch, load("sick"), calls)
-    collect(Target(namespace="sick"), 7)
+    collect(DoctorTarget(namespace="sick"), 7)
     tails = [a for call in calls if call[0] == "logs" for a in call if a.startswith("--tail")]
     assert tails and set(tails) == {"--tail=7"}
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from doctor_scenarios import add, iso, load, obj, run
 
+from flyte_tui.charts import validate_answers
 from flyte_tui.doctor.snapshot import SecretInfo
-from flyte_tui.model import validate_answers
 from flyte_tui.readiness import Timing
 
 

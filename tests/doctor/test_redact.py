@@ -5,16 +5,16 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from flyte_tui.redact import MASK, redact_data, redact_text, sensitive_key
+from flyte_tui.redact import MASK, holds_secret, redact_data, redact_text
 
 CANARY = "c4nary-S3cret-9f2e"
 
 
-def test_sensitive_keys_hold_secrets_while_names_and_paths_do_not() -> None:
+def test_secret_keys_hold_secrets_while_names_and_paths_do_not() -> None:
     for key in ("password", "clientSecret", "secretKey", "access-key", "api_key", "token", "oidc_client_secret"):
-        assert sensitive_key(key), key
+        assert holds_secret(key), key
     for key in ("passwordPath", "secretName", "tokenFile", "clientSecretLocation", "name"):
-        assert not sensitive_key(key), key
+        assert not holds_secret(key), key
 
 
 def test_values_lose_passwords_and_keep_structure() -> None:

@@ -10,9 +10,12 @@ from click.testing import CliRunner
 from doctor_scenarios import load
 
 from flyte_tui.cli.commands import main
-from flyte_tui.doctor import EXIT_FAIL, EXIT_OK, EXIT_WARN, Report, all_checks
+from flyte_tui.doctor import Report, all_checks
 from flyte_tui.doctor.checks import Check, Outcome
-from flyte_tui.doctor.snapshot import failing_containers, parse_secrets
+from flyte_tui.doctor.gather import failing_containers, parse_secrets
+from flyte_tui.exit_codes import CHECK_FAILED as EXIT_FAIL
+from flyte_tui.exit_codes import OK as EXIT_OK
+from flyte_tui.exit_codes import WARNINGS as EXIT_WARN
 
 FINDING_KEYS = {
     "id", "title", "area", "severity", "summary", "lookedAt", "evidence", "fix", "commands", "signature", "answer",

@@ -22,9 +22,9 @@ import k8s_helpers as kh
 import pytest
 import testbed as tb
 
-from flyte_tui.doctor import Report, Target, gather
+from flyte_tui.charts import validate_answers
+from flyte_tui.doctor import DoctorTarget, Report, gather
 from flyte_tui.files.yamlio import dump
-from flyte_tui.model import validate_answers
 from flyte_tui.readiness import Timing
 
 pytestmark = pytest.mark.e2e
@@ -232,7 +232,7 @@ def test_broken_install_every_problem_found_with_evidence(testbed, namespace, tm
     testbed.set_pod_logs(namespace, console, [f"login token={CANARY} for user admin", "serving on :8080"])
     answers = eks_answers(testbed, namespace, tmp_path)
 
-    target = Target(namespace=namespace, release="flyte", context=testbed.context, kubectl=str(testbed.kubectl),
+    target = DoctorTarget(namespace=namespace, release="flyte", context=testbed.context, kubectl=str(testbed.kubectl),
                     helm=str(helm), env=testbed.env, plan=validate_answers(
                         {"apiVersion": "flyte-tui/v1", "kind": "InstallPlan", "environment": "eks"}).plan,
                     timing=FAST)  # fmt: skip

@@ -20,10 +20,11 @@ from typing import Any
 import k8s_helpers as kh
 import pytest
 
+from flyte_tui.charts import validate_answers
 from flyte_tui.events import ComponentsChanged, Event, InstallFinished, StepFailed, StepFinished, StepStarted, to_json
 from flyte_tui.files.yamlio import dump
 from flyte_tui.install import STEPS, Installer, InstallOptions
-from flyte_tui.model import InstallPlan, validate_answers
+from flyte_tui.model import InstallPlan
 from flyte_tui.readiness import Timing
 from flyte_tui.secrets import SecretValues
 

@@ -13,12 +13,12 @@ from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
 
-from flyte_tui.doctor import Report, Snapshot, Target, all_checks
+from flyte_tui.doctor import DoctorTarget, Report, Snapshot, all_checks
 from flyte_tui.doctor.snapshot import snapshot_from_json
 from flyte_tui.tui.screens.doctor import DoctorScreen
 
 SICK = Path(__file__).resolve().parents[1] / "doctor" / "data" / "sick.json"
-TARGET = Target(namespace="sick", release="flyte")
+TARGET = DoctorTarget(namespace="sick", release="flyte")
 SIZE = (100, 32)
 
 
@@ -31,7 +31,7 @@ class Host(App[None]):
         self.closed_with: Report | str | None = "open"
         self.copied: str | None = None
 
-    def gather(self, target: Target, cancel: threading.Event) -> Snapshot:
+    def gather(self, target: DoctorTarget, cancel: threading.Event) -> Snapshot:
         self.gathered += 1
         return snapshot_from_json(json.loads(SICK.read_text()), target)
 

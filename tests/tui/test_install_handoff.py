@@ -143,7 +143,7 @@ async def test_quitting_during_an_install_cancels_it_first(
 async def test_a_runner_screen_that_goes_away_cancels_its_install(tmp_path: Path) -> None:
     from textual.app import App
 
-    from flyte_tui.model import validate_answers
+    from flyte_tui.charts import validate_answers
 
     plan = validate_answers(REALISTIC["eks"]).plan
     assert plan is not None

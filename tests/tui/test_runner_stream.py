@@ -14,9 +14,9 @@ from pathlib import Path
 from textual.app import App
 from textual.selection import Selection
 
+from flyte_tui.charts import validate_answers
 from flyte_tui.events import Event, InstallFinished, OutputLine, StepFinished, StepStarted
 from flyte_tui.install import InstallOptions
-from flyte_tui.model import validate_answers
 from flyte_tui.tui.screens.runner import LOG_LINES, RunnerScreen
 from flyte_tui.tui.widgets.live_log import LiveLog
 from tests.conftest import REALISTIC

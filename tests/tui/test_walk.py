@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
+from flyte_tui.charts import validate_file
 from flyte_tui.files.answers import load_answers
 from flyte_tui.files.yamlio import load_plain
-from flyte_tui.model import validate_file
 from flyte_tui.tui.app import WizardApp
 
 from .keys import SIZE, next_step, ready, tab_to_id, type_into

@@ -1,15 +1,27 @@
-"""The flyte-core chart: its components, values rendering, import and defaults, as one profile."""
+"""The flyte-core chart: its components, values rendering, import, checks, object names and defaults, as one
+profile."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from flyte_tui.charts.component import Component
+from flyte_tui.charts.component import ChartObjects, Component
 
 if TYPE_CHECKING:
-    from flyte_tui.charts.flyte_core.importer import ImportResult
+    from flyte_tui.charts.component import ImportResult
     from flyte_tui.model.plan import InstallPlan
+    from flyte_tui.model.rules import Problem
+
+CONFIGMAPS: dict[str, tuple[str, ...]] = {
+    "flyteadmin": ("flyte-admin-base-config", "flyte-admin-clusters-config"),
+    "datacatalog": ("datacatalog-config",),
+    "flytepropeller": ("flyte-propeller-config",),
+    "flytescheduler": ("flyte-scheduler-config",),
+    "syncresources": ("clusterresource-template", "flyte-clusterresourcesync-config"),
+    "flyteconsole": ("flyte-console-config",),
+}
+"""The ConfigMaps each component mounts (flyte-core names them without the release)."""
 
 
 class FlyteCore:
@@ -24,9 +36,16 @@ class FlyteCore:
 
         return COMPONENTS
 
+    @property
+    def sizable_components(self) -> Sequence[str]:
+        """Values keys of the components whose replicas and resources the answers may set."""
+        from flyte_tui.charts.flyte_core.components import SIZABLE_KEYS
+
+        return SIZABLE_KEYS
+
     def expected_components(self, values: Mapping[str, Any]) -> list[Component]:
         """The components these values make flyte-core create."""
-        from flyte_tui.readiness import expected_components
+        from flyte_tui.charts.flyte_core.components import expected_components
 
         return expected_components(values)
 
@@ -46,9 +65,45 @@ class FlyteCore:
 
     def is_owned(self, path: tuple[str, ...]) -> bool:
         """Whether flyte-tui writes this flyte-core values key."""
-        from flyte_tui.charts.flyte_core.render import is_owned
+        from flyte_tui.charts.flyte_core.owned import is_owned
 
         return is_owned(path)
+
+    def default_limits(self, values_key: str) -> Mapping[str, str]:
+        """flyte-core's default limits of one component."""
+        from flyte_tui.charts.flyte_core.defaults import COMPONENT_RESOURCES
+
+        return COMPONENT_RESOURCES.get(values_key, {}).get("limits", {})
+
+    def check(self, plan: InstallPlan) -> list[Problem]:
+        """Values keys flyte-core refuses and its consistency rules on the merged values."""
+        from flyte_tui.charts.flyte_core.checks import check_plan
+
+        return check_plan(plan)
+
+    def objects(self, release: str) -> ChartObjects:
+        """flyte-core's object names (fixed: the chart does not prefix them with the release)."""
+        from flyte_tui.charts.flyte_core import defaults
+        from flyte_tui.charts.flyte_core.components import (
+            FLYTEADMIN,
+            FLYTECONSOLE,
+            FLYTEPROPELLER,
+            STORAGE_USERS,
+            WEBHOOK,
+        )
+
+        return ChartObjects(
+            configmaps=CONFIGMAPS,
+            admin_config=CONFIGMAPS["flyteadmin"][0],
+            propeller_config=CONFIGMAPS["flytepropeller"][0],
+            storage_service_accounts=tuple(c.name for c in STORAGE_USERS),
+            ingress_backends=frozenset({FLYTEADMIN.name, FLYTECONSOLE.name}),
+            crd="flyteworkflows.flyte.lyft.com",
+            crd_user=FLYTEPROPELLER.name,
+            webhook=WEBHOOK.name,
+            webhook_secret_keys=("ca.crt", "tls.crt", "tls.key"),
+            hardcoded_namespace=defaults.NAMESPACE,
+        )
 
 
 FLYTE_CORE = FlyteCore()

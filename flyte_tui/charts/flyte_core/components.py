@@ -5,6 +5,9 @@ Readiness, the doctor, the runner screen, the answers model and the tests all re
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from flyte_tui.charts.component import Component
 
 FLYTEADMIN = Component(
@@ -65,3 +68,23 @@ def by_name(name: str) -> Component:
         if name in (component.name, component.values_key):
             return component
     raise KeyError(name)
+
+
+def expected_components(values: Mapping[str, Any]) -> list[Component]:
+    """The components a values file makes flyte-core create (the chart's own enable conditions)."""
+
+    def enabled(key: str, default: bool = True) -> bool:
+        block = values.get(key)
+        return bool(block.get("enabled", default)) if isinstance(block, dict) else default
+
+    scheduler = values.get("workflow_scheduler") or {}
+    rules = {
+        "flyteadmin": enabled("flyteadmin"),
+        "datacatalog": enabled("datacatalog"),
+        "flytepropeller": enabled("flytepropeller"),
+        "flyteconsole": enabled("flyteconsole"),
+        "flytescheduler": bool(scheduler.get("enabled")) and scheduler.get("type") == "native",
+        "syncresources": enabled("cluster_resource_manager"),
+        "flyte-pod-webhook": enabled("flytepropeller") and enabled("webhook"),
+    }
+    return [c for c in COMPONENTS if rules.get(c.name, True)]

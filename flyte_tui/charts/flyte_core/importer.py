@@ -7,44 +7,27 @@ reported, so rendering the imported answers gives back the same values.
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from flyte_tui import tree
+from flyte_tui.charts import validate_answers
+from flyte_tui.charts.component import ImportResult
 from flyte_tui.charts.flyte_core import defaults
 from flyte_tui.charts.flyte_core.components import SIZABLE_KEYS, STORAGE_USERS
 from flyte_tui.charts.flyte_core.render import IRSA_ANNOTATION, TASK_RESOURCE_KEYS, WI_ANNOTATION, render_values
+from flyte_tui.model.plan import DEFAULT_RELEASE
 from flyte_tui.model.rules import Problem
 from flyte_tui.model.secret_values import secret_paths, without_secrets
-from flyte_tui.model.validate import validate_answers
-
-
-@dataclass
-class ImportResult:
-    """The answers made from a values file, what stayed raw, and any problems with the result."""
-
-    answers: dict[str, Any]
-    problems: list[Problem] = field(default_factory=list)
-    leftovers: list[str] = field(default_factory=list)
-    """Dotted values paths kept under extraValues because flyte-tui does not model them."""
-
-
-def _get(tree: Any, path: str, default: Any = None) -> Any:
-    node = tree
-    for key in path.split("|"):
-        if not isinstance(node, dict) or key not in node:
-            return default
-        node = node[key]
-    return node
 
 
 def _guess_environment(values: dict[str, Any]) -> str:
-    annotations = [_get(values, f"{c.values_key}|serviceAccount|annotations", {}) or {} for c in STORAGE_USERS]
+    annotations = [tree.get(values, (c.values_key, "serviceAccount", "annotations"), {}) or {} for c in STORAGE_USERS]
     if any(IRSA_ANNOTATION in a for a in annotations if isinstance(a, dict)):
         return "eks"
     if any(WI_ANNOTATION in a for a in annotations if isinstance(a, dict)):
         return "gke"
-    storage_type = _get(values, "storage|type", defaults.STORAGE["type"])
+    storage_type = tree.get(values, ("storage", "type"), defaults.STORAGE["type"])
     if storage_type == "gcs":
         return "gke"
     if storage_type == "sandbox":
@@ -53,7 +36,7 @@ def _guess_environment(values: dict[str, Any]) -> str:
 
 
 def _controller(values: dict[str, Any]) -> str:
-    ingress = _get(values, "common|ingress", {}) or {}
+    ingress = tree.get(values, ("common", "ingress"), {}) or {}
     if ingress.get("enabled") is False:
         return "none"
     annotations = ingress.get("annotations") or {}
@@ -87,10 +70,10 @@ def _task_resources(block: Any) -> dict[str, Any]:
 def answers_from_values(values: dict[str, Any], environment: str | None = None) -> dict[str, Any]:
     """The answers a values file implies (without extraValues), every section explicit."""
     env = environment or _guess_environment(values)
-    storage = _get(values, "storage", {}) or {}
+    storage = tree.get(values, ("storage",), {}) or {}
     stype = storage.get("type", defaults.STORAGE["type"])
     bucket = str(storage.get("bucketName", defaults.STORAGE["bucketName"]))
-    raw_prefix = str(_get(values, "configmap|core|propeller|rawoutput-prefix", "") or "")
+    raw_prefix = str(tree.get(values, ("configmap", "core", "propeller", "rawoutput-prefix"), "") or "")
     raw_bucket = raw_prefix.split("://", 1)[1].strip("/") if "://" in raw_prefix else ""
     s3 = storage.get("s3") or {}
     answers_storage: dict[str, Any] = {
@@ -101,15 +84,15 @@ def answers_from_values(values: dict[str, Any], environment: str | None = None) 
         "endpoint": str(s3.get("endpoint", "") or "") if stype == "s3" else "",
         "auth": str(s3.get("authType", "iam")) if stype == "s3" else "iam",
         "credentialsSecret": str(storage.get("secretName", "") or "") if stype == "s3" else "",
-        "projectId": str(_get(storage, "gcs|projectId", "") or "") if stype == "gcs" else "",
+        "projectId": str(tree.get(storage, ("gcs", "projectId"), "") or "") if stype == "gcs" else "",
         "custom": copy.deepcopy(storage.get("custom") or {}) if stype == "custom" else {},
     }
     if stype == "s3" and not answers_storage["region"]:
         answers_storage["region"] = defaults.STORAGE["region"]
 
-    admin_db = {**defaults.DB["admin"], **(_get(values, "db|admin|database", {}) or {})}
-    catalog_db = {**defaults.DB["datacatalog"], **(_get(values, "db|datacatalog|database", {}) or {})}
-    secret_name = _get(values, "common|databaseSecret|name", "") or ""
+    admin_db = {**defaults.DB["admin"], **(tree.get(values, ("db", "admin", "database"), {}) or {})}
+    catalog_db = {**defaults.DB["datacatalog"], **(tree.get(values, ("db", "datacatalog", "database"), {}) or {})}
+    secret_name = tree.get(values, ("common", "databaseSecret", "name"), "") or ""
     password_path = str(admin_db.get("passwordPath", "") or "")
     options = str(admin_db.get("options", "") or "")
     ssl_mode = "disable"
@@ -128,13 +111,13 @@ def answers_from_values(values: dict[str, Any], environment: str | None = None) 
         "sslMode": ssl_mode,
     }
 
-    admin_annotations = _get(values, "flyteadmin|serviceAccount|annotations", {}) or {}
+    admin_annotations = tree.get(values, ("flyteadmin", "serviceAccount", "annotations"), {}) or {}
     identity = {
         "awsRoleArn": str(admin_annotations.get(IRSA_ANNOTATION, "")) if env == "eks" else "",
         "gcpServiceAccount": str(admin_annotations.get(WI_ANNOTATION, "")) if env == "gke" else "",
     }
 
-    ing = _get(values, "common|ingress", {}) or {}
+    ing = tree.get(values, ("common", "ingress"), {}) or {}
     controller = _controller(values)
     annotations = ing.get("annotations") or {}
     tls = ing.get("tls") or {}
@@ -153,14 +136,14 @@ def answers_from_values(values: dict[str, Any], environment: str | None = None) 
     components: dict[str, Any] = {}
     for key in SIZABLE_KEYS:
         chart = defaults.COMPONENT_RESOURCES.get(key, {})
-        comp = _get(values, key, {}) or {}
+        comp = tree.get(values, (key,), {}) or {}
         resources = comp.get("resources") or {}
         components[key] = {
             "replicas": int(comp.get("replicaCount", defaults.REPLICAS)),
             "requests": {**chart.get("requests", {}), **_resources(resources.get("requests"))},
             "limits": {**chart.get("limits", {}), **_resources(resources.get("limits"))},
         }
-    task = _get(values, "configmap|task_resource_defaults|task_resources", {}) or {}
+    task = tree.get(values, ("configmap", "task_resource_defaults", "task_resources"), {}) or {}
     task_defaults = {
         "requests": _task_resources(task.get("defaults")) or _resources(defaults.TASK_RESOURCES["defaults"]),
         "limits": _task_resources(task.get("limits")) or _resources(defaults.TASK_RESOURCES["limits"]),
@@ -169,13 +152,13 @@ def answers_from_values(values: dict[str, Any], environment: str | None = None) 
         for name in ("cpu", "memory", "gpu", "ephemeral-storage"):
             task_defaults[kind].setdefault(name, None)
 
-    domains_value = _get(values, "configmap|domain|domains")
+    domains_value = tree.get(values, ("configmap", "domain", "domains"))
     domains = (
         [str(d.get("id")) for d in domains_value if isinstance(d, dict)]
         if isinstance(domains_value, list)
         else list(defaults.DOMAINS)
     )
-    custom_data = _get(values, "cluster_resource_manager|config|cluster_resources|customData")
+    custom_data = tree.get(values, ("cluster_resource_manager", "config", "cluster_resources", "customData"))
     per_domain: dict[str, dict[str, str]] = {}
     if isinstance(custom_data, list):
         for item in custom_data:
@@ -198,10 +181,11 @@ def answers_from_values(values: dict[str, Any], environment: str | None = None) 
         "quotas": quotas,
         "taskRoleArn": first.get("defaultIamRole", "") if env == "eks" else "",
         "taskServiceAccount": first.get("gsa", "") if env == "gke" else "",
-        "initialProjects": list(_get(values, "flyteadmin|initialProjects", defaults.INITIAL_PROJECTS)),
+        "initialProjects": list(tree.get(values, ("flyteadmin", "initialProjects"), defaults.INITIAL_PROJECTS)),
     }
-    namespace = _get(values, "configmap|core|propeller|leader-election|lock-config-map|namespace", defaults.NAMESPACE)
-    release = annotations.get("alb.ingress.kubernetes.io/group.name") or "flyte"
+    lock_namespace = ("configmap", "core", "propeller", "leader-election", "lock-config-map", "namespace")
+    namespace = tree.get(values, lock_namespace, defaults.NAMESPACE)
+    release = annotations.get("alb.ingress.kubernetes.io/group.name") or DEFAULT_RELEASE
     return {
         "target": {"namespace": str(namespace), "release": str(release)},
         "environment": env,

@@ -13,10 +13,10 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from flyte_tui import tree
 from flyte_tui.charts.flyte_core import defaults
-from flyte_tui.charts.flyte_core.components import SIZABLE_KEYS, STORAGE_USERS
+from flyte_tui.charts.flyte_core.components import STORAGE_USERS
 from flyte_tui.model.plan import InstallPlan, ResourceList
-from flyte_tui.presets import deep_merge
 
 DB_MOUNT = "/etc/db"
 """Where the chart mounts ``common.databaseSecret`` in every pod that reads the database."""
@@ -24,8 +24,8 @@ DB_MOUNT = "/etc/db"
 IRSA_ANNOTATION = "eks.amazonaws.com/role-arn"
 WI_ANNOTATION = "iam.gke.io/gcp-service-account"
 
-_NGINX = "nginx.ingress.kubernetes.io/"
-_ALB = "alb.ingress.kubernetes.io/"
+NGINX = "nginx.ingress.kubernetes.io/"
+ALB = "alb.ingress.kubernetes.io/"
 
 
 def render_values(plan: InstallPlan) -> dict[str, Any]:
@@ -39,15 +39,7 @@ def render_values(plan: InstallPlan) -> dict[str, Any]:
     _put_projects(values, plan)
     _put_namespace_keys(values, plan)
     values.setdefault("workflow_scheduler", {}).update({"enabled": True, "type": "native"})
-    return deep_merge(values, plan.extra_values)
-
-
-def _set(tree: dict[str, Any], path: str, value: Any) -> None:
-    keys = path.split("|")
-    node = tree
-    for key in keys[:-1]:
-        node = node.setdefault(key, {})
-    node[keys[-1]] = value
+    return tree.deep_merge(values, plan.extra_values)
 
 
 # -- storage -----------------------------------------------------------------------------------
@@ -103,16 +95,16 @@ def _put_storage(values: dict[str, Any], plan: InstallPlan) -> None:
     scheme = _raw_output_scheme(plan)
     # The chart's default is s3://<bucketName>/; write it out whenever that would be wrong.
     if raw_bucket and (scheme != "s3" or raw_bucket != (s.metadata_bucket or defaults.STORAGE["bucketName"])):
-        _set(values, "configmap|core|propeller|rawoutput-prefix", f"{scheme}://{raw_bucket}/")
+        tree.put(values, ("configmap", "core", "propeller", "rawoutput-prefix"), f"{scheme}://{raw_bucket}/")
     if s.type == "gcs":
-        _set(values, "configmap|remoteData|remoteData|scheme", "gcs")
+        tree.put(values, ("configmap", "remoteData", "remoteData", "scheme"), "gcs")
     elif s.type == "s3" and s.region and s.region != defaults.REMOTE_DATA_REGION:
-        _set(values, "configmap|remoteData|remoteData|region", s.region)
+        tree.put(values, ("configmap", "remoteData", "remoteData", "region"), s.region)
     if s.type == "sandbox":
         minio = f"http://minio.{plan.target.namespace}.svc.cluster.local:9000"
-        _set(
+        tree.put(
             values,
-            "configmap|k8s|plugins|k8s|default-env-vars",
+            ("configmap", "k8s", "plugins", "k8s", "default-env-vars"),
             [
                 {"FLYTE_AWS_ENDPOINT": minio},
                 {"FLYTE_AWS_ACCESS_KEY_ID": "minio"},
@@ -133,9 +125,9 @@ def _put_database(values: dict[str, Any], plan: InstallPlan) -> None:
         if db.ssl_mode != "disable" or block != defaults.DB[component]:
             block["options"] = f"sslmode={db.ssl_mode}"
         if block != defaults.DB[component]:
-            _set(values, f"db|{component}|database", block)
+            tree.put(values, ("db", component, "database"), block)
     if db.password_secret is not None:
-        _set(values, "common|databaseSecret|name", db.password_secret.name)
+        tree.put(values, ("common", "databaseSecret", "name"), db.password_secret.name)
 
 
 # -- identity ----------------------------------------------------------------------------------
@@ -147,7 +139,7 @@ def _put_identity(values: dict[str, Any], plan: InstallPlan) -> None:
         return
     key, value = annotation
     for component in STORAGE_USERS:
-        _set(values, f"{component.values_key}|serviceAccount|annotations", {key: value})
+        tree.put(values, (component.values_key, "serviceAccount", "annotations"), {key: value})
 
 
 def _sa_annotation(plan: InstallPlan) -> tuple[str, str] | None:
@@ -173,22 +165,22 @@ def ingress_annotations(plan: InstallPlan) -> tuple[dict[str, Any], dict[str, An
     drop_nginx_grpc = {k: None for k in defaults.GRPC_INGRESS_ANNOTATIONS}
     if ing.controller == "nginx":
         if ing.tls.enabled:
-            main[_NGINX + "ssl-redirect"] = "true"
+            main[NGINX + "ssl-redirect"] = "true"
     elif ing.controller == "alb":
         main.update(drop_nginx)
-        main[_ALB + "scheme"] = "internet-facing"
-        main[_ALB + "target-type"] = "ip"
-        main[_ALB + "group.name"] = plan.target.release
+        main[ALB + "scheme"] = "internet-facing"
+        main[ALB + "target-type"] = "ip"
+        main[ALB + "group.name"] = plan.target.release
         if ing.tls.enabled:
-            main[_ALB + "listen-ports"] = '[{"HTTP": 80}, {"HTTPS": 443}]'
-            main[_ALB + "certificate-arn"] = ing.tls.certificate_arn
-            main[_ALB + "actions.ssl-redirect"] = (
+            main[ALB + "listen-ports"] = '[{"HTTP": 80}, {"HTTPS": 443}]'
+            main[ALB + "certificate-arn"] = ing.tls.certificate_arn
+            main[ALB + "actions.ssl-redirect"] = (
                 '{"Type": "redirect", "RedirectConfig": {"Protocol": "HTTPS", "Port": "443", "StatusCode": "HTTP_301"}}'
             )
         else:
-            main[_ALB + "listen-ports"] = '[{"HTTP": 80}]'
+            main[ALB + "listen-ports"] = '[{"HTTP": 80}]'
         grpc.update(drop_nginx_grpc)
-        grpc[_ALB + "backend-protocol-version"] = "GRPC"
+        grpc[ALB + "backend-protocol-version"] = "GRPC"
     elif ing.controller == "gce":
         main.update(drop_nginx)
         main["kubernetes.io/ingress.class"] = "gce"
@@ -202,7 +194,7 @@ def ingress_annotations(plan: InstallPlan) -> tuple[dict[str, Any], dict[str, An
 def _put_ingress(values: dict[str, Any], plan: InstallPlan) -> None:
     ing = plan.ingress
     if not ing.enabled or ing.controller == "none":
-        _set(values, "common|ingress|enabled", False)
+        tree.put(values, ("common", "ingress", "enabled"), False)
         return
     block: dict[str, Any] = {}
     if ing.controller != "gce":  # GKE's controller is chosen by annotation, not by class name
@@ -225,7 +217,7 @@ def _put_ingress(values: dict[str, Any], plan: InstallPlan) -> None:
         block["tls"] = tls
     values.setdefault("common", {})["ingress"] = block
     if ing.controller == "contour":
-        _set(values, "flyteadmin|service|annotations", {"projectcontour.io/upstream-protocol.h2c": "81"})
+        tree.put(values, ("flyteadmin", "service", "annotations"), {"projectcontour.io/upstream-protocol.h2c": "81"})
 
 
 # -- resources ---------------------------------------------------------------------------------
@@ -243,13 +235,13 @@ def _resource_map(resources: ResourceList | None) -> dict[str, str]:
 def _put_resources(values: dict[str, Any], plan: InstallPlan) -> None:
     for key, comp in plan.resources.components.items():
         if comp.replicas is not None and comp.replicas != defaults.REPLICAS:
-            _set(values, f"{key}|replicaCount", comp.replicas)
+            tree.put(values, (key, "replicaCount"), comp.replicas)
         chart = defaults.COMPONENT_RESOURCES.get(key, {})
         for kind in ("requests", "limits"):
             wanted = _resource_map(getattr(comp, kind))
             changed = {k: v for k, v in wanted.items() if str(chart.get(kind, {}).get(k)) != v}
             if changed:
-                _set(values, f"{key}|resources|{kind}", changed)
+                tree.put(values, (key, "resources", kind), changed)
     td = plan.resources.task_defaults
     task: dict[str, Any] = {}
     for ours, theirs in (("requests", "defaults"), ("limits", "limits")):
@@ -258,7 +250,7 @@ def _put_resources(values: dict[str, Any], plan: InstallPlan) -> None:
         if wanted != chart_task:
             task[theirs] = wanted
     if task:
-        _set(values, "configmap|task_resource_defaults|task_resources", task)
+        tree.put(values, ("configmap", "task_resource_defaults", "task_resources"), task)
 
 
 # -- projects ----------------------------------------------------------------------------------
@@ -306,7 +298,7 @@ def cluster_resource_templates(plan: InstallPlan) -> list[dict[str, str]]:
 def _put_projects(values: dict[str, Any], plan: InstallPlan) -> None:
     proj = plan.projects
     if proj.domains != defaults.DOMAINS:
-        _set(values, "configmap|domain|domains", [{"id": d, "name": d} for d in proj.domains])
+        tree.put(values, ("configmap", "domain", "domains"), [{"id": d, "name": d} for d in proj.domains])
     identity = _task_identity(plan)
     custom_data = []
     for domain in proj.domains:
@@ -322,11 +314,11 @@ def _put_projects(values: dict[str, Any], plan: InstallPlan) -> None:
         for d, (c, m) in defaults.QUOTAS.items()
     ]
     if _by_domain(custom_data) != _by_domain(default_data):
-        _set(values, "cluster_resource_manager|config|cluster_resources|customData", custom_data)
+        tree.put(values, ("cluster_resource_manager", "config", "cluster_resources", "customData"), custom_data)
     if identity:
-        _set(values, "cluster_resource_manager|templates", cluster_resource_templates(plan))
+        tree.put(values, ("cluster_resource_manager", "templates"), cluster_resource_templates(plan))
     if proj.initial_projects != defaults.INITIAL_PROJECTS:
-        _set(values, "flyteadmin|initialProjects", list(proj.initial_projects))
+        tree.put(values, ("flyteadmin", "initialProjects"), list(proj.initial_projects))
 
 
 def _by_domain(data: list[dict[str, Any]]) -> dict[str, Any]:
@@ -343,79 +335,11 @@ def _put_namespace_keys(values: dict[str, Any], plan: InstallPlan) -> None:
         scheme = "https" if plan.ingress.tls.enabled else "http"
         uris.insert(0, f"{scheme}://{plan.ingress.host}")
     if uris != defaults.authorized_uris(defaults.NAMESPACE):
-        _set(values, "configmap|adminServer|auth|authorizedUris", uris)
+        tree.put(values, ("configmap", "adminServer", "auth", "authorizedUris"), uris)
     if ns != defaults.NAMESPACE:
-        _set(values, "configmap|core|propeller|leader-election|lock-config-map|namespace", ns)
-        _set(
+        tree.put(values, ("configmap", "core", "propeller", "leader-election", "lock-config-map", "namespace"), ns)
+        tree.put(
             values,
-            "flyteconnector|plugin_config|plugins|connector-service|defaultConnector|endpoint",
+            ("flyteconnector", "plugin_config", "plugins", "connector-service", "defaultConnector", "endpoint"),
             f"k8s://flyteconnector.{ns}:8000",
         )
-
-
-# -- ownership -----------------------------------------------------------------------------------
-
-_OWNED_DOTTED = (
-    "storage.type",
-    "storage.bucketName",
-    "storage.s3",
-    "storage.gcs",
-    "storage.custom",
-    "storage.secretName",
-    "db.admin.database",
-    "db.datacatalog.database",
-    "common.databaseSecret.name",
-    "common.ingress.enabled",
-    "common.ingress.ingressClassName",
-    "common.ingress.host",
-    "common.ingress.separateGrpcIngress",
-    "common.ingress.albSSLRedirect",
-    "common.ingress.tls",
-    "configmap.task_resource_defaults.task_resources",
-    "configmap.domain.domains",
-    "configmap.core.propeller.rawoutput-prefix",
-    "configmap.core.propeller.leader-election.lock-config-map.namespace",
-    "configmap.remoteData.remoteData.scheme",
-    "configmap.remoteData.remoteData.region",
-    "configmap.adminServer.auth.authorizedUris",
-    "configmap.k8s.plugins.k8s.default-env-vars",
-    "cluster_resource_manager.config.cluster_resources.customData",
-    "cluster_resource_manager.templates",
-    "flyteadmin.initialProjects",
-    "workflow_scheduler.enabled",
-    "workflow_scheduler.type",
-    "flyteconnector.plugin_config.plugins.connector-service.defaultConnector.endpoint",
-)
-_MAIN_ANNOTATIONS = (
-    *defaults.INGRESS_ANNOTATIONS,
-    _NGINX + "ssl-redirect",
-    *(
-        _ALB + name
-        for name in ("scheme", "target-type", "group.name", "listen-ports", "certificate-arn", "actions.ssl-redirect")
-    ),
-    "kubernetes.io/ingress.class",
-)
-_GRPC_ANNOTATIONS = (*defaults.GRPC_INGRESS_ANNOTATIONS, _ALB + "backend-protocol-version")
-
-OWNED_PATHS: frozenset[tuple[str, ...]] = frozenset(
-    (
-        *(tuple(dotted.split(".")) for dotted in _OWNED_DOTTED),
-        *(("common", "ingress", "annotations", key) for key in _MAIN_ANNOTATIONS),
-        *(("common", "ingress", "separateGrpcIngressAnnotations", key) for key in _GRPC_ANNOTATIONS),
-        ("flyteadmin", "service", "annotations", "projectcontour.io/upstream-protocol.h2c"),
-        *(
-            (c.values_key, "serviceAccount", "annotations", key)
-            for c in STORAGE_USERS
-            for key in (IRSA_ANNOTATION, WI_ANNOTATION)
-        ),
-        *((key, "replicaCount") for key in SIZABLE_KEYS),
-        *((key, "resources", kind) for key in SIZABLE_KEYS for kind in ("requests", "limits")),
-    )
-)
-"""Exactly the values paths flyte-tui writes: a stale one is removed on re-render, every other key is
-kept (a user's own annotation, another component's replicas …), whatever its name looks like."""
-
-
-def is_owned(path: tuple[str, ...]) -> bool:
-    """Whether flyte-tui manages the values key at ``path`` (so a stale one may be removed)."""
-    return tuple(path) in OWNED_PATHS

@@ -7,10 +7,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from flyte_tui.charts.component import Component
-from flyte_tui.charts.flyte_core.components import COMPONENTS
+from flyte_tui.charts.flyte_core import FLYTE_CORE
 from flyte_tui.doctor.checks import REGISTRY, Check, Outcome, Severity, kubectl_cmd, ok, skip, unreadable
 from flyte_tui.doctor.snapshot import Json, Snapshot, meta
-from flyte_tui.readiness import FATAL_WAITING, component_status, expected_components, matches, pod_ready
+from flyte_tui.readiness import FATAL_WAITING, component_status, matches, pod_ready
 from flyte_tui.redact import redact_text
 from flyte_tui.signatures import match
 
@@ -57,6 +57,7 @@ def _restarted_container(pod: Mapping[str, Any]) -> str | None:
 
 def _commands_for(snap: Snapshot, signature: str | None) -> list[str]:
     k = kubectl_cmd(snap)
+    objects = snap.chart_objects
     secret = snap.value("common.databaseSecret.name") or "<database secret>"
     host = snap.value("db.admin.database.host") or "<db host>"
     port = snap.value("db.admin.database.port") or 5432
@@ -65,13 +66,13 @@ def _commands_for(snap: Snapshot, signature: str | None) -> list[str]:
         "db-password": [f"{k} get secret {secret} -o go-template='{keys}'"],
         "db-password-path": [f"{k} get secret {secret} -o go-template='{keys}'"],
         "db-unreachable": [f"{k} run pg-check --rm -it --image=postgres:15-alpine -- pg_isready -h {host} -p {port}"],
-        "db-ssl": [f"{k} get configmap flyte-admin-base-config -o jsonpath='{{.data.db\\.yaml}}'"],
+        "db-ssl": [f"{k} get configmap {objects.admin_config} -o jsonpath='{{.data.db\\.yaml}}'"],
         "minio-missing": [
-            f"{k} get configmap flyte-admin-base-config -o jsonpath='{{.data.storage\\.yaml}}'",
+            f"{k} get configmap {objects.admin_config} -o jsonpath='{{.data.storage\\.yaml}}'",
             f"{k} get service minio",
         ],
         "s3-access-denied": [
-            f"{k} get serviceaccounts flyteadmin datacatalog flytepropeller -o jsonpath='{{..annotations}}'"
+            f"{k} get serviceaccounts {' '.join(objects.storage_service_accounts)} -o jsonpath='{{..annotations}}'"
         ],
         "admin-unreachable": [f"{k} get endpoints flyteadmin"],
     }
@@ -89,7 +90,7 @@ def component_outcome(component: Component, snap: Snapshot) -> Outcome:
     k = kubectl_cmd(snap)
     looked = [f"pods -l {_selector(component, snap.release)}", f"deployment {component.name}"]
     pods = [p for p in snap.items("pods") if matches(p, component, snap.release)]
-    expected = expected_components(snap.values) if snap.values else list(COMPONENTS)
+    expected = snap.expected_components()
     if component not in expected and not pods:
         return skip(f"{component.name} is not enabled in release {snap.release}'s values", *looked)
     deployment = snap.named("deployments", component.name)
@@ -226,7 +227,7 @@ def _no_pods(component: Component, snap: Snapshot, deployment: Json | None, look
 
 
 def _register() -> None:
-    for component in COMPONENTS:
+    for component in FLYTE_CORE.components:
 
         def run(snap: Snapshot, component: Component = component) -> Outcome:
             return component_outcome(component, snap)

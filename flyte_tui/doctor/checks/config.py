@@ -3,16 +3,11 @@
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterator
-from typing import Any
 
-from flyte_tui.charts.flyte_core.components import STORAGE_USERS
-from flyte_tui.charts.flyte_core.defaults import NAMESPACE as DEFAULT_NAMESPACE
 from flyte_tui.charts.flyte_core.render import DB_MOUNT, IRSA_ANNOTATION, WI_ANNOTATION
 from flyte_tui.doctor.checks import Outcome, check, kubectl_cmd, ok, skip, unreadable
 from flyte_tui.doctor.snapshot import Snapshot, meta
-from flyte_tui.model.rules import find_placeholders
-from flyte_tui.readiness import expected_components
+from flyte_tui.model.rules import find_placeholders, string_leaves
 
 
 def _no_values(snap: Snapshot) -> Outcome | None:
@@ -102,7 +97,8 @@ def storage(snap: Snapshot) -> Outcome:
                 looked,
                 fix="choose storage type s3, gcs or custom with a real bucket",
                 commands=(
-                    f"{kubectl_cmd(snap)} get configmap flyte-admin-base-config -o jsonpath='{{.data.storage\\.yaml}}'",
+                    f"{kubectl_cmd(snap)} get configmap {snap.chart_objects.admin_config} "
+                    "-o jsonpath='{.data.storage\\.yaml}'",
                 ),
                 answer="storage.type",
             )
@@ -143,7 +139,7 @@ def cloud_identity(snap: Snapshot) -> Outcome:
     if (gone := _no_values(snap) or unreadable(snap, "serviceaccounts")) is not None:
         return gone
     needed = _identity_needed(snap)
-    names = [c.name for c in STORAGE_USERS]
+    names = list(snap.chart_objects.storage_service_accounts)
     looked = tuple(f"ServiceAccount {n} annotations" for n in names)
     if needed is None:
         return skip("no cloud identity needed (storage does not use IAM)", *looked)
@@ -216,23 +212,13 @@ def task_identity(snap: Snapshot) -> Outcome:
     )
 
 
-CONFIGMAPS: dict[str, tuple[str, ...]] = {
-    "flyteadmin": ("flyte-admin-base-config", "flyte-admin-clusters-config"),
-    "datacatalog": ("datacatalog-config",),
-    "flytepropeller": ("flyte-propeller-config",),
-    "flytescheduler": ("flyte-scheduler-config",),
-    "syncresources": ("clusterresource-template", "flyte-clusterresourcesync-config"),
-    "flyteconsole": ("flyte-console-config",),
-}
-"""The ConfigMaps each component mounts (flyte-core's names)."""
-
-
 @check("config.configmaps", "ConfigMaps present", "config")
 def configmaps(snap: Snapshot) -> Outcome:
     """Every ConfigMap the enabled components mount exists."""
     if (gone := _no_values(snap) or unreadable(snap, "configmaps")) is not None:
         return gone
-    wanted = [cm for comp in expected_components(snap.values) for cm in CONFIGMAPS.get(comp.name, ())]
+    mounted = snap.chart_objects.configmaps
+    wanted = [cm for comp in snap.expected_components() for cm in mounted.get(comp.name, ())]
     have = {str(meta(cm).get("name")) for cm in snap.items("configmaps")}
     missing = [cm for cm in wanted if cm not in have]
     looked = (f"configmaps in {snap.namespace}",)
@@ -268,42 +254,34 @@ def placeholders(snap: Snapshot) -> Outcome:
     )
 
 
-def _strings(data: Any, path: str = "") -> Iterator[tuple[str, str]]:
-    if isinstance(data, dict):
-        for key, value in data.items():
-            yield from _strings(value, f"{path}.{key}" if path else str(key))
-    elif isinstance(data, list):
-        for i, value in enumerate(data):
-            yield from _strings(value, f"{path}.{i}")
-    elif isinstance(data, str):
-        yield path, data
-
-
 @check("config.namespace-keys", "hard-coded 'flyte' namespace keys rewritten", "config")
 def namespace_keys(snap: Snapshot) -> Outcome:
     """With a namespace other than ``flyte``, the keys flyte-core hard-codes to ``flyte`` must follow it."""
     if (gone := _no_values(snap)) is not None:
         return gone
     looked = ("values configmap.core.propeller.leader-election.lock-config-map.namespace", "values (all strings)")
-    if snap.namespace == DEFAULT_NAMESPACE:
-        return skip(f"the namespace is {DEFAULT_NAMESPACE}: nothing to rewrite", *looked)
-    lock = snap.value("configmap|core|propeller|leader-election|lock-config-map|namespace")
+    default_namespace = snap.chart_objects.hardcoded_namespace
+    if not default_namespace:
+        return skip("the chart hard-codes no namespace", *looked)
+    if snap.namespace == default_namespace:
+        return skip(f"the namespace is {default_namespace}: nothing to rewrite", *looked)
+    lock = snap.value("configmap.core.propeller.leader-election.lock-config-map.namespace")
     stale = [
         path
-        for path, text in _strings(snap.values)
-        if f".{DEFAULT_NAMESPACE}.svc" in text or text.endswith(f".{DEFAULT_NAMESPACE}:8000")
+        for path, text in string_leaves(snap.values)
+        if f".{default_namespace}.svc" in text or text.endswith(f".{default_namespace}:8000")
     ]
-    if lock == DEFAULT_NAMESPACE:
+    if lock == default_namespace:
         stale.insert(0, "configmap.core.propeller.leader-election.lock-config-map.namespace")
     if not stale:
-        return ok(f"no value still points at namespace {DEFAULT_NAMESPACE}", *looked)
+        return ok(f"no value still points at namespace {default_namespace}", *looked)
     return Outcome(
-        "fail" if lock == DEFAULT_NAMESPACE else "warn",
-        f"{len(stale)} value{'s' if len(stale) > 1 else ''} still point at namespace {DEFAULT_NAMESPACE} while "
+        "fail" if lock == default_namespace else "warn",
+        f"{len(stale)} value{'s' if len(stale) > 1 else ''} still point at namespace {default_namespace} while "
         f"Flyte runs in {snap.namespace}: " + ", ".join(stale[:4]) + (" …" if len(stale) > 4 else ""),
         looked,
         evidence=tuple(stale[:10]),
         fix=f"rewrite them to {snap.namespace} (flyte-tui render does it for you) and upgrade; propeller's leader "
-        f'election fails with configmaps "propeller-leader" … namespaces "{DEFAULT_NAMESPACE}" not found',
-        commands=(f"{kubectl_cmd(snap)} get configmap flyte-propeller-config -o yaml",),
+        f'election fails with configmaps "propeller-leader" … namespaces "{default_namespace}" not found',
+        commands=(f"{kubectl_cmd(snap)} get configmap {snap.chart_objects.propeller_config} -o yaml",),
     )

@@ -12,7 +12,8 @@ ALB_GRPC = "alb.ingress.kubernetes.io/backend-protocol-version"
 
 
 def flyte_ingresses(snap: Snapshot) -> list[Json]:
-    """The Ingresses in the namespace that route to flyteadmin or flyteconsole."""
+    """The Ingresses in the namespace that route to the chart's services (flyteadmin or flyteconsole)."""
+    routed = snap.chart_objects.ingress_backends
     out = []
     for ing in snap.items("ingresses"):
         backends = {
@@ -20,7 +21,7 @@ def flyte_ingresses(snap: Snapshot) -> list[Json]:
             for rule in (ing.get("spec") or {}).get("rules") or []
             for p in ((rule.get("http") or {}).get("paths") or [])
         }
-        if backends & {"flyteadmin", "flyteconsole"}:
+        if backends & routed:
             out.append(ing)
     return out
 

@@ -5,20 +5,15 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime, timedelta
 
-from flyte_tui.charts.flyte_core.components import FLYTEPROPELLER, WEBHOOK
 from flyte_tui.doctor.checks import Outcome, check, kubectl_cmd, ok, skip, unreadable
 from flyte_tui.doctor.checks.config import project_namespaces
-from flyte_tui.doctor.snapshot import CRD_NAME, WEBHOOK_NAME, Snapshot, meta
-from flyte_tui.readiness import expected_components
+from flyte_tui.doctor.snapshot import Snapshot, meta
 
-WEBHOOK_KEYS = ("ca.crt", "tls.crt", "tls.key")
 RECENT_EVENTS = timedelta(hours=1)
 
 
 def _enabled(snap: Snapshot, name: str) -> bool:
-    if not snap.values:
-        return True
-    return any(c.name == name for c in expected_components(snap.values))
+    return any(c.name == name for c in snap.expected_components())
 
 
 @check("runtime.crd", "FlyteWorkflow CRD present and owned", "runtime")
@@ -26,32 +21,36 @@ def crd(snap: Snapshot) -> Outcome:
     """``flyteworkflows.flyte.lyft.com`` exists; who owns it."""
     if (gone := unreadable(snap, "crd")) is not None:
         return gone
-    looked = (f"kubectl get crd {CRD_NAME}",)
-    if not _enabled(snap, FLYTEPROPELLER.name):
-        return skip("flytepropeller is not enabled", *looked)
+    objects = snap.chart_objects
+    crd_name = objects.crd
+    if not crd_name:
+        return skip("the chart needs no workflow CRD")
+    looked = (f"kubectl get crd {crd_name}",)
+    if not _enabled(snap, objects.crd_user):
+        return skip(f"{objects.crd_user} is not enabled", *looked)
     if snap.crd is None:
         return Outcome(
             "fail",
-            f"CRD {CRD_NAME} does not exist: launches fail with 'the server could not find the requested resource'",
+            f"CRD {crd_name} does not exist: launches fail with 'the server could not find the requested resource'",
             looked,
             fix="set flytepropeller.createCRDs: true and upgrade, or apply the CRD yourself",
-            commands=(f"kubectl get crd {CRD_NAME}",),
+            commands=(f"kubectl get crd {crd_name}",),
         )
     annotations = meta(snap.crd).get("annotations") or {}
     owner = annotations.get("meta.helm.sh/release-name")
     owner_ns = annotations.get("meta.helm.sh/release-namespace")
     if not owner:
-        return ok(f"CRD {CRD_NAME} present (not managed by helm: created by propeller or by hand)", *looked)
+        return ok(f"CRD {crd_name} present (not managed by helm: created by propeller or by hand)", *looked)
     if (owner, owner_ns) == (snap.release, snap.namespace):
-        return ok(f"CRD {CRD_NAME} present, owned by this release", *looked)
+        return ok(f"CRD {crd_name} present, owned by this release", *looked)
     return Outcome(
         "warn",
-        f"CRD {CRD_NAME} belongs to release {owner} in namespace {owner_ns}: uninstalling that release deletes the "
+        f"CRD {crd_name} belongs to release {owner} in namespace {owner_ns}: uninstalling that release deletes the "
         "CRD and every FlyteWorkflow with it",
         looked,
         fix="keep that release, or adopt the CRD into this one (label app.kubernetes.io/managed-by=Helm, annotate "
         "meta.helm.sh/release-name and meta.helm.sh/release-namespace)",
-        commands=(f"kubectl get crd {CRD_NAME} -o jsonpath='{{.metadata.annotations}}'",),
+        commands=(f"kubectl get crd {crd_name} -o jsonpath='{{.metadata.annotations}}'",),
     )
 
 
@@ -60,19 +59,22 @@ def webhook_config(snap: Snapshot) -> Outcome:
     """The webhook pod registered itself, with a CA bundle, pointing at this namespace."""
     if (gone := unreadable(snap, "webhook-config")) is not None:
         return gone
-    looked = (f"kubectl get mutatingwebhookconfiguration {WEBHOOK_NAME}",)
-    if not _enabled(snap, WEBHOOK.name):
+    webhook = snap.chart_objects.webhook
+    if not webhook:
+        return skip("the chart has no pod webhook")
+    looked = (f"kubectl get mutatingwebhookconfiguration {webhook}",)
+    if not _enabled(snap, webhook):
         return skip("the pod webhook is not enabled", *looked)
     fix_cmds = (
-        f"{kubectl_cmd(snap)} logs deploy/{WEBHOOK_NAME} -c generate-secrets",
-        f"{kubectl_cmd(snap)} rollout restart deploy/{WEBHOOK_NAME}",
+        f"{kubectl_cmd(snap)} logs deploy/{webhook} -c generate-secrets",
+        f"{kubectl_cmd(snap)} rollout restart deploy/{webhook}",
     )
     if snap.webhook_config is None:
         return Outcome(
             "fail",
-            f"MutatingWebhookConfiguration {WEBHOOK_NAME} does not exist: tasks that request secrets get none",
+            f"MutatingWebhookConfiguration {webhook} does not exist: tasks that request secrets get none",
             looked,
-            fix="the webhook pod creates it when it starts: make flyte-pod-webhook Ready, then restart it",
+            fix=f"the webhook pod creates it when it starts: make {webhook} Ready, then restart it",
             commands=fix_cmds,
         )
     hooks = snap.webhook_config.get("webhooks") or []
@@ -81,22 +83,22 @@ def webhook_config(snap: Snapshot) -> Outcome:
     if not hooks or without_ca:
         return Outcome(
             "fail",
-            f"{WEBHOOK_NAME} has no CA bundle: the API server cannot call it (x509: certificate signed by unknown "
+            f"{webhook} has no CA bundle: the API server cannot call it (x509: certificate signed by unknown "
             "authority)",
             looked,
-            fix="delete the Secret flyte-pod-webhook's contents and restart the webhook so it writes a fresh CA",
+            fix=f"delete the Secret {webhook}'s contents and restart the webhook so it writes a fresh CA",
             commands=fix_cmds,
         )
     if snap.namespace not in services:
         where = ", ".join(sorted(str(s) for s in services))
         return Outcome(
             "warn",
-            f"{WEBHOOK_NAME} points at the webhook in namespace {where}, not {snap.namespace}: another Flyte "
+            f"{webhook} points at the webhook in namespace {where}, not {snap.namespace}: another Flyte "
             "install owns it",
             looked,
             fix="run one Flyte per cluster, or give each its own webhook name/namespaceSelector",
         )
-    return ok(f"{WEBHOOK_NAME} registered with a CA bundle, service in {snap.namespace}", *looked)
+    return ok(f"{webhook} registered with a CA bundle, service in {snap.namespace}", *looked)
 
 
 @check("runtime.webhook-secret", "webhook certificate Secret and Endpoints", "runtime")
@@ -104,31 +106,34 @@ def webhook_secret(snap: Snapshot) -> Outcome:
     """The Secret flyte-pod-webhook holds the certificates; the Service has endpoints."""
     if (gone := unreadable(snap, "secrets", "endpoints")) is not None:
         return gone
-    looked = (f"Secret {WEBHOOK_NAME} (key names only)", f"Endpoints {WEBHOOK_NAME}")
-    if not _enabled(snap, WEBHOOK.name):
+    webhook, keys = snap.chart_objects.webhook, snap.chart_objects.webhook_secret_keys
+    if not webhook:
+        return skip("the chart has no pod webhook")
+    looked = (f"Secret {webhook} (key names only)", f"Endpoints {webhook}")
+    if not _enabled(snap, webhook):
         return skip("the pod webhook is not enabled", *looked)
-    secret = snap.secrets.get(WEBHOOK_NAME)
-    endpoints = snap.named("endpoints", WEBHOOK_NAME)
+    secret = snap.secrets.get(webhook)
+    endpoints = snap.named("endpoints", webhook)
     ready = [a for s in (endpoints or {}).get("subsets") or [] for a in s.get("addresses") or []]
     problems = []
     if secret is None:
-        problems.append(f"Secret {WEBHOOK_NAME} does not exist")
+        problems.append(f"Secret {webhook} does not exist")
     else:
-        missing = [k for k in WEBHOOK_KEYS if k not in secret.keys]
+        missing = [k for k in keys if k not in secret.keys]
         if missing:
-            problems.append(f"Secret {WEBHOOK_NAME} lacks {', '.join(missing)} (the init container did not fill it)")
+            problems.append(f"Secret {webhook} lacks {', '.join(missing)} (the init container did not fill it)")
     if not ready:
-        problems.append(f"Service {WEBHOOK_NAME} has no ready endpoints (no endpoints available for service)")
+        problems.append(f"Service {webhook} has no ready endpoints (no endpoints available for service)")
     if not problems:
-        return ok(f"Secret {WEBHOOK_NAME} holds {', '.join(WEBHOOK_KEYS)}; {len(ready)} endpoint(s)", *looked)
+        return ok(f"Secret {webhook} holds {', '.join(keys)}; {len(ready)} endpoint(s)", *looked)
     return Outcome(
         "fail",
         "; ".join(problems),
         looked,
-        fix="make flyte-pod-webhook Ready; if the certificate is bad, empty the Secret and restart the webhook",
+        fix=f"make {webhook} Ready; if the certificate is bad, empty the Secret and restart the webhook",
         commands=(
-            f"{kubectl_cmd(snap)} get secret,endpoints {WEBHOOK_NAME}",
-            f"{kubectl_cmd(snap)} rollout restart deploy/{WEBHOOK_NAME}",
+            f"{kubectl_cmd(snap)} get secret,endpoints {webhook}",
+            f"{kubectl_cmd(snap)} rollout restart deploy/{webhook}",
         ),
     )
 

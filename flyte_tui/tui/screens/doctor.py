@@ -1,7 +1,7 @@
 """The doctor screen: every check's pass / warn / fail as it finishes, a detail pane with the evidence and
 the fix commands (copyable), re-run, filter to problems, and a support-bundle button.
 
-Open it with ``app.push_screen(DoctorScreen(Target(namespace=…, release=…, context=…)))``; it dismisses
+Open it with ``app.push_screen(DoctorScreen(DoctorTarget(namespace=…, release=…, context=…)))``; it dismisses
 with the :class:`~flyte_tui.doctor.Report` of the last run (None when closed before one finished).
 """
 
@@ -22,9 +22,9 @@ from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Static
 from textual.worker import get_current_worker
 
-from flyte_tui.doctor import Finding, Report, Snapshot, Target, all_checks, gather, run_checks
+from flyte_tui.doctor import DoctorTarget, Finding, Report, Snapshot, all_checks, gather, run_checks
 
-Gather = Callable[[Target, threading.Event], Snapshot]
+Gather = Callable[[DoctorTarget, threading.Event], Snapshot]
 
 MARKS = {
     "pass": ("✓ pass", "green"),
@@ -97,7 +97,7 @@ class DoctorScreen(Screen[Report | None]):
             self.run = run
             self.error = error
 
-    def __init__(self, target: Target, gather_fn: Gather = gather, bundle_dir: Path | None = None) -> None:
+    def __init__(self, target: DoctorTarget, gather_fn: Gather = gather, bundle_dir: Path | None = None) -> None:
         super().__init__()
         self.target = target
         self.gather_fn = gather_fn

@@ -134,7 +134,7 @@ class WizardState:
     def validation(self) -> Validation:
         """The validation of the current answers (computed on demand, cached until a change)."""
         if self._validation is None:
-            from flyte_tui.model import validate_answers
+            from flyte_tui.charts import validate_answers
 
             self._validation = validate_answers(self.raw)
         return self._validation
