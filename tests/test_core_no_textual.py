@@ -18,8 +18,8 @@ CORE = [
     "flyte_tui.files.autosave",
     "flyte_tui.tools.helm",
     "flyte_tui.tools.detect",
-    "flyte_tui.tui.screens.state",
-    "flyte_tui.tui.screens.wizard_files",
+    "flyte_tui.tui.state",
+    "flyte_tui.tui.wizard_files",
 ]
 
 
@@ -27,7 +27,7 @@ def test_core_modules_do_not_import_textual() -> None:
     code = (
         "import importlib, json, sys\n"
         f"for name in {CORE!r}: importlib.import_module(name)\n"
-        "from flyte_tui.tui.screens.state import WizardState\n"
+        "from flyte_tui.tui.state import WizardState\n"
         "s = WizardState(); s.choose_environment('eks'); s.validation\n"
         "print(json.dumps(sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.'))))\n"
     )
