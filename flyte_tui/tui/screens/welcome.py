@@ -58,11 +58,13 @@ class WelcomeScreen(StepScreen):
     """What the detection found: the app sets it when its worker finishes (attributes down)."""
 
     class Start(Message):
-        """The user chose to work on the existing release: ``upgrade`` or ``doctor`` (the app runs those)."""
+        """The user chose how to begin. The screen begins the answers' modes itself; ``upgrade`` and
+        ``doctor`` (the existing release's flows) go on to the app."""
 
-        def __init__(self, mode: StartMode) -> None:
+        def __init__(self, mode: StartMode, path: Path | None = None) -> None:
             super().__init__()
             self.mode = mode
+            self.path = path
 
     class Begun(Message):
         """The session began: its answers are loaded (fresh, opened, imported or restored)."""
@@ -193,14 +195,17 @@ class WelcomeScreen(StepScreen):
                 self.query_one("#path", Input).focus()
                 return
             path = Path(text).expanduser()
-        self.begin(mode, path)
+        self.post_message(self.Start(mode, path))
+
+    @on(Start)
+    def _begin(self, message: Start) -> None:
+        if message.mode not in ("upgrade", "doctor"):
+            message.stop()
+            self.begin(message.mode, message.path)
 
     def begin(self, mode: StartMode, path: Path | None = None) -> None:
-        """Begin the session this way (the release's flows are the app's); a file that cannot be read is
+        """Begin the session from answers (fresh, a file, the autosave); a file that cannot be read is
         reported and the user stays here."""
-        if mode in ("upgrade", "doctor"):
-            self.post_message(self.Start(mode))
-            return
         from flyte_tui.tui.wizard_files import begin
 
         begun, notes = begin(self.state, mode, path, self.autosave)
