@@ -34,7 +34,7 @@ def test_the_import_contracts_hold() -> None:
 def test_core_modules_do_not_import_textual() -> None:
     code = (
         "import json, sys\n"
-        "from flyte_tui.tui.screens.state import WizardState\n"
+        "from flyte_tui.tui.state import WizardState\n"
         "s = WizardState(); s.choose_environment('eks'); s.validation\n"
         "print(json.dumps(sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.'))))\n"
     )

@@ -21,8 +21,8 @@ def default_dir() -> Path:
     return Path(base) / "flyte-tui"
 
 
-class Recovery:
-    """The recovery file in one state directory."""
+class Autosave:
+    """The autosave file (recovery.json) in one state directory."""
 
     def __init__(self, directory: Path | None = None) -> None:
         self.directory = Path(directory) if directory is not None else default_dir()

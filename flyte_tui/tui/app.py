@@ -1,8 +1,9 @@
-"""The Textual wizard: wires the step screens to one WizardState. Logic lives in the core and the screens."""
+"""The Textual wizard: wires the step screens to one WizardState (the session). The core, the session and
+the screens hold the logic; the app shows the screens, autosaves, saves, quits and reports failures."""
 
 from __future__ import annotations
 
-import importlib
+import logging
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -13,41 +14,34 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
+from textual.worker import Worker, WorkerState
 
-from flyte_tui.files.autosave import Recovery
+from flyte_tui.files.autosave import Autosave
 from flyte_tui.tui.screens.base import StepScreen
-from flyte_tui.tui.screens.state import STEP_IDS, STEPS, WizardState, field_help, fresh_answers, step_of
 from flyte_tui.tui.screens.welcome import WelcomeScreen
-from flyte_tui.tui.widgets.field import FormField
+from flyte_tui.tui.state import FromState, WizardState, fresh_answers
+from flyte_tui.tui.steps import STEPS, step_of
+from flyte_tui.tui.styles import APP_CSS
 
 if TYPE_CHECKING:
     from flyte_tui.install import InstallOptions
     from flyte_tui.model.plan import InstallPlan
     from flyte_tui.tools.detect import Detection
-    from flyte_tui.tui.screens.database import DatabaseScreen
-    from flyte_tui.tui.screens.dialogs import QuitChoice
-    from flyte_tui.tui.screens.environment import EnvironmentScreen
+    from flyte_tui.tui.dialogs.quit import QuitChoice
     from flyte_tui.tui.screens.review import ReviewScreen
     from flyte_tui.tui.screens.runner import RunFactory, RunnerResult
-    from flyte_tui.tui.screens.storage import StorageScreen
     from flyte_tui.upgrade import Recovery as ReleaseRecovery
     from flyte_tui.upgrade import Review
 
-DEFAULT_ANSWERS = Path("flyte-tui.yaml")
-STYLES = Path(__file__).with_name("styles")
-VALUES_NAME = "flyte-values.yaml"
 RECOVERY_TIMEOUT = 300.0
 """Seconds the recovery of a stuck release (helm rollback / uninstall) may take."""
-
-_SCREENS: dict[str, tuple[str, str]] = {
-    "target": ("flyte_tui.tui.screens.target", "TargetScreen"),
-    "environment": ("flyte_tui.tui.screens.environment", "EnvironmentScreen"),
-    "storage": ("flyte_tui.tui.screens.storage", "StorageScreen"),
-    "database": ("flyte_tui.tui.screens.database", "DatabaseScreen"),
-    "identity": ("flyte_tui.tui.screens.identity", "IdentityScreen"),
-    "resources": ("flyte_tui.tui.screens.resources", "ResourcesScreen"),
-    "review": ("flyte_tui.tui.screens.review", "ReviewScreen"),
+WORK = {
+    "detect": "detecting helm, kubectl and the kube contexts", "versions": "listing the chart's versions",
+    "live": "reading the live release", "recover": "recovering the release", "review": "computing the upgrade",
+    "install": "installing", "doctor": "running the doctor", "bundle": "writing the support bundle",
 }
+"""What each worker group does, for the message when one fails unexpectedly."""
+log = logging.getLogger(__name__)
 
 
 class Detected(Message):
@@ -103,10 +97,11 @@ class ReviewReady(Message):
         self.options = options
 
 
+
 class WizardApp(App[None]):
     """flyte-tui's wizard: from cluster target to a saved answers file and values file."""
 
-    CSS_PATH = STYLES / "app.tcss"
+    CSS_PATH = APP_CSS
     TITLE = "flyte-tui"
     ENABLE_COMMAND_PALETTE = True
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -115,6 +110,12 @@ class WizardApp(App[None]):
         Binding("ctrl+q", "quit", "Quit", priority=True),
         Binding("ctrl+t", "toggle_theme", "Theme", show=False),
     ]
+
+    # The session is self.state; these are its (read here by tests and the upgrade flow).
+    answers_path: FromState[Path] = FromState()
+    detection: FromState[Detection | None] = FromState()
+    started: FromState[bool] = FromState()
+    upgrading: FromState[bool] = FromState()
 
     def __init__(
         self,
@@ -129,39 +130,34 @@ class WizardApp(App[None]):
         super().__init__()
         self.install_run = install_run
         """Stands in for the installer in tests (the runner screen's ``run``)."""
-        self.answers_path = Path(answers_path) if answers_path else DEFAULT_ANSWERS
-        self.values_path = Path(values_path) if values_path else self.answers_path.with_name(VALUES_NAME)
-        self.recovery = Recovery(recovery_dir)
+        self.state = WizardState(answers_path=answers_path, values_path=values_path, steady=deterministic)
+        self.autosave = Autosave(recovery_dir)
         self.detector = detector
-        self.deterministic = deterministic
         if deterministic:
             self.animation_level = "none"  # no scrolling animations: tests and snapshots do not wait on them
-        self.state = WizardState()
-        self.detection: Detection | None = None
-        self.started = False
-        """Autosave starts once the user chose how to begin, so a recovery file is not overwritten unseen."""
-        self.recovery_offered = self.recovery.exists()
         self._autosave_failed = False
-        self.upgrading = False
-        """The answers came from a live release: Install reviews the upgrade first and rolls back on failure."""
         self._open_at_start = answers_path if answers_path and Path(answers_path).exists() else None
         self.stopping = threading.Event()
         """Set when the app closes: cancels the helm and kubectl calls its workers are waiting on."""
 
-    # -- start-up -------------------------------------------------------------------------------
+    def tools(self) -> tuple[str, str]:
+        """The helm and kubectl binaries detection found (or the names, to be found on PATH)."""
+        return self.state.tools()
+
+    def _where(self) -> tuple[str, str, str]:
+        return self.state.where()
+
+    # -- start-up and failures ------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        offered = self.autosave if self.autosave.exists() else None
+        self.push_screen(WelcomeScreen(self.state, autosave=offered, open_at_start=self._open_at_start))
+        # Detection forks helm and kubectl: start it once the first frame is on screen.
+        self.call_after_refresh(self.run_detection)
 
     def on_unmount(self) -> None:
         # Helm and kubectl processes started for the app (live release, upgrade review) stop with it.
         self.stopping.set()
-
-    def on_mount(self) -> None:
-        self.push_screen(
-            WelcomeScreen(self.state, self.recovery.path if self.recovery_offered else None, self.detection)
-        )
-        # Detection forks helm and kubectl: start it once the first frame is on screen.
-        self.call_after_refresh(self.run_detection)
-        if self._open_at_start is not None:
-            self.call_after_refresh(self._start, "open", self._open_at_start)
 
     @work(thread=True, exclusive=True, group="detect", exit_on_error=False)
     def run_detection(self) -> None:
@@ -171,82 +167,51 @@ class WizardApp(App[None]):
         else:
             from flyte_tui.tools.detect import detect
 
-            result = detect(self.state.get("target.namespace", "flyte"), self.state.get("target.release", "flyte"))
+            result = detect(*self.state.where()[1:])
         self.post_message(Detected(result))
 
     @on(Detected)
     def _detected(self, message: Detected) -> None:
-        self.detection = message.detection
+        self.state.detection = message.detection
         if not self.started and not self.state.get("target.context"):
             self.state.set("target.context", message.detection.current_context)
             self.state.dirty = False
         if isinstance(self.screen, WelcomeScreen):
-            self.screen.show_detection(message.detection)
+            self.screen.detection = message.detection  # attributes down: the screen shows it
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The one place an unexpected worker error is reported: a notification in our words and a log line.
+        The screens' workers reach it too (:class:`~flyte_tui.tui.screens.base.WorkScreen`)."""
+        if event.state is not WorkerState.ERROR:
+            return
+        worker, error = event.worker, event.worker.error
+        doing = WORK.get(worker.group, f"running {worker.name}")
+        log.error("worker %s (%s) failed while %s", worker.name, worker.group, doing, exc_info=error)
+        self.notify(
+            f"Something went wrong while {doing}: {type(error).__name__}: {error}. "
+            "The wizard goes on; what you typed is kept.",
+            title="Internal error",
+            severity="error",
+        )
+
+    # -- moving between steps ---------------------------------------------------------------------
 
     @on(WelcomeScreen.Start)
     def _welcome_start(self, message: WelcomeScreen.Start) -> None:
-        self._start(message.mode, message.path)
-
-    def _start(self, mode: str, path: Path | None = None) -> None:
-        if mode == "doctor":
+        if message.mode == "doctor":
             self.open_doctor()
-            return
-        if mode == "upgrade":
+        else:
             self.notify("Reading the live release…")
             self.load_live()
-            return
-        if mode == "restore":
-            restored = self.recovery.load()
-            if restored is None:
-                self.notify("The recovery file could not be read.", severity="error")
-                return
-            self.state.replace(restored, dirty=True)
-        elif mode == "open" and path is not None:
-            from flyte_tui.files.answers import load_answers
 
-            try:
-                self.state.replace(load_answers(path), dirty=False)
-            except Exception as exc:  # unreadable or malformed file: say so, stay here
-                self.notify(f"Cannot open {path}: {exc}", severity="error")
-                return
-            self.answers_path = path
-            self.values_path = path.with_name(VALUES_NAME)
-        elif mode == "import" and path is not None:
-            if not self.import_values(path):
-                return
-        elif mode == "fresh" and not self.started:
-            self.state.replace(fresh_answers(self.state.get("target.context", "")), dirty=False)
-        self.started = True
+    @on(WelcomeScreen.Begun)
+    def _begun(self) -> None:
         self._autosave()
         self.goto("target")
 
-    def import_values(self, path: Path) -> bool:
-        """Import an existing values file into the answers; False (and a message) when it cannot be read."""
-        from flyte_tui.tui.screens.wizard_files import import_values
-
-        imported = import_values(path)
-        if imported.answers is None:
-            self.notify(imported.message, title=f"Cannot import {path}", severity="error")
-            return False
-        self.state.replace(imported.answers, dirty=True)
-        self.values_path = path
-        if imported.message:
-            self.notify(imported.message, title="Imported")
-        return True
-
-    # -- navigation ---------------------------------------------------------------------------
-
-    def make_screen(self, step_id: str, focus: str | None = None) -> Screen[Any]:
-        """A fresh screen for a step, reading the current answers."""
-        if step_id == "welcome":
-            return WelcomeScreen(self.state, None, self.detection)
-        module, name = _SCREENS[step_id]
-        cls = getattr(importlib.import_module(module), name)
-        if step_id == "target":
-            return cls(self.state, focus, self.detection)  # type: ignore[no-any-return]
-        if step_id == "review":
-            return cls(self.state, focus, self.answers_path, self.values_path)  # type: ignore[no-any-return]
-        return cls(self.state, focus)  # type: ignore[no-any-return]
+    @on(StepScreen.Navigate)
+    def _navigate(self, message: StepScreen.Navigate) -> None:
+        self.goto(message.to, message.focus)
 
     def goto(self, step_id: str, focus: str | None = None) -> None:
         """Show a step (its answers are read from the state, so nothing typed is ever lost)."""
@@ -256,7 +221,9 @@ class WizardApp(App[None]):
             if focus:
                 screen.focus_field(focus)
             return
-        self.switch_screen(self.make_screen(step_id, focus))
+        from flyte_tui.tui.screens import step_screen
+
+        self.switch_screen(step_screen(step_id)(self.state, focus))
 
     @property
     def current_step(self) -> str:
@@ -264,101 +231,37 @@ class WizardApp(App[None]):
         screen = self.screen
         return screen.STEP_ID if isinstance(screen, StepScreen) else "welcome"
 
-    @on(StepScreen.Navigate)
-    def _navigate(self, message: StepScreen.Navigate) -> None:
-        current = self.current_step
-        index = STEP_IDS.index(current)
-        if message.to == "back":
-            if index > 0:
-                self.goto(STEP_IDS[index - 1])
-            return
-        if current == "welcome" and not self.started:
-            self._start("fresh")
-            return
-        if message.to == "next":
-            if index + 1 >= len(STEP_IDS):
-                return
-            errors = self.state.errors_for(current)
-            if errors:
-                self.notify(
-                    "\n".join(f"• {p}" for p in errors[:8]),
-                    title=f"Fix {len(errors)} error{'s' * (len(errors) != 1)} before going on",
-                    severity="error",
-                )
-                if isinstance(self.screen, StepScreen):
-                    self.screen.focus_field(errors[0].path)
-                return
-            self.goto(STEP_IDS[index + 1])
-            return
-        if message.to in STEP_IDS:
-            self.goto(message.to, message.focus)
-
-    # -- editing --------------------------------------------------------------------------------
-
-    @on(FormField.Changed)
-    def _field_changed(self, message: FormField.Changed) -> None:
-        if self.state.set(message.path, message.value):
-            self._autosave()
-            if isinstance(self.screen, StepScreen) and not isinstance(self.screen, WelcomeScreen):
-                self.screen.refresh_problems()
-
-    # Handlers named after the messages, so the step modules load only when their screen is shown.
-
-    def on_environment_screen_chosen(self, message: EnvironmentScreen.Chosen) -> None:
-        """Apply the environment's preset and tell the screen what it filled."""
-        filled = self.state.choose_environment(message.environment)
+    @on(StepScreen.Edited)
+    def _edited(self) -> None:
         self._autosave()
-        screen = self.screen
-        if hasattr(screen, "show_filled"):
-            screen.show_filled(message.environment, filled)
 
-    def on_database_screen_password_typed(self, message: DatabaseScreen.PasswordTyped) -> None:
-        """Keep the typed database password in memory only (never in the answers)."""
-        self.state.password = message.password
+    # -- installing -------------------------------------------------------------------------------
 
-    def on_storage_screen_keys_typed(self, message: StorageScreen.KeysTyped) -> None:
-        """Keep typed S3 access keys in memory only (never in the answers)."""
-        self.state.s3_access_key = message.access_key
-        self.state.s3_secret_key = message.secret_key
-
+    # Named after the message (not @on): the review module loads only when its screen is shown.
     def on_review_screen_save_requested(self, message: ReviewScreen.SaveRequested) -> None:
-        """Save to the paths chosen on the review screen; then, for Install, hand the plan to the runner."""
-        self.answers_path = message.answers
-        self.values_path = message.values
+        """Save to the files chosen on the review screen; then, for Install, hand the plan to the runner."""
         self.action_save()
         if message.install:
             self.install()
 
     def install(self) -> None:
-        """Run the install on the runner screen (the typed password goes along, in memory only)."""
+        """Run the install on the runner screen (the typed password goes along, in memory only); for an
+        upgrade, show its review first."""
         validation = self.state.validation
         if not validation.ok or validation.plan is None or self.state.dirty:
             self.notify("Fix the errors on the review screen before installing.", severity="error")
-            return
-        from flyte_tui.install import InstallOptions
-        from flyte_tui.tui.screens.wizard_files import secret_values
-
-        options = InstallOptions(
-            values_path=self.values_path, secrets=secret_values(self.state), source=self.answers_path.name
-        )
-        helm, kubectl = self.tools()
-        options.helm, options.kubectl = helm, kubectl
-        if self.upgrading:
-            options.rollback_on_failure = True
+        elif self.upgrading:
             self.notify("Computing what the upgrade changes…")
-            self.review_upgrade(validation.plan, options)
-            return
-        self.run_install(validation.plan, options)
+            self.review_upgrade(validation.plan, self.state.install_options())
+        else:
+            self.run_install(validation.plan, self.state.install_options())
 
     def run_install(self, plan: InstallPlan, options: InstallOptions) -> None:
         """Push the runner screen for a plan."""
         from flyte_tui.tui.screens.runner import RunnerScreen
 
-        runner = (
-            RunnerScreen(plan, options)
-            if self.install_run is None
-            else RunnerScreen(plan, options, run=self.install_run)
-        )
+        run = self.install_run
+        runner = RunnerScreen(plan, options) if run is None else RunnerScreen(plan, options, run)
         self.push_screen(runner, self._install_done)
 
     def _install_done(self, result: RunnerResult | None) -> None:
@@ -367,21 +270,7 @@ class WizardApp(App[None]):
         elif result is not None and result.open_doctor:
             self.open_doctor()
 
-    # -- upgrade and doctor ---------------------------------------------------------------------
-
-    def tools(self) -> tuple[str, str]:
-        """The helm and kubectl binaries detection found (or the names, to be found on PATH)."""
-        d = self.detection
-        helm = d.helm.path if d is not None and d.helm.path else "helm"
-        kubectl = d.kubectl.path if d is not None and d.kubectl.path else "kubectl"
-        return helm, kubectl
-
-    def _where(self) -> tuple[str, str, str]:
-        return (
-            self.state.get("target.context", ""),
-            self.state.get("target.namespace", "flyte"),
-            self.state.get("target.release", "flyte"),
-        )
+    # -- the existing release: upgrade and doctor -------------------------------------------------
 
     @work(thread=True, exclusive=True, group="live", exit_on_error=False)
     def load_live(self) -> None:
@@ -431,7 +320,7 @@ class WizardApp(App[None]):
                 saved = None
             changes = drift(saved, live) if saved is not None else []
             if saved is not None and changes:
-                from flyte_tui.tui.screens.drift import DriftDialog
+                from flyte_tui.tui.dialogs.drift import DriftDialog
 
                 def chosen(choice: str | None) -> None:
                     if choice == "live":
@@ -445,7 +334,7 @@ class WizardApp(App[None]):
 
     @on(RecoveryNeeded)
     def _recovery_needed(self, message: RecoveryNeeded) -> None:
-        from flyte_tui.tui.screens.dialogs import RecoveryDialog
+        from flyte_tui.tui.dialogs.recovery import RecoveryDialog
 
         fix = message.fix
 
@@ -525,55 +414,40 @@ class WizardApp(App[None]):
 
         self.push_screen(UpgradeReviewScreen(message.review), decided)
 
+
     def open_doctor(self) -> None:
         """Diagnose the release the answers point at."""
-        from flyte_tui.doctor import DoctorTarget
         from flyte_tui.tui.screens.doctor import DoctorScreen
 
-        context, namespace, release = self._where()
-        helm, kubectl = self.tools()
-        plan = self.state.validation.plan if self.started else None
-        self.push_screen(
-            DoctorScreen(
-                DoctorTarget(
-                    namespace=namespace, release=release, context=context, kubectl=kubectl, helm=helm, plan=plan
-                )
-            )
-        )
+        self.push_screen(DoctorScreen(self.state.doctor_target()))
+
+    # -- saving and quitting ------------------------------------------------------------------
 
     def _autosave(self) -> None:
         if not (self.started and self.state.dirty):
             return
         try:
-            self.recovery.save(self.state.raw)
+            self.autosave.save(self.state.raw)
         except OSError as exc:
             if not self._autosave_failed:  # say it once, keep working
                 self._autosave_failed = True
-                self.notify(f"Autosave to {self.recovery.path} failed: {exc}", severity="warning")
-
-    # -- saving and quitting ------------------------------------------------------------------
+                self.notify(f"Autosave to {self.autosave.path} failed: {exc}", severity="warning")
 
     def action_save(self) -> None:
         """Save the answers (always) and the values (when the answers are valid); both atomic, with .bak."""
-        from flyte_tui.tui.screens.wizard_files import save
+        from flyte_tui.tui.wizard_files import save
 
         if not self.started:
             self.notify("Choose how to start first.", severity="warning")
             return
         try:
-            saved = save(self.state, self.answers_path, self.values_path)
+            saved = save(self.state)
         except OSError as exc:
             self.notify(f"Saving failed: {exc}", severity="error")
             return
-        self.recovery.clear()
-        if saved.values is not None:
-            self.notify(f"Saved {saved.answers} and {saved.values}.", title="Saved")
-        else:
-            self.notify(
-                f"Saved {saved.answers}. The values file was not written: {saved.errors} error(s) remain.",
-                title="Saved answers only",
-                severity="warning",
-            )
+        self.autosave.clear()
+        message, title, severity = saved.note()
+        self.notify(message, title=title, severity=severity)
         if isinstance(self.screen, StepScreen):
             self.screen.refresh_problems()
 
@@ -587,14 +461,13 @@ class WizardApp(App[None]):
             self.notify("An install is running: cancel it first, then quit.", severity="warning")
             if self.screen is running:
                 running.action_cancel()
-            return
-        if not (self.started and self.state.dirty):
-            self.recovery.clear() if self.started else None
-            self.exit()
-            return
-        from flyte_tui.tui.screens.dialogs import ConfirmQuit
+        elif self.started and self.state.dirty:
+            from flyte_tui.tui.dialogs.quit import ConfirmQuit
 
-        self.push_screen(ConfirmQuit(), self._quit_chosen)
+            self.push_screen(ConfirmQuit(), self._quit_chosen)
+        else:
+            self.autosave.clear() if self.started else None
+            self.exit()
 
     def _quit_chosen(self, choice: QuitChoice | None) -> None:
         if choice == "save":
@@ -602,22 +475,19 @@ class WizardApp(App[None]):
             if not self.state.dirty:
                 self.exit()
         elif choice == "discard":
-            self.recovery.clear()
+            self.autosave.clear()
             self.exit()
 
     # -- help, theme, palette -------------------------------------------------------------------
 
     def action_help(self) -> None:
         """Show the keys and the focused field's help (from the model's docstrings)."""
-        from flyte_tui.tui.screens.dialogs import HelpDialog
+        from flyte_tui.tui.dialogs.help import HelpDialog
+        from flyte_tui.tui.widgets.field import FormField
 
-        label = text = ""
-        node = self.focused
-        while node is not None and not isinstance(node, FormField):
-            node = node.parent  # type: ignore[assignment]
-        if isinstance(node, FormField):
-            label, text = node.label_text, field_help(node.path)[1]
-        self.push_screen(HelpDialog(label, text))
+        around = self.focused.ancestors_with_self if self.focused is not None else []
+        field = next((node for node in around if isinstance(node, FormField)), None)
+        self.push_screen(HelpDialog(field.label_text, field.help_text) if field else HelpDialog())
 
     def action_toggle_theme(self) -> None:
         """Switch between the light and the dark theme."""
@@ -646,12 +516,8 @@ def make_app(
 ) -> WizardApp:
     """The one factory for the CLI and the tests (tests pass a fixed detector and recovery dir)."""
     return WizardApp(
-        answers_path,
-        values_path=values_path,
-        recovery_dir=recovery_dir,
-        detector=detector,
-        deterministic=deterministic,
-        install_run=install_run,
+        answers_path, values_path=values_path, recovery_dir=recovery_dir, detector=detector,
+        deterministic=deterministic, install_run=install_run,
     )
 
 

@@ -16,7 +16,7 @@ from textual.widgets import Static
 from flyte_tui.tools import detect
 from flyte_tui.tools.detect import Detection, Tool
 from flyte_tui.tui.app import WizardApp, make_app
-from flyte_tui.tui.screens.dialogs import RecoveryDialog
+from flyte_tui.tui.dialogs.recovery import RecoveryDialog
 from flyte_tui.tui.screens.welcome import WelcomeScreen
 from tests.e2e.test_upgrade import installed_then_stuck
 from tests.e2e.ui import toasts, until

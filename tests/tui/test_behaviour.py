@@ -10,9 +10,10 @@ from typing import Any
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
-from flyte_tui.files.autosave import Recovery
+from flyte_tui.files.autosave import Autosave
 from flyte_tui.tui.app import WizardApp
-from flyte_tui.tui.screens.dialogs import ConfirmQuit, HelpDialog
+from flyte_tui.tui.dialogs.help import HelpDialog
+from flyte_tui.tui.dialogs.quit import ConfirmQuit
 from flyte_tui.tui.widgets.field import FormField, field_id
 from flyte_tui.tui.widgets.step_list import StepList
 
@@ -249,13 +250,13 @@ async def test_answers_are_autosaved_and_restored_after_a_crash(
 async def test_a_recovery_file_is_not_overwritten_before_the_user_chooses(
     wizard: Callable[..., WizardApp], recovery_dir: Path
 ) -> None:
-    Recovery(recovery_dir).save({"environment": "gke", "storage": {"metadataBucket": "keep-me"}})
+    Autosave(recovery_dir).save({"environment": "gke", "storage": {"metadataBucket": "keep-me"}})
     app = wizard()
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         await pilot.press("ctrl+q")
         await pilot.pause()
-    assert Recovery(recovery_dir).load() == {"environment": "gke", "storage": {"metadataBucket": "keep-me"}}
+    assert Autosave(recovery_dir).load() == {"environment": "gke", "storage": {"metadataBucket": "keep-me"}}
 
 
 async def test_review_lists_problems_and_each_jumps_to_its_field(wizard: Callable[..., WizardApp]) -> None:

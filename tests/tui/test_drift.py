@@ -9,7 +9,7 @@ from textual.app import App
 from textual.widgets import Static
 
 from flyte_tui.review.diff import answers_diff
-from flyte_tui.tui.screens.drift import DriftDialog
+from flyte_tui.tui.dialogs.drift import DriftDialog
 
 
 class Host(App[None]):

@@ -11,7 +11,8 @@ from flyte_tui.files.answers import write_answers
 from flyte_tui.install import InstallOptions
 from flyte_tui.model.plan import InstallPlan
 from flyte_tui.tui.app import WizardApp
-from flyte_tui.tui.screens.runner import ConfirmCancel, RunnerScreen
+from flyte_tui.tui.dialogs.cancel import ConfirmCancel
+from flyte_tui.tui.screens.runner import RunnerScreen
 from tests.conftest import REALISTIC
 
 from .keys import SIZE, next_step, ready, tab_to_id, type_text

@@ -23,7 +23,7 @@ from flyte_tui.review.diff import manifest_diff
 from flyte_tui.tools import detect
 from flyte_tui.tools.detect import Detection, Tool
 from flyte_tui.tui.app import RecoveryNeeded, WizardApp
-from flyte_tui.tui.screens.dialogs import RecoveryDialog
+from flyte_tui.tui.dialogs.recovery import RecoveryDialog
 from flyte_tui.tui.screens.welcome import WelcomeScreen
 from flyte_tui.upgrade import Recovery, ReleaseInfo
 

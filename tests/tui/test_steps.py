@@ -126,7 +126,8 @@ async def test_no_color_is_respected(wizard: Callable[..., WizardApp], monkeypat
 
 
 async def test_every_field_has_its_model_docstring_as_help(wizard: Callable[..., WizardApp]) -> None:
-    from flyte_tui.tui.screens.state import STEP_IDS, field_help
+    from flyte_tui.tui.labels import field_help
+    from flyte_tui.tui.steps import STEP_IDS
 
     app = wizard()
     async with app.run_test(size=SIZE) as pilot:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path, PurePath
-from typing import Any, ClassVar
+from pathlib import PurePath
+from typing import Any, ClassVar, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -12,20 +12,35 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Static
+from textual.worker import Worker, WorkerState
 
-from flyte_tui.tui.screens.state import STEPS, WizardState, step
+from flyte_tui.tui.state import WizardState
+from flyte_tui.tui.steps import STEP_IDS, step
+from flyte_tui.tui.styles import FORMS_CSS
 from flyte_tui.tui.widgets.field import FormField, field_id
 from flyte_tui.tui.widgets.note import Note
 from flyte_tui.tui.widgets.step_list import StepList
 
-FORMS_CSS = Path(__file__).parent.parent / "styles" / "forms.tcss"
-"""Styles of the forms: loaded with the first form screen, not at start-up."""
+R = TypeVar("R")
 
 
-class StepScreen(Screen[None]):
-    """A wizard step: subclasses yield their fields from :meth:`compose_form`."""
+class WorkScreen(Screen[R]):
+    """A screen that runs workers. ``Worker.StateChanged`` goes only to the worker's owner, so the screen
+    passes a failure on to the app, whose one handler reports it (``WizardApp.on_worker_state_changed``)."""
 
-    CSS_PATH: ClassVar[str | PurePath | list[str | PurePath] | None] = FORMS_CSS
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR:
+            self.app.post_message(event)
+
+
+class StepScreen(WorkScreen[None]):
+    """A wizard step: subclasses yield their fields from :meth:`compose_form`.
+
+    The screen changes the answers in the :class:`WizardState` it is given (each field's change, as it
+    comes) and says so with :class:`Edited`; it asks the app to move with :class:`Navigate`.
+    """
+
+    CSS_PATH: ClassVar[str | PurePath | list[str | PurePath] | None] = FORMS_CSS  # styles of the forms
     AUTO_FOCUS = ""  # on_mount focuses the right field itself (one focus change, not two)
     STEP_ID: ClassVar[str] = ""
     INTRO: ClassVar[str] = ""
@@ -39,12 +54,15 @@ class StepScreen(Screen[None]):
     ]
 
     class Navigate(Message):
-        """Ask the app to move: ``next``, ``back``, or a step id (optionally focusing a field path)."""
+        """Ask the app to show a step (optionally focusing a field path)."""
 
         def __init__(self, to: str, focus: str | None = None) -> None:
             super().__init__()
             self.to = to
             self.focus = focus
+
+    class Edited(Message):
+        """The screen changed the answers (the app autosaves them)."""
 
     def __init__(self, state: WizardState, focus: str | None = None) -> None:
         super().__init__(id=f"screen-{self.STEP_ID}")
@@ -86,7 +104,7 @@ class StepScreen(Screen[None]):
         yield from ()
 
     def on_mount(self) -> None:
-        if getattr(self.app, "deterministic", False):
+        if self.state.steady:
             self.stop_blinking()
         self.refresh_problems()
         if self.focus_path:
@@ -140,24 +158,54 @@ class StepScreen(Screen[None]):
         errors = len(self.state.errors_for(self.STEP_ID))
         status = f"{errors} error{'s' * (errors != 1)} on this step" if errors else ""
         self.query_one("#nav-status", Note).show(status)
-        with_errors = {s.id for s in STEPS if s.id != "review" and self.state.errors_for(s.id)}
-        self.query_one(StepList).show(self.STEP_ID, self.state.visited, with_errors)
+        self.query_one(StepList).show(self.STEP_ID, self.state.visited, self.state.steps_with_errors())
         self.refresh_extras()
 
     def refresh_extras(self) -> None:
         """Update whatever else the step derives from the answers (previews, notes)."""
 
+    @on(FormField.Changed)
+    def _field_changed(self, message: FormField.Changed) -> None:
+        """A field (or the screen itself) changed an answer: keep it, check it, say so."""
+        message.stop()
+        if self.state.set(message.path, message.value):
+            self.refresh_problems()
+            self.post_message(self.Edited())
+
+    def answers_edited(self) -> None:
+        """The screen changed the answers itself (not through a field): show what that means, say so."""
+        self.refresh_problems()
+        self.post_message(self.Edited())
+
     @on(Button.Pressed, "#back")
     def action_back(self) -> None:
         """Go to the previous step."""
-        self.post_message(self.Navigate("back"))
+        index = STEP_IDS.index(self.STEP_ID)
+        if index > 0:
+            self.post_message(self.Navigate(STEP_IDS[index - 1]))
 
     @on(Button.Pressed, "#next")
     def action_next(self) -> None:
-        """Go to the next step (the app refuses while this step has errors)."""
-        self.post_message(self.Navigate("next"))
+        """Go to the next step; refused, with the list of what is wrong, while this step has errors."""
+        index = STEP_IDS.index(self.STEP_ID)
+        if index + 1 >= len(STEP_IDS):
+            return
+        errors = self.state.errors_for(self.STEP_ID)
+        if not errors:
+            self.post_message(self.Navigate(STEP_IDS[index + 1]))
+            return
+        self.notify(
+            "\n".join(f"• {p}" for p in errors[:8]),
+            title=f"Fix {len(errors)} error{'s' * (len(errors) != 1)} before going on",
+            severity="error",
+        )
+        self.focus_field(errors[0].path)
 
     @on(StepList.Selected)
     def _jump(self, event: StepList.Selected) -> None:
-        self.post_message(self.Navigate(event.step_id))
+        self.jump(event.step_id)
+
+    def jump(self, step_id: str) -> None:
+        """Go to the step the user picked in the step list."""
+        self.post_message(self.Navigate(step_id))
 

@@ -6,12 +6,11 @@ from typing import Literal
 
 from textual import on
 from textual.app import ComposeResult
-from textual.message import Message
 from textual.widgets import Input, Label, RadioButton, RadioSet, Static, Switch
 
 from flyte_tui.tui.screens.base import StepScreen
-from flyte_tui.tui.screens.state import WizardState
-from flyte_tui.tui.widgets.field import FormField
+from flyte_tui.tui.state import WizardState
+from flyte_tui.tui.widgets.field import FormField, field_id
 
 PasswordMode = Literal["type", "secret", "none"]
 MODES: dict[PasswordMode, str] = {
@@ -26,13 +25,6 @@ class DatabaseScreen(StepScreen):
     """Host, port, user, one shared database or two, SSL mode and the password."""
 
     STEP_ID = "database"
-
-    class PasswordTyped(Message):
-        """The masked password input changed; the app keeps the value in memory only."""
-
-        def __init__(self, password: str) -> None:
-            super().__init__()
-            self.password = password
 
     def __init__(self, state: WizardState, focus: str | None = None) -> None:
         super().__init__(state, focus)
@@ -76,7 +68,7 @@ class DatabaseScreen(StepScreen):
     @on(Input.Changed, "#password")
     def _password(self, event: Input.Changed) -> None:
         event.stop()
-        self.post_message(self.PasswordTyped(event.value))
+        self.state.password = event.value  # memory only, never in the answers
 
     @on(Input.Submitted, "#password")
     def _password_done(self, event: Input.Submitted) -> None:
@@ -88,14 +80,14 @@ class DatabaseScreen(StepScreen):
         event.stop()
         self.mode = event.pressed.name  # type: ignore[assignment]
         if self.mode == "none":
-            self.post_message(self.PasswordTyped(""))
+            self.state.password = ""
             self.post_message(FormField.Changed("database.passwordSecret", None))
         else:
             if self.mode == "secret":
-                self.post_message(self.PasswordTyped(""))
+                self.state.password = ""
             for key, default in (("name", "db-pass"), ("key", "pass.txt")):
                 path = f"database.passwordSecret.{key}"
-                field = self.query_one(f"#{_id(path)}", FormField)
+                field = self.query_one(f"#{field_id(path)}", FormField)
                 self.post_message(FormField.Changed(path, field.current_value() or default))
         self.refresh_problems()
 
@@ -104,7 +96,7 @@ class DatabaseScreen(StepScreen):
         event.stop()
         self.shared = event.value
         admin = self.state.effective("database.adminDatabase")
-        other = self.query_one(f"#{_id('database.datacatalogDatabase')}", FormField).current_value()
+        other = self.query_one(f"#{field_id('database.datacatalogDatabase')}", FormField).current_value()
         self.post_message(FormField.Changed("database.datacatalogDatabase", admin if self.shared else other))
         self.refresh_problems()
 
@@ -114,8 +106,3 @@ class DatabaseScreen(StepScreen):
         if self.shared and event.path == "database.adminDatabase":
             self.post_message(FormField.Changed("database.datacatalogDatabase", event.value))
 
-
-def _id(path: str) -> str:
-    from flyte_tui.tui.widgets.field import field_id
-
-    return field_id(path)

@@ -18,11 +18,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Static
 from textual.worker import get_current_worker
 
 from flyte_tui.doctor import DoctorTarget, Finding, Report, Snapshot, all_checks, gather, run_checks
+from flyte_tui.tui.screens.base import WorkScreen
 
 Gather = Callable[[DoctorTarget, threading.Event], Snapshot]
 
@@ -51,7 +51,7 @@ def finding_detail(finding: Finding) -> str:
     return "\n".join(lines)
 
 
-class DoctorScreen(Screen[Report | None]):
+class DoctorScreen(WorkScreen[Report | None]):
     """What is wrong with a Flyte install, check by check."""
 
     DEFAULT_CSS = """

@@ -5,7 +5,6 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Grid
-from textual.message import Message
 from textual.widgets import Static
 
 from flyte_tui.presets import DESCRIPTIONS, PRESET_NAMES
@@ -34,13 +33,6 @@ class EnvironmentScreen(StepScreen):
     STEP_ID = "environment"
     INTRO = "Where does Flyte run? The choice fills recommended answers; you can change each one later."
 
-    class Chosen(Message):
-        """The user chose an environment."""
-
-        def __init__(self, environment: str) -> None:
-            super().__init__()
-            self.environment = environment
-
     def compose_form(self) -> ComposeResult:
         current = self.state.get("environment")
         with Grid(id="cards"):
@@ -60,10 +52,13 @@ class EnvironmentScreen(StepScreen):
         event.stop()
         for card in self.query(Card):
             card.set_class(card is event.card, "-selected")
-        self.post_message(self.Chosen(event.card.value))
+        environment = event.card.value
+        filled = self.state.choose_environment(environment)
+        self.show_filled(environment, filled)
+        self.post_message(self.Edited())
 
     def show_filled(self, environment: str, paths: list[str]) -> None:
-        """Say which answers the preset filled."""
+        """Say which answers the preset filled (and what that means for every field)."""
         note = self.query_one("#filled", Static)
         if paths:
             note.update(f"The {environment} preset filled {len(paths)} answers: {summarize_filled(paths)}.")

@@ -13,7 +13,7 @@ from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from flyte_tui.tui.screens.base import StepScreen
-from flyte_tui.tui.screens.state import WizardState, step_of
+from flyte_tui.tui.steps import step_of
 
 
 class ReviewScreen(StepScreen):
@@ -22,18 +22,11 @@ class ReviewScreen(StepScreen):
     STEP_ID = "review"
 
     class SaveRequested(Message):
-        """Save the answers and values to these paths (and install, when ``install``)."""
+        """Save the answers and values to the files chosen here (and install, when ``install``)."""
 
-        def __init__(self, answers: Path, values: Path, install: bool = False) -> None:
+        def __init__(self, install: bool = False) -> None:
             super().__init__()
-            self.answers = answers
-            self.values = values
             self.install = install
-
-    def __init__(self, state: WizardState, focus: str | None, answers_path: Path, values_path: Path) -> None:
-        super().__init__(state, focus)
-        self.answers_path = answers_path
-        self.values_path = values_path
 
     def compose_form(self) -> ComposeResult:
         yield Label("Remaining problems (Enter jumps to the field)", classes="section")
@@ -41,9 +34,9 @@ class ReviewScreen(StepScreen):
         yield Label("Helm command", classes="section")
         yield Static("", id="helm", markup=False)
         yield Label("Answers file", classes="field-label")
-        yield Input(str(self.answers_path), id="answers-path")
+        yield Input(str(self.state.answers_path), id="answers-path")
         yield Label("Values file", classes="field-label")
-        yield Input(str(self.values_path), id="values-path")
+        yield Input(str(self.state.values_path), id="values-path")
         with Horizontal(classes="buttons"):
             yield Button("Save", id="save", variant="primary", compact=True)
             yield Button("Save and install", id="install", compact=True,
@@ -56,8 +49,8 @@ class ReviewScreen(StepScreen):
         self.query_one("#problems" if self.state.validation.problems else "#save").focus()
 
     def _paths(self) -> tuple[Path, Path]:
-        answers = Path(self.query_one("#answers-path", Input).value.strip() or str(self.answers_path))
-        values = Path(self.query_one("#values-path", Input).value.strip() or str(self.values_path))
+        answers = Path(self.query_one("#answers-path", Input).value.strip() or str(self.state.answers_path))
+        values = Path(self.query_one("#values-path", Input).value.strip() or str(self.state.values_path))
         return answers, values
 
     def refresh_extras(self) -> None:
@@ -116,4 +109,5 @@ class ReviewScreen(StepScreen):
     @on(Button.Pressed, "#save, #install")
     def _save(self, event: Button.Pressed) -> None:
         event.stop()
-        self.post_message(self.SaveRequested(*self._paths(), install=event.button.id == "install"))
+        self.state.answers_path, self.state.values_path = self._paths()
+        self.post_message(self.SaveRequested(install=event.button.id == "install"))

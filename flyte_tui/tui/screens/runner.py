@@ -22,7 +22,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, DataTable, Footer, Static
 
 from flyte_tui.events import (
@@ -37,6 +36,8 @@ from flyte_tui.events import (
 )
 from flyte_tui.install import STEPS, Installer, InstallOptions
 from flyte_tui.model.plan import InstallPlan
+from flyte_tui.tui.dialogs.cancel import ConfirmCancel
+from flyte_tui.tui.screens.base import WorkScreen
 from flyte_tui.tui.widgets.live_log import LiveLog, styled
 
 RunFactory = Callable[[InstallPlan, InstallOptions, threading.Event], Iterator[Event]]
@@ -62,45 +63,12 @@ class RunnerResult:
     open_doctor: bool = False
 
 
-class ConfirmCancel(ModalScreen[bool]):
-    """Asked before cancelling a running install."""
-
-    DEFAULT_CSS = """
-    ConfirmCancel { align: center middle; }
-    ConfirmCancel > Vertical { width: 64; height: auto; border: thick $warning; padding: 1 2; background: $surface; }
-    ConfirmCancel Horizontal { height: auto; margin-top: 1; }
-    ConfirmCancel Button { margin-right: 2; }
-    """
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "stay", "Keep going")]
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static("Cancel the install?", markup=False)
-            yield Static(
-                "flyte-tui stops helm and kubectl and tells you what state the release is left in.", markup=False
-            )
-            with Horizontal():
-                yield Button("Cancel the install", id="yes", variant="error")
-                yield Button("Keep going", id="no", variant="primary")
-
-    def on_mount(self) -> None:
-        self.query_one("#no", Button).focus()
-
-    @on(Button.Pressed)
-    def _pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "yes")
-
-    def action_stay(self) -> None:
-        """Close and keep installing."""
-        self.dismiss(False)
-
-
 def explanation_text(message: str, explanation: Explanation | None) -> str:
     """The failure panel's text."""
     return "\n".join([message, *(explanation.lines() if explanation is not None else [])])
 
 
-class RunnerScreen(Screen[RunnerResult]):
+class RunnerScreen(WorkScreen[RunnerResult]):
     """Install (or upgrade) Flyte and watch it come up."""
 
     DEFAULT_CSS = """

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.message import Message
 from textual.widgets import Input, Static
 
 from flyte_tui.tui.screens.base import StepScreen
@@ -33,14 +32,6 @@ class StorageScreen(StepScreen):
     """Storage type, then buckets and access per type (s3, gcs, sandbox minio, or a custom block)."""
 
     STEP_ID = "storage"
-
-    class KeysTyped(Message):
-        """The masked access-key inputs changed; the app keeps them in memory only."""
-
-        def __init__(self, access_key: str, secret_key: str) -> None:
-            super().__init__()
-            self.access_key = access_key
-            self.secret_key = secret_key
 
     def compose_form(self) -> ComposeResult:
         yield self.field("storage.type", kind="select", choices=TYPES)
@@ -82,9 +73,9 @@ class StorageScreen(StepScreen):
     @on(Input.Changed, "#access-key, #secret-key")
     def _keys(self, event: Input.Changed) -> None:
         event.stop()
-        access = self.query_one("#access-key", Input).value
-        secret = self.query_one("#secret-key", Input).value
-        self.post_message(self.KeysTyped(access, secret))
+        # memory only, never in the answers
+        self.state.s3_access_key = self.query_one("#access-key", Input).value
+        self.state.s3_secret_key = self.query_one("#secret-key", Input).value
 
     @on(Input.Submitted, "#access-key, #secret-key")
     def _keys_done(self, event: Input.Submitted) -> None:

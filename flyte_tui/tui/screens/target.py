@@ -9,9 +9,8 @@ from textual.app import ComposeResult
 from textual.message import Message
 from textual.widgets import Button, Label, RadioButton, RadioSet, Static
 
-from flyte_tui.tools.detect import Detection
 from flyte_tui.tui.screens.base import StepScreen
-from flyte_tui.tui.screens.state import WizardState
+from flyte_tui.tui.state import WizardState
 from flyte_tui.tui.widgets.field import FormField, field_id
 
 SourceKind = Literal["repo", "path", "oci"]
@@ -34,16 +33,16 @@ class TargetScreen(StepScreen):
 
     STEP_ID = "target"
 
-    def __init__(self, state: WizardState, focus: str | None = None, detection: Detection | None = None) -> None:
+    def __init__(self, state: WizardState, focus: str | None = None) -> None:
         super().__init__(state, focus)
-        self.detection = detection
         self.source: SourceKind = "repo"
         for kind in ("path", "oci"):
             if state.get(f"target.chart.{kind}"):
                 self.source = kind
 
     def compose_form(self) -> ComposeResult:
-        contexts = list(self.detection.contexts) if self.detection else []
+        detection = self.state.detection
+        contexts = list(detection.contexts) if detection else []
         current = self.state.get("target.context") or ""
         if contexts:
             if current and current not in contexts:
@@ -94,9 +93,7 @@ class TargetScreen(StepScreen):
             self.query_one("#versions", Static).update("Set the repository URL first.")
             return
         self.query_one("#versions", Static).update("Asking the repository…")
-        tools = getattr(self.app, "tools", None)
-        helm = tools()[0] if callable(tools) else "helm"
-        self._fetch_versions(helm, repo, self.state.get("target.chart.name", "flyte-core"))
+        self._fetch_versions(self.state.tools()[0], repo, self.state.get("target.chart.name", "flyte-core"))
 
     @work(thread=True, exclusive=True, group="versions", exit_on_error=False)
     def _fetch_versions(self, helm: str, repo: str, name: str) -> None:

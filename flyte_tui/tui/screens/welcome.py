@@ -9,19 +9,22 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
+from textual.reactive import reactive
 from textual.widgets import Button, Static
 
 from flyte_tui.tui.screens.base import StepScreen
-from flyte_tui.tui.screens.state import WizardState
+from flyte_tui.tui.state import WizardState
 from flyte_tui.tui.widgets.field import FormField
 from flyte_tui.tui.widgets.step_list import StepList
 
 if TYPE_CHECKING:
     from textual.widgets import Select
 
+    from flyte_tui.files.autosave import Autosave
     from flyte_tui.tools.detect import Detection, Tool
 
 StartMode = Literal["fresh", "open", "import", "restore", "upgrade", "doctor"]
+"""How to begin: answers (fresh, from a file, from the autosave) or the existing release (upgrade, doctor)."""
 
 INTRO = (
     "This wizard writes two files: an answers file (what to install, reusable and reviewable) and the "
@@ -51,18 +54,35 @@ class WelcomeScreen(StepScreen):
     WelcomeScreen #release.-attention { color: $warning; text-style: bold; }
     """
 
+    detection: reactive[Detection | None] = reactive(None, init=False)
+    """What the detection found: the app sets it when its worker finishes (attributes down)."""
+
     class Start(Message):
-        """The user chose how to begin."""
+        """The user chose how to begin. The screen begins the answers' modes itself; ``upgrade`` and
+        ``doctor`` (the existing release's flows) go on to the app."""
 
         def __init__(self, mode: StartMode, path: Path | None = None) -> None:
             super().__init__()
             self.mode = mode
             self.path = path
 
-    def __init__(self, state: WizardState, recovery: Path | None = None, detection: Detection | None = None) -> None:
-        super().__init__(state)
-        self.recovery = recovery
-        self.detection = detection
+    class Begun(Message):
+        """The session began: its answers are loaded (fresh, opened, imported or restored)."""
+
+    def __init__(
+        self,
+        state: WizardState,
+        focus: str | None = None,
+        *,
+        autosave: Autosave | None = None,
+        open_at_start: Path | None = None,
+    ) -> None:
+        super().__init__(state, focus)
+        self.autosave = autosave
+        """The autosave left by an unfinished session, offered for restoring (None: nothing to offer)."""
+        self.recovery = autosave.path if autosave is not None else None
+        self.open_at_start = open_at_start
+        self.set_reactive(WelcomeScreen.detection, state.detection)
         self.controls_ready = False
 
     def compose_form(self) -> ComposeResult:
@@ -83,6 +103,8 @@ class WelcomeScreen(StepScreen):
         self.refresh_problems()
         self.query_one("#restore" if self.recovery is not None else "#fresh").focus()
         self.call_after_refresh(self._mount_controls)
+        if self.open_at_start is not None:  # the answers file given on the command line
+            self.call_after_refresh(self.begin, "open", self.open_at_start)
 
     async def _mount_controls(self) -> None:
         from textual.widgets import Input, Label, Select
@@ -110,7 +132,7 @@ class WelcomeScreen(StepScreen):
         if not self.is_attached:
             return
         self.query_one("#release-buttons").display = False
-        if getattr(self.app, "deterministic", False):
+        if self.state.steady:
             self.stop_blinking()
         self.controls_ready = True
         if self.detection is not None:
@@ -120,9 +142,12 @@ class WelcomeScreen(StepScreen):
         # The welcome screen has no fields to check; it must paint without loading the model.
         self.query_one(StepList).show(self.STEP_ID, self.state.visited, set())
 
+    def watch_detection(self, detection: Detection | None) -> None:
+        if detection is not None:
+            self.show_detection(detection)
+
     def show_detection(self, detection: Detection) -> None:
         """Fill in what the detection worker found."""
-        self.detection = detection
         lines = [describe_tool(detection.helm), describe_tool(detection.kubectl), *detection.notes]
         self.query_one("#tools", Static).update("\n".join(lines))
         if not self.controls_ready:
@@ -171,3 +196,33 @@ class WelcomeScreen(StepScreen):
                 return
             path = Path(text).expanduser()
         self.post_message(self.Start(mode, path))
+
+    @on(Start)
+    def _begin(self, message: Start) -> None:
+        if message.mode not in ("upgrade", "doctor"):
+            message.stop()
+            self.begin(message.mode, message.path)
+
+    def begin(self, mode: StartMode, path: Path | None = None) -> None:
+        """Begin the session from answers (fresh, a file, the autosave); a file that cannot be read is
+        reported and the user stays here."""
+        from flyte_tui.tui.wizard_files import begin
+
+        begun, notes = begin(self.state, mode, path, self.autosave)
+        for message, title, severity in notes:
+            self.notify(message, title=title, severity=severity)
+        if begun:
+            self.post_message(self.Begun())
+
+    def action_next(self) -> None:
+        """Ctrl+N before anything was chosen starts fresh."""
+        if self.state.started:
+            super().action_next()
+        else:
+            self.begin("fresh")
+
+    def jump(self, step_id: str) -> None:
+        if self.state.started:
+            super().jump(step_id)
+        else:
+            self.begin("fresh")

@@ -12,7 +12,7 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Label, Static
 
-from flyte_tui.tui.screens.state import field_help
+from flyte_tui.tui.labels import field_help
 from flyte_tui.tui.widgets.note import Note
 
 if TYPE_CHECKING:

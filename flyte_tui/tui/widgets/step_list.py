@@ -7,7 +7,7 @@ from textual.events import Click
 from textual.message import Message
 from textual.widgets import Static
 
-from flyte_tui.tui.screens.state import STEPS
+from flyte_tui.tui.steps import STEPS
 
 MARKS = {"current": "▶", "done": "✓", "error": "✗", "todo": "·"}
 STYLES = {"current": "bold", "done": "green", "error": "bold red", "todo": "dim"}

@@ -1,0 +1,128 @@
+"""What the wizard reads and writes, without Textual: open an answers file, import a values file, restore
+the autosave, save answers and values.
+
+The app calls these and reports the outcome; nothing here touches a widget.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from flyte_tui.tui.state import VALUES_NAME, WizardState, fresh_answers
+
+if TYPE_CHECKING:
+    from flyte_tui.files.autosave import Autosave
+
+
+@dataclass(frozen=True)
+class Saved:
+    """What a save wrote."""
+
+    answers: Path
+    values: Path | None
+    """None when errors kept the values file from being written."""
+    errors: int
+
+    def note(self) -> Note:
+        """What to tell the user: the message, its title and its severity."""
+        if self.values is not None:
+            return f"Saved {self.answers} and {self.values}.", "Saved", "information"
+        return (
+            f"Saved {self.answers}. The values file was not written: {self.errors} error(s) remain.",
+            "Saved answers only",
+            "warning",
+        )
+
+
+def save(state: WizardState) -> Saved:
+    """Write the answers (always) and the values (when the answers are valid) to the session's files; both
+    atomic, with .bak.
+
+    Raises OSError when a file cannot be written. Marks the state saved.
+    """
+    from flyte_tui.files.answers import write_answers
+
+    answers_path, values_path = state.answers_path, state.values_path
+    write_answers(state.raw, answers_path)
+    validation = state.validation
+    written: Path | None = None
+    if validation.ok and validation.plan is not None:
+        from flyte_tui.files.values import write_values_file
+
+        write_values_file(validation.plan, values_path, source=answers_path.name)
+        written = values_path
+    state.dirty = False
+    return Saved(answers_path, written, len(validation.errors))
+
+
+@dataclass(frozen=True)
+class Imported:
+    """Answers made from an existing values file, or why there are none."""
+
+    answers: dict[str, Any] | None
+    message: str
+
+
+def open_answers(state: WizardState, path: Path) -> None:
+    """Continue from an answers file: its answers, and it (with the values file beside it) to save to.
+
+    Raises (and leaves the state as it was) when the file cannot be read or is not an answers file.
+    """
+    from flyte_tui.files.answers import load_answers
+
+    state.replace(load_answers(path), dirty=False)
+    state.answers_path = path
+    state.values_path = path.with_name(VALUES_NAME)
+
+
+def import_values(path: Path) -> Imported:
+    """Answers from an existing flyte-core values file (the importer does the mapping)."""
+    from flyte_tui.charts.flyte_core.importer import import_values_file
+
+    result = import_values_file(path)
+    if not result.answers:
+        return Imported(None, "; ".join(str(p) for p in result.problems) or "nothing to import")
+    answers = dict(result.answers)
+    answers.setdefault("target", fresh_answers()["target"])
+    leftovers = ", ".join(result.leftovers)
+    return Imported(answers, f"Kept under extraValues: {leftovers}" if leftovers else "")
+
+
+
+Severity = Literal["information", "warning", "error"]
+Note = tuple[str, str, Severity]
+"""A message for the user: its text, its title and its severity."""
+
+
+def begin(state: WizardState, mode: str, path: Path | None, autosave: Autosave | None) -> tuple[bool, list[Note]]:
+    """Load the answers a session begins from: ``fresh`` (the model's defaults, unless already begun),
+    ``open`` an answers file, ``import`` a values file, or ``restore`` the autosave; mark the session begun.
+
+    Returns whether it began, and what to tell the user. When it did not, the state is as it was.
+    """
+    if mode == "restore":
+        restored = autosave.load() if autosave is not None else None
+        if restored is None:
+            return False, [("The recovery file could not be read.", "", "error")]
+        state.replace(restored, dirty=True)
+    elif mode == "open" and path is not None:
+        try:
+            open_answers(state, path)
+        except Exception as exc:  # unreadable or malformed file: say so, stay here
+            return False, [(f"Cannot open {path}: {exc}", "", "error")]
+    elif mode == "import" and path is not None:
+        imported = import_values(path)
+        if imported.answers is None:
+            return False, [(imported.message, f"Cannot import {path}", "error")]
+        state.replace(imported.answers, dirty=True)
+        state.values_path = path
+        if imported.message:
+            notes: list[Note] = [(imported.message, "Imported", "information")]
+            state.started = True
+            return True, notes
+    elif mode == "fresh" and not state.started:
+        state.replace(fresh_answers(state.get("target.context", "")), dirty=False)
+    state.started = True
+    return True, []
