@@ -82,6 +82,12 @@ def test_objects_names_and_labels(helm: Path, tmp_path: Path) -> None:
     assert set(by_kind(docs, "Ingress")) == {"flyte-core"}
     assert set(by_kind(docs, "CustomResourceDefinition")) == {"flyteworkflows.flyte.lyft.com"}
     assert "flyte-flyteadmin" in by_kind(docs, "ClusterRole")
+    # as in flyte-core: no labels on these two, and the propeller's config files
+    assert "labels" not in by_kind(docs, "CustomResourceDefinition")["flyteworkflows.flyte.lyft.com"]["metadata"]
+    assert "labels" not in by_kind(docs, "Secret")["flyte-admin-secrets"]["metadata"]
+    assert set(by_kind(docs, "ConfigMap")["flyte-propeller-config"]["data"]) == {
+        "admin.yaml", "catalog.yaml", "copilot.yaml", "core.yaml", "enabled_plugins.yaml", "k8s.yaml", "otel.yaml",
+        "resource_manager.yaml", "storage.yaml", "task_logs.yaml"}  # fmt: skip
     core = YAML(typ="safe").load(by_kind(docs, "ConfigMap")["flyte-propeller-config"]["data"]["core.yaml"])
     assert core["propeller"]["rawoutput-prefix"] == "s3://my-s3-bucket/"
     assert core["propeller"]["leader-election"]["lock-config-map"]["namespace"] == "flyte"

@@ -1,87 +1,84 @@
-"""The helm-diff cross-check of the upgrade review, on plain data: helm-diff's output as captured from the
-test bed (``helm diff upgrade … --no-color --context 0``, flyte-core v1.16.7 → v1.16.8 plus a new
-client secret and two flyteconsole replicas), compared with the objects flyte-tui reports."""
+"""The helm-diff cross-check of the upgrade review, on plain data: helm-diff's output captured from the test
+bed (tests/data/helm-diff-v1.16.7-v1.16.8.txt, verbatim), compared with the objects flyte-tui reports.
+
+How it was captured: the fixture chart's release ``cap`` installed from the test bed's repository as v1.16.7
+with ``secrets.adminOauthClientCredentials.clientSecret`` set, then ``helm3 diff upgrade cap
+flyteorg/flyte-core --version v1.16.8 -n cap -f new.yaml --no-color --context 0`` with new.yaml giving a
+new client secret, ``flyteconsole.replicaCount: 2`` and the native scheduler (``workflow_scheduler``).
+"""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from flyte_tui.review.diff import ManifestDiff, ObjectDiff, ObjectKey, ValuesDiff
 from flyte_tui.tui.screens.upgrade_review import UpgradeReviewScreen
 from flyte_tui.upgrade import HelmDiffCheck, Review, compare_helm_diff, only_chart_label, parse_helm_diff
 
-HELM_DIFF = """\
-cap, cap-flyteadmin, ClusterRole (rbac.authorization.k8s.io) has changed:
-...
--     helm.sh/chart: flyte-core-v1.16.7
-+     helm.sh/chart: flyte-core-v1.16.8
-...
-cap, flyte-admin-secrets, Secret (v1) has changed:
-...
--     helm.sh/chart: flyte-core-v1.16.7
-+     helm.sh/chart: flyte-core-v1.16.8
-...
-cap, flyte-pod-webhook, Deployment (apps) has changed:
-...
--         app.kubernetes.io/version: v1.16.7
-+         app.kubernetes.io/version: v1.16.8
-...
--         image: cr.flyte.org/flyteorg/flytepropeller:v1.16.7
-+         image: cr.flyte.org/flyteorg/flytepropeller:v1.16.8
-...
-cap, flyte-secret-auth, Secret (v1) has changed:
-...
--   client_secret: '-------- # (5 bytes)'
-+   client_secret: '++++++++ # (5 bytes)'
-...
-cap, flyteconsole, Deployment (apps) has changed:
-...
--     helm.sh/chart: flyte-core-v1.16.7
-+     helm.sh/chart: flyte-core-v1.16.8
-...
--   replicas: 1
-+   replicas: 2
-...
--         helm.sh/chart: flyte-core-v1.16.7
-+         helm.sh/chart: flyte-core-v1.16.8
-...
-cap, flyteconsole, Service (v1) has changed:
-...
--     helm.sh/chart: flyte-core-v1.16.7
-+     helm.sh/chart: flyte-core-v1.16.8
-...
-cap, flytescheduler, ServiceAccount (v1) has been added:
-+ # Source: flyte-core/templates/flytescheduler/serviceaccount.yaml
-+ apiVersion: v1
-+ kind: ServiceAccount
-+ metadata:
-+   name: flytescheduler
-+   labels:
-+     helm.sh/chart: flyte-core-v1.16.8
-"""
+HELM_DIFF = (Path(__file__).parent / "data" / "helm-diff-v1.16.7-v1.16.8.txt").read_text()
 
-OURS = {"Deployment/flyte-pod-webhook", "Secret/flyte-secret-auth", "Deployment/flyteconsole"}
+LABEL_ONLY = (
+    "ClusterRole/cap-flyteadmin",
+    "ClusterRole/cap-flytepropeller",
+    "ClusterRoleBinding/cap-flyteadmin-binding",
+    "ClusterRoleBinding/cap-flytepropeller",
+    "ConfigMap/clusterresource-template",
+    "ConfigMap/datacatalog-config",
+    "ConfigMap/flyte-admin-base-config",
+    "ConfigMap/flyte-admin-clusters-config",
+    "ConfigMap/flyte-clusterresourcesync-config",
+    "ConfigMap/flyte-console-config",
+    "Service/datacatalog",
+    "Service/flyteadmin",
+    "Service/flyteconsole",
+    "ServiceAccount/datacatalog",
+    "ServiceAccount/flyteadmin",
+    "ServiceAccount/flytepropeller",
+)
+"""What differs only in the helm.sh/chart label (flyte-tui leaves these out of its review)."""
+
+ADDED = {"ConfigMap/flyte-scheduler-config", "Deployment/flytescheduler", "ServiceAccount/flytescheduler"}
+
+OURS = {
+    "Deployment/flyteadmin",
+    "Deployment/datacatalog",
+    "Deployment/flytepropeller",
+    "Deployment/flyteconsole",
+    "Deployment/syncresources",
+    "Deployment/flyte-pod-webhook",
+    "ConfigMap/flyte-propeller-config",
+    "Secret/flyte-secret-auth",
+    "ConfigMap/flyte-scheduler-config",
+    "Deployment/flytescheduler",
+}
+"""The objects flyte-tui's review reports for this upgrade, except ServiceAccount/flytescheduler (added in the
+tests that want the two sides to agree)."""
 
 
 def test_parse_helm_diff_keeps_each_objects_changed_lines() -> None:
     reported = parse_helm_diff(HELM_DIFF)
-    assert set(reported) == {
-        "ClusterRole/cap-flyteadmin",
-        "Secret/flyte-admin-secrets",
-        "Deployment/flyte-pod-webhook",
-        "Secret/flyte-secret-auth",
-        "Deployment/flyteconsole",
-        "Service/flyteconsole",
-        "ServiceAccount/flytescheduler",
-    }
+    assert set(reported) == set(LABEL_ONLY) | OURS | ADDED
+    assert HELM_DIFF.count(" has changed:") + HELM_DIFF.count(" has been added:") == len(reported) == 27
     assert reported["Deployment/flyteconsole"][2:4] == ("-   replicas: 1", "+   replicas: 2")
-    assert len(reported["ServiceAccount/flytescheduler"]) == 7
+    assert reported["Secret/flyte-secret-auth"] == (
+        "-   client_secret: '-------- # (5 bytes)'",
+        "+   client_secret: '++++++++ # (5 bytes)'",
+    )
+    copilot = "+           image: cr.flyte.org/flyteorg/flytecopilot:v1.16.8"
+    assert copilot in reported["ConfigMap/flyte-propeller-config"]
+    added = reported["ServiceAccount/flytescheduler"]
+    assert added[1:3] == ("+ # Source: flyte-core/templates/flytescheduler.yaml", "+ apiVersion: v1")
+    assert len(added) == 12
     assert parse_helm_diff("") == {}
 
 
 def test_only_chart_label_is_checked_line_by_line() -> None:
     reported = parse_helm_diff(HELM_DIFF)
+    assert tuple(sorted(k for k, lines in reported.items() if only_chart_label(lines))) == LABEL_ONLY
     assert only_chart_label(reported["Service/flyteconsole"])
-    assert only_chart_label(reported["Secret/flyte-admin-secrets"])
+    assert only_chart_label(reported["ConfigMap/flyte-admin-base-config"])
     assert not only_chart_label(reported["Deployment/flyteconsole"])  # replicas too
+    assert not only_chart_label(reported["ConfigMap/flyte-propeller-config"])  # the copilot image too
     assert not only_chart_label(reported["ServiceAccount/flytescheduler"])  # a new object
     assert not only_chart_label(())  # nothing shown: cannot be verified
     assert not only_chart_label(["-     app.kubernetes.io/version: v1", "+     app.kubernetes.io/version: v2"])
@@ -90,20 +87,20 @@ def test_only_chart_label_is_checked_line_by_line() -> None:
 def test_sets_that_match_apart_from_verified_label_noise_agree() -> None:
     reported = parse_helm_diff(HELM_DIFF)
     check = compare_helm_diff(reported, OURS | {"ServiceAccount/flytescheduler"})
-    assert check.label_only == ("ClusterRole/cap-flyteadmin", "Secret/flyte-admin-secrets", "Service/flyteconsole")
+    assert check.label_only == LABEL_ONLY
     assert check.agrees and not check.helm_diff_only and not check.ours_only
-    assert check.summary() == "helm-diff agrees (3 objects differ only in the chart label)."
+    assert check.summary() == "helm-diff agrees (16 objects differ only in the chart label)."
 
 
 def test_objects_only_one_side_reports_are_listed_not_called_noise() -> None:
-    check = compare_helm_diff(parse_helm_diff(HELM_DIFF), OURS | {"ConfigMap/flyte-admin-base-config"})
+    check = compare_helm_diff(parse_helm_diff(HELM_DIFF), OURS | {"Ingress/flyte-core"})
     assert not check.agrees
     assert check.helm_diff_only == ("ServiceAccount/flytescheduler",)  # a real change we missed, not label noise
-    assert check.ours_only == ("ConfigMap/flyte-admin-base-config",)
+    assert check.ours_only == ("Ingress/flyte-core",)
     assert "ServiceAccount/flytescheduler" not in check.label_only
     assert check.summary() == (
         "helm-diff disagrees: reported by helm-diff only: ServiceAccount/flytescheduler; "
-        "not reported by helm-diff: ConfigMap/flyte-admin-base-config (3 objects differ only in the chart label)."
+        "not reported by helm-diff: Ingress/flyte-core (16 objects differ only in the chart label)."
     )
 
 
@@ -132,7 +129,7 @@ def test_the_review_and_its_screen_say_agrees_only_when_the_sets_match() -> None
     assert data == {"agrees": False, "helmDiffOnly": ["ServiceAccount/flytescheduler"], "notInHelmDiff": []}
 
     agreeing = review_with(set(reported) - {"ServiceAccount/flytescheduler"}, noise)
-    assert "helm-diff agrees (3 objects differ only in the chart label)." in UpgradeReviewScreen(agreeing)._summary()
+    assert "helm-diff agrees (16 objects differ only in the chart label)." in UpgradeReviewScreen(agreeing)._summary()
     assert agreeing.to_json()["helmDiffCheck"]["agrees"] is True
 
 

@@ -683,13 +683,15 @@ def package_fixture_chart(
     helm: Path, version: str, scratch: Path, dest: Path, env: Mapping[str, str] | None = None
 ) -> Path:
     """``helm package`` tests/charts/flyte-core as ``version``, the way Flyte's release does it: the chart
-    version and the Flyte image tags in values.yaml become ``version`` (flyteconsole keeps its own tag)."""
+    version and the Flyte image tags in values.yaml (also the copilot image in ``configmap.copilot``) become
+    ``version`` (flyteconsole keeps its own tag)."""
     src = CHARTS_SRC / FIXTURE_CHART
     work = scratch / FIXTURE_CHART
     shutil.copytree(src, work)
     values = work / "values.yaml"
     current = FIXTURE_CHART_VERSIONS[-1]
-    values.write_text(values.read_text().replace(f"    tag: {current}\n", f"    tag: {version}\n"))
+    text = values.read_text().replace(f"    tag: {current}\n", f"    tag: {version}\n")
+    values.write_text(text.replace(f"/flytecopilot:{current}\n", f"/flytecopilot:{version}\n"))
     dest.mkdir(parents=True, exist_ok=True)
     run([helm, "package", work, "--version", version, "-d", dest], env=env, timeout=60)
     return dest / f"{FIXTURE_CHART}-{version}.tgz"

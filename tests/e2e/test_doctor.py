@@ -98,8 +98,15 @@ def make_healthy(testbed: tb.TestBed, namespace: str, helm: Path, tmp_path: Path
         },
         "db": {c: {"database": {"passwordPath": "/etc/db/pass.txt"}} for c in ("admin", "datacatalog")},
         "storage": {"type": "s3", "bucketName": "acme-flyte", "s3": {"authType": "iam"}},
-        "configmap": {"core": {"propeller": {"leader-election": {"lock-config-map": {"namespace": namespace}}}}},
-    }
+        # flyte-core's defaults that name the namespace flyte, rewritten as flyte-tui render does
+        "configmap": {
+            "core": {"propeller": {"leader-election": {"lock-config-map": {"namespace": namespace}}}},
+            "adminServer": {"auth": {"authorizedUris": [
+                "https://localhost:30081", "http://flyteadmin:80", f"http://flyteadmin.{namespace}.svc.cluster.local:80"]}},
+        },
+        "flyteconnector": {"plugin_config": {"plugins": {"connector-service": {
+            "defaultConnector": {"endpoint": f"k8s://flyteconnector.{namespace}:8000"}}}}},
+    }  # fmt: skip
     testbed.kubectl_run("create", "secret", "generic", "db-pass", "-n", namespace, "--from-literal=pass.txt=pw")
     kind = {"apiVersion": "networking.k8s.io/v1", "kind": "IngressClass"}
     kh.apply(testbed, "", {**kind, "metadata": {"name": ingress_class}, "spec": {"controller": "k8s.io/ingress-nginx"}})

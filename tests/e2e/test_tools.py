@@ -78,7 +78,7 @@ def test_helm_get_manifest(testbed: tb.TestBed, release: str, helm_bin: Path) ->
 
 
 def test_helm_diff_upgrade(testbed: tb.TestBed, release: str, helm_bin: Path, tmp_path: Path) -> None:
-    """helm-diff shows what v1.16.7 -> v1.16.8 changes: the image tags and the new core.yaml key.
+    """helm-diff shows what v1.16.7 -> v1.16.8 changes: the image tags, also copilot's in propeller's config.
 
     Values are passed again with -f, as the upgrade flow does: helm-diff's --reuse-values would carry the
     old chart's computed defaults (image tags included) over into the new version.
@@ -93,7 +93,7 @@ def test_helm_diff_upgrade(testbed: tb.TestBed, release: str, helm_bin: Path, tm
     assert re.search(r"^-\s+image: cr.flyte.org/flyteorg/flyteadmin:v1.16.7$", out, re.M)
     assert re.search(r"^\+\s+image: cr.flyte.org/flyteorg/flyteadmin:v1.16.8$", out, re.M)
     assert "flyte-propeller-config, ConfigMap (v1) has changed" in out
-    assert re.search(r"^\+\s+disableCreateMutatingWebhookConfig: false$", out, re.M)
+    assert re.search(r"^\+\s+image: cr.flyte.org/flyteorg/flytecopilot:v1.16.8$", out, re.M)
     # --detailed-exitcode: 2 means "there are changes"
     res = testbed.helm_run(
         helm_bin, "diff", "upgrade", RELEASE, CHART, "--version", "v1.16.8", "-n", release,

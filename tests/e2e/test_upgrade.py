@@ -77,7 +77,7 @@ def test_review_shows_exactly_what_changes_then_apply(testbed, namespace, helm_b
         "flyteconsole.replicaCount",
     }
     changed = {str(o.key) for o in result.manifests.objects}
-    # v1.16.8 changes every image tag and one propeller config key; the db host is in four db.yaml files;
+    # v1.16.8 changes every image tag (copilot's in the propeller config too); the db host is in four db.yaml files;
     # replicas change flyteconsole. Nothing else (Services, SAs, RBAC differ only in the chart label).
     assert changed == {
         "Deployment/flyteadmin",

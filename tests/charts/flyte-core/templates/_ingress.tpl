@@ -1,4 +1,4 @@
-{{/* Ingress paths as in the real chart: every path with a /x and a /x/* variant. */}}
+{{/* Ingress paths as in flyte-core templates/common/ingress.yaml, in its order. */}}
 {{- define "flyte.ingressHttpPaths" -}}
 {{- $ctx := index . 0 -}}
 {{- if $ctx.Values.common.ingress.albSSLRedirect }}
@@ -10,6 +10,15 @@
       port:
         name: use-annotation
 {{- end }}
+{{- if $ctx.Values.common.ingress.webpackHMR }}
+- path: /__webpack_hmr
+  pathType: ImplementationSpecific
+  backend:
+    service:
+      name: flyteconsole
+      port:
+        number: 80
+{{- end }}
 {{- range list "/console" "/console/*" }}
 - path: {{ . }}
   pathType: ImplementationSpecific
@@ -19,9 +28,8 @@
       port:
         number: 80
 {{- end }}
-{{- range list "/api" "/healthcheck" "/v1" ".well-known" "/login" "/logout" "/callback" "/me" "/config" "/oauth2" }}
-{{- $p := ternary (printf "/%s" .) . (eq . ".well-known") }}
-{{- range list $p (printf "%s/*" $p) }}
+{{- /* /healthcheck and /me have no "/*" variant there, /v1 has only "/v1/*" */}}
+{{- range list "/api" "/api/*" "/healthcheck" "/v1/*" "/.well-known" "/.well-known/*" "/login" "/login/*" "/logout" "/logout/*" "/callback" "/callback/*" "/me" "/config" "/config/*" "/oauth2" "/oauth2/*" }}
 - path: {{ . }}
   pathType: ImplementationSpecific
   backend:
@@ -29,7 +37,6 @@
       name: flyteadmin
       port:
         number: 80
-{{- end }}
 {{- end }}
 {{- end -}}
 {{- define "flyte.ingressGrpcPaths" -}}
