@@ -20,8 +20,8 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
+from flyte_tui.charts import validate_answers
 from flyte_tui.charts.flyte_core.render import render_values
-from flyte_tui.model import validate_answers
 from tests.conftest import FIXTURE_CHART, REALISTIC, helm_binaries
 from tests.test_helm_template import template
 
