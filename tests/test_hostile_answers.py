@@ -279,3 +279,26 @@ def test_a_missing_answer_says_what_it_is(realistic) -> None:
     del answers["environment"]
     (problem,) = [p for p in validate_answers(answers).errors if p.path == "environment"]
     assert problem.message.startswith("required: sandbox, eks, gke or generic")
+
+
+def test_helm_argv_never_reads_a_value_as_a_flag(realistic) -> None:
+    """Validation refuses such answers; the argv builders hold even for a plan that skipped it."""
+    from flyte_tui.model.plan import InstallPlan
+    from flyte_tui.tools.helm import Helm, template_argv, upgrade_install_argv
+
+    plan = InstallPlan.model_validate(realistic["eks"])
+    target = plan.target
+    chart = target.chart.model_copy(update={"version": "--post-renderer=./evil"})
+    hostile_target = target.model_copy(update={"chart": chart, "context": "--kubeconfig=x"})
+    hostile = plan.model_copy(update={"target": hostile_target})
+    argv = upgrade_install_argv(hostile, "values.yaml")
+    assert "--version=--post-renderer=./evil" in argv and "--kube-context=--kubeconfig=x" in argv
+    assert "--post-renderer=./evil" not in argv and "--kubeconfig=x" not in argv
+    by_path = plan.model_copy(
+        update={"target": target.model_copy(update={"chart": chart.model_copy(update={"path": "-chart", "repo": ""})})}
+    )
+    assert template_argv(by_path, "v.yaml")[3] == "./-chart"
+    bad_release = plan.model_copy(update={"target": target.model_copy(update={"release": "--debug"})})
+    with pytest.raises(ValueError, match="read by helm as an option"):
+        upgrade_install_argv(bad_release, "v.yaml")
+    assert Helm(namespace="-n", context="--x").argv("status", "flyte")[-2:] == ["--namespace=-n", "--kube-context=--x"]
