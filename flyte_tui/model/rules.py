@@ -76,8 +76,12 @@ def _storage(plan: InstallPlan) -> Iterator[Problem]:
     if s.type in ("s3", "gcs", "sandbox") and not s.metadata_bucket:
         yield _err(
             "storage.metadataBucket",
-            f"required for storage type {s.type}: the bucket for Flyte metadata"
-            + (" (the sandbox's minio has my-s3-bucket)" if s.type == "sandbox" else ""),
+            f"required for storage type {s.type}"
+            + (
+                ": the minio bucket for Flyte metadata (the sandbox charts create my-s3-bucket)"
+                if s.type == "sandbox"
+                else ""
+            ),
         )
     if s.type in ("s3", "gcs"):
         check = check_s3_bucket if s.type == "s3" else check_gcs_bucket
