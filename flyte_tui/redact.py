@@ -73,7 +73,20 @@ def secret_value(key: object, value: object) -> bool:
         return False
     if holds_secret(key) and not _TEMPLATE.fullmatch(text):
         return True
-    return isinstance(value, str) and holds_credentials(value)
+    return isinstance(value, str) and (holds_credentials(value) or url_userinfo(value))
+
+
+_USERINFO = re.compile(r"(?P<scheme>\b[a-zA-Z][a-zA-Z0-9+.-]*://)(?P<userinfo>[^/?#@\s]+)@")
+
+
+def url_userinfo(text: str) -> bool:
+    """Whether text holds a URL with a user name or password (``https://user:token@host``, ``https://TOKEN@host``)."""
+    return bool(_USERINFO.search(text))
+
+
+def mask_userinfo(text: str) -> str:
+    """``text`` with the user info of every URL in it replaced by :data:`MASK` (safe to show or log)."""
+    return _USERINFO.sub(lambda m: f"{m.group('scheme')}{MASK}@", text)
 
 
 def holds_credentials(text: str) -> bool:

@@ -96,6 +96,8 @@ CREDENTIALS: list[tuple[dict[str, Any], str]] = [
      "extraValues.flyteadmin.env[0].value"),
     ({"datacatalog": {"args": ["serve", "--db-password", CANARY]}}, "extraValues.datacatalog.args[2]"),
     ({"datacatalog": {"args": ["serve", f"--db-password={CANARY}"]}}, "extraValues.datacatalog.args[1]"),
+    ({"flyteadmin": {"extraConfig": {"repo": f"https://{CANARY}@git.example.com/acme/x"}}},
+     "extraValues.flyteadmin.extraConfig.repo"),
     ({"storage": {"s3": {"endpoint": f"https://AKIAKEY:{CANARY}@minio.example.com"}}},
      "extraValues.storage.s3.endpoint"),
 ]  # fmt: skip

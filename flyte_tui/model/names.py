@@ -52,19 +52,6 @@ def check_argument(value: str) -> str:
     return value
 
 
-_USERINFO = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://(?P<userinfo>[^/?#@]*)@")
-
-
-def url_userinfo(url: str) -> bool:
-    """Whether a URL carries a user name or password (``https://user:token@host``)."""
-    return bool(_USERINFO.match(url))
-
-
-def mask_userinfo(url: str) -> str:
-    """``url`` with its user name and password replaced by ``******`` (safe to show in a message)."""
-    return _USERINFO.sub(lambda m: m.group(0)[: m.start("userinfo") - m.start()] + "******@", url, count=1)
-
-
 _VERSION_CORE = (
     r"v?(?:[0-9]+|[xX*])(?:\.(?:[0-9]+|[xX*])){0,2}"
     r"(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?"

@@ -28,10 +28,9 @@ from flyte_tui.model.names import (
     check_hostname,
     check_ingress_host,
     check_printable,
-    mask_userinfo,
-    url_userinfo,
 )
 from flyte_tui.model.quantity import Quantity
+from flyte_tui.redact import mask_userinfo, url_userinfo
 
 API_VERSION = "flyte-tui/v1"
 KIND = "InstallPlan"

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from flyte_tui.model.plan import DEFAULT_REPO, InstallPlan
+from flyte_tui.redact import mask_userinfo
 from flyte_tui.tools import process
 
 OFFICIAL_REPO = DEFAULT_REPO
@@ -93,13 +94,10 @@ def template_argv(plan: InstallPlan, values_file: Path | str, helm: str = "helm"
     ]
 
 
-_USERINFO = re.compile(r"(?P<scheme>\b[a-zA-Z][a-zA-Z0-9+.-]*://)[^/?#@\s]*@")
-
-
 def display(argv: list[str]) -> str:
     """An argv as a line a user can paste into a POSIX shell, with the user info of any URL in it (a chart
     repository's ``user:token@``) masked: the line is shown and logged, the real argv goes to helm."""
-    return shlex.join(_USERINFO.sub(lambda m: f"{m.group('scheme')}******@", arg) for arg in argv)
+    return shlex.join(mask_userinfo(arg) for arg in argv)
 
 
 class HelmError(Exception):
