@@ -10,37 +10,89 @@ from typing import Any
 
 MASK = "******"
 
-_SENSITIVE = re.compile(
-    r"password|passwd|pwd|secret|token|api[-_]?key|access[-_]?key|private[-_]?key|credential|cookie|"
-    r"session[-_]?key|hash[-_]?key|block[-_]?key",
-    re.IGNORECASE,
-)
-_NAMES_NOT_HOLDS = re.compile(
-    r"(path|file|name|names|ref|manifest|type|enabled|mount|mountpath|header|source|from|selector|id|location|url|uri)$",
-    re.IGNORECASE,
-)
+_SECRET_NOUNS = frozenset(
+    {
+        "password", "passwords", "passwd", "pwd", "pass", "passphrase", "pgpass", "pgpassword", "htpasswd",
+        "secret", "secrets", "token", "tokens", "credential", "credentials", "cookie", "apikey", "privatekey",
+        "accesskey", "secretkey",
+    }
+)  # fmt: skip
+"""Words that, as the last word of a key, make it hold a secret (``DB_PASSWORD``, ``clientSecret``, ``token``)."""
+_KEY_KINDS = frozenset(
+    {"api", "access", "secret", "private", "session", "hash", "block", "signing", "encryption", "master", "account",
+     "shared", "client", "storage", "ssh"}
+)  # fmt: skip
+"""``<word> key`` pairs that are keys to something (``apiKey``, ``secret_key``, ``privateKey``), not a map key."""
+_QUALIFIERS = frozenset({"value", "data", "b64", "base64", "hash", "string", "str", "text", "plain", "raw", "encoded"})
+"""Words after a secret noun that still describe the secret itself (``passwordValue``, ``clientSecretHash``)."""
+_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
+_TEMPLATE = re.compile(r"\{\{[^{}]*\}\}")
 
 
-_NAMES_A_SECRET = re.compile(r"[-_]?secret$", re.IGNORECASE)
-_ACCESS_KEY_ID = re.compile(r"[\w.\-]*access[-_]?key[-_]?id", re.IGNORECASE)
-"""S3 ``access_key_id`` (flyte-core's storage.yaml): a key id, yet half of a credential."""
+def key_words(key: object) -> list[str]:
+    """The words of a key, lower case: ``spark.hadoop.fs.s3a.aws.credentials.provider`` → [..., credentials,
+    provider], ``accessTokenLifespan`` → [access, token, lifespan], ``OIDC_CLIENT_SECRET`` → [oidc, client, secret]."""
+    return [w.lower() for w in _WORD.findall(str(key))]
 
 
-def _secret_word(text: str) -> bool:
-    return bool(_SENSITIVE.search(text)) and not _NAMES_NOT_HOLDS.search(text.replace("_", "").replace("-", ""))
+def _secret_noun(words: list[str]) -> bool:
+    """Whether a key whose last word is ``words[-1]`` names a secret value."""
+    last = words[-1]
+    if last in _SECRET_NOUNS:
+        return True
+    return last in ("key", "keys") and len(words) > 1 and words[-2] in _KEY_KINDS
 
 
 def holds_secret(key: object) -> bool:
-    """Whether a key holds a secret value (``password``, ``clientSecret``, ``apiKey``, ``credentials``,
-    ``access_key_id``) rather than naming one (``passwordPath``, ``secretName``, ``tokenFile``, and
-    ``passwordSecret`` / ``credentialsSecret``: a ``<secret word>Secret`` names the Kubernetes Secret)."""
-    text = str(key)
-    if _ACCESS_KEY_ID.fullmatch(text):
-        return True
-    if not _secret_word(text):
+    """Whether a key holds a secret value, by what the key is (its head noun: the last word), not by the
+    words in it: ``password``, ``clientSecret``, ``apiKey``, ``credentials``, ``PGPASS`` and ``access_key_id`` do;
+    ``passwordPath``, ``secretName``, ``tokenFile``, ``tokenAudience``, ``passwordMinLength``,
+    ``accessTokenLifespan`` and ``spark…credentials.provider`` do not (they are settings about a secret), nor do
+    ``passwordSecret`` / ``credentialsSecret`` (a ``<secret word>Secret`` names the Kubernetes Secret)."""
+    words = key_words(key)
+    while len(words) > 1 and words[-1] in _QUALIFIERS:
+        words = words[:-1]
+    if not words:
         return False
-    stem = _NAMES_A_SECRET.sub("", text)
-    return not (stem != text and _secret_word(stem))
+    if words[-1] == "id" and words[-3:-1] == ["access", "key"]:
+        return True  # S3 access_key_id (flyte-core's storage.yaml): a key id, yet half of a credential
+    if not _secret_noun(words):
+        return False
+    # passwordSecret, credentialsSecret: the name of the Kubernetes Secret
+    return not (words[-1] in ("secret", "secrets") and len(words) > 1 and _secret_noun(words[:-1]))
+
+
+def secret_value(key: object, value: object) -> bool:
+    """Whether ``value`` under ``key`` is a secret: a non-empty scalar under a key that :func:`holds_secret`
+    (not a switch, not a Helm template that only refers to another value), or text that carries a credential
+    whatever its key (``https://user:pw@host``, ``host=db password=…``, a bearer token, a private key)."""
+    if isinstance(value, bool) or value is None or isinstance(value, dict | list):
+        return False
+    text = str(value).strip()
+    if not text:
+        return False
+    if holds_secret(key) and not _TEMPLATE.fullmatch(text):
+        return True
+    return isinstance(value, str) and (holds_credentials(value) or url_userinfo(value))
+
+
+_USERINFO = re.compile(r"(?P<scheme>\b[a-zA-Z][a-zA-Z0-9+.-]*://)(?P<userinfo>[^/?#@\s]+)@")
+
+
+def url_userinfo(text: str) -> bool:
+    """Whether text holds a URL with a user name or password (``https://user:token@host``, ``https://TOKEN@host``)."""
+    return bool(_USERINFO.search(text))
+
+
+def mask_userinfo(text: str) -> str:
+    """``text`` with the user info of every URL in it replaced by :data:`MASK` (safe to show or log)."""
+    return _USERINFO.sub(lambda m: f"{m.group('scheme')}{MASK}@", text)
+
+
+def holds_credentials(text: str) -> bool:
+    """Whether free text carries a credential that :func:`redact_text` would mask (URL user info, an assignment
+    such as ``password=…``, a bearer token, a private key, an AWS access key id, a ``--password X`` flag)."""
+    return redact_text(text) != text
 
 
 def mask_values(text: str, values: list[str]) -> str:
@@ -53,13 +105,13 @@ def mask_values(text: str, values: list[str]) -> str:
 
 _PEM = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?(-----END [A-Z ]*PRIVATE KEY-----|\Z)", re.DOTALL)
 _ASSIGNMENT = re.compile(
-    r"""(?P<key>[\w.\-]*(?:password|passwd|pwd|secret|token|api[-_]?key|access[-_]?key|private[-_]?key|credential)"""
+    r"""(?P<key>[\w.\-]*(?:pass|pwd|secret|token|api[-_]?key|access[-_]?key|private[-_]?key|credential)"""
     r"""[\w.\-]*)(?P<sep>["']?\s*[:=]\s*["']?)(?P<value>[^\s"',;&}]+)""",
     re.IGNORECASE,
 )
-_FLAG = re.compile(r"(?P<flag>--[\w-]*(?:password|token|secret)[\w-]*)\s+(?P<value>[^\s-]\S*)", re.IGNORECASE)
+_FLAG = re.compile(r"(?P<flag>--[\w-]+)\s+(?P<value>[^\s-]\S*)")
 _BEARER = re.compile(r"(?P<word>Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}", re.IGNORECASE)
-_URL_CREDENTIALS = re.compile(r"(?P<head>[a-z][a-z0-9+.-]*://[^/\s:@]+):[^@\s/]+@", re.IGNORECASE)
+_URL_CREDENTIALS = re.compile(r"(?P<head>[a-z][a-z0-9+.-]*://[^/\s:@]+):[^@\s]+?@", re.IGNORECASE)
 _AWS_KEY_ID = re.compile(r"\b(AKIA|ASIA)[0-9A-Z]{16}\b")
 
 
@@ -75,7 +127,7 @@ def redact_text(text: str) -> str:
     text = _URL_CREDENTIALS.sub(lambda m: f"{m.group('head')}:{MASK}@", text)
     text = _BEARER.sub(lambda m: f"{m.group('word')} {MASK}", text)
     text = _AWS_KEY_ID.sub(MASK, text)
-    text = _FLAG.sub(lambda m: f"{m.group('flag')} {MASK}", text)
+    text = _FLAG.sub(lambda m: f"{m.group('flag')} {MASK}" if holds_secret(m.group("flag")) else m.group(0), text)
     return _ASSIGNMENT.sub(_assignment, text)
 
 

@@ -92,7 +92,10 @@ def _answers(**more: Any) -> dict[str, Any]:
     return answers
 
 
-def test_validation_uses_the_profile_of_the_chart_the_answers_name(tiny: Tiny) -> None:
+def test_validation_uses_the_profile_of_the_chart_the_answers_name(tiny: Tiny, tmp_path, monkeypatch) -> None:
+    (tmp_path / "tiny").mkdir()  # a chart path must exist for validation to pass
+    (tmp_path / "tiny" / "Chart.yaml").write_text("apiVersion: v2\nname: tiny\nversion: 0.1.0\n")
+    monkeypatch.chdir(tmp_path)
     ok = validate_answers(_answers(resources={"components": {"server": {"replicas": 2}}}))
     assert ok.ok, ok.problems
     refused = validate_answers(_answers(resources={"components": {"flyteadmin": {"replicas": 2}}}))

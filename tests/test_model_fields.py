@@ -47,7 +47,7 @@ FIELD_CASES = [
     ("target.namespace", "flyte-prod", "Flyte_Prod", "DNS-1123 label"),
     ("target.release", "flyte", "f" * 54, "at most 53"),
     ("target.release", "flyte-2", "flyte.core", "DNS-1123 label"),
-    ("database.port", 5433, 70000, "less than or equal to 65535"),
+    ("database.port", 5433, 70000, "out of range: accepted is a number from 1 to 65535"),
     ("database.host", "db.example.com", "db host!", "host name"),
     ("database.sslMode", "verify-full", "strict", "accepted"),
     ("database.passwordSecret.name", "db-pass", "DB_PASS", "object name"),
@@ -63,7 +63,7 @@ FIELD_CASES = [
         "ACM certificate ARN",
     ),
     ("resources.taskDefaults.requests.cpu", "250m", "2GB", "Kubernetes quantity"),
-    ("resources.components.flyteadmin.replicas", 3, -1, "greater than or equal to 0"),
+    ("resources.components.flyteadmin.replicas", 3, -1, "accepted is a number from 0 to 100"),
     ("environment", "eks", "aws", "accepted"),
     ("target.chart.repo", "https://charts.example.com", "ftp://charts", "repository URL"),
 ]

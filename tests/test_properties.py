@@ -119,3 +119,58 @@ def test_no_input_crashes_the_validator(raw: Any) -> None:
     assert result.ok or result.errors
     for problem in result.problems:
         assert isinstance(problem.message, str) and problem.message
+
+
+# -- no hidden character validates (issue 12 items 19 and 20) ----------------------------------------------------
+
+GRAMMAR_FIELDS = {
+    "target.namespace": "flyte-2",
+    "target.release": "flyte-2",
+    "target.chart.version": "v1.16.8",
+    "storage.region": "us-east-2",
+    "storage.metadataBucket": "acme-flyte-2",
+    "storage.userDataBucket": "acme-flyte-3",
+    "database.host": "db-2.example.com",
+    "database.port": None,  # an int field: a string of digits is refused whatever its digits
+    "database.passwordSecret.name": "db-pass-2",
+    "database.passwordSecret.key": "pass2.txt",
+    "identity.awsRoleArn": "arn:aws:iam::123456789012:role/flyte-2",
+    "ingress.host": "flyte-2.acme.com",
+    "ingress.tls.certificateArn": "arn:aws:acm:us-east-2:123456789012:certificate/abc-123",
+    "projects.taskRoleArn": "arn:aws:iam::123456789012:role/flyte-tasks",
+    "resources.taskDefaults.limits.cpu": "2",
+    "resources.taskDefaults.limits.memory": "4Gi",
+    "resources.components.flytepropeller.requests.cpu": "1",
+    "projects.quotas.production.memory": "16Gi",
+}
+FREE_TEXT_FIELDS = {"target.context": "prod-2", "database.username": "flyte2", "database.adminDatabase": "flyte2"}
+control = st.characters(categories=["Cc", "Cf", "Zl", "Zp"])
+unicode_digit = st.characters(categories=["Nd"]).filter(lambda c: not c.isascii())
+
+
+@st.composite
+def hidden_character(draw: st.DrawFn) -> tuple[str, str]:
+    fields = {**GRAMMAR_FIELDS, **FREE_TEXT_FIELDS}
+    path = draw(st.sampled_from(sorted(fields)))
+    good = fields[path] or "5432"
+    kind = draw(st.sampled_from(["control", "trailing-newline", "digit"] if path in GRAMMAR_FIELDS else ["control"]))
+    if kind == "trailing-newline":
+        return path, good + draw(st.sampled_from(["\n", "\r\n", "\r"]))
+    if kind == "digit":
+        digits = [i for i, c in enumerate(good) if c.isdigit()]
+        if not digits:
+            return path, good + draw(unicode_digit)
+        at = draw(st.sampled_from(digits))
+        return path, good[:at] + draw(unicode_digit) + good[at + 1 :]
+    at = draw(st.integers(0, len(good)))
+    return path, good[:at] + draw(control) + good[at:]
+
+
+@settings(max_examples=400, deadline=None)
+@given(hidden_character())
+def test_no_hidden_character_or_foreign_digit_validates(case: tuple[str, str]) -> None:
+    path, value = case
+    data = copy.deepcopy(REALISTIC["eks"])
+    set_path(data, path, value)
+    result = validate_answers(data)
+    assert any(p.path == path for p in result.errors), (path, value, [str(p) for p in result.problems])

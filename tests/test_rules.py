@@ -329,10 +329,11 @@ PAIRS: list[Pair] = [
          ("generic", {"projects.initialProjects": ["flytesnacks", "p" * 52]})),
     Pair("task-gsa-only-gke", "projects.taskServiceAccount", "task Workload Identity applies to environment gke only",
          ("gke", {"projects.taskServiceAccount": GSA}), ("eks", {"projects.taskServiceAccount": GSA})),
-    Pair("eks-tasks-need-a-role", "projects.taskRoleArn", "task pods get no IAM role",
-         ("generic", {"projects.taskRoleArn": ""}), ("eks", {"projects.taskRoleArn": ""}), "warning"),
-    Pair("gke-tasks-need-a-gsa", "projects.taskServiceAccount", "task pods get no Google service account",
-         ("generic", {"projects.taskServiceAccount": ""}), ("gke", {"projects.taskServiceAccount": ""}), "warning"),
+    # an answer the install cannot do without is an error outside the sandbox (issue 11 item 1)
+    Pair("eks-tasks-need-a-role", "projects.taskRoleArn", "task pods cannot reach the buckets",
+         ("generic", {"projects.taskRoleArn": ""}), ("eks", {"projects.taskRoleArn": ""})),
+    Pair("gke-tasks-need-a-gsa", "projects.taskServiceAccount", "task pods cannot reach the buckets",
+         ("generic", {"projects.taskServiceAccount": ""}), ("gke", {"projects.taskServiceAccount": ""})),
     # extra values
     Pair("no-clusterRole", "extraValues.flyteadmin.serviceAccount.clusterRole", "must not be set",
          ("eks", {"extraValues.flyteadmin.serviceAccount.create": True}),

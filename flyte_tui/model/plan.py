@@ -21,10 +21,16 @@ from flyte_tui.model.names import (
     ObjectName,
     RoleArn,
     SecretKey,
+    check_argument,
+    check_chart_version,
     check_dns_label,
+    check_dns_subdomain,
     check_hostname,
+    check_ingress_host,
+    check_printable,
 )
 from flyte_tui.model.quantity import Quantity
+from flyte_tui.redact import mask_userinfo, url_userinfo
 
 API_VERSION = "flyte-tui/v1"
 KIND = "InstallPlan"
@@ -48,7 +54,9 @@ IngressController = Literal["nginx", "alb", "gce", "contour", "traefik", "none"]
 
 
 class Section(BaseModel):
-    """Base of every answers-file section: camelCase keys, unknown keys refused, docstrings as help."""
+    """Base of every answers-file section: camelCase keys, unknown keys refused, docstrings as help, strict types
+    (YAML's ``true`` is not the port 1, ``"5"`` is not a number of replicas) and no control characters in any
+    string answer."""
 
     model_config = ConfigDict(
         alias_generator=to_camel,
@@ -56,7 +64,15 @@ class Section(BaseModel):
         extra="forbid",
         use_attribute_docstrings=True,
         validate_assignment=False,
+        strict=True,
     )
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _printable(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            check_printable(value)
+        return value
 
 
 class ChartSource(Section):
@@ -77,14 +93,53 @@ class ChartSource(Section):
     @classmethod
     def _repo_url(cls, value: str) -> str:
         if value and not value.startswith(("http://", "https://")):
-            raise ValueError(f"{value!r} is not a repository URL: it must start with http:// or https://")
+            raise ValueError(
+                f"{mask_userinfo(value)!r} is not a repository URL: it must start with http:// or https://"
+            )
+        if url_userinfo(value):
+            raise ValueError(
+                f"{mask_userinfo(value)!r} holds a user name or password, which would be saved in the answers file: "
+                "write the URL without them and log in once with "
+                "`helm repo add --username USER --password-stdin NAME URL`"
+            )
         return value
 
     @field_validator("oci")
     @classmethod
     def _oci_ref(cls, value: str) -> str:
         if value and not value.startswith("oci://"):
-            raise ValueError(f"{value!r} is not an OCI reference: it must start with oci://")
+            raise ValueError(f"{mask_userinfo(value)!r} is not an OCI reference: it must start with oci://")
+        if url_userinfo(value):
+            raise ValueError(
+                f"{mask_userinfo(value)!r} holds a user name or password, which would be saved in the answers file: "
+                "write the reference without them and log in once with "
+                "`helm registry login --username USER --password-stdin HOST`"
+            )
+        return value
+
+    @field_validator("name")
+    @classmethod
+    def _chart_name(cls, value: str, info: ValidationInfo) -> str:
+        if not value and info.data.get("repo"):
+            raise ValueError("required with repo: the chart's name inside the repository, e.g. flyte-core")
+        check_argument(value)
+        if value and any(c.isspace() or c == "/" for c in value):
+            raise ValueError(f"{value!r} is not a chart name: no spaces or '/' (e.g. flyte-core)")
+        return value
+
+    @field_validator("version")
+    @classmethod
+    def _chart_version(cls, value: str) -> str:
+        return check_chart_version(value)
+
+    @field_validator("path")
+    @classmethod
+    def _chart_path(cls, value: str) -> str:
+        if value.startswith("-"):
+            raise ValueError(
+                f"{value!r} must not start with '-': helm would read it as an option; write ./{value} for a "
+                "directory of that name"
+            )
         return value
 
     @model_validator(mode="after")
@@ -111,13 +166,19 @@ class Target(Section):
 
     context: str = ""
     """Kubernetes context from your kubeconfig; empty means the current context."""
+
+    @field_validator("context")
+    @classmethod
+    def _context(cls, value: str) -> str:
+        if value and not value.strip():
+            raise ValueError("must not be only spaces; leave it empty for the current context")
+        return check_argument(value)
+
     namespace: DnsLabel = DEFAULT_NAMESPACE
     """Namespace for the Flyte control plane (a DNS-1123 label)."""
     release: str = DEFAULT_RELEASE
     """Helm release name (a DNS-1123 label of at most 53 characters)."""
-    chart: ChartSource = Field(
-        default_factory=lambda: ChartSource(repo=DEFAULT_REPO, version=DEFAULT_VERSION)
-    )
+    chart: ChartSource = Field(default_factory=lambda: ChartSource(repo=DEFAULT_REPO, version=DEFAULT_VERSION))
     """The flyte-core chart to install."""
 
     @field_validator("release")
@@ -161,14 +222,17 @@ class Storage(Section):
     @classmethod
     def _endpoint(cls, value: str) -> str:
         if value and not value.startswith(("http://", "https://")):
-            raise ValueError(f"{value!r} is not an endpoint URL: it must start with http:// or https://")
+            raise ValueError(f"{mask_userinfo(value)!r} is not an endpoint URL: it must start with http:// or https://")
+        if url_userinfo(value):
+            raise ValueError(
+                f"{mask_userinfo(value)!r} holds a user name or password: write the URL without them and keep the "
+                "keys in the Secret named by storage.credentialsSecret (auth accesskey)"
+            )
         return value
 
     @field_validator("credentials_secret")
     @classmethod
     def _secret_name(cls, value: str) -> str:
-        from flyte_tui.model.names import check_dns_subdomain
-
         return check_dns_subdomain(value) if value else value
 
     @property
@@ -229,6 +293,11 @@ class Tls(Section):
     certificate_arn: CertificateArn = ""
     """alb: ACM certificate ARN for the HTTPS listener."""
 
+    @field_validator("secret_name")
+    @classmethod
+    def _secret_name(cls, value: str) -> str:
+        return check_dns_subdomain(value) if value else value
+
 
 class Ingress(Section):
     """How Flyte is reached from outside the cluster."""
@@ -247,9 +316,7 @@ class Ingress(Section):
     @field_validator("host")
     @classmethod
     def _host(cls, value: str) -> str:
-        if value and (value.startswith(("http://", "https://")) or "/" in value):
-            raise ValueError(f"{value!r} must be a host name only, without scheme or path (e.g. flyte.example.com)")
-        return check_hostname(value) if value else value
+        return check_ingress_host(value)
 
 
 class ResourceList(Section):

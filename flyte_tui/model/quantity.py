@@ -21,7 +21,11 @@ _DECIMAL = {
     "P": Decimal("1e15"),
     "E": Decimal("1e18"),
 }
-_QUANTITY = re.compile(r"^(?P<num>[+]?(?:\d+(?:\.\d*)?|\.\d+))(?P<suffix>Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]|[eE][+-]?\d+)?$")
+# ASCII digits only, matched in full: ``\d`` takes "٢" and "２", ``$`` a trailing newline; the API server takes neither.
+_QUANTITY = re.compile(
+    r"(?P<num>[+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))(?P<suffix>Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]|[eE][+-]?[0-9]+)?"
+)
+_DECIMAL_UNITS = re.compile(r"[0-9]+(\.[0-9]+)?\s*(GB|MB|KB|TB|gb|mb|kb|gi|mi)")
 
 ACCEPTED = (
     "a Kubernetes quantity such as 250m, 2, 512Mi or 1.5Gi (binary suffixes Ki Mi Gi Ti, decimal k M G T, m for milli)"
@@ -30,10 +34,10 @@ ACCEPTED = (
 
 def parse_quantity(text: str) -> Decimal:
     """Return the numeric value of a Kubernetes quantity, or raise ``ValueError`` naming what is accepted."""
-    match = _QUANTITY.match(text.strip())
+    match = _QUANTITY.fullmatch(text.strip(" "))
     if not match:
         hint = ""
-        if re.match(r"^\d+(\.\d+)?\s*(GB|MB|KB|TB|gb|mb|kb|gi|mi)$", text.strip()):
+        if _DECIMAL_UNITS.fullmatch(text.strip(" ")):
             hint = " (write Gi/Mi, not GB/MB)"
         raise ValueError(f"{text!r} is not {ACCEPTED}{hint}")
     try:
@@ -54,6 +58,8 @@ def parse_quantity(text: str) -> Decimal:
 def _normalise(value: object) -> object:
     if isinstance(value, bool):
         return value
+    if isinstance(value, int) and abs(value) >= 10**30:
+        raise ValueError(f"is too large for a Kubernetes quantity; accepted: {ACCEPTED}")
     if isinstance(value, int | float):
         return str(value)
     return value
@@ -61,7 +67,7 @@ def _normalise(value: object) -> object:
 
 def _check(text: str) -> str:
     parse_quantity(text)
-    return text.strip()
+    return text.strip(" ")
 
 
 Quantity = Annotated[str, BeforeValidator(_normalise), AfterValidator(_check)]

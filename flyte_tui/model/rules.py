@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Literal
 
 from flyte_tui.model.names import check_gcs_bucket, check_s3_bucket, find_placeholder
@@ -46,7 +47,7 @@ def check_plan(plan: InstallPlan, default_limits: DefaultLimits | None = None) -
     values it renders are the chart profile's: :meth:`flyte_tui.charts.ChartProfile.check`)."""
     limits = default_limits or (lambda _key: {})
     problems: list[Problem] = []
-    for rule in (_storage, _database, _identity, _ingress):
+    for rule in (_target, _storage, _database, _identity, _ingress):
         problems.extend(rule(plan))
     problems.extend(_resources(plan, limits))
     for rule in (_projects, _extra_values):
@@ -54,13 +55,36 @@ def check_plan(plan: InstallPlan, default_limits: DefaultLimits | None = None) -
     return problems
 
 
+def _target(plan: InstallPlan) -> Iterator[Problem]:
+    """A chart path must exist when the answers are checked (the one rule that reads the file system): helm
+    would fail only after the namespace and Secrets were created."""
+    path = plan.target.chart.path
+    if not path:
+        return
+    where = Path(path).expanduser()
+    if not where.exists():
+        yield _err("target.chart.path", f"{path!r} does not exist: give a chart directory or a packaged .tgz")
+    elif where.is_dir() and not (where / "Chart.yaml").is_file():
+        yield _err("target.chart.path", f"{path!r} is a directory without Chart.yaml, so not a Helm chart")
+    elif not where.is_dir() and not where.is_file():
+        yield _err("target.chart.path", f"{path!r} is neither a chart directory nor a packaged chart file")
+
+
 def _storage(plan: InstallPlan) -> Iterator[Problem]:
     s = plan.storage
     env = plan.environment
+    if s.type in ("s3", "gcs", "sandbox") and not s.metadata_bucket:
+        yield _err(
+            "storage.metadataBucket",
+            f"required for storage type {s.type}"
+            + (
+                ": the minio bucket for Flyte metadata (the sandbox charts create my-s3-bucket)"
+                if s.type == "sandbox"
+                else ""
+            ),
+        )
     if s.type in ("s3", "gcs"):
         check = check_s3_bucket if s.type == "s3" else check_gcs_bucket
-        if not s.metadata_bucket:
-            yield _err("storage.metadataBucket", f"required for storage type {s.type}")
         for field, bucket in (("metadataBucket", s.metadata_bucket), ("userDataBucket", s.user_data_bucket)):
             if bucket:
                 try:
@@ -116,7 +140,14 @@ def _database(plan: InstallPlan) -> Iterator[Problem]:
             "no password Secret: flyteadmin and datacatalog will connect without a password",
         )
     if plan.environment != "sandbox" and db.host == "postgres":
-        yield _warn("database.host", "'postgres' exists only with the sandbox charts; set your database host")
+        if "host" in db.model_fields_set:  # written on purpose: a service named postgres in the namespace
+            yield _warn("database.host", "'postgres' exists only with the sandbox charts; check your database host")
+        else:
+            yield _err(
+                "database.host",
+                f"required on {plan.environment}: your database's host name or IP (the default 'postgres' "
+                "exists only with the sandbox charts)",
+            )
     if plan.environment in ("eks", "gke") and db.ssl_mode in ("disable", "allow"):
         yield _warn("database.sslMode", "managed PostgreSQL (RDS, Cloud SQL) usually requires sslMode require")
 
@@ -165,13 +196,6 @@ def _ingress(plan: InstallPlan) -> Iterator[Problem]:
         yield _err("ingress.tls.certificateArn", f"only used with controller alb, not {ing.controller}")
     if ing.tls.enabled and not ing.host:
         yield _err("ingress.host", "required when TLS is enabled: the certificate is issued for a host name")
-    if ing.tls.secret_name:
-        from flyte_tui.model.names import check_dns_subdomain
-
-        try:
-            check_dns_subdomain(ing.tls.secret_name)
-        except ValueError as exc:
-            yield _err("ingress.tls.secretName", str(exc))
     if ing.controller == "gce" and plan.environment == "eks":
         yield _err("ingress.controller", "gce ingress does not exist on eks; use alb or nginx")
     if ing.controller == "alb" and plan.environment == "gke":
@@ -249,10 +273,14 @@ def _projects(plan: InstallPlan) -> Iterator[Problem]:
     if proj.task_service_account and env != "gke":
         yield _err("projects.taskServiceAccount", f"task Workload Identity applies to environment gke only, not {env}")
     if env == "eks" and plan.storage.type == "s3" and plan.storage.auth == "iam" and not proj.task_role_arn:
-        yield _warn("projects.taskRoleArn", "task pods get no IAM role and cannot reach the buckets")
+        yield _err(
+            "projects.taskRoleArn",
+            "required on eks with s3 auth iam: without an IAM role task pods cannot reach the buckets",
+        )
     if env == "gke" and plan.storage.type == "gcs" and not proj.task_service_account:
-        yield _warn(
-            "projects.taskServiceAccount", "task pods get no Google service account and cannot reach the buckets"
+        yield _err(
+            "projects.taskServiceAccount",
+            "required on gke with gcs storage: without a Google service account task pods cannot reach the buckets",
         )
 
 

@@ -9,7 +9,7 @@ from typing import Any, Protocol
 
 from pydantic import ValidationError
 
-from flyte_tui.model.fields import accepted_keys
+from flyte_tui.model.fields import accepted_keys, description, walk
 from flyte_tui.model.plan import InstallPlan
 from flyte_tui.model.rules import Problem, check_plan, find_placeholders
 
@@ -115,22 +115,124 @@ def _dedupe(problems: list[Problem]) -> list[Problem]:
 
 
 def pydantic_problems(exc: ValidationError) -> list[Problem]:
-    """Map pydantic errors to problems whose paths are the YAML keys (camelCase)."""
+    """Map pydantic errors to problems whose paths are the YAML keys (camelCase) and whose messages say what is
+    accepted, in flyte-tui's words (never pydantic's "Input should be …")."""
     out = []
     for error in exc.errors(include_url=False):
         loc = tuple(str(part) for part in error["loc"])
-        message = error["msg"]
-        if message.startswith("Value error, "):
-            message = message[len("Value error, ") :]
-        if message.startswith("Assertion failed, "):
-            message = message[len("Assertion failed, ") :]
-        if error["type"] == "extra_forbidden":
-            accepted = accepted_keys(loc[:-1])
-            message = "unknown field" + (f"; accepted: {', '.join(accepted)}" if accepted else "")
-        elif error["type"] == "missing":
-            message = "required"
-        elif error["type"] in ("literal_error", "enum"):
-            expected = (error.get("ctx") or {}).get("expected", "")
-            message = f"{error.get('input')!r} is not accepted; accepted: {expected.replace(' or ', ', ')}"
-        out.append(Problem(".".join(loc), message))
+        out.append(Problem(".".join(loc), _message(error["type"], loc, error)))
     return out
+
+
+def _message(kind: str, loc: tuple[str, ...], error: Any) -> str:
+    value = error.get("input")
+    ctx = error.get("ctx") or {}
+    if kind in ("value_error", "assertion_error"):
+        message = str(error["msg"])
+        for prefix in ("Value error, ", "Assertion failed, "):
+            if message.startswith(prefix):
+                message = message[len(prefix) :]
+        return message
+    if kind == "extra_forbidden":
+        accepted = accepted_keys(loc[:-1])
+        return "unknown field" + (f"; accepted: {', '.join(accepted)}" if accepted else "")
+    if kind == "missing":
+        about = description(".".join(loc))
+        return "required" + (f": {about[0].lower()}{about[1:]}" if about else "")
+    if kind in ("literal_error", "enum"):
+        expected = str(ctx.get("expected", "")).replace(" or ", ", ")
+        return f"{_shown(value)} is not accepted; accepted: {expected}"
+    if kind in ("int_type", "int_parsing", "int_from_float"):
+        return f"must be a whole number{_range(loc)}, not {_kind(value)}"
+    if kind in ("bool_type", "bool_parsing"):
+        return f"must be true or false, not {_kind(value)}"
+    if kind in ("string_type", "string_unicode"):
+        hint = " (put it in quotes)" if isinstance(value, int | float) and not isinstance(value, bool) else ""
+        return f"must be text, not {_kind(value)}{hint}"
+    if kind in ("string_too_long", "string_too_short"):
+        limit = ctx.get("max_length") if kind == "string_too_long" else ctx.get("min_length")
+        word = "at most" if kind == "string_too_long" else "at least"
+        return f"is {len(value) if isinstance(value, str) else '?'} characters; {word} {limit} are accepted"
+    if kind in ("less_than_equal", "less_than", "greater_than_equal", "greater_than"):
+        bounds = _range(loc) or " " + _bound_text(kind, ctx)
+        return f"{_shown(value)} is out of range: accepted is a number{bounds}"
+    if kind in ("dict_type", "model_type", "model_attributes_type", "mapping_type"):
+        return f"must be a mapping (key: value lines), not {_kind(value)}"
+    if kind in ("list_type", "tuple_type", "set_type", "iterable_type"):
+        return f"must be a list (e.g. [a, b]), not {_kind(value)}"
+    if kind in ("too_long", "too_short"):
+        word = "at most" if kind == "too_long" else "at least"
+        limit = ctx.get("max_length") if kind == "too_long" else ctx.get("min_length")
+        return f"must hold {word} {limit} items"
+    about = description(".".join(loc))
+    return f"{_shown(value)} is not accepted here" + (f": {about[0].lower()}{about[1:]}" if about else "")
+
+
+def _bound_text(kind: str, ctx: Any) -> str:
+    words = {
+        "less_than_equal": "at most",
+        "less_than": "below",
+        "greater_than_equal": "at least",
+        "greater_than": "above",
+    }[kind]
+    limit = next(iter(ctx.values()), "?") if isinstance(ctx, dict) and ctx else "?"
+    return f"{words} {limit}"
+
+
+def _range(loc: tuple[str, ...]) -> str:
+    """`` from 1 to 65535`` for a field with both bounds (`` of at least 0`` for one), read from the model."""
+    from annotated_types import Ge, Gt, Le, Lt
+
+    infos = [info for _part, info in walk(loc) if info is not None]
+    if not infos or len(infos) < len([p for p in loc if not p.isdigit()]) - 2:
+        return ""
+    low = high = None
+    for item in infos[-1].metadata:
+        if isinstance(item, Ge):
+            low = item.ge
+        elif isinstance(item, Gt):
+            low = f"above {item.gt}"
+        elif isinstance(item, Le):
+            high = item.le
+        elif isinstance(item, Lt):
+            high = f"below {item.lt}"
+    if low is not None and high is not None:
+        return f" from {low} to {high}"
+    if low is not None:
+        return f" of at least {low}"
+    if high is not None:
+        return f" of at most {high}"
+    return ""
+
+
+def _kind(value: Any) -> str:
+    """How a wrong value reads to someone who wrote YAML: ``true``, the text '5', the number 1.5, a list …"""
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (a yes/no value)"
+    if value is None:
+        return "null (an empty value)"
+    if isinstance(value, int | float):
+        return f"the number {_shown(value)}"
+    if isinstance(value, str):
+        return f"the text {_shown(value)}" + (
+            " (write it without quotes)" if value.strip().isascii() and value.strip().isdigit() else ""
+        )
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list | tuple):
+        return "a list"
+    return type(value).__name__
+
+
+def _shown(value: Any, limit: int = 60) -> str:
+    """A value as a message may show it: secrets masked, long ones cut."""
+    from flyte_tui.redact import redact_text
+
+    if isinstance(value, bool):
+        return str(value).lower()
+    if value is None:
+        return "null"
+    if isinstance(value, int) and abs(value) >= 10**30:
+        return "a very large number"
+    text = redact_text(repr(value)) if isinstance(value, str) else redact_text(str(value))
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from flyte_tui.model.plan import DEFAULT_REPO, InstallPlan
+from flyte_tui.redact import mask_userinfo
 from flyte_tui.tools import process
 
 OFFICIAL_REPO = DEFAULT_REPO
@@ -25,12 +26,28 @@ def repo_alias(url: str) -> str:
     return "flyte-tui-" + hashlib.sha256(url.rstrip("/").encode()).hexdigest()[:8]
 
 
+def option(flag: str, value: str) -> list[str]:
+    """A flag with its value as helm reads it: ``[flag, value]``, or ``[flag=value]`` when the value starts with
+    '-' (so it can never be taken for another flag)."""
+    return [f"{flag}={value}"] if value.startswith("-") else [flag, value]
+
+
+def positional(value: str) -> str:
+    """A positional argument (release, chart) as it is: one that starts with '-' would be read as a flag (validation
+    refuses such answers; :func:`chart_ref` puts ``./`` before such a chart path), so it raises ``ValueError``."""
+    if not value.startswith("-"):
+        return value
+    raise ValueError(f"{value!r} would be read by helm as an option, not a value")
+
+
 def chart_ref(plan: InstallPlan, via_repo_alias: bool = False) -> str:
     """The chart argument: ``alias/name`` (after ``helm repo add``), ``name`` with --repo, a path, or OCI."""
     chart = plan.target.chart
     if chart.repo and via_repo_alias:
-        return f"{repo_alias(chart.repo)}/{chart.name}"
-    return chart.reference()
+        return positional(f"{repo_alias(chart.repo)}/{chart.name}")
+    if chart.path and chart.path.startswith("-"):
+        return f"./{chart.path}"
+    return positional(chart.reference())
 
 
 def chart_args(plan: InstallPlan, via_repo_alias: bool = False, version: str | None = None) -> list[str]:
@@ -41,10 +58,10 @@ def chart_args(plan: InstallPlan, via_repo_alias: bool = False, version: str | N
     chart = plan.target.chart
     args = [chart_ref(plan, via_repo_alias)]
     if chart.repo and not via_repo_alias:
-        args += ["--repo", chart.repo]
+        args += option("--repo", chart.repo)
     wanted = chart.version if version is None else version
     if wanted and not chart.path:
-        args += ["--version", wanted]
+        args += option("--version", wanted)
     return args
 
 
@@ -57,22 +74,30 @@ def upgrade_install_argv(
 ) -> list[str]:
     """``helm upgrade --install`` for the plan: release, chart (repo, path or OCI), version, namespace, values."""
     t = plan.target
-    argv = [helm, "upgrade", "--install", t.release, *chart_args(plan, via_repo_alias)]
-    argv += ["--namespace", t.namespace, "--create-namespace", "--values", str(values_file)]
+    argv = [helm, "upgrade", "--install", positional(t.release), *chart_args(plan, via_repo_alias)]
+    argv += [*option("--namespace", t.namespace), "--create-namespace", *option("--values", str(values_file))]
     if t.context:
-        argv += ["--kube-context", t.context]
+        argv += option("--kube-context", t.context)
     return argv + list(extra or [])
 
 
 def template_argv(plan: InstallPlan, values_file: Path | str, helm: str = "helm") -> list[str]:
     """``helm template`` for the plan, rendering offline exactly what an install would apply."""
     t = plan.target
-    return [helm, "template", t.release, *chart_args(plan), "--namespace", t.namespace, "--values", str(values_file)]
+    return [
+        helm,
+        "template",
+        positional(t.release),
+        *chart_args(plan),
+        *option("--namespace", t.namespace),
+        *option("--values", str(values_file)),
+    ]
 
 
 def display(argv: list[str]) -> str:
-    """An argv as a line a user can paste into a POSIX shell."""
-    return shlex.join(argv)
+    """An argv as a line a user can paste into a POSIX shell, with the user info of any URL in it (a chart
+    repository's ``user:token@``) masked: the line is shown and logged, the real argv goes to helm."""
+    return shlex.join(mask_userinfo(arg) for arg in argv)
 
 
 class HelmError(Exception):
@@ -102,9 +127,9 @@ class Helm:
         """Full argv with the context and namespace flags."""
         argv = [self.binary, *args]
         if self.namespace:
-            argv += ["--namespace", self.namespace]
+            argv += option("--namespace", self.namespace)
         if self.context:
-            argv += ["--kube-context", self.context]
+            argv += option("--kube-context", self.context)
         return argv
 
     def run(self, *args: str, timeout: float | None = None, scoped: bool = True) -> process.Completed:
