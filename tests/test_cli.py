@@ -195,3 +195,22 @@ def test_install_refuses_a_password_file_that_is_not_text(tmp_path: Path, realis
     no_traceback(proc)
     assert proc.returncode == 2 and "is not UTF-8 text" in proc.stderr
 
+
+
+def test_the_wizard_without_a_terminal_says_so_and_exits_2(tmp_path: Path) -> None:
+    argv = [EXE] if EXE else [sys.executable, "-m", "flyte_tui.cli"]
+    proc = subprocess.run(argv, capture_output=True, text=True, timeout=30, cwd=tmp_path, stdin=subprocess.DEVNULL)
+    assert proc.returncode == 2
+    assert "needs a terminal" in proc.stderr and "flyte-tui validate" not in proc.stderr and "render" in proc.stderr
+    assert proc.stdout == "" and "\x1b[" not in proc.stderr  # no TUI drawn
+
+
+@pytest.mark.parametrize("command", ["install", "upgrade", "diff"])
+def test_an_empty_tool_path_is_refused_naming_the_option(tmp_path: Path, realistic, command: str) -> None:
+    answers = tmp_path / "flyte-tui.yaml"
+    answers.write_text(dump(realistic["eks"]))
+    extra = ["--yes"] if command != "diff" else []
+    proc = run(command, str(answers), *extra, "--helm", "")
+    no_traceback(proc)
+    assert proc.returncode == 2 and "--helm is empty" in proc.stderr
+    assert "Permission denied" not in proc.stderr
