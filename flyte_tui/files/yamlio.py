@@ -16,6 +16,7 @@ import math
 import os
 import stat
 import tempfile
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +24,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedBase, CommentedMap, CommentedSeq
-from ruamel.yaml.error import YAMLError
+from ruamel.yaml.error import ReusedAnchorWarning, YAMLError
 from ruamel.yaml.nodes import ScalarNode
 from ruamel.yaml.resolver import VersionedResolver
 
@@ -148,6 +149,13 @@ def check(text: str, source: str = "") -> None:
     frames: list[_Frame] = []
     anchors: dict[str, tuple[int, int]] = {}
     open_anchors: set[str] = set()
+    expanded = 0  # values in the document once every alias is expanded
+
+    def count(size: int, line: int) -> None:
+        nonlocal expanded
+        expanded += size
+        if expanded > MAX_NODES:
+            raise refuse(line, f"aliases expanding to more than {MAX_NODES:,} values")
 
     def add(size: int, height: int, line: int, key_text: str | None) -> None:
         if not frames:
@@ -166,8 +174,6 @@ def check(text: str, source: str = "") -> None:
         parent.height = max(parent.height, height + 1)
         if len(frames) + height > MAX_DEPTH:
             raise refuse(line, f"nesting deeper than {MAX_DEPTH} levels")
-        if sum(f.size for f in frames) > MAX_NODES:
-            raise refuse(line, f"aliases expanding to more than {MAX_NODES:,} values")
 
     for event in events:
         line = event.start_mark.line if event.start_mark is not None else 0
@@ -183,6 +189,7 @@ def check(text: str, source: str = "") -> None:
             if frames and frames[-1].mapping and frames[-1].expect_key:
                 raise refuse(line, "a mapping or list as a key is not accepted")
             frames.append(_Frame(mapping, anchor, line))
+            count(1, line)
             if len(frames) > MAX_DEPTH:
                 raise refuse(line, f"nesting deeper than {MAX_DEPTH} levels")
             if anchor is not None:
@@ -207,11 +214,13 @@ def check(text: str, source: str = "") -> None:
                     raise refuse(line, problem)
             if anchor is not None:
                 anchors[anchor] = (1, 0)
+            count(1, line)
             add(1, 0, line, value)
         elif kind == "AliasEvent":
             if anchor in open_anchors:
                 raise refuse(line, f"the alias *{anchor} refers to a value that contains it (a recursive alias)")
             size, height = anchors.get(str(anchor), (1, 0))
+            count(size, line)
             add(size, height, line, None if height else f"*{anchor}")
 
 
@@ -234,7 +243,9 @@ def load_document(text: str, source: str = "") -> Any:
     """Parse YAML keeping comments and key order (ruamel round-trip nodes), within the bound."""
     check(text, source)
     try:
-        return _round_trip().load(text)
+        with warnings.catch_warnings():  # a redefined anchor is valid YAML (the later one wins): no stderr noise
+            warnings.simplefilter("ignore", ReusedAnchorWarning)
+            return _round_trip().load(text)
     except YAMLError:
         raise
     except (ValueError, OverflowError, RecursionError, TypeError) as exc:  # a scalar ruamel cannot build
