@@ -460,7 +460,8 @@ def _write_temp(folder: Path, name: str, data: bytes, mode: int) -> str:
 def destination(path: Path) -> Path:
     """The regular file a write to ``path`` replaces (a symlink's target), or ``path`` itself when it is new.
 
-    Refuses (:class:`UnmergeableFile`) whatever is not a regular file, and a folder that does not exist.
+    Refuses (:class:`UnmergeableFile`) whatever is not a regular file. (A missing folder is the caller's to
+    refuse: the CLI refuses ``-o`` into one, the wizard creates the folder of the file it was told to save.)
     """
     if os.path.lexists(path):
         try:
@@ -472,8 +473,6 @@ def destination(path: Path) -> Path:
             hint = "" if stat.S_ISDIR(info.st_mode) else " (for stdout, flyte-tui takes -o -)"
             raise UnmergeableFile(f"{path} is {what}; it is never replaced{hint}")
         return Path(os.path.realpath(path))
-    if not path.parent.is_dir():
-        raise UnmergeableFile(f"the folder {path.parent} does not exist; create it first")
     return path
 
 
@@ -484,11 +483,12 @@ def write_atomic(path: Path, text: str, backup: bool = True) -> Path | None:
     renamed over it, so a crash or a full disk leaves either the old or the new file, never half of one;
     the backup is written the same way (a failed backup leaves the old backup and the file untouched).
     A symbolic link to a regular file is written through (its target is updated, the link stays); anything
-    else that is not a regular file, and a missing folder, are refused (:class:`UnmergeableFile`). A
-    ``.bak`` that is a link is replaced by the backup, never its target.
+    else that is not a regular file is refused (:class:`UnmergeableFile`). A ``.bak`` that is a link is
+    replaced by the backup, never its target.
     """
     path = Path(path)
     target = destination(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
     backup_path: Path | None = None
     mode = 0o644
     if target.exists():
