@@ -76,6 +76,7 @@ def test_render_writes_values_and_prints_helm_command(tmp_path: Path, realistic)
     answers = tmp_path / "flyte-tui.yaml"
     answers.write_text(dump(realistic["gke"]))
     out = tmp_path / "out" / "values.yaml"
+    out.parent.mkdir()
     proc = run("render", str(answers), "-o", str(out))
     assert proc.returncode == 0, proc.stderr
     values = load_plain(out.read_text())
@@ -93,7 +94,7 @@ def test_render_refuses_invalid_answers_and_writes_nothing(tmp_path: Path) -> No
     answers.write_text("environment: eks\n")
     proc = run("render", str(answers))
     assert proc.returncode == 2
-    assert not (tmp_path / "values.yaml").exists()
+    assert not (tmp_path / "flyte-values.yaml").exists()
     assert "nothing written" in proc.stderr
 
 
@@ -160,7 +161,7 @@ def test_an_output_file_that_is_not_yaml_is_never_replaced(tmp_path: Path, reali
     values.write_bytes(content)
     proc = run("render", str(answers), "-o", str(values))
     no_traceback(proc)
-    assert proc.returncode == 1
+    assert proc.returncode == 2  # invalid input (issue 12, item 30): it was 1
     assert f"{values} exists but is not" in proc.stderr and "left as it is" in proc.stderr
     assert values.read_bytes() == content
 
@@ -170,12 +171,12 @@ def test_an_output_file_that_is_not_yaml_is_never_replaced(tmp_path: Path, reali
     out.write_bytes(content)
     proc = run("import", str(source), "-o", str(out))
     no_traceback(proc)
-    assert proc.returncode == 1 and "left as it is" in proc.stderr
+    assert proc.returncode == 2 and "left as it is" in proc.stderr
     assert out.read_bytes() == content
     assert not list(tmp_path.glob("*.bak"))
 
 
-@pytest.mark.parametrize("timeout", ["inf", "nan", "-5", "0", "-1m", "25h", "soon"])
+@pytest.mark.parametrize("timeout", ["inf", "nan", "-5", "0", "-1m", "25h", "soon", "1e-300s", "0.5s", ""])
 def test_install_refuses_a_timeout_that_is_not_a_duration(tmp_path: Path, realistic, timeout: str) -> None:
     answers = tmp_path / "flyte-tui.yaml"
     answers.write_text(dump(realistic["eks"]))
@@ -194,3 +195,22 @@ def test_install_refuses_a_password_file_that_is_not_text(tmp_path: Path, realis
     no_traceback(proc)
     assert proc.returncode == 2 and "is not UTF-8 text" in proc.stderr
 
+
+
+def test_the_wizard_without_a_terminal_says_so_and_exits_2(tmp_path: Path) -> None:
+    argv = [EXE] if EXE else [sys.executable, "-m", "flyte_tui.cli"]
+    proc = subprocess.run(argv, capture_output=True, text=True, timeout=30, cwd=tmp_path, stdin=subprocess.DEVNULL)
+    assert proc.returncode == 2
+    assert "needs a terminal" in proc.stderr and "flyte-tui validate" not in proc.stderr and "render" in proc.stderr
+    assert proc.stdout == "" and "\x1b[" not in proc.stderr  # no TUI drawn
+
+
+@pytest.mark.parametrize("command", ["install", "upgrade", "diff"])
+def test_an_empty_tool_path_is_refused_naming_the_option(tmp_path: Path, realistic, command: str) -> None:
+    answers = tmp_path / "flyte-tui.yaml"
+    answers.write_text(dump(realistic["eks"]))
+    extra = ["--yes"] if command != "diff" else []
+    proc = run(command, str(answers), *extra, "--helm", "")
+    no_traceback(proc)
+    assert proc.returncode == 2 and "--helm is empty" in proc.stderr
+    assert "Permission denied" not in proc.stderr

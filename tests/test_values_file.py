@@ -194,3 +194,46 @@ def test_answers_file_round_trip_keeps_comments(tmp_path: Path, realistic) -> No
     assert loaded["storage"]["region"] == "us-west-2"
     loaded.pop("notes")
     assert validate_answers(loaded).ok
+
+
+ANCHORED = """\
+flyteadmin:
+  resources: &res
+    requests: {cpu: 100m, memory: 100Mi}
+    limits: {cpu: 100m, memory: 100Mi}
+datacatalog:
+  resources: *res
+mine: &mine {team: ml}
+theirs: *mine
+"""
+
+
+def test_managed_keys_never_write_through_an_alias(tmp_path: Path, realistic) -> None:
+    """Issue 12, item 8: flyteadmin got datacatalog's numbers and the reverse."""
+    answers = realistic["eks"]
+    answers["resources"] = {
+        "components": {
+            "flyteadmin": {"requests": {"cpu": "1", "memory": "1Gi"}, "limits": {"cpu": "2", "memory": "2Gi"}},
+            "datacatalog": {"requests": {"cpu": "300m", "memory": "300Mi"}, "limits": {"cpu": "1", "memory": "1Gi"}},
+        }
+    }
+    path = tmp_path / "values.yaml"
+    path.write_text(ANCHORED)
+    write_values_file(plan_of(answers), path)
+    text = path.read_text()
+    values = load_plain(text)
+    assert values["flyteadmin"]["resources"]["requests"] == {"cpu": "1", "memory": "1Gi"}
+    assert values["datacatalog"]["resources"]["requests"] == {"cpu": "300m", "memory": "300Mi"}
+    assert values["flyteadmin"]["resources"]["limits"] == {"cpu": "2", "memory": "2Gi"}
+    assert values["datacatalog"]["resources"]["limits"] == {"cpu": "1", "memory": "1Gi"}
+    assert "&mine" in text and "theirs: *mine" in text  # the user's own anchors survive
+    assert values["theirs"] == {"team": "ml"}
+
+
+def test_an_alias_that_needs_no_change_is_kept(tmp_path: Path, realistic) -> None:
+    path = tmp_path / "values.yaml"
+    path.write_text("base: &b {podLabels: {a: '1'}}\nflyteadmin: *b\n")
+    write_values_file(plan_of(realistic["sandbox"]), path)
+    values = load_plain(path.read_text())
+    assert values["base"] == {"podLabels": {"a": "1"}}  # flyteadmin's managed keys did not reach base
+    assert values["flyteadmin"]["podLabels"] == {"a": "1"}

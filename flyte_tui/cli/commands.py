@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -22,11 +23,56 @@ if TYPE_CHECKING:
     from flyte_tui.model.rules import Problem
 
 
-
 def _print_problems(problems: list[Problem], stream: Any = None) -> None:
     for problem in problems:
         label = "error" if problem.severity == "error" else "warning"
         click.echo(f"{label}: {problem}", err=stream is None)
+
+
+STDOUT = "-"
+"""``-o -``: write to stdout (as other tools do)."""
+
+
+def _refuse(message: str) -> NoReturn:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(exit_codes.INVALID)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.exists() and b.exists() and a.samefile(b)
+    except OSError:
+        return False
+
+
+def _output_path(raw: str, inputs: list[Path]) -> Path | None:
+    """The file ``-o`` names (None: stdout), or exit 2 when it cannot be what the user meant."""
+    if raw == STDOUT:
+        return None
+    if not raw or raw.endswith(("/", os.sep)):
+        example = f"{raw or './'}flyte-values.yaml"
+        _refuse(f"-o {raw!r} names a folder; give the file to write (e.g. {example}), or - for stdout")
+    path = Path(raw)
+    for given in inputs:
+        for written in (path, path.with_name(path.name + ".bak")):
+            if _same_file(given, written) or Path(os.path.abspath(given)) == Path(os.path.abspath(written)):
+                _refuse(f"{written} is the input file {given}: writing there would replace it; choose another -o")
+    if not os.path.lexists(path) and not path.parent.is_dir():
+        _refuse(f"the folder {path.parent} does not exist; create it first, or choose another -o")
+    from flyte_tui.files import yamlio
+
+    try:
+        yamlio.destination(path)
+    except yamlio.UnmergeableFile as exc:
+        _refuse(str(exc))
+    return path
+
+
+def _tool(option: str, value: str) -> str:
+    """A --helm/--kubectl value, or exit 2 when it cannot name a program."""
+    if not value.strip():
+        _refuse(f"{option} is empty: give the program to run (a name on PATH or a path), or leave it out")
+    return value
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -44,6 +90,14 @@ def main(ctx: click.Context, answers: Path | None) -> None:
     With no command, opens the interactive wizard.
     """
     if ctx.invoked_subcommand is None:
+        if not (sys.stdin.isatty() and sys.stdout.isatty()):
+            click.echo(
+                "error: the wizard needs a terminal (stdin and stdout are not one here); without one, use the "
+                "headless commands: flyte-tui presets, validate, render, import, install, diff, upgrade, doctor "
+                "(flyte-tui --help lists them)",
+                err=True,
+            )
+            sys.exit(exit_codes.INVALID)
         from flyte_tui.tui.app import run_app
 
         run_app(answers)
@@ -83,23 +137,29 @@ def validate(answers: Path, as_json: bool) -> None:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Values file to write (default: values.yaml beside the answers file).",
+    help="Values file to write (default: flyte-values.yaml beside the answers file); - writes to stdout.",
 )
-def render(answers: Path, output: Path | None) -> None:
+def render(answers: Path, output: str | None) -> None:
     """Write the Helm values file for an answers file and print the exact helm command."""
     from flyte_tui.charts import validate_file
-    from flyte_tui.files.values import write_values_file
+    from flyte_tui.files import yamlio
+    from flyte_tui.files.values import default_path, render_text, write_values_file
     from flyte_tui.tools.helm import display, upgrade_install_argv
 
+    target = _output_path(output if output is not None else str(default_path(answers)), [answers])
     result = validate_file(answers)
     _print_problems(result.problems)
     if not result.ok or result.plan is None:
         click.echo(f"{answers}: {len(result.errors)} error(s); nothing written", err=True)
         sys.exit(exit_codes.INVALID)
-    target = output or answers.with_name("values.yaml")
+    if target is None:
+        click.echo(render_text(result.plan, source=answers.name), nl=False)
+        click.echo(display(upgrade_install_argv(result.plan, STDOUT)), err=True)
+        return
     try:
         written = write_values_file(result.plan, target, source=answers.name)
+    except yamlio.UnmergeableFile as exc:
+        _refuse(str(exc))
     except OSError as exc:
         click.echo(f"error: cannot write {target}: {exc.strerror or exc}", err=True)
         sys.exit(exit_codes.FAILED)
@@ -134,38 +194,45 @@ def schema() -> None:
 
 @main.command(name="import")
 @click.argument("values", type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="Answers file to write."
-)
+@click.option("-o", "--output", required=True, help="Answers file to write; - writes to stdout.")
 @click.option(
     "--environment",
     type=click.Choice(PRESET_NAMES),
     help="Environment, when the values do not make it clear.",
 )
-def import_(values: Path, output: Path, environment: str | None) -> None:
+def import_(values: Path, output: str, environment: str | None) -> None:
     """Turn an existing flyte-core values file into an answers file."""
     from flyte_tui.charts.flyte_core.importer import import_values_file
-    from flyte_tui.files.answers import write_answers
+    from flyte_tui.files import yamlio
+    from flyte_tui.files.answers import answers_text, write_answers
 
+    target = _output_path(output, [values])
     result = import_values_file(values, environment=environment)
     if not result.answers:
         _print_problems(result.problems)
         sys.exit(exit_codes.INVALID)
-    try:
-        backup = write_answers(result.answers, output)
-    except OSError as exc:
-        click.echo(f"error: cannot write {output}: {exc.strerror or exc}", err=True)
-        sys.exit(exit_codes.FAILED)
-    click.echo(f"wrote {output}" + (f" (previous kept as {backup})" if backup else ""))
+    if target is None:
+        click.echo(answers_text(result.answers), nl=False)
+    else:
+        try:
+            backup = write_answers(result.answers, target)
+        except yamlio.UnmergeableFile as exc:
+            _refuse(str(exc))
+        except OSError as exc:
+            click.echo(f"error: cannot write {target}: {exc.strerror or exc}", err=True)
+            sys.exit(exit_codes.FAILED)
+        click.echo(f"wrote {target}" + (f" (previous kept as {backup})" if backup else ""))
     if result.leftovers:
-        click.echo(f"kept under extraValues ({len(result.leftovers)} not modelled by flyte-tui):")
+        click.echo(f"kept under extraValues ({len(result.leftovers)} not modelled by flyte-tui):", err=target is None)
         for path in result.leftovers:
-            click.echo(f"  {path}")
+            click.echo(f"  {path}", err=target is None)
     if result.problems:
         click.echo("the imported answers need attention:", err=True)
         _print_problems(result.problems)
 
 
+MIN_TIMEOUT = 1.0
+"""The shortest --timeout accepted (a second)."""
 MAX_TIMEOUT = 24 * 3600.0
 """The longest --timeout accepted (a day)."""
 
@@ -178,9 +245,19 @@ def _parse_duration(text: str) -> float:
         seconds = float(text[:-1]) * units[text[-1]] if text and text[-1] in units else float(text)
     except ValueError as exc:
         raise click.BadParameter(problem, param_hint="'--timeout'") from exc
-    if not math.isfinite(seconds) or seconds <= 0 or seconds > MAX_TIMEOUT:
-        raise click.BadParameter(f"{problem} (more than 0 s, at most 24h)", param_hint="'--timeout'")
+    if not math.isfinite(seconds) or seconds < MIN_TIMEOUT or seconds > MAX_TIMEOUT:
+        raise click.BadParameter(f"{problem}, from 1s to 24h", param_hint="'--timeout'")
     return seconds
+
+
+def _values_out(raw: str | None, answers: Path) -> Path:
+    """The values file an install or upgrade writes (default: beside the answers), or exit 2."""
+    from flyte_tui.files.values import default_path
+
+    path = _output_path(raw if raw is not None else str(default_path(answers)), [answers])
+    if path is None:
+        _refuse("-o - (stdout) is for render; an install writes its values to a file")
+    return path
 
 
 def _run_options(command: Callable[..., None]) -> Callable[..., None]:
@@ -194,8 +271,7 @@ def _run_options(command: Callable[..., None]) -> Callable[..., None]:
             click.option(
                 "-o",
                 "--values-out",
-                type=click.Path(dir_okay=False, path_type=Path),
-                help="Values file to write (default: values.yaml beside the answers file).",
+                help="Values file to write (default: flyte-values.yaml beside the answers file).",
             ),
             click.option(
                 "--db-password-file",
@@ -229,7 +305,7 @@ def install(
     yes: bool,
     timeout: str,
     as_json: bool,
-    values_out: Path | None,
+    values_out: str | None,
     db_password_file: Path | None,
     rollback_on_failure: bool,
     helm_bin: str,
@@ -244,11 +320,11 @@ def install(
         yes=yes,
         timeout=seconds,
         as_json=as_json,
-        values_out=values_out,
+        values_out=_values_out(values_out, answers),
         password_file=db_password_file,
         rollback=rollback_on_failure,
-        helm=helm_bin,
-        kubectl=kubectl_bin,
+        helm=_tool("--helm", helm_bin),
+        kubectl=_tool("--kubectl", kubectl_bin),
     )
     sys.exit(code)
 
@@ -267,7 +343,7 @@ def diff(answers: Path, as_json: bool, helm_bin: str) -> None:
     """Show what upgrading the live release to these answers changes: exit 0 none, 2 changes, 1 error."""
     from flyte_tui.cli.run import run_diff
 
-    sys.exit(run_diff(answers, as_json=as_json, helm=helm_bin))
+    sys.exit(run_diff(answers, as_json=as_json, helm=_tool("--helm", helm_bin)))
 
 
 @main.command()
@@ -285,7 +361,7 @@ def upgrade(
     yes: bool,
     timeout: str,
     as_json: bool,
-    values_out: Path | None,
+    values_out: str | None,
     db_password_file: Path | None,
     rollback_on_failure: bool,
     recover: bool,
@@ -300,12 +376,12 @@ def upgrade(
         yes=yes,
         timeout=_parse_duration(timeout),
         as_json=as_json,
-        values_out=values_out,
+        values_out=_values_out(values_out, answers),
         password_file=db_password_file,
         rollback=rollback_on_failure,
         recover=recover,
-        helm=helm_bin,
-        kubectl=kubectl_bin,
+        helm=_tool("--helm", helm_bin),
+        kubectl=_tool("--kubectl", kubectl_bin),
     )
     sys.exit(code)
 

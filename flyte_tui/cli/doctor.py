@@ -123,3 +123,17 @@ def bundle(output: Path, log_lines: int, **target_options: Any) -> None:
         click.echo(f"error: the bundle could not be made: {type(exc).__name__}: {exc}", err=True)
         sys.exit(exit_codes.FAILED)
     click.echo(f"wrote {written.path} ({len(written.files)} files, {written.size // 1024} KiB); secrets redacted")
+    if written.missing:
+        click.echo("could not be collected:", err=True)
+        by_reason: dict[str, list[str]] = {}
+        for what, why in written.missing.items():
+            by_reason.setdefault(why, []).append(what)
+        for why, kinds in by_reason.items():
+            click.echo(f"  {', '.join(kinds)}: {why}", err=True)
+    if not written.cluster:
+        click.echo(
+            "error: nothing of the cluster was collected (it did not answer); the bundle holds only the doctor's "
+            "report of why: see flyte-tui doctor",
+            err=True,
+        )
+        sys.exit(exit_codes.FAILED)

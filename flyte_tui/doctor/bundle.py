@@ -36,6 +36,10 @@ class Written:
     path: Path
     files: list[str] = field(default_factory=list)
     size: int = 0
+    missing: dict[str, str] = field(default_factory=dict)
+    """What could not be collected, by what it is, and why (redacted)."""
+    cluster: bool = True
+    """Whether anything of the cluster was collected (False: the bundle holds only the doctor's report of why)."""
 
 
 def _json(data: Any, sort_keys: bool = True) -> str:
@@ -161,7 +165,7 @@ def write_bundle(target: DoctorTarget, output: Path, log_lines: int = 200) -> Wr
 
     Raises ValueError when ``log_lines`` is outside 1..:data:`MAX_LOG_LINES` (nothing is run or written).
     """
-    _report, files = collect(target, log_lines)
+    report, files = collect(target, log_lines)
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
     tmp = output.with_name(output.name + ".part")
@@ -175,4 +179,6 @@ def write_bundle(target: DoctorTarget, output: Path, log_lines: int = 200) -> Wr
             info.mode = 0o600
             tar.addfile(info, io.BytesIO(data))
     tmp.replace(output)
-    return Written(output, sorted(files), output.stat().st_size)
+    snap = report.snapshot
+    missing = {what: redact_text(why) for what, why in sorted(snap.errors.items())}
+    return Written(output, sorted(files), output.stat().st_size, missing, snap.cluster_reachable)

@@ -117,6 +117,7 @@ class Gatherer:
         snap = Snapshot(self.target, now=started)
         reads: dict[str, Callable[[Snapshot], None]] = {
             "kubectl": self._versions,
+            "contexts": self._contexts,
             "helm": self._helm_version,
             "namespaced": self._namespaced,
             "secrets": self._secrets,
@@ -152,6 +153,14 @@ class Gatherer:
         snap.kubectl_version = data if isinstance(data, dict) else {}
         if not done.ok:
             snap.errors["cluster"] = _error_line(done.stderr or done.stdout)
+
+    def _contexts(self, snap: Snapshot) -> None:
+        template = '{.current-context}{"\\n"}{range .contexts[*]}{.name}{"\\n"}{end}'
+        done = self.kubectl("config", "view", "-o", f"jsonpath={template}", namespaced=False)
+        if done.ok:
+            lines = done.stdout.split("\n")
+            snap.current_context = lines[0].strip()
+            snap.contexts = [line.strip() for line in lines[1:] if line.strip()]
 
     def _helm_version(self, snap: Snapshot) -> None:
         argv = [self.target.helm, "version", "--short"]
@@ -234,7 +243,13 @@ class Gatherer:
             snap.errors["default-serviceaccounts"] = _error_line(done.stderr)
 
     def _history(self, snap: Snapshot) -> None:
-        done = self.helm("history", self.target.release, "--max", "10", "-o", "json")
+        try:
+            done = self.helm("history", self.target.release, "--max", "10", "-o", "json")
+        except process.Cancelled:
+            raise
+        except process.ProcessError as exc:  # helm did not run: nothing is known about the release
+            snap.errors["release"] = f"helm did not run ({exc}); see tools.helm"
+            return
         if done.ok:
             data = json.loads(done.stdout or "[]")
             snap.history = data if isinstance(data, list) and data else None
@@ -298,5 +313,3 @@ def _restarted(pod: Mapping[str, Any]) -> bool:
 def gather(target: DoctorTarget, cancel: threading.Event | None = None) -> Snapshot:
     """One snapshot of an install."""
     return Gatherer(target, cancel).gather()
-
-

@@ -45,7 +45,10 @@ class Report:
 
     @property
     def exit_code(self) -> int:
-        """0 all pass, 3 any check failed, 4 warnings only."""
+        """0 all pass, 3 any check failed, 4 warnings only; 1 when the doctor could not read the cluster at all
+        (kubectl missing, no context, the API server not answering or refusing the credentials)."""
+        if not self.snapshot.cluster_reachable:
+            return exit_codes.FAILED
         if self.count("fail"):
             return exit_codes.CHECK_FAILED
         if self.count("warn"):
@@ -63,7 +66,7 @@ class Report:
         snap = self.snapshot
         return {
             "schemaVersion": SCHEMA_VERSION,
-            "target": {"context": snap.target.context, "namespace": snap.namespace, "release": snap.release},
+            "target": {"context": snap.context_used, "namespace": snap.namespace, "release": snap.release},
             "summary": {s: self.count(s) for s in ("pass", "warn", "fail", "skip")},
             "exitCode": self.exit_code,
             "gather": {"seconds": round(snap.elapsed, 3), "processes": snap.processes},

@@ -85,6 +85,10 @@ class Snapshot:
     """``helm get values --all``: the release's computed values (chart defaults + user values)."""
     logs: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     """(pod, container) → last log lines (the previous run's when the container restarted)."""
+    contexts: list[str] | None = None
+    """The kubeconfig's context names (None: not read)."""
+    current_context: str = ""
+    """The kubeconfig's current context (empty: none set, or not read)."""
     errors: dict[str, str] = field(default_factory=dict)
     """What could not be read, by what it was: ``kubectl``, ``helm``, ``pods``, ``secrets``, ``crd``…"""
     processes: int = 0
@@ -134,6 +138,11 @@ class Snapshot:
         return str(self.history[-1].get("status", "unknown"))
 
     @property
+    def context_used(self) -> str:
+        """The kube context the doctor looked through: the one asked for, else the kubeconfig's current one."""
+        return self.target.context or self.current_context
+
+    @property
     def cluster_reachable(self) -> bool:
         """The API server answered ``kubectl version``."""
         return "serverVersion" in self.kubectl_version
@@ -146,7 +155,8 @@ def meta(obj: Mapping[str, Any]) -> Json:
 
 
 _SAVED = ("helm_version", "kubectl_version", "objects", "namespaces", "ingress_classes", "crd", "webhook_config",
-          "quotas", "default_service_accounts", "history", "values", "errors", "processes", "elapsed")  # fmt: skip
+          "quotas", "default_service_accounts", "history", "values", "contexts", "current_context", "errors",
+          "processes", "elapsed")  # fmt: skip
 
 
 def snapshot_to_json(snap: Snapshot) -> Json:

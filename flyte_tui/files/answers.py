@@ -8,6 +8,7 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap
 
 from flyte_tui.files import yamlio
+from flyte_tui.files.values import DEFAULT_NAME as VALUES_NAME
 from flyte_tui.model.plan import API_VERSION, KIND
 
 DEFAULT_NAME = "flyte-tui.yaml"
@@ -15,13 +16,13 @@ DEFAULT_NAME = "flyte-tui.yaml"
 
 HEADER = (
     "flyte-tui answers file: what to install and how. Validate with `flyte-tui validate {name}`,\n"
-    "render the Helm values with `flyte-tui render {name}`. Passwords and keys never go here."
+    "render the Helm values with `flyte-tui render {name}` (writes {values}). Passwords and keys never go here."
 )
 
 
 def load_answers(path: Path) -> dict[str, Any]:
     """The answers file as plain data (raises OSError / YAMLError for unreadable files)."""
-    data = yamlio.load_plain(Path(path).read_text(encoding="utf-8"))
+    data = yamlio.read_plain_file(Path(path))
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -38,7 +39,7 @@ def _answers_into(raw: dict[str, Any], doc: Any, name: str) -> str:
     data = {"apiVersion": API_VERSION, "kind": KIND, **raw}
     if not isinstance(doc, CommentedMap):
         doc = CommentedMap()
-        doc.yaml_set_start_comment(HEADER.format(name=name))
+        doc.yaml_set_start_comment(HEADER.format(name=name, values=VALUES_NAME))
     # Inside the sections being written the new data is the whole truth, so dropped keys go;
     # top-level keys flyte-tui does not know are the user's and stay.
     yamlio.merge_into(doc, data, owned=lambda path: path[0] in data)

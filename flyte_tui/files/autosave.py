@@ -38,16 +38,21 @@ class Autosave:
 
         from flyte_tui.files import yamlio
 
+        self.directory.mkdir(parents=True, exist_ok=True)
         yamlio.write_atomic(self.path, json.dumps(answers, indent=1) + "\n", backup=False)
         self.path.chmod(0o600)
 
     def load(self) -> dict[str, Any] | None:
-        """The saved answers, or None when the file is missing or unreadable."""
+        """The saved answers, or None when the file is missing, unreadable or beyond the YAML bound."""
         import json
 
+        from flyte_tui.files import yamlio
+
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            text = yamlio.read_text(self.path)
+            yamlio.check(text, str(self.path))  # JSON is YAML: the same bound (depth, size) as every file
+            data = json.loads(text)
+        except (OSError, ValueError, yamlio.YAMLError, RecursionError):
             return None
         return data if isinstance(data, dict) else None
 

@@ -333,13 +333,13 @@ def test_cluster_access_problems_are_named(testbed, namespace, tmp_path) -> None
     code, report = doctor_with(testbed, kh.kubeconfig(testbed, tmp_path, "down", server=kh.DEAD_SERVER),
                                namespace, "/nonexistent/helm")  # fmt: skip
     checks = by_id(report)
-    assert code == 3
+    assert code == 1  # the doctor could not read the cluster (issue 11, item 6): not "a check failed"
     assert checks["cluster.reachable"]["severity"] == "fail"
     assert checks["tools.helm"]["severity"] == "fail"
     assert checks["component.flyteadmin"]["severity"] == "skip"
     # credentials the API server refuses
     code, report = doctor_with(testbed, kh.kubeconfig(testbed, tmp_path, "bogus", token="not-a-token"), namespace, helm)
-    assert code == 3 and by_id(report)["cluster.credentials"]["severity"] == "fail"
+    assert code == 1 and by_id(report)["cluster.credentials"]["severity"] == "fail"
     # a user allowed to see pods only
     code, report = doctor_with(testbed, kh.pods_only_user(testbed, namespace, tmp_path), namespace, helm)
     rbac = by_id(report)["cluster.rbac"]
@@ -352,7 +352,7 @@ def test_cluster_access_problems_are_named(testbed, namespace, tmp_path) -> None
     assert code == 3 and by_id(report)["cluster.namespace"]["severity"] == "fail"
     assert by_id(report)["release.status"]["severity"] == "fail"
     code, report = doctor_with(testbed, own, namespace, helm, kubectl="/nonexistent/kubectl")
-    assert code == 3 and by_id(report)["tools.kubectl"]["severity"] == "fail"
+    assert code == 1 and by_id(report)["tools.kubectl"]["severity"] == "fail"
 
 
 def test_release_stuck_in_pending_upgrade_points_to_recovery(testbed, namespace, tmp_path) -> None:

@@ -16,18 +16,113 @@ from flyte_tui.charts.component import ImportResult
 from flyte_tui.charts.flyte_core import defaults
 from flyte_tui.charts.flyte_core.components import SIZABLE_KEYS, STORAGE_USERS
 from flyte_tui.charts.flyte_core.render import IRSA_ANNOTATION, TASK_RESOURCE_KEYS, WI_ANNOTATION, render_values
-from flyte_tui.model.plan import DEFAULT_RELEASE
+from flyte_tui.model.plan import API_VERSION, DEFAULT_RELEASE, KIND
 from flyte_tui.model.rules import Problem
 from flyte_tui.model.secret_values import secret_paths, without_secrets
 
 
-def _guess_environment(values: dict[str, Any]) -> str:
-    annotations = [tree.get(values, (c.values_key, "serviceAccount", "annotations"), {}) or {} for c in STORAGE_USERS]
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, str):
+        return f"the text {value[:40]!r}"
+    if isinstance(value, int | float):
+        return f"the number {value!r}"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return type(value).__name__
+
+
+class _Read:
+    """Typed reads of a values mapping. A value of the wrong type is a problem at its values path (the chart's
+    default is used and the value itself stays under extraValues), never iterated or coerced."""
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        self.values = values
+        self.problems: list[Problem] = []
+
+    def wrong(self, path: tree.Path, expected: str, value: Any) -> None:
+        self.problems.append(
+            Problem(
+                tree.dotted(path),
+                f"in the values file: {expected} is accepted here, not {_kind(value)}; the chart's default is "
+                "used (the value is kept under extraValues)",
+            )
+        )
+
+    def raw(self, path: tree.Path, within: Any = None) -> Any:
+        node: Any = self.values if within is None else within
+        for i, key in enumerate(path):
+            if node is None:
+                return None
+            if not isinstance(node, dict):
+                self.wrong(path[:i], "a mapping", node)
+                return None
+            node = node.get(key)
+        return node
+
+    def map(self, path: tree.Path, within: Any = None) -> dict[str, Any]:
+        value = self.raw(path, within)
+        if value is None:
+            return {}
+        if isinstance(value, dict):
+            return value
+        self.wrong(path, "a mapping", value)
+        return {}
+
+    def text(self, path: tree.Path, default: str = "", within: Any = None) -> str:
+        value = self.raw(path, within)
+        if value is None or value == "":
+            return default
+        if isinstance(value, str):
+            return value
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return str(value)
+        self.wrong(path, "text", value)
+        return default
+
+    def integer(self, path: tree.Path, default: int, within: Any = None) -> int:
+        value = self.raw(path, within)
+        if value is None:
+            return default
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+            return int(value.strip())
+        self.wrong(path, "a whole number", value)
+        return default
+
+    def flag(self, path: tree.Path, default: bool, within: Any = None) -> bool:
+        value = self.raw(path, within)
+        if value is None:
+            return default
+        if isinstance(value, bool):
+            return value
+        self.wrong(path, "true or false", value)
+        return default
+
+    def items(self, path: tree.Path, default: list[Any] | None = None) -> list[Any] | None:
+        value = self.raw(path)
+        if value is None:
+            return default
+        if isinstance(value, list):
+            return value
+        self.wrong(path, "a list", value)
+        return default
+
+
+def _guess_environment(read: _Read) -> str:
+    annotations = [read.raw((c.values_key, "serviceAccount", "annotations")) for c in STORAGE_USERS]
     if any(IRSA_ANNOTATION in a for a in annotations if isinstance(a, dict)):
         return "eks"
     if any(WI_ANNOTATION in a for a in annotations if isinstance(a, dict)):
         return "gke"
-    storage_type = tree.get(values, ("storage", "type"), defaults.STORAGE["type"])
+    storage_type = read.raw(("storage", "type"))
+    storage_type = defaults.STORAGE["type"] if storage_type is None else storage_type
     if storage_type == "gcs":
         return "gke"
     if storage_type == "sandbox":
@@ -35,11 +130,11 @@ def _guess_environment(values: dict[str, Any]) -> str:
     return "generic"
 
 
-def _controller(values: dict[str, Any]) -> str:
-    ingress = tree.get(values, ("common", "ingress"), {}) or {}
+def _controller(read: _Read) -> str:
+    ingress = read.map(("common", "ingress"))
     if ingress.get("enabled") is False:
         return "none"
-    annotations = ingress.get("annotations") or {}
+    annotations = read.map(("common", "ingress", "annotations"))
     cls = ingress.get("ingressClassName") or annotations.get("kubernetes.io/ingress.class")
     if cls in ("nginx", "alb", "gce", "contour", "traefik"):
         return str(cls)
@@ -51,122 +146,162 @@ def _controller(values: dict[str, Any]) -> str:
 _MODELLED = ("cpu", "memory", "ephemeral-storage", "gpu")
 
 
-def _resources(block: Any) -> dict[str, Any]:
+def _quantities(read: _Read, block: Any, path: tree.Path) -> dict[str, Any]:
     """The resource quantities the answers model (others stay in the values, kept under extraValues)."""
-    if not isinstance(block, dict):
+    if block is None:
         return {}
-    return {k: str(v) for k, v in block.items() if v is not None and k in _MODELLED}
+    if not isinstance(block, dict):
+        read.wrong(path, "a mapping of resources", block)
+        return {}
+    out = {}
+    for k, v in block.items():
+        if v is None or k not in _MODELLED:
+            continue
+        if isinstance(v, str | int | float) and not isinstance(v, bool):
+            out[k] = str(v)
+        else:
+            read.wrong((*path, k), "a quantity", v)
+    return out
 
 
-def _task_resources(block: Any) -> dict[str, Any]:
+def _task_resources(read: _Read, block: Any, path: tree.Path) -> dict[str, Any]:
     """flyteadmin's task resource names (``ephemeralStorage``) as the answers spell them."""
     if not isinstance(block, dict):
-        return {}
+        return _quantities(read, block, path)
     theirs = {k: block[k] for k in block if k not in TASK_RESOURCE_KEYS}  # no answer spells these two ways
     theirs.update({ours: block[name] for ours, name in TASK_RESOURCE_KEYS.items() if name in block})
-    return _resources(theirs)
+    return _quantities(read, theirs, path)
 
 
 def answers_from_values(values: dict[str, Any], environment: str | None = None) -> dict[str, Any]:
     """The answers a values file implies (without extraValues), every section explicit."""
-    env = environment or _guess_environment(values)
-    storage = tree.get(values, ("storage",), {}) or {}
-    stype = storage.get("type", defaults.STORAGE["type"])
-    bucket = str(storage.get("bucketName", defaults.STORAGE["bucketName"]))
-    raw_prefix = str(tree.get(values, ("configmap", "core", "propeller", "rawoutput-prefix"), "") or "")
+    return _answers(_Read(values), environment)
+
+
+def _answers(read: _Read, environment: str | None) -> dict[str, Any]:
+    env = environment or _guess_environment(read)
+    stype = read.text(("storage", "type"), defaults.STORAGE["type"])
+    bucket = read.text(("storage", "bucketName"), str(defaults.STORAGE["bucketName"]))
+    raw_prefix = read.text(("configmap", "core", "propeller", "rawoutput-prefix"))
     raw_bucket = raw_prefix.split("://", 1)[1].strip("/") if "://" in raw_prefix else ""
-    s3 = storage.get("s3") or {}
+    s3 = ("storage", "s3")
+    custom = read.map(("storage", "custom")) if stype == "custom" else {}
     answers_storage: dict[str, Any] = {
         "type": stype,
         "metadataBucket": "" if stype == "custom" else bucket,
         "userDataBucket": raw_bucket if raw_bucket and raw_bucket != bucket else "",
-        "region": str(s3.get("region", "")) if stype == "s3" else "",
-        "endpoint": str(s3.get("endpoint", "") or "") if stype == "s3" else "",
-        "auth": str(s3.get("authType", "iam")) if stype == "s3" else "iam",
-        "credentialsSecret": str(storage.get("secretName", "") or "") if stype == "s3" else "",
-        "projectId": str(tree.get(storage, ("gcs", "projectId"), "") or "") if stype == "gcs" else "",
-        "custom": copy.deepcopy(storage.get("custom") or {}) if stype == "custom" else {},
+        "region": read.text((*s3, "region")) if stype == "s3" else "",
+        "endpoint": read.text((*s3, "endpoint")) if stype == "s3" else "",
+        "auth": read.text((*s3, "authType"), "iam") if stype == "s3" else "iam",
+        "credentialsSecret": read.text(("storage", "secretName")) if stype == "s3" else "",
+        "projectId": read.text(("storage", "gcs", "projectId")) if stype == "gcs" else "",
+        "custom": copy.deepcopy(custom),
     }
     if stype == "s3" and not answers_storage["region"]:
         answers_storage["region"] = defaults.STORAGE["region"]
 
-    admin_db = {**defaults.DB["admin"], **(tree.get(values, ("db", "admin", "database"), {}) or {})}
-    catalog_db = {**defaults.DB["datacatalog"], **(tree.get(values, ("db", "datacatalog", "database"), {}) or {})}
-    secret_name = tree.get(values, ("common", "databaseSecret", "name"), "") or ""
-    password_path = str(admin_db.get("passwordPath", "") or "")
-    options = str(admin_db.get("options", "") or "")
+    admin = ("db", "admin", "database")
+    catalog = ("db", "datacatalog", "database")
+    chart_admin: dict[str, Any] = defaults.DB["admin"]
+    chart_catalog: dict[str, Any] = defaults.DB["datacatalog"]
+    secret_name = read.text(("common", "databaseSecret", "name"))
+    password_path = read.text((*admin, "passwordPath"))
+    options = read.text((*admin, "options"))
     ssl_mode = "disable"
     for part in options.split():
         if part.startswith("sslmode="):
             ssl_mode = part.split("=", 1)[1]
     database = {
-        "host": str(admin_db["host"]),
-        "port": int(admin_db["port"]),
-        "username": str(admin_db["username"]),
-        "adminDatabase": str(admin_db["dbname"]),
-        "datacatalogDatabase": str(catalog_db["dbname"]),
+        "host": read.text((*admin, "host"), str(chart_admin["host"])),
+        "port": read.integer((*admin, "port"), int(chart_admin["port"])),
+        "username": read.text((*admin, "username"), str(chart_admin["username"])),
+        "adminDatabase": read.text((*admin, "dbname"), str(chart_admin["dbname"])),
+        "datacatalogDatabase": read.text((*catalog, "dbname"), str(chart_catalog["dbname"])),
         "passwordSecret": (
             {"name": secret_name, "key": password_path.rsplit("/", 1)[-1]} if secret_name and password_path else None
         ),
         "sslMode": ssl_mode,
     }
 
-    admin_annotations = tree.get(values, ("flyteadmin", "serviceAccount", "annotations"), {}) or {}
+    sa = ("flyteadmin", "serviceAccount", "annotations")
     identity = {
-        "awsRoleArn": str(admin_annotations.get(IRSA_ANNOTATION, "")) if env == "eks" else "",
-        "gcpServiceAccount": str(admin_annotations.get(WI_ANNOTATION, "")) if env == "gke" else "",
+        "awsRoleArn": read.text((*sa, IRSA_ANNOTATION)) if env == "eks" else "",
+        "gcpServiceAccount": read.text((*sa, WI_ANNOTATION)) if env == "gke" else "",
     }
 
-    ing = tree.get(values, ("common", "ingress"), {}) or {}
-    controller = _controller(values)
-    annotations = ing.get("annotations") or {}
-    tls = ing.get("tls") or {}
+    ing = ("common", "ingress")
+    controller = _controller(read)
     ingress = {
         "enabled": controller != "none",
         "controller": controller,
-        "host": str(ing.get("host") or ""),
-        "separateGrpc": bool(ing.get("separateGrpcIngress", False)),
+        "host": read.text((*ing, "host")),
+        "separateGrpc": read.flag((*ing, "separateGrpcIngress"), False),
         "tls": {
-            "enabled": bool(tls.get("enabled", False)),
-            "secretName": str(tls.get("secretName") or ""),
-            "certificateArn": str(annotations.get("alb.ingress.kubernetes.io/certificate-arn") or ""),
+            "enabled": read.flag((*ing, "tls", "enabled"), False),
+            "secretName": read.text((*ing, "tls", "secretName")),
+            "certificateArn": read.text((*ing, "annotations", "alb.ingress.kubernetes.io/certificate-arn")),
         },
     }
 
     components: dict[str, Any] = {}
     for key in SIZABLE_KEYS:
         chart = defaults.COMPONENT_RESOURCES.get(key, {})
-        comp = tree.get(values, (key,), {}) or {}
-        resources = comp.get("resources") or {}
+        resources = read.map((key, "resources"))
         components[key] = {
-            "replicas": int(comp.get("replicaCount", defaults.REPLICAS)),
-            "requests": {**chart.get("requests", {}), **_resources(resources.get("requests"))},
-            "limits": {**chart.get("limits", {}), **_resources(resources.get("limits"))},
+            "replicas": read.integer((key, "replicaCount"), defaults.REPLICAS),
+            "requests": {
+                **chart.get("requests", {}),
+                **_quantities(read, resources.get("requests"), (key, "resources", "requests")),
+            },
+            "limits": {
+                **chart.get("limits", {}),
+                **_quantities(read, resources.get("limits"), (key, "resources", "limits")),
+            },
         }
-    task = tree.get(values, ("configmap", "task_resource_defaults", "task_resources"), {}) or {}
+    task_path = ("configmap", "task_resource_defaults", "task_resources")
+    task = read.map(task_path)
     task_defaults = {
-        "requests": _task_resources(task.get("defaults")) or _resources(defaults.TASK_RESOURCES["defaults"]),
-        "limits": _task_resources(task.get("limits")) or _resources(defaults.TASK_RESOURCES["limits"]),
+        "requests": _task_resources(read, task.get("defaults"), (*task_path, "defaults"))
+        or _quantities(read, defaults.TASK_RESOURCES["defaults"], ()),
+        "limits": _task_resources(read, task.get("limits"), (*task_path, "limits"))
+        or _quantities(read, defaults.TASK_RESOURCES["limits"], ()),
     }
     for kind in ("requests", "limits"):
         for name in ("cpu", "memory", "gpu", "ephemeral-storage"):
             task_defaults[kind].setdefault(name, None)
 
-    domains_value = tree.get(values, ("configmap", "domain", "domains"))
-    domains = (
-        [str(d.get("id")) for d in domains_value if isinstance(d, dict)]
-        if isinstance(domains_value, list)
-        else list(defaults.DOMAINS)
-    )
-    custom_data = tree.get(values, ("cluster_resource_manager", "config", "cluster_resources", "customData"))
+    domains_path = ("configmap", "domain", "domains")
+    domains_value = read.items(domains_path)
+    domains = list(defaults.DOMAINS)
+    if domains_value is not None:
+        domains = []
+        for i, d in enumerate(domains_value):
+            name = read.text(("id",), within=d) if isinstance(d, dict) else ""
+            if name:
+                domains.append(name)
+            else:
+                read.wrong((*domains_path, i), "a mapping with an id", d)
+    custom_path = ("cluster_resource_manager", "config", "cluster_resources", "customData")
+    custom_data = read.items(custom_path)
     per_domain: dict[str, dict[str, str]] = {}
-    if isinstance(custom_data, list):
-        for item in custom_data:
-            for domain, entries in (item or {}).items():
+    if custom_data is not None:
+        for i, item in enumerate(custom_data):
+            if not isinstance(item, dict):
+                read.wrong((*custom_path, i), "a mapping of domains", item)
+                continue
+            for domain, entries in item.items():
+                here = (*custom_path, i, str(domain))
                 flat: dict[str, str] = {}
-                for entry in entries or []:
-                    for var, spec in (entry or {}).items():
-                        flat[str(var)] = str((spec or {}).get("value", ""))
+                if not isinstance(entries, list):
+                    if entries is not None:
+                        read.wrong(here, "a list of variables", entries)
+                    entries = []
+                for j, entry in enumerate(entries):
+                    if not isinstance(entry, dict):
+                        read.wrong((*here, j), "a mapping", entry)
+                        continue
+                    for var, spec in entry.items():
+                        flat[str(var)] = read.text(("value",), within=spec) if isinstance(spec, dict) else ""
                 per_domain[str(domain)] = flat
     else:
         per_domain = {d: {"projectQuotaCpu": c, "projectQuotaMemory": m} for d, (c, m) in defaults.QUOTAS.items()}
@@ -176,18 +311,26 @@ def answers_from_values(values: dict[str, Any], environment: str | None = None) 
         if d in per_domain and "projectQuotaCpu" in per_domain[d] and "projectQuotaMemory" in per_domain[d]
     }
     first = next(iter(per_domain.values()), {})
+    projects_path = ("flyteadmin", "initialProjects")
+    initial = read.items(projects_path, list(defaults.INITIAL_PROJECTS)) or []
+    initial_projects = []
+    for i, project in enumerate(initial):
+        if isinstance(project, str | int) and not isinstance(project, bool):
+            initial_projects.append(str(project))
+        else:
+            read.wrong((*projects_path, i), "a project name", project)
     projects = {
         "domains": domains,
         "quotas": quotas,
         "taskRoleArn": first.get("defaultIamRole", "") if env == "eks" else "",
         "taskServiceAccount": first.get("gsa", "") if env == "gke" else "",
-        "initialProjects": list(tree.get(values, ("flyteadmin", "initialProjects"), defaults.INITIAL_PROJECTS)),
+        "initialProjects": initial_projects,
     }
     lock_namespace = ("configmap", "core", "propeller", "leader-election", "lock-config-map", "namespace")
-    namespace = tree.get(values, lock_namespace, defaults.NAMESPACE)
-    release = annotations.get("alb.ingress.kubernetes.io/group.name") or DEFAULT_RELEASE
+    namespace = read.text(lock_namespace, defaults.NAMESPACE)
+    release = read.text((*ing, "annotations", "alb.ingress.kubernetes.io/group.name"), DEFAULT_RELEASE)
     return {
-        "target": {"namespace": str(namespace), "release": str(release)},
+        "target": {"namespace": namespace, "release": release},
         "environment": env,
         "storage": answers_storage,
         "database": database,
@@ -228,10 +371,19 @@ def import_values(
     """Turn a flyte-core values mapping into answers; keep what is not understood under extraValues."""
     if not isinstance(values, dict):
         return ImportResult({}, [Problem("", "a values file must hold a YAML mapping")])
-    try:
-        answers = answers_from_values(values, environment)
-    except (TypeError, ValueError, AttributeError) as exc:
-        return ImportResult({}, [Problem("", f"cannot read these values: {exc}")])
+    if values.get("kind") == KIND or values.get("apiVersion") == API_VERSION:
+        return ImportResult(
+            {},
+            [
+                Problem(
+                    "",
+                    f"this is a flyte-tui answers file (apiVersion {API_VERSION}, kind {KIND}), not Helm values: "
+                    "nothing to import; use it as it is (flyte-tui validate / render / install FILE)",
+                )
+            ],
+        )
+    read = _Read(values)
+    answers = _answers(read, environment)
     if release:
         answers["target"]["release"] = release
     if namespace:
@@ -260,19 +412,20 @@ def import_values(
         )
         for path in secrets
     ]
-    return ImportResult(answers, [*left_out, *final.problems], leftovers)
+    return ImportResult(answers, [*read.problems, *left_out, *final.problems], leftovers)
 
 
 def import_values_file(path: Path, **hints: str | None) -> ImportResult:
-    """Read a values file from disk and import it."""
-    from flyte_tui.files.yamlio import YAMLError, load_plain
+    """Read a values file from disk (through the one bounded YAML reader) and import it."""
+    from flyte_tui.files.yamlio import YAMLError, read_plain_file
 
     try:
-        values = load_plain(Path(path).read_text(encoding="utf-8"))
+        values = read_plain_file(Path(path))
     except OSError as exc:
         return ImportResult({}, [Problem("", f"cannot read {path}: {exc.strerror or exc}")])
     except UnicodeDecodeError:
         return ImportResult({}, [Problem("", f"{path} is not UTF-8 text (a values file is YAML)")])
     except YAMLError as exc:
-        return ImportResult({}, [Problem("", f"{path} is not valid YAML: {' '.join(str(exc).split())}")])
+        text = " ".join(str(exc).split())
+        return ImportResult({}, [Problem("", text if str(path) in text else f"{path} is not valid YAML: {text}")])
     return import_values(values or {}, **hints)

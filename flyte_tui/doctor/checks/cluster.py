@@ -77,6 +77,8 @@ def reachable(snap: Snapshot) -> Outcome:
     looked = (f"kubectl version ({_context(snap)})",)
     if snap.cluster_reachable:
         return ok(f"the API server of {_context(snap)} answered", *looked)
+    if (unusable := _no_context(snap)) is not None:
+        return unusable
     if not snap.kubectl_version.get("clientVersion"):
         return skip("not checked: kubectl did not run (see tools.kubectl)", *looked)
     error = snap.errors.get("cluster") or snap.errors.get("kubectl") or "no answer"
@@ -89,6 +91,39 @@ def reachable(snap: Snapshot) -> Outcome:
         fix="check the context (kubectl config get-contexts), the VPN or network, and the API server address",
         commands=("kubectl config current-context", "kubectl config get-contexts", "kubectl cluster-info"),
     )
+
+
+def _no_context(snap: Snapshot) -> Outcome | None:
+    """The kubeconfig has no context to use (kubectl then falls back to localhost:8080 and says "refused")."""
+    looked = ("kubectl config view (contexts, current-context)",)
+    fix = (
+        "add your cluster to the kubeconfig (aws eks update-kubeconfig / gcloud container clusters "
+        "get-credentials / your provider's), or point KUBECONFIG at the file that has it"
+    )
+    if snap.contexts is None:
+        return None
+    if not snap.contexts:
+        return Outcome(
+            "fail", "the kubeconfig has no contexts: there is no cluster to talk to", looked, fix=fix,
+            commands=("kubectl config get-contexts",),
+        )  # fmt: skip
+    if snap.target.context and snap.target.context not in snap.contexts:
+        return Outcome(
+            "fail",
+            f"the context {snap.target.context} is not in the kubeconfig (it has: {', '.join(snap.contexts[:10])})",
+            looked,
+            fix="pass one of those with --context, or add this one to the kubeconfig",
+            commands=("kubectl config get-contexts",),
+        )
+    if not snap.context_used:
+        return Outcome(
+            "fail",
+            f"the kubeconfig sets no current context (it has: {', '.join(snap.contexts[:10])})",
+            looked,
+            fix="choose one: kubectl config use-context NAME, or pass --context NAME",
+            commands=("kubectl config get-contexts",),
+        )
+    return None
 
 
 @check("cluster.credentials", "credentials valid", "cluster")
@@ -156,6 +191,8 @@ def release_status(snap: Snapshot) -> Outcome:
     """The release exists and its last operation finished well."""
     if "release" in snap.errors:
         return skip(f"not checked: helm could not read the release: {snap.errors['release']}")
+    if not snap.cluster_reachable:
+        return skip("not checked: the cluster did not answer (see cluster.reachable)")
     looked = (f"helm history {snap.release} {_helm_scope(snap)}",)
     status = snap.release_status
     scope = _helm_scope(snap)
