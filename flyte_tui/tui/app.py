@@ -20,7 +20,7 @@ from flyte_tui.files.autosave import Autosave
 from flyte_tui.tui.screens.base import StepScreen
 from flyte_tui.tui.screens.welcome import WelcomeScreen
 from flyte_tui.tui.state import FromState, WizardState, fresh_answers
-from flyte_tui.tui.steps import STEPS, step_of
+from flyte_tui.tui.steps import step_of
 from flyte_tui.tui.styles import APP_CSS
 
 if TYPE_CHECKING:
@@ -497,12 +497,8 @@ class WizardApp(App[None]):
         yield from super().get_system_commands(screen)
         if not self.started:
             return
-        for step in STEPS:
-            yield SystemCommand(f"Go to {step.title}", f"Open the {step.title} step", self._goto_cb(step.id))
+        # "Go to <step>" comes from the step screens' own provider, in the wizard's order (palette.py)
         yield SystemCommand("Save", "Save the answers and values files", self.action_save)
-
-    def _goto_cb(self, step_id: str) -> Callable[[], None]:
-        return lambda: self.goto(step_id)
 
 
 def make_app(

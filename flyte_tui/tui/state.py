@@ -24,6 +24,10 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
+HELM_INSTALL = "https://helm.sh/docs/intro/install/"
+"""Where helm's install instructions are (said wherever a missing helm is)."""
+HELM_NAMES = ("helm", "helm3", "helm4")
+"""The names a helm binary goes by on PATH (the test bed and some distributions install helm3 / helm4)."""
 DEFAULT_ANSWERS = Path("flyte-tui.yaml")
 VALUES_NAME = "flyte-values.yaml"
 """The values file's name, beside the answers file unless chosen otherwise."""
@@ -192,6 +196,18 @@ class WizardState:
         helm = d.helm.path if d is not None and d.helm.path else "helm"
         kubectl = d.kubectl.path if d is not None and d.kubectl.path else "kubectl"
         return helm, kubectl
+
+    def helm_problem(self) -> str:
+        """Why the installer could not run the detected helm (empty when it can, or before detection)."""
+        detection = self.detection
+        if detection is None:
+            return ""
+        helm = detection.helm
+        if not helm.found or helm.error:
+            return f"helm: {helm.error or 'not found'}"
+        if helm.major is not None and helm.major not in (3, 4):
+            return f"helm {helm.version}: flyte-tui needs helm 3 or 4"
+        return ""
 
     def install_options(self) -> InstallOptions:
         """How the installer runs these answers: the session's files and binaries, the typed secrets

@@ -24,13 +24,16 @@ class Saved:
     values: Path | None
     """None when errors kept the values file from being written."""
     errors: int
+    backups: tuple[Path, ...] = ()
+    """The previous files kept as ``.bak`` (none for a file that did not exist before)."""
 
     def note(self) -> Note:
         """What to tell the user: the message, its title and its severity."""
+        kept = f" Previous kept as {', '.join(str(b) for b in self.backups)}." if self.backups else ""
         if self.values is not None:
-            return f"Saved {self.answers} and {self.values}.", "Saved", "information"
+            return f"Saved {self.answers} and {self.values}.{kept}", "Saved", "information"
         return (
-            f"Saved {self.answers}. The values file was not written: {self.errors} error(s) remain.",
+            f"Saved {self.answers}.{kept} The values file was not written: {self.errors} error(s) remain.",
             "Saved answers only",
             "warning",
         )
@@ -45,16 +48,16 @@ def save(state: WizardState) -> Saved:
     from flyte_tui.files.answers import write_answers
 
     answers_path, values_path = state.answers_path, state.values_path
-    write_answers(state.raw, answers_path)
+    backups = [write_answers(state.raw, answers_path)]
     validation = state.validation
     written: Path | None = None
     if validation.ok and validation.plan is not None:
         from flyte_tui.files.values import write_values_file
 
-        write_values_file(validation.plan, values_path, source=answers_path.name)
+        backups.append(write_values_file(validation.plan, values_path, source=answers_path.name).backup)
         written = values_path
     state.dirty = False
-    return Saved(answers_path, written, len(validation.errors))
+    return Saved(answers_path, written, len(validation.errors), tuple(b for b in backups if b is not None))
 
 
 @dataclass(frozen=True)

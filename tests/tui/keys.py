@@ -5,8 +5,11 @@ from __future__ import annotations
 import time
 
 from textual import events
+from textual.errors import NoWidget
+from textual.geometry import Region
 from textual.keys import _character_to_key
 from textual.pilot import Pilot
+from textual.widget import Widget
 
 from flyte_tui.tui.app import WizardApp
 from flyte_tui.tui.widgets.field import FormField, field_id
@@ -122,3 +125,20 @@ async def click_into(pilot: Pilot[None], path: str, text: str) -> None:
     await pilot.pause()
     await pilot.press("end", "ctrl+u")
     await type_text(pilot, text)
+
+
+def on_screen(app: WizardApp, widget: Widget) -> bool:
+    """Whether the whole widget is on screen now (not scrolled away, not cut off by its container)."""
+    if not widget.display:
+        return False
+    try:
+        geometry = app.screen.find_widget(widget)
+    except NoWidget:
+        return False
+    return geometry.region.area > 0 and geometry.visible_region == geometry.region
+
+
+def shown_text(widget: Widget) -> str:
+    """The text the widget paints (its lines joined), as a user reads it."""
+    width, height = widget.size
+    return "\n".join(strip.text.rstrip() for strip in widget.render_lines(Region(0, 0, width, height)))

@@ -138,9 +138,11 @@ async def test_the_wizard_starts_with_real_detection(monkeypatch: pytest.MonkeyP
     app = make_app(tmp_path / "flyte-tui.yaml", recovery_dir=tmp_path / "state", deterministic=True)
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
-        helm_line, kube_line = str(app.screen.query_one("#tools", Static).render()).splitlines()
+        lines = str(app.screen.query_one("#tools", Static).render()).splitlines()
+        helm_line, kube_line = lines[0], lines[-1]
         if shutil.which("helm") is None:
             assert helm_line == "✗ helm: not found on PATH"
+            assert "https://helm.sh/docs/intro/install/" in lines[1]  # and how to get it
         else:
             assert re.fullmatch(r"✓ helm v\d+\.\d+\.\d+\S* \(helm [34]\)", helm_line), helm_line
         assert kube_line == kubectl_line()

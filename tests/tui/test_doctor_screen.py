@@ -115,6 +115,29 @@ async def test_rerun_gathers_again_and_escape_returns_the_report() -> None:
         assert isinstance(app.closed_with, Report) and app.closed_with.exit_code == 3
 
 
+async def test_it_starts_at_the_first_failing_check() -> None:
+    app = Host()
+    async with app.run_test(size=SIZE) as pilot:
+        await settled(pilot)
+        screen = app.screen
+        assert isinstance(screen, DoctorScreen)
+        states = rows(screen)
+        first_failing = next(check for check, state in states.items() if state == "fail")
+        assert screen._current_id() == first_failing
+        detail = str(screen.query_one("#doctor-detail", Static).render())
+        assert detail.startswith(screen.findings[first_failing].title)
+
+
+async def test_the_detail_pane_uses_the_space_at_80x24() -> None:
+    app = Host()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(pilot)
+        pane = app.screen.query_one("#doctor-detail-scroll")
+        assert pane.size.height >= 10  # of the 21 lines between the title lines and the footer
+        table = app.screen.query_one("#checks", DataTable)
+        assert table.size.height >= 5  # the cursor row and a few around it stay in view
+
+
 def test_doctor_screen_snapshot(snap_compare: Any) -> None:
     async def run_before(pilot: Pilot[None]) -> None:
         await settled(pilot)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import PurePath
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -11,15 +11,20 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Button, Footer, Static
 from textual.worker import Worker, WorkerState
 
+from flyte_tui.tui.palette import StepCommands
 from flyte_tui.tui.state import WizardState
 from flyte_tui.tui.steps import STEP_IDS, step
 from flyte_tui.tui.styles import FORMS_CSS
-from flyte_tui.tui.widgets.field import FormField, field_id
+from flyte_tui.tui.widgets.field import FormField
 from flyte_tui.tui.widgets.note import Note
 from flyte_tui.tui.widgets.step_list import StepList
+
+if TYPE_CHECKING:
+    from flyte_tui.model import Problem
 
 R = TypeVar("R")
 
@@ -48,6 +53,7 @@ class StepScreen(WorkScreen[None]):
     """Whether the step has Back/Next buttons (Ctrl+N and Esc work everywhere). The welcome screen has
     neither them nor a VerticalScroll (its form scrolls by CSS alone): fewer widget kinds, faster first paint."""
 
+    COMMANDS = Screen.COMMANDS | {StepCommands}  # "Go to <step>" in the wizard's order
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back"),
         Binding("ctrl+n", "next", "Next"),
@@ -76,11 +82,14 @@ class StepScreen(WorkScreen[None]):
                 yield Static(step(self.STEP_ID).title, id="step-title", markup=False)
                 if self.INTRO:
                     yield Static(self.INTRO, id="step-intro", markup=False)
-                with (VerticalScroll(id="form") if self.NAV else Vertical(id="form")):
+                # The form scrolls to whatever has the focus; it takes none itself (an invisible Tab stop).
+                with (VerticalScroll(id="form", can_focus=False) if self.NAV else Vertical(id="form")):
                     yield from self.compose_form()
                     if self.NAV:
-                        yield Note(id="step-problems")
+                        yield Note(id="step-problems", readable=True)
                 if self.NAV:
+                    # the focused table cell's problem: always in view, readable without colour
+                    yield Note(id="cell-problem", classes="field-error")
                     with Horizontal(id="nav"):
                         yield Button("← Back", id="back", compact=True)
                         yield Note(id="nav-status", keep_space=True)
@@ -107,8 +116,8 @@ class StepScreen(WorkScreen[None]):
         if self.state.steady:
             self.stop_blinking()
         self.refresh_problems()
-        if self.focus_path:
-            self.focus_field(self.focus_path)
+        if self.focus_path:  # after the first layout, so the field can be scrolled to
+            self.call_after_refresh(self.focus_field, self.focus_path)
         else:
             first = next(iter(self.query(FormField)), None)
             if first is not None:
@@ -124,37 +133,102 @@ class StepScreen(WorkScreen[None]):
             area.cursor_blink = False
 
     def focus_field(self, path: str) -> bool:
-        """Focus the field that edits ``path`` (or the nearest field above it); False when none does."""
-        parts = path.split(".")
+        """Focus the field that edits ``path`` and scroll it into view: the field itself, else the first
+        shown field under it (``database.passwordSecret`` → its name), else the nearest field above it;
+        False when none does."""
+        widget = self.widget_for(path)
+        if widget is None:
+            return False
+        if isinstance(widget, FormField):
+            widget.focus_input()
+        else:
+            widget.focus()
+        self.reveal(widget)
+        return True
+
+    def reveal(self, widget: Widget) -> None:
+        """Scroll ``widget`` into view once its text has been laid out (it may just have changed)."""
+        if isinstance(widget, Note):
+            widget.reveal()
+        else:
+            self.call_after_refresh(widget.scroll_visible, animate=False)
+
+    def widget_for(self, path: str) -> Widget | None:
+        """The widget that edits ``path`` (see :meth:`focus_field`); screens add their own controls."""
+        fields = [f for f in self.query(FormField) if f.display]
+        exact = next((f for f in fields if f.path == path), None)
+        if exact is not None:
+            return exact
+        below = next((f for f in fields if f.path.startswith(path + ".")), None)
+        if below is not None:
+            return below
+        parts = path.split(".")[:-1]
         while parts:
-            found = self.query(f"#{field_id('.'.join(parts))}")
-            if found:
-                field = found.first(FormField)
-                field.focus_input()
-                field.scroll_visible()
-                return True
+            above = next((f for f in fields if f.path == ".".join(parts)), None)
+            if above is not None:
+                return above
             parts.pop()
-        return False
+        return None
+
+    def on_input_submitted(self, event: Message) -> None:
+        """Enter in a field moves on to the next one; after the last field, to Next (never to Back, so
+        Enter, Enter does not leave the step backwards)."""
+        event.stop()
+        self.focus_next()
+        for _ in range(8):  # past the readable notes: Enter moves between things to act on
+            focused = self.focused
+            if focused is None or not focused.has_class("-readable"):
+                break
+            self.focus_next()
+        if self.NAV and self.focused is not None and self.focused.id == "back":
+            self.query_one("#next", Button).focus()
+
+    def on_descendant_focus(self) -> None:
+        self.show_cell_problem()
+
+    def show_cell_problem(self) -> None:
+        """Under the form, the problem of the focused table cell (cells have no room for their own line)."""
+        if not self.NAV:
+            return
+        node = self.focused
+        while node is not None and not isinstance(node, FormField):
+            node = node.parent  # type: ignore[assignment]
+        text = ""
+        if isinstance(node, FormField) and node.compact and node.problem_text:
+            text = f"{node.problem_text[:1]} {node.path}: {node.problem_text[2:]}"
+        self.query_one("#cell-problem", Note).show(text)
 
     def applies(self, path: str) -> bool:
         """Whether the field for ``path`` applies to the current answers (subclasses decide)."""
         return True
 
     def refresh_problems(self) -> None:
-        """Show each problem under its field, the rest in a list; update the step list and Next's status."""
+        """Show each problem under its field (a problem of a parent path under the first shown field in
+        it, e.g. a missing chart source under the source field), the rest in a list; update the step list
+        and Next's status."""
         validation = self.state.validation
-        shown: set[str] = set()
-        for field in self.query(FormField):
+        fields = list(self.query(FormField))
+        for field in fields:
             applies = self.applies(field.path)
             if field.display != applies:
                 field.display = applies
-            mine = [p for p in validation.problems if p.path == field.path]
-            field.show_problems(mine)
-            if field.display:
-                shown.add(field.path)
+        shown_fields = [f for f in fields if f.display]
+        owned: dict[str, list[Problem]] = {f.path: [] for f in fields}
+        shown: set[str] = set()
+        for problem in validation.problems:
+            owner = next((f for f in shown_fields if f.path == problem.path), None) or next(
+                (f for f in shown_fields if f.path.startswith(problem.path + ".")), None)
+            if owner is None and problem.path in owned:
+                owned[problem.path].append(problem)  # a hidden field keeps it (and the list shows it)
+            elif owner is not None:
+                owned[owner.path].append(problem)
+                shown.add(problem.path)
+        for field in fields:
+            field.show_problems(owned[field.path])
         others = [p for p in self.state.problems_for(self.STEP_ID) if p.path not in shown]
         lines = [("✗ " if p.severity == "error" else "⚠ ") + str(p) for p in others]
         self.query_one("#step-problems", Note).show("\n".join(lines))
+        self.show_cell_problem()
         errors = len(self.state.errors_for(self.STEP_ID))
         status = f"{errors} error{'s' * (errors != 1)} on this step" if errors else ""
         self.query_one("#nav-status", Note).show(status)
@@ -168,6 +242,8 @@ class StepScreen(WorkScreen[None]):
     def _field_changed(self, message: FormField.Changed) -> None:
         """A field (or the screen itself) changed an answer: keep it, check it, say so."""
         message.stop()
+        if message.field is not None and not message.field.holds(message.value):
+            return  # overtaken by newer typing (a paste): the change that follows carries the current value
         if self.state.set(message.path, message.value):
             self.refresh_problems()
             self.post_message(self.Edited())

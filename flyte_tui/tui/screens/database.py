@@ -6,15 +6,17 @@ from typing import Literal
 
 from textual import on
 from textual.app import ComposeResult
-from textual.widgets import Input, Label, RadioButton, RadioSet, Static, Switch
+from textual.widget import Widget
+from textual.widgets import Input, Label, RadioSet, Static, Switch
 
 from flyte_tui.tui.screens.base import StepScreen
 from flyte_tui.tui.state import WizardState
+from flyte_tui.tui.widgets.choices import Choice, Choices, Toggle
 from flyte_tui.tui.widgets.field import FormField, field_id
 
 PasswordMode = Literal["type", "secret", "none"]
 MODES: dict[PasswordMode, str] = {
-    "type": "Type it now (the installer stores it in the Secret below)",
+    "type": "Type it now (stored in the Secret below)",
     "secret": "It is already in an existing Secret",
     "none": "No password",
 }
@@ -37,14 +39,14 @@ class DatabaseScreen(StepScreen):
         yield self.field("database.port", kind="int")
         yield self.field("database.username")
         yield Label("One database shared by flyteadmin and datacatalog", classes="field-label")
-        yield Switch(self.shared, id="shared")
+        yield Toggle(self.shared, id="shared")
         yield self.field("database.adminDatabase")
         yield self.field("database.datacatalogDatabase")
         yield self.field("database.sslMode", kind="select", choices=SSL_MODES)
         yield Label("Password", classes="field-label")
-        with RadioSet(id="password-mode"):
+        with Choices(id="password-mode"):
             for mode, label in MODES.items():
-                yield RadioButton(label, value=mode == self.mode, name=mode)
+                yield Choice(label, value=mode == self.mode, name=mode)
         yield Input(
             self.state.password, password=True, placeholder="database password (never saved)", id="password",
             classes="secret-input", compact=True,
@@ -70,10 +72,11 @@ class DatabaseScreen(StepScreen):
         event.stop()
         self.state.password = event.value  # memory only, never in the answers
 
-    @on(Input.Submitted, "#password")
-    def _password_done(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.focus_next()
+    def widget_for(self, path: str) -> Widget | None:
+        secret = path == "database.passwordSecret" or path.startswith("database.passwordSecret.")
+        if secret and self.mode == "none":  # its fields are hidden: the choice that shows them
+            return self.query_one("#password-mode")
+        return super().widget_for(path)
 
     @on(RadioSet.Changed, "#password-mode")
     def _mode(self, event: RadioSet.Changed) -> None:

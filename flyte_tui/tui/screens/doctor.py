@@ -58,8 +58,8 @@ class DoctorScreen(WorkScreen[Report | None]):
     DoctorScreen #doctor-title { text-style: bold; padding: 0 1; }
     DoctorScreen #doctor-status { color: $text-muted; padding: 0 1; }
     DoctorScreen #doctor-body { height: 1fr; }
-    DoctorScreen #checks { height: 1fr; }
-    DoctorScreen #doctor-side { height: 45%; border-top: solid $primary; }
+    DoctorScreen #checks { height: 35%; min-height: 5; }
+    DoctorScreen #doctor-side { height: 1fr; border-top: solid $primary; }
     DoctorScreen #doctor-detail-scroll { height: 1fr; padding: 0 1; }
     DoctorScreen .buttons { height: auto; }
     DoctorScreen .buttons Button { margin-right: 1; }
@@ -175,13 +175,28 @@ class DoctorScreen(WorkScreen[Report | None]):
             return
         self.report = message.report
         r = message.report
+        self.findings.update({f.id: f for f in r.findings})
         snap = r.snapshot
         self.query_one("#doctor-status", Static).update(
             f"{r.count('fail')} failed, {r.count('warn')} warnings, {r.count('pass')} passed, "
             f"{r.count('skip')} skipped — {snap.processes} kubectl/helm calls"
         )
         self._fill_table()
+        self._go_to_first_problem()
         self._show_detail()
+
+    def _go_to_first_problem(self) -> None:
+        """Put the cursor on the first failing check (else the first warning): what the user came for."""
+        table = self.query_one("#checks", DataTable)
+        for severity in ("fail", "warn"):
+            first = next((i for i, key in enumerate(table.rows) if self._severity(key.value) == severity), None)
+            if first is not None:
+                table.move_cursor(row=first)
+                return
+
+    def _severity(self, check_id: str | None) -> str:
+        finding = self.findings.get(check_id or "")
+        return finding.severity if finding is not None else ""
 
     @on(Broken)
     def _broken(self, message: Broken) -> None:

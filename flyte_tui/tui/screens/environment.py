@@ -5,11 +5,11 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Grid
-from textual.widgets import Static
 
 from flyte_tui.presets import DESCRIPTIONS, PRESET_NAMES
 from flyte_tui.tui.screens.base import StepScreen
 from flyte_tui.tui.widgets.card import Card
+from flyte_tui.tui.widgets.note import Note
 
 TITLES = {"sandbox": "Sandbox", "eks": "AWS EKS", "gke": "Google GKE", "generic": "Generic Kubernetes"}
 
@@ -38,7 +38,7 @@ class EnvironmentScreen(StepScreen):
         with Grid(id="cards"):
             for name in PRESET_NAMES:
                 yield Card(name, TITLES.get(name, name), DESCRIPTIONS[name], selected=name == current)
-        yield Static("", id="filled", markup=False)
+        yield Note(id="filled", readable=True)
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -59,9 +59,10 @@ class EnvironmentScreen(StepScreen):
 
     def show_filled(self, environment: str, paths: list[str]) -> None:
         """Say which answers the preset filled (and what that means for every field)."""
-        note = self.query_one("#filled", Static)
+        note = self.query_one("#filled", Note)
         if paths:
-            note.update(f"The {environment} preset filled {len(paths)} answers: {summarize_filled(paths)}.")
+            note.show(f"The {environment} preset filled {len(paths)} answers: {summarize_filled(paths)}.")
         else:
-            note.update(f"Environment {environment}: your own answers were kept; the preset filled nothing new.")
+            note.show(f"Environment {environment}: your own answers were kept; the preset filled nothing new.")
         self.refresh_problems()
+        self.reveal(note)  # below the cards: bring it into view

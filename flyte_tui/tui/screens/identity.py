@@ -48,7 +48,7 @@ class IdentityScreen(StepScreen):
         yield self.field("ingress.tls.secretName")
         yield self.field("ingress.tls.certificateArn", placeholder="arn:aws:acm:us-east-2:123456789012:certificate/…")
         yield Label("Annotations that will be generated", classes="field-label")
-        yield Note(id="annotations")
+        yield Note(id="annotations", readable=True)
 
     def applies(self, path: str) -> bool:
         environment = self.state.effective("environment")

@@ -58,7 +58,7 @@ class ResourcesScreen(StepScreen):
         yield Label("Project namespaces", classes="section")
         yield self.field("projects.domains", kind="list", empty=[])
         yield Grid(*self.quota_rows(), id="quotas", classes="table")
-        yield Note(id="table-problems", classes="field-error")
+        yield Note(id="table-problems", classes="field-error", readable=True)
 
     def cell(self, path: str, kind: str = "text") -> FormField:
         """One compact table cell; empty removes the answer (chart default)."""

@@ -13,7 +13,9 @@ from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from flyte_tui.tui.screens.base import StepScreen
+from flyte_tui.tui.state import HELM_INSTALL
 from flyte_tui.tui.steps import step_of
+from flyte_tui.tui.widgets.note import Note
 
 
 class ReviewScreen(StepScreen):
@@ -37,12 +39,20 @@ class ReviewScreen(StepScreen):
         yield Input(str(self.state.answers_path), id="answers-path")
         yield Label("Values file", classes="field-label")
         yield Input(str(self.state.values_path), id="values-path")
+        helm = self.state.helm_problem()
+        yield Note(self.helm_warning(helm) if helm else "", id="helm-missing", classes="warning", readable=True)
         with Horizontal(classes="buttons"):
             yield Button("Save", id="save", variant="primary", compact=True)
             yield Button("Save and install", id="install", compact=True,
                          tooltip="Save, then run helm and watch Flyte come up")
         yield Label("Values (flyte-core)", classes="section")
-        yield Static("", id="values")
+        yield Note(id="values", readable=True, keep_space=True)
+
+    @staticmethod
+    def helm_warning(problem: str) -> str:
+        """Said above Save and install while the installer could not run helm."""
+        return (f"⚠ {problem}. Save and install needs helm 3 or 4: install it ({HELM_INSTALL}) or pick "
+                "the binary on the Welcome screen. Save works without it.")
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -66,7 +76,7 @@ class ReviewScreen(StepScreen):
         else:
             problems.add_option(Option("No problems: ready to save.", disabled=True))
         helm = self.query_one("#helm", Static)
-        values = self.query_one("#values", Static)
+        values = self.query_one("#values", Note)
         _answers, values_path = self._paths()
         if validation.ok and validation.plan is not None:
             from rich.syntax import Syntax
@@ -101,13 +111,13 @@ class ReviewScreen(StepScreen):
         event.stop()
         self.refresh_extras()
 
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.focus_next()
-
     @on(Button.Pressed, "#save, #install")
     def _save(self, event: Button.Pressed) -> None:
         event.stop()
         self.state.answers_path, self.state.values_path = self._paths()
-        self.post_message(self.SaveRequested(install=event.button.id == "install"))
+        install = event.button.id == "install"
+        problem = self.state.helm_problem()
+        if install and problem:
+            self.notify(self.helm_warning(problem), title="Saved, not installed", severity="error")
+            install = False
+        self.post_message(self.SaveRequested(install=install))

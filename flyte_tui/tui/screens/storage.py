@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.widgets import Input, Static
+from textual.widgets import Input, Label, Static
 
 from flyte_tui.tui.screens.base import StepScreen
 
@@ -45,10 +45,12 @@ class StorageScreen(StepScreen):
         yield Static("Access keys, kept in memory for the installer (it creates the Secret); never written to "
                      "any file. Leave empty when the Secret already exists.", id="keys-note", classes="field-help",
                      markup=False)
-        for widget_id, value, hint in (
-            ("access-key", self.state.s3_access_key, "access key id"),
-            ("secret-key", self.state.s3_secret_key, "secret access key"),
+        for widget_id, value, hint, title in (
+            ("access-key", self.state.s3_access_key, "access key id", "Access key ID"),
+            ("secret-key", self.state.s3_secret_key, "secret access key", "Secret access key"),
         ):
+            # a label of its own: once typed, the masked inputs would look alike without one
+            yield Label(title, id=f"{widget_id}-label", classes="field-label")
             yield Input(value, password=True, placeholder=hint, id=widget_id, classes="secret-input", compact=True)
         yield self.field("storage.projectId")
         yield self.field("storage.custom", kind="yaml")
@@ -67,7 +69,7 @@ class StorageScreen(StepScreen):
     def refresh_extras(self) -> None:
         self.query_one("#sandbox-note").display = self._type() == "sandbox"
         keys = self.applies("storage.credentialsSecret")
-        for widget_id in ("#keys-note", "#access-key", "#secret-key"):
+        for widget_id in ("#keys-note", "#access-key-label", "#access-key", "#secret-key-label", "#secret-key"):
             self.query_one(widget_id).display = keys
 
     @on(Input.Changed, "#access-key, #secret-key")
@@ -76,8 +78,3 @@ class StorageScreen(StepScreen):
         # memory only, never in the answers
         self.state.s3_access_key = self.query_one("#access-key", Input).value
         self.state.s3_secret_key = self.query_one("#secret-key", Input).value
-
-    @on(Input.Submitted, "#access-key, #secret-key")
-    def _keys_done(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.focus_next()

@@ -7,11 +7,13 @@ from typing import Literal
 from textual import on, work
 from textual.app import ComposeResult
 from textual.message import Message
-from textual.widgets import Button, Label, RadioButton, RadioSet, Static
+from textual.widgets import Button, Label, RadioSet
 
 from flyte_tui.tui.screens.base import StepScreen
 from flyte_tui.tui.state import WizardState
+from flyte_tui.tui.widgets.choices import Choice, Choices
 from flyte_tui.tui.widgets.field import FormField, field_id
+from flyte_tui.tui.widgets.note import Note
 
 SourceKind = Literal["repo", "path", "oci"]
 SOURCE_FIELDS: dict[str, tuple[SourceKind, ...]] = {
@@ -53,17 +55,25 @@ class TargetScreen(StepScreen):
         yield self.field("target.namespace")
         yield self.field("target.release")
         yield Label("Chart source", classes="field-label")
-        with RadioSet(id="source"):
+        with Choices(id="source"):
             for kind, label in SOURCE_LABELS.items():
-                yield RadioButton(label, value=kind == self.source, name=kind)
+                yield Choice(label, value=kind == self.source, name=kind)
         for path in SOURCE_FIELDS:
             yield self.field(path)
-        yield Button("List the repository's versions", id="list-versions", compact=True)
-        yield Static("", id="versions", markup=False)
+        listing = Button("List the repository's versions", id="list-versions", compact=True)
+        listing.display = self.source == "repo"  # only a repository can be asked (decided before mounting)
+        yield listing
+        yield Note(id="versions", readable=True)
 
     def applies(self, path: str) -> bool:
         kinds = SOURCE_FIELDS.get(path)
         return kinds is None or self.source in kinds
+
+    def refresh_extras(self) -> None:
+        repo = self.source == "repo"
+        self.query_one("#list-versions").display = repo
+        if not repo:
+            self.query_one("#versions", Note).show("")
 
     @on(RadioSet.Changed, "#source")
     def _source_changed(self, event: RadioSet.Changed) -> None:
@@ -90,9 +100,9 @@ class TargetScreen(StepScreen):
         event.stop()
         repo = self.state.get("target.chart.repo", "")
         if not repo:
-            self.query_one("#versions", Static).update("Set the repository URL first.")
+            self._say("Set the repository URL first.")
             return
-        self.query_one("#versions", Static).update("Asking the repository…")
+        self._say("Asking the repository…")
         self._fetch_versions(self.state.tools()[0], repo, self.state.get("target.chart.name", "flyte-core"))
 
     @work(thread=True, exclusive=True, group="versions", exit_on_error=False)
@@ -105,13 +115,20 @@ class TargetScreen(StepScreen):
         except (HelmError, ProcessError, ValueError) as exc:
             self.post_message(self.Versions([], str(exc)))
 
+    def _say(self, text: str) -> None:
+        """Show what the listing found (or why not), scrolled into view: it is below the last field."""
+        shown = self.query_one("#versions", Note)
+        shown.show(text)
+        self.reveal(shown)
+
     @on(Versions)
     def _versions(self, message: Versions) -> None:
-        shown = self.query_one("#versions", Static)
+        if self.source != "repo":
+            return  # the user switched to a path or OCI reference meanwhile
         if message.error or not message.versions:
-            shown.update(f"Cannot list versions: {message.error or 'none found'}")
+            self._say(f"Cannot list versions: {message.error or 'none found'}")
             return
-        shown.update("Available (newest first): " + ", ".join(message.versions[:12]))
+        self._say("Available (newest first): " + ", ".join(message.versions[:12]))
         if not self.state.get("target.chart.version"):
             from textual.widgets import Input
 

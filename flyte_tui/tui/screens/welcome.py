@@ -13,7 +13,7 @@ from textual.reactive import reactive
 from textual.widgets import Button, Static
 
 from flyte_tui.tui.screens.base import StepScreen
-from flyte_tui.tui.state import WizardState
+from flyte_tui.tui.state import HELM_INSTALL, HELM_NAMES, WizardState
 from flyte_tui.tui.widgets.field import FormField
 from flyte_tui.tui.widgets.step_list import StepList
 
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
     from flyte_tui.files.autosave import Autosave
     from flyte_tui.tools.detect import Detection, Tool
+    from flyte_tui.tui.widgets.helm_picker import HelmPicker
 
 StartMode = Literal["fresh", "open", "import", "restore", "upgrade", "doctor"]
 """How to begin: answers (fresh, from a file, from the autosave) or the existing release (upgrade, doctor)."""
@@ -42,6 +43,12 @@ def describe_tool(tool: Tool) -> str:
         return f"⚠ {tool.name}: {tool.path} ({tool.error})"
     major = f" (helm {tool.major})" if tool.name == "helm" and tool.major else ""
     return f"✓ {tool.name} {tool.version}{major}"
+
+
+def helm_hint(problem: str) -> str:
+    """What to do about an unusable helm (said under the tool lines)."""
+    return (f"  flyte-tui needs helm 3 or 4 to install ({problem}): install it ({HELM_INSTALL}) "
+            "or pick a helm binary below.")
 
 
 class WelcomeScreen(StepScreen):
@@ -90,6 +97,7 @@ class WelcomeScreen(StepScreen):
         # controls mount right after it (see _mount_controls), so the wizard paints at once.
         yield Static(INTRO, id="intro", markup=False)
         yield Static("Detecting helm, kubectl and kube contexts…", id="tools", markup=False)
+        yield Vertical(id="helm-box")
         yield Vertical(id="context-box")
         yield Static("", id="release", markup=False)
         if self.recovery is not None:
@@ -97,7 +105,17 @@ class WelcomeScreen(StepScreen):
             yield Button("Restore them", id="restore", variant="warning", compact=True)
         with Horizontal(classes="buttons"):
             yield Button("Start fresh", id="fresh", variant="primary", compact=True)
+            existing = self.existing_answers()
+            if existing is not None:  # the documented default file is here: offer it
+                shown = existing if existing.is_absolute() else f"./{existing}"
+                yield Button(f"Open {shown}", id="open-existing", compact=True)
         yield Vertical(id="files-box")
+
+    def existing_answers(self) -> Path | None:
+        """The session's answers file when it exists and was not opened at start (``flyte-tui`` with no
+        ``-f`` in a directory that has a ``flyte-tui.yaml``)."""
+        path = self.state.answers_path
+        return path if self.open_at_start is None and path.is_file() else None
 
     def on_mount(self) -> None:
         self.refresh_problems()
@@ -149,9 +167,14 @@ class WelcomeScreen(StepScreen):
     def show_detection(self, detection: Detection) -> None:
         """Fill in what the detection worker found."""
         lines = [describe_tool(detection.helm), describe_tool(detection.kubectl), *detection.notes]
+        problem = self.state.helm_problem()
+        if problem:
+            lines.insert(1, helm_hint(problem))
         self.query_one("#tools", Static).update("\n".join(lines))
         if not self.controls_ready:
             return  # the controls mount in a moment and show the detection then
+        if problem and not self.query("#helm-box HelmPicker"):
+            self.offer_helm_binaries()
         from textual.widgets import Select
 
         select = self.query_one("#context", Select)
@@ -171,12 +194,36 @@ class WelcomeScreen(StepScreen):
         release.set_class(bool(detection.release_attention), "-attention")
         self.query_one("#release-buttons").display = bool(detection.release_exists)
 
+    def offer_helm_binaries(self) -> None:
+        """Offer the helm binaries on PATH (helm, helm3, helm4) when the detected helm cannot be used."""
+        from flyte_tui.tui.widgets.helm_picker import HelmPicker, helm_candidates
+
+        paths = helm_candidates(HELM_NAMES)
+        if paths:
+            self.query_one("#helm-box").mount(HelmPicker(paths))
+
+    def on_helm_picker_picked(self, message: HelmPicker.Picked) -> None:
+        """A helm binary was picked: the session uses it from now on (a named handler: the picker is
+        imported only when it is offered)."""
+        from dataclasses import replace
+
+        detection = self.state.detection
+        if detection is None:
+            return
+        self.state.detection = replace(detection, helm=message.tool)
+        self.detection = self.state.detection  # watch_detection shows it
+
     def on_select_changed(self, event: Select.Changed) -> None:
         """The context picker changed (a named handler keeps Select off the start-up imports)."""
         if event.select.id != "context":
             return
         value = event.value if isinstance(event.value, str) else ""
         self.post_message(FormField.Changed("target.context", value))
+
+    @on(Button.Pressed, "#open-existing")
+    def _open_existing(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.post_message(self.Start("open", self.state.answers_path))
 
     @on(Button.Pressed, "#fresh, #restore, #upgrade, #doctor, #open, #import")
     def _start(self, event: Button.Pressed) -> None:

@@ -1,4 +1,5 @@
-"""A focusable card: a title and one line of explanation; Enter, Space or a click chooses it."""
+"""A focusable card: a title and one line of explanation; Enter, Space or a click chooses it, and the arrow
+keys move to the card beside, above or below it (stopping at the edges of the grid)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,13 @@ from textual.widgets import Static
 class Card(Vertical, can_focus=True):
     """One choice among several, shown as a bordered card."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter,space", "choose", "Choose", show=False)]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter,space", "choose", "Choose", show=False),
+        Binding("left", "move(0, -1)", "Card to the left", show=False),
+        Binding("right", "move(0, 1)", "Card to the right", show=False),
+        Binding("up", "move(-1, 0)", "Card above", show=False),
+        Binding("down", "move(1, 0)", "Card below", show=False),
+    ]
 
     class Chosen(Message):
         """The user chose this card."""
@@ -38,6 +45,20 @@ class Card(Vertical, can_focus=True):
     def action_choose(self) -> None:
         """Choose this card."""
         self.post_message(self.Chosen(self))
+
+    def action_move(self, rows: int, columns: int) -> None:
+        """Focus the card that many rows and columns away in the grid, if there is one."""
+        parent = self.parent
+        if parent is None:
+            return
+        cards = [c for c in parent.children if isinstance(c, Card) and c.display]
+        width = max(1, parent.styles.grid_size_columns or 1)
+        index = cards.index(self)
+        row, column = divmod(index, width)
+        row, column = row + rows, column + columns
+        target = row * width + column
+        if 0 <= column < width and 0 <= target < len(cards):
+            cards[target].focus()
 
     def on_click(self, event: Click) -> None:
         event.stop()

@@ -78,6 +78,8 @@ class FormField(Vertical):
         if not self.compact:
             yield Label(self.label_text, classes="field-label")
         yield self._make_input()
+        if self.compact:  # a table cell: no room for an error line, so a glyph beside the value
+            yield Static("", classes="cell-mark", markup=False)
         if self.show_help and self.help_text:
             yield Static(self.help_text, classes="field-help", markup=False)
         yield Note(classes="field-error")
@@ -91,9 +93,9 @@ class FormField(Vertical):
             current = value if value in self.choices else Select.NULL
             return Select(options, value=current, allow_blank=True, classes="field-input", compact=True)
         if self.kind == "switch":
-            from textual.widgets import Switch
+            from flyte_tui.tui.widgets.choices import Toggle
 
-            return Switch(bool(value), classes="field-input")
+            return Toggle(bool(value), classes="field-input")
         if self.kind == "yaml":
             from textual.widgets import TextArea
 
@@ -129,6 +131,19 @@ class FormField(Vertical):
             return self.initial
         return self._convert(getattr(widget, "value", ""))
 
+    def holds(self, value: Any) -> bool:
+        """Whether ``value`` is what the input holds now (False for a change that newer typing overtook)."""
+        return self.kind == "yaml" or not self.is_mounted or self.current_value() == value
+
+    @property
+    def problem_text(self) -> str:
+        """The error (or warning) line the field shows, with its glyph; empty when there is none."""
+        return self._shown
+
+    def on_descendant_focus(self) -> None:
+        """The focus came in: show the whole field (label, input, help, error), not only the input."""
+        self.call_after_refresh(self.scroll_visible, animate=False)
+
     def show_problems(self, problems: list[Problem]) -> None:
         """Show the errors (else warnings) under the field; clear the line when there is none."""
         errors = [p for p in problems if p.severity == "error"]
@@ -140,8 +155,11 @@ class FormField(Vertical):
         self._shown = line_text
         if self.compact:
             self.input.tooltip = text or self.help_text or None
+            self.query_one(".cell-mark", Static).update(line_text[:1])
         else:
             self.query_one(".field-error", Note).show(line_text)
+            if text and self.has_focus_within:  # the new error line may be below the visible part
+                self.call_after_refresh(self.scroll_visible, animate=False)
         self.set_class(bool(errors), "-error")
         self.set_class(bool(shown) and not errors, "-warning")
 
@@ -164,9 +182,9 @@ class FormField(Vertical):
     # Handlers by name, not @on(Input.Changed): the form widgets are imported when a form is built.
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        """Text typed: send the converted answer."""
+        """Text typed: send the converted answer the input holds now."""
         event.stop()
-        self.post_message(self.Changed(self.path, self._convert(event.value), self))
+        self.post_message(self.Changed(self.path, self._convert(event.input.value), self))
 
     def on_select_changed(self, event: Select.Changed) -> None:
         """An option chosen: send it (the blank line removes the answer)."""
@@ -193,8 +211,3 @@ class FormField(Vertical):
             self.show_problems([Problem(self.path, "must be a YAML mapping")])
             return
         self.post_message(self.Changed(self.path, data, self))
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        """Enter in a field moves to the next one."""
-        event.stop()
-        self.screen.focus_next()
