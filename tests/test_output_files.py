@@ -144,7 +144,7 @@ def test_dash_is_stdout_a_folder_is_refused_and_folders_are_never_created(answer
     code, out, err = invoke_split("render", answers, "-o", "-")
     assert code == 0, err
     assert "minio" in load_plain(out)["configmap"]["k8s"]["plugins"]["k8s"]["default-env-vars"][0]["FLYTE_AWS_ENDPOINT"]
-    assert "--values -" in err and not Path("-").exists()
+    assert "--values=-" in err and not Path("-").exists()
     code, out, err = invoke_split("import", _importable(answers.parent), "-o", "-")
     assert code == 0 and load_plain(out)["storage"]["type"] == "gcs"
     assert not Path("-").exists()
