@@ -18,9 +18,10 @@ from flyte_tui.files.answers import load_answers, write_answers
 from flyte_tui.files.values import write_values_file
 from flyte_tui.files.yamlio import dump, load_plain
 from flyte_tui.install import Installer
+from flyte_tui.release import find_release, live_answers, live_values, stuck_release_fix
+from flyte_tui.review.review import review, review_plan
 from flyte_tui.tools.helm import Helm
 from flyte_tui.tools.process import run as run_process
-from flyte_tui.upgrade import find_release, live_answers, live_values, recovery, review, review_plan
 from tests.e2e.test_install import answers, collect, options, plan_of
 
 pytestmark = pytest.mark.e2e
@@ -247,7 +248,7 @@ def test_pending_upgrade_is_detected_and_recovered(testbed, namespace, helm_bin,
     refused = next(e for e in events if isinstance(e, StepFailed))
     assert refused.step == "preflight" and "pending-upgrade" in refused.message
 
-    fix = recovery(helm, "flyte")
+    fix = stuck_release_fix(helm, "flyte")
     assert fix is not None and fix.state == "pending-upgrade" and fix.target_revision == 1
     assert "revision 2" in fix.description
     assert fix.argv[1:4] == ["rollback", "flyte", "1"]
