@@ -20,8 +20,7 @@ from flyte_tui.tools import process
 from flyte_tui.tools.helm import Helm, HelmError
 
 if TYPE_CHECKING:
-    from flyte_tui.charts import ChartProfile
-    from flyte_tui.charts.flyte_core.importer import ImportResult
+    from flyte_tui.charts import ChartProfile, ImportResult
 
 FIX_TIMEOUT = 300.0
 """Seconds the fix of a stuck release (helm rollback / uninstall) may take."""

@@ -7,6 +7,7 @@ import copy
 import json
 
 from flyte_tui.cli.run import review_lines
+from flyte_tui.redact import holds_secret
 from flyte_tui.release import ReleaseInfo
 from flyte_tui.review.diff import (
     answers_diff,
@@ -15,7 +16,7 @@ from flyte_tui.review.diff import (
     parse_manifest,
     values_diff,
 )
-from flyte_tui.review.mask import CHANGED, REDACTED, holds_secret
+from flyte_tui.review.mask import CHANGED, REDACTED
 from flyte_tui.review.review import Review
 
 DEPLOYMENT = """\

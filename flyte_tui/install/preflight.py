@@ -17,6 +17,7 @@ from flyte_tui.install.context import FAILED, ReleaseRun, Step, StepError
 from flyte_tui.release import stuck_explanation
 from flyte_tui.tools import process
 from flyte_tui.tools.helm import chart_args
+from flyte_tui.tools.kubectl import CREDENTIALS_REFUSED
 
 CAN_I = (("create", "deployments"), ("create", "secrets"), ("create", "serviceaccounts"))
 """What the install creates in the namespace, asked with ``kubectl auth can-i``."""
@@ -52,7 +53,10 @@ def preflight(run: ReleaseRun) -> Step:
         raise StepError(f"kubectl is not usable: {server}")
     if not server.ok or "serverVersion" not in server.stdout:
         context = run.release.context or "the current context"
-        raise StepError(f"cannot reach the cluster of {context}: {process.last_line(server.stderr, 'no answer')}")
+        reason = process.last_line(server.stderr, "no answer")
+        if CREDENTIALS_REFUSED.search(reason):
+            raise StepError(f"the cluster refused the credentials of {context}: {reason}")
+        raise StepError(f"cannot reach the cluster of {context}: {reason}")
     yield OutputLine("preflight", "cluster reachable")
     for name, allowed in results.items():
         if name.startswith("can-i ") and allowed is not True:

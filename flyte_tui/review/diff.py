@@ -21,7 +21,8 @@ from ruamel.yaml import YAML
 
 from flyte_tui import tree
 from flyte_tui.files.yamlio import dump
-from flyte_tui.review.mask import ABSENT, CHANGED, REDACTED, holds_secret, mask
+from flyte_tui.redact import holds_secret
+from flyte_tui.review.mask import ABSENT, CHANGED, REDACTED, mask
 
 Change = Literal["added", "removed", "changed"]
 NOISE_LABELS = ("helm.sh/chart",)

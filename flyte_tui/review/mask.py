@@ -1,10 +1,10 @@
 """Masking secrets in what a review shows: values, answers and manifests (Secrets themselves show only
 which keys changed, see :mod:`flyte_tui.review.diff`).
 
-Masked: scalars under a key that :func:`~flyte_tui.redact.holds_secret`, env entries such as ``DB_PASSWORD``, the argument
-after ``--token``, and secrets inside text (``password: …`` in a ConfigMap's ``db.yaml``), with the
-doctor's redaction rules (:mod:`flyte_tui.redact`). A masked value that differs from the deployed one
-reads ``(redacted, changed)``, so the change still shows, never the value.
+Masked: scalars under a key that :func:`~flyte_tui.redact.holds_secret`, env entries such as
+``DB_PASSWORD``, the argument after ``--token``, and secrets inside text (``password: …`` in a ConfigMap's
+``db.yaml``), with the doctor's redaction rules (:mod:`flyte_tui.redact`). A masked value that differs
+from the deployed one reads ``(redacted, changed)``, so the change still shows, never the value.
 """
 
 from __future__ import annotations
@@ -15,8 +15,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from flyte_tui.redact import MASK, holds_secret, redact_text
-
-__all__ = ["ABSENT", "CHANGED", "REDACTED", "holds_secret", "mask"]
 
 REDACTED = "(redacted)"
 CHANGED = "(redacted, changed)"
@@ -81,8 +79,8 @@ def _mask_text(text: str, before: Any) -> str:
 def mask(value: Any, before: Any = ABSENT, secret: bool = False) -> Any:
     """A copy of plain data with every secret-looking value masked as ``(redacted)``.
 
-    Masked: scalars under a key that :func:`~flyte_tui.redact.holds_secret`, the ``value`` of an env entry whose ``name``
-    does (``{name: DB_PASSWORD, value: …}``), the argument after ``--token``/``--password`` in a list,
+    Masked: scalars under a key that :func:`~flyte_tui.redact.holds_secret`, the ``value`` of an env entry
+    whose ``name`` does (``{name: DB_PASSWORD, value: …}``), the argument after ``--token``/``--password`` in a list,
     and secrets inside text (:func:`~flyte_tui.redact.redact_text`, plus ``access_key_id``). ``before`` is
     the same place on the deployed side: where the secret there differs, the mask reads
     ``(redacted, changed)``. ``secret``: ``value`` itself sits under a secret key.
