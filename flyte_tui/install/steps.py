@@ -69,7 +69,8 @@ def helm_upgrade(run: ReleaseRun) -> Step:
     """
     options = run.options
     try:
-        written = write_values_file(run.plan, options.values_path, options.source)
+        rendered = (run.release.values, run.release.profile.is_owned)  # rendered once, by plan_releases
+        written = write_values_file(run.plan, options.values_path, options.source, rendered=rendered)
     except OSError as exc:  # an unwritable path, or a file there that is not YAML (left untouched)
         raise StepError(f"cannot write the values file: {exc.strerror or exc}") from exc
     kept = f" (previous kept as {written.backup})" if written.backup else ""

@@ -179,6 +179,7 @@ def review(
 def review_plan(plan: InstallPlan, helm: Helm, release: PlannedRelease | None = None) -> Review:
     """The review of upgrading to ``plan``, end to end: helm's version, the repository, a private values
     file (removed afterwards), then :func:`review`. Raises HelmError / ProcessError on tool failures."""
+    planned = release or plan_releases(plan)[0]
     major, _ = helm.version()
     chart = plan.target.chart
     if chart.repo:
@@ -186,7 +187,7 @@ def review_plan(plan: InstallPlan, helm: Helm, release: PlannedRelease | None = 
     tmp = Path(tempfile.mkdtemp(prefix="flyte-tui-review-"))
     try:
         values = tmp / "values.yaml"
-        write_values_file(plan, values)
-        return review(helm, plan, values, major, release)
+        write_values_file(plan, values, rendered=(planned.values, planned.profile.is_owned))
+        return review(helm, plan, values, major, planned)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
