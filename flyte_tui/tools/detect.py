@@ -161,8 +161,14 @@ def detect_release(
     return exists, f"release {release} in {namespace}: " + ("installed" if exists else "not installed"), None, ""
 
 
-def detect(namespace: str = "flyte", release: str = "flyte", ask_cluster: bool = True) -> Detection:
-    """Detect tools, contexts and (when ``ask_cluster``) whether the release already exists."""
+def detect(namespace: str | None = None, release: str | None = None, ask_cluster: bool = True) -> Detection:
+    """Detect tools, contexts and (when ``ask_cluster``) whether the release already exists (the namespace
+    and release default to the answers file's defaults)."""
+    if namespace is None or release is None:
+        from flyte_tui.model.plan import DEFAULT_NAMESPACE, DEFAULT_RELEASE
+
+        namespace = DEFAULT_NAMESPACE if namespace is None else namespace
+        release = DEFAULT_RELEASE if release is None else release
     helm = detect_helm()
     kubectl = detect_kubectl()
     contexts, current, note = detect_contexts(kubectl)
