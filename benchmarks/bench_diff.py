@@ -13,9 +13,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from textual.app import App
 
 from benchmarks.harness import Result, report
+from flyte_tui.release import ReleaseInfo
 from flyte_tui.review.diff import manifest_diff, values_diff
+from flyte_tui.review.review import Review
 from flyte_tui.tui.screens.upgrade_review import ManifestView, UpgradeReviewScreen
-from flyte_tui.upgrade import ReleaseInfo, Review
 
 DEPLOYMENT = """\
 apiVersion: apps/v1

@@ -27,7 +27,7 @@ from flyte_tui.charts import validate_answers
 from flyte_tui.events import StepFinished
 from flyte_tui.files.yamlio import dump
 from flyte_tui.install import Installer, InstallOptions
-from flyte_tui.secrets import SecretValues
+from flyte_tui.install.secrets import SecretValues
 
 ROUNDS = 3
 

@@ -1,5 +1,8 @@
 """Typed events shared by every face: the install core yields them; the runner screen and the headless
-CLI render them (plain lines or one JSON object per line). Nothing here may hold a secret."""
+CLI render them (plain lines or one JSON object per line). Nothing here may hold a secret.
+
+A failed step carries an :class:`~flyte_tui.diagnose.Explanation` (the one diagnosis type, re-exported here).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +10,20 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
+from flyte_tui.diagnose import Explanation
 from flyte_tui.readiness import ComponentStatus
+
+__all__ = [
+    "ComponentsChanged",
+    "Event",
+    "Explanation",
+    "InstallFinished",
+    "OutputLine",
+    "StepFailed",
+    "StepFinished",
+    "StepStarted",
+    "to_json",
+]
 
 
 @dataclass(frozen=True)
@@ -42,43 +58,6 @@ class ComponentsChanged:
     """The readiness table changed."""
 
     components: tuple[ComponentStatus, ...]
-
-
-@dataclass(frozen=True)
-class Explanation:
-    """Why something is stuck or broken, and which answer to change."""
-
-    summary: str
-    object: str = ""
-    """The blocking object, e.g. ``pod/flyteadmin-7d9c…``."""
-    component: str = ""
-    container: str = ""
-    cause: str = ""
-    fix: str = ""
-    answer: str | None = None
-    """The answers-file path to change, when one answer fixes it."""
-    events: tuple[str, ...] = ()
-    """The object's last Warning events, ``Reason: message``."""
-    log_tail: tuple[str, ...] = ()
-    signature: str | None = None
-
-    def lines(self) -> list[str]:
-        """The explanation as readable lines (the runner's failure panel and headless output)."""
-        lines = []
-        if self.object:
-            container = f" (container {self.container})" if self.container else ""
-            lines.append(f"Blocking object: {self.object}{container}")
-        if self.cause:
-            lines.append(f"Likely cause: {self.cause}")
-        if self.fix:
-            lines.append(f"Fix: {self.fix}")
-        if self.answer:
-            lines.append(f"Answer to change: {self.answer}")
-        if self.events:
-            lines += ["Warning events:", *(f"  {e}" for e in self.events)]
-        if self.log_tail:
-            lines += ["Log tail:", *(f"  {line}" for line in self.log_tail)]
-        return lines
 
 
 @dataclass(frozen=True)

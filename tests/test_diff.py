@@ -7,17 +7,17 @@ import copy
 import json
 
 from flyte_tui.cli.run import review_lines
+from flyte_tui.redact import holds_secret
+from flyte_tui.release import ReleaseInfo
 from flyte_tui.review.diff import (
-    CHANGED,
-    REDACTED,
     answers_diff,
-    holds_secret,
     manifest_diff,
     normalise,
     parse_manifest,
     values_diff,
 )
-from flyte_tui.upgrade import ReleaseInfo, Review
+from flyte_tui.review.mask import CHANGED, REDACTED
+from flyte_tui.review.review import Review
 
 DEPLOYMENT = """\
 apiVersion: apps/v1

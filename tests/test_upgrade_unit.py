@@ -12,8 +12,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from flyte_tui.review.diff import ManifestDiff, ObjectDiff, ObjectKey, ValuesDiff
+from flyte_tui.review.helm_diff import HelmDiffCheck, compare_helm_diff, only_chart_label, parse_helm_diff
+from flyte_tui.review.review import Review
 from flyte_tui.tui.screens.upgrade_review import UpgradeReviewScreen
-from flyte_tui.upgrade import HelmDiffCheck, Review, compare_helm_diff, only_chart_label, parse_helm_diff
 
 HELM_DIFF = (Path(__file__).parent / "data" / "helm-diff-v1.16.7-v1.16.8.txt").read_text()
 

@@ -9,10 +9,12 @@ import signal
 import sys
 import threading
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 from typing import TextIO
 
+from flyte_tui import exit_codes
 from flyte_tui.charts import validate_file
 from flyte_tui.events import (
     ComponentsChanged,
@@ -24,14 +26,21 @@ from flyte_tui.events import (
     StepStarted,
     to_json,
 )
-from flyte_tui.install import Installer, InstallOptions
+from flyte_tui.install import InstallOptions
+from flyte_tui.install.secrets import SecretValues
 from flyte_tui.model import InstallPlan
-from flyte_tui.secrets import SecretValues
-from flyte_tui.tools.detect import describe_release
-from flyte_tui.tools.helm import Helm, HelmError, display
+from flyte_tui.review.review import Review
+from flyte_tui.tools.helm import Helm, HelmError
 from flyte_tui.tools.process import Cancelled, ProcessError
-from flyte_tui.tools.process import run as run_process
-from flyte_tui.upgrade import Review, find_release, recovery, review_plan
+from flyte_tui.upgrade import (
+    FixDone,
+    NoRelease,
+    Reviewed,
+    StuckRelease,
+    apply_upgrade,
+    review_upgrade,
+    upgrade_until_review,
+)
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
 
@@ -66,6 +75,20 @@ def plain(event: Event, shown: dict[str, str] | None = None) -> list[str]:
     return []  # pragma: no cover
 
 
+@dataclass(frozen=True)
+class InstallFlags:
+    """The flags ``install`` and ``upgrade`` share."""
+
+    yes: bool
+    timeout: float
+    as_json: bool
+    values_out: Path | None
+    password_file: Path | None
+    rollback: bool
+    helm: str = "helm"
+    kubectl: str = "kubectl"
+
+
 def run_install(
     answers: Path,
     *,
@@ -80,35 +103,41 @@ def run_install(
     out: TextIO = sys.stdout,
 ) -> int:
     """Validate, confirm, install; print events; return the exit code (0 ok, 1 failed, 2 invalid)."""
-    result = validate_file(answers)
-    for problem in result.problems:
-        print(f"{problem.severity}: {problem}", file=sys.stderr)
-    if not result.ok or result.plan is None:
-        print(f"{answers}: {len(result.errors)} error(s); nothing installed", file=sys.stderr)
-        return 2
-    if not yes:
+    loaded = _load(answers, helm)
+    if isinstance(loaded, str):
+        print(f"{loaded}; nothing installed", file=sys.stderr)
+        return exit_codes.INVALID
+    flags = InstallFlags(yes, timeout, as_json, values_out, password_file, rollback, helm, kubectl)
+    return _install(answers, loaded[0], flags, out)
+
+
+def _install(
+    answers: Path, plan: InstallPlan, flags: InstallFlags, out: TextIO, reviewed: Reviewed | None = None
+) -> int:
+    """Confirm, read the secrets, run the installer (of the reviewed releases, for an upgrade); print its events."""
+    if not flags.yes:
         if not sys.stdin.isatty():
             print("refusing to install without --yes when not on a terminal", file=sys.stderr)
-            return 2
-        t = result.plan.target
+            return exit_codes.INVALID
+        t = plan.target
         reply = input(f"Install release {t.release} into namespace {t.namespace}? [y/N] ")
         if reply.strip().lower() not in ("y", "yes"):
             print("nothing installed", file=sys.stderr)
-            return 2
+            return exit_codes.INVALID
     try:
-        secrets = SecretValues.from_environment(password_file)
+        secrets = SecretValues.from_environment(flags.password_file)
     except OSError as exc:
         print(f"cannot read the password file: {exc.strerror or exc}", file=sys.stderr)
-        return 2
+        return exit_codes.INVALID
     except UnicodeDecodeError:
-        print(f"cannot read the password file {password_file}: it is not UTF-8 text", file=sys.stderr)
-        return 2
+        print(f"cannot read the password file {flags.password_file}: it is not UTF-8 text", file=sys.stderr)
+        return exit_codes.INVALID
     options = InstallOptions(
-        values_path=values_out or answers.with_name("values.yaml"),
-        helm=helm,
-        kubectl=kubectl,
-        timeout=timeout,
-        rollback_on_failure=rollback,
+        values_path=flags.values_out or answers.with_name("values.yaml"),
+        helm=flags.helm,
+        kubectl=flags.kubectl,
+        timeout=flags.timeout,
+        rollback_on_failure=flags.rollback,
         secrets=secrets,
         source=answers.name,
     )
@@ -116,15 +145,15 @@ def run_install(
     ok = False
     shown: dict[str, str] = {}
     with _cancel_on_signals(cancel):
-        for event in Installer(result.plan, options, cancel).run():
-            if as_json:
+        for event in apply_upgrade(plan, options, cancel, reviewed).run():
+            if flags.as_json:
                 print(json.dumps(to_json(event)), file=out, flush=True)
             else:
                 for line in plain(event, shown):
                     print(line, file=out, flush=True)
             if isinstance(event, InstallFinished):
                 ok = event.ok
-    return 0 if ok else 1
+    return exit_codes.OK if ok else exit_codes.FAILED
 
 
 @contextlib.contextmanager
@@ -191,19 +220,19 @@ def run_diff(answers: Path, *, as_json: bool, helm: str = "helm", out: TextIO = 
     loaded = _load(answers, helm)
     if isinstance(loaded, str):
         print(f"error: {loaded}", file=sys.stderr)
-        return 1
+        return exit_codes.FAILED
     plan, adapter = loaded
     try:
-        result = review_plan(plan, adapter)
+        result = review_upgrade(plan, adapter).review
     except (HelmError, ProcessError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 1
+        return exit_codes.FAILED
     if as_json:
         print(json.dumps(result.to_json(), indent=2, default=str), file=out)
     else:
         for line in review_lines(result):
             print(line, file=out)
-    return 2 if result.has_changes else 0
+    return exit_codes.CHANGES if result.has_changes else exit_codes.OK
 
 
 def run_upgrade(
@@ -223,65 +252,43 @@ def run_upgrade(
     """``flyte-tui upgrade``: review, then apply with rollback on failure; 0 ready, 1 failed, 2 invalid.
 
     A release stuck in pending-* is explained with its recovery and what the recovery changes; with
-    ``recover`` the recovery runs first.
+    ``recover`` the recovery runs first. The steps are :func:`flyte_tui.upgrade.upgrade_until_review`'s.
     """
     loaded = _load(answers, helm)
     if isinstance(loaded, str):
         print(f"error: {loaded}", file=sys.stderr)
-        return 2
+        return exit_codes.INVALID
     plan, adapter = loaded
     # Human lines go to stderr with --json, so that stdout stays one JSON event per line.
     text_out = sys.stderr if as_json else out
-    cancel = adapter.cancel
-    with _cancel_on_signals(cancel):
+    reviewed: Reviewed | None = None
+    with _cancel_on_signals(adapter.cancel):
         try:
-            info = find_release(adapter, plan.target.release)
-            if info is None:
-                print(
-                    f"error: no release {plan.target.release} in namespace {plan.target.namespace}; "
-                    "use `flyte-tui install` for a first install",
-                    file=sys.stderr,
-                )
-                return 2
-            line, meaning = describe_release(info)
-            print(line + (f"\n  {meaning}" if meaning else ""), file=text_out)
-            if info.pending:
-                fix = recovery(adapter, info.name)
-                if fix is not None:
-                    print(f"Release {info.name} is stuck: {fix.description}", file=text_out)
-                    print(f"Recovery: {display(fix.argv)}", file=text_out)
-                    for obj in fix.diff.objects:
-                        print(f"  recovery {obj.change} {obj.key}", file=text_out)
-                    if not recover:
-                        print("run again with --recover to perform it", file=sys.stderr)
-                        return 1
-                    done = run_process(fix.argv, 300, cancel, adapter.env)
-                    if not done.ok:
-                        print(f"error: recovery failed: {done.stderr.strip()}", file=sys.stderr)
-                        return 1
-                    print(
-                        f"recovered: release {info.name} "
-                        + (f"rolled back to revision {fix.target_revision}" if fix.target_revision else "uninstalled"),
-                        file=text_out,
-                    )
-            result = review_plan(plan, adapter)
-            for line in review_lines(result):
-                print(line, file=text_out)
+            for step in upgrade_until_review(plan, adapter, recover):
+                if isinstance(step, NoRelease):
+                    print(f"error: {step.message}; use `flyte-tui install` for a first install", file=sys.stderr)
+                    return exit_codes.INVALID
+                if isinstance(step, FixDone):
+                    if not step.ok:
+                        print(f"error: recovery failed: {step.error}", file=sys.stderr)
+                        return exit_codes.FAILED
+                    print(f"recovered: release {plan.target.release} {step.fix.outcome}", file=text_out)
+                elif isinstance(step, Reviewed):
+                    reviewed = step
+                    for line in review_lines(step.review):
+                        print(line, file=text_out)
+                else:
+                    print("\n".join(step.lines()), file=text_out)
+                    if isinstance(step, StuckRelease):
+                        print("\n".join(step.fix_lines()), file=text_out)
+                        if not recover:
+                            print("run again with --recover to perform it", file=sys.stderr)
+                            return exit_codes.FAILED
         except Cancelled:
             print("cancelled: the upgrade did not start", file=sys.stderr)
-            return 1
+            return exit_codes.FAILED
         except (HelmError, ProcessError, ValueError) as exc:
             print(f"error: {exc}", file=sys.stderr)
-            return 1
-    return run_install(
-        answers,
-        yes=yes,
-        timeout=timeout,
-        as_json=as_json,
-        values_out=values_out,
-        password_file=password_file,
-        rollback=rollback,
-        helm=helm,
-        kubectl=kubectl,
-        out=out,
-    )
+            return exit_codes.FAILED
+    flags = InstallFlags(yes, timeout, as_json, values_out, password_file, rollback, helm, kubectl)
+    return _install(answers, plan, flags, out, reviewed)

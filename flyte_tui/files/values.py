@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,10 @@ HEADER = (
     "Change the answers file and render again; keys flyte-tui does not manage are kept.\n"
     "Secrets are not in this file: it references Kubernetes Secrets by name."
 )
+
+
+Rendered = tuple[Mapping[str, Any], Callable[[tuple[str, ...]], bool]]
+"""Values already rendered, and which of their keys flyte-tui owns (a stale owned key is removed)."""
 
 
 @dataclass(frozen=True)
@@ -56,27 +61,33 @@ def _document(existing: str | None) -> Any:
     return doc
 
 
-def preview_text(plan: InstallPlan, path: Path, source: str = "flyte-tui.yaml") -> str:
+def preview_text(
+    plan: InstallPlan, path: Path, source: str = "flyte-tui.yaml", *, rendered: Rendered | None = None
+) -> str:
     """What :func:`write_values_file` would write to ``path`` (raises ``yamlio.UnmergeableFile``)."""
-    return _render_into(plan, yamlio.read_existing(path), source)
+    return _render_into(plan, yamlio.read_existing(path), source, rendered)
 
 
-def _render_into(plan: InstallPlan, doc: Any, source: str) -> str:
-    values = render_values(plan)
+def _render_into(plan: InstallPlan, doc: Any, source: str, rendered: Rendered | None = None) -> str:
+    values, owned = rendered if rendered is not None else (render_values(plan), is_owned)
     if not isinstance(doc, CommentedMap):
         doc = CommentedMap()
         doc.yaml_set_start_comment(HEADER.format(source=source))
-    yamlio.merge_into(doc, values, owned=is_owned)
+    yamlio.merge_into(doc, dict(values), owned=owned)
     return yamlio.dump(doc)
 
 
-def write_values_file(plan: InstallPlan, path: Path, source: str = "flyte-tui.yaml") -> WrittenValues:
+def write_values_file(
+    plan: InstallPlan, path: Path, source: str = "flyte-tui.yaml", *, rendered: Rendered | None = None
+) -> WrittenValues:
     """Render into ``path`` (merging into what is there), atomically, keeping ``<path>.bak``.
 
+    ``rendered``: the values already rendered for this operation and the chart's owned-keys predicate (a
+    :class:`~flyte_tui.charts.PlannedRelease`'s ``values`` and ``profile.is_owned``), so nothing renders twice.
     Raises ``yamlio.UnmergeableFile`` (an ``OSError``) when ``path`` holds something that is not YAML:
     that file is never replaced.
     """
     path = Path(path)
-    text = preview_text(plan, path, source)
+    text = preview_text(plan, path, source, rendered=rendered)
     backup = yamlio.write_atomic(path, text)
     return WrittenValues(path, backup, text)

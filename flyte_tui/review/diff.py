@@ -13,20 +13,18 @@ from __future__ import annotations
 import copy
 import difflib
 import hashlib
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from ruamel.yaml import YAML
 
+from flyte_tui import tree
 from flyte_tui.files.yamlio import dump
-from flyte_tui.redact import MASK, holds_secret, redact_text
+from flyte_tui.redact import holds_secret
+from flyte_tui.review.mask import ABSENT, CHANGED, REDACTED, mask
 
 Change = Literal["added", "removed", "changed"]
-REDACTED = "(redacted)"
-CHANGED = "(redacted, changed)"
-"""What a masked value that differs from the deployed one shows on the new side."""
 NOISE_LABELS = ("helm.sh/chart",)
 """Labels that change with every chart version and say nothing about what the object does."""
 
@@ -56,30 +54,24 @@ def _shown(value: Any) -> str:
     return value if value in (REDACTED, CHANGED) else repr(value)
 
 
-def leaves(tree: Any, prefix: str = "") -> dict[str, Any]:
-    """Flatten nested maps to ``{"a.b.c": value}``; lists stay whole (Helm replaces them whole)."""
-    out: dict[str, Any] = {}
-    if isinstance(tree, Mapping) and tree:
-        for key, value in tree.items():
-            path = f"{prefix}.{key}" if prefix else str(key)
-            out.update(leaves(value, path))
-    elif prefix:
-        out[prefix] = tree
-    return out
+def _changes(old: Any, new: Any) -> list[tuple[tree.Path, LeafChange]]:
+    """Every leaf that differs between two trees, sorted by path, with its path as keys."""
+    a, b = tree.leaves(old), tree.leaves(new)
+    changes = []
+    for path in sorted(set(a) | set(b), key=tree.dotted):
+        text = tree.dotted(path)
+        if path not in b:
+            changes.append((path, LeafChange(text, "removed", a[path], None)))
+        elif path not in a:
+            changes.append((path, LeafChange(text, "added", None, b[path])))
+        elif a[path] != b[path]:
+            changes.append((path, LeafChange(text, "changed", a[path], b[path])))
+    return changes
 
 
 def leaf_changes(old: Any, new: Any) -> list[LeafChange]:
-    """Every leaf that differs between two trees, sorted by path."""
-    a, b = leaves(old), leaves(new)
-    changes = []
-    for path in sorted(set(a) | set(b)):
-        if path not in b:
-            changes.append(LeafChange(path, "removed", a[path], None))
-        elif path not in a:
-            changes.append(LeafChange(path, "added", None, b[path]))
-        elif a[path] != b[path]:
-            changes.append(LeafChange(path, "changed", a[path], b[path]))
-    return changes
+    """Every leaf that differs between two trees, sorted by path (lists are leaves: Helm replaces them whole)."""
+    return [change for _path, change in _changes(old, new)]
 
 
 def unified(old_text: str, new_text: str, old_name: str = "before", new_name: str = "after") -> list[str]:
@@ -279,95 +271,10 @@ def manifest_diff(old_text: str, new_text: str) -> ManifestDiff:
     return ManifestDiff(diffs)
 
 
-# -- masking secrets ------------------------------------------------------------------------------
-
-_ACCESS_KEY_ID = re.compile(r"[\w.\-]*access[-_]?key[-_]?id", re.IGNORECASE)
-"""S3 ``access_key_id`` (flyte-core's storage.yaml): the doctor's rules let every ``…_id`` key through."""
-_ACCESS_KEY_ID_TEXT = re.compile(
-    rf"""(?P<key>{_ACCESS_KEY_ID.pattern})(?P<sep>["']?\s*[:=]\s*["']?)(?P<value>[^\s"',;&}}]+)""", re.IGNORECASE
-)
-_ABSENT: Any = object()
-"""The old side of a value that has no old side."""
-
-
-def _maskable(value: Any) -> bool:
-    return value not in (None, "") and not isinstance(value, bool | Mapping | list)
-
-
-def _counterparts(items: list[Any], before: Any) -> list[Any]:
-    """For each item of a list, the item it replaces on the old side: the same ``name`` when every item
-    has one (env lists, containers, ports), else the same position."""
-    if not isinstance(before, list):
-        return [_ABSENT] * len(items)
-    named = all(isinstance(i, Mapping) and "name" in i for i in [*items, *before])
-    if named:
-        old = {str(i["name"]): i for i in before}
-        return [old.get(str(i["name"]), _ABSENT) for i in items]
-    return [before[n] if n < len(before) else _ABSENT for n in range(len(items))]
-
-
-def _redact_text(text: str) -> str:
-    """:func:`redact_text` plus ``access_key_id``, with masks that read ``(redacted)``."""
-    text = _ACCESS_KEY_ID_TEXT.sub(lambda m: f"{m['key']}{m['sep']}{MASK}", text)
-    return redact_text(text).replace(MASK, REDACTED)
-
-
-def _secret_flag(item: Any) -> bool:
-    """``--token``, ``--password``: a command-line flag whose next argument is a secret."""
-    return isinstance(item, str) and item.startswith("-") and holds_secret(item.lstrip("-"))
-
-
-def _mask_text(text: str, before: Any) -> str:
-    """Free text (a ConfigMap's ``db.yaml``, a command line) with secrets masked; a line whose masked
-    form matches the old line's but whose real text differs has its mask marked changed."""
-    shown = _redact_text(text)
-    if not isinstance(before, str) or before == text or REDACTED not in shown:
-        return shown
-    was = _redact_text(before)
-    now_lines, was_lines = shown.split("\n"), was.split("\n")
-    raw_now, raw_was = text.split("\n"), before.split("\n")
-    if len(now_lines) != len(raw_now) or len(was_lines) != len(raw_was):  # a private key block was folded
-        return shown.replace(REDACTED, CHANGED) if shown == was else shown
-    matcher = difflib.SequenceMatcher(None, was_lines, now_lines, autojunk=False)
-    for tag, i1, i2, j1, _ in matcher.get_opcodes():
-        if tag == "equal":
-            for n in range(i2 - i1):
-                if raw_was[i1 + n] != raw_now[j1 + n]:
-                    now_lines[j1 + n] = now_lines[j1 + n].replace(REDACTED, CHANGED)
-    return "\n".join(now_lines)
-
-
-def mask(value: Any, before: Any = _ABSENT, secret: bool = False) -> Any:
-    """A copy of plain data with every secret-looking value masked as ``(redacted)``.
-
-    Masked: scalars under a key that :func:`holds_secret`, the ``value`` of an env entry whose ``name``
-    does (``{name: DB_PASSWORD, value: …}``), the argument after ``--token``/``--password`` in a list,
-    and secrets inside text (:func:`~flyte_tui.redact.redact_text`, plus ``access_key_id``). ``before`` is
-    the same place on the deployed side: where the secret there differs, the mask reads
-    ``(redacted, changed)``. ``secret``: ``value`` itself sits under a secret key.
-    """
-    if isinstance(value, Mapping):
-        old = before if isinstance(before, Mapping) else {}
-        env_secret = "value" in value and holds_secret(value.get("name", ""))
-        return {
-            k: mask(v, old.get(k, _ABSENT), holds_secret(k) or (env_secret and k == "value")) for k, v in value.items()
-        }
-    if isinstance(value, list):
-        flags = [False, *(_secret_flag(v) for v in value[:-1])]
-        return [
-            mask(v, b, secret or flag) for v, b, flag in zip(value, _counterparts(value, before), flags, strict=True)
-        ]
-    if secret and _maskable(value):
-        return CHANGED if before is not _ABSENT and before != value else REDACTED
-    if isinstance(value, str):
-        return _mask_text(value, before)
-    return value
-
-
-def _mask_change(change: LeafChange) -> LeafChange:
+def _mask_change(path: tree.Path, change: LeafChange) -> LeafChange:
     """A leaf change with its values masked (the leaf's own key decides, then :func:`mask`)."""
-    secret = holds_secret(change.path.rsplit(".", 1)[-1])
-    before = change.old if change.change == "changed" else _ABSENT
+    secret = holds_secret(path[-1])
+    before = change.old if change.change == "changed" else ABSENT
     old = None if change.old is None else mask(change.old, secret=secret)
     new = None if change.new is None else mask(change.new, before, secret)
     return LeafChange(change.path, change.change, old, new)
@@ -392,7 +299,7 @@ def values_diff(old: Mapping[str, Any], new: Mapping[str, Any]) -> ValuesDiff:
 
     Changes are found on the real values, then masked, so a changed password still shows as changed.
     """
-    changes = [_mask_change(c) for c in leaf_changes(old or {}, new or {})]
+    changes = [_mask_change(p, c) for p, c in _changes(old or {}, new or {})]
     if not changes:
         return ValuesDiff((), ())
     before = mask(old or {})
@@ -402,7 +309,7 @@ def values_diff(old: Mapping[str, Any], new: Mapping[str, Any]) -> ValuesDiff:
 
 def answers_diff(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[LeafChange]:
     """Which answers changed (old → new); secret-looking values (under extraValues, say) masked."""
-    return [_mask_change(c) for c in leaf_changes(old, new)]
+    return [_mask_change(p, c) for p, c in _changes(old, new)]
 
 
 # -- chart version changes ------------------------------------------------------------------------
@@ -420,17 +327,17 @@ def chart_version_warnings(
     old_defaults: Mapping[str, Any], new_defaults: Mapping[str, Any], user_values: Mapping[str, Any]
 ) -> list[ChartChangeWarning]:
     """Defaults that changed for keys the user did not set, and user lists that replace changed defaults."""
-    user = leaves(user_values)
+    user = tree.leaves(user_values)
     warnings = []
-    for change in leaf_changes(old_defaults, new_defaults):
-        covered = any(change.path == p or change.path.startswith(p + ".") for p in user)
+    for path, change in _changes(old_defaults, new_defaults):
+        covered = any(path[: len(p)] == p for p in user)
         if not covered:
             warnings.append(
                 ChartChangeWarning(
                     change.path, f"chart default {change.change}: {change.old!r} → {change.new!r} (you did not set it)"
                 )
             )
-        elif change.path in user and isinstance(user[change.path], list):
+        elif path in user and isinstance(user[path], list):
             warnings.append(
                 ChartChangeWarning(
                     change.path,
@@ -439,8 +346,3 @@ def chart_version_warnings(
                 )
             )
     return warnings
-
-
-def changed_paths(changes: Iterable[LeafChange]) -> list[str]:
-    """Just the paths."""
-    return [c.path for c in changes]

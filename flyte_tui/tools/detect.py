@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from flyte_tui.upgrade import ReleaseInfo
+    from flyte_tui.release import ReleaseInfo
 
 TIMEOUT = 5.0
 """Seconds any one detection command may take."""
@@ -115,52 +115,21 @@ def detect_contexts(kubectl: Tool) -> tuple[tuple[str, ...], str, str]:
     return contexts, current, "" if contexts else "the kubeconfig has no contexts"
 
 
-def short_time(updated: str) -> str:
-    """``2026-11-29T10:02:33.51+01:00`` (helm's JSON time) as ``2026-11-29 10:02``; other text unchanged."""
-    match = re.match(r"(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})", updated.strip())
-    return f"{match.group(1)} {match.group(2)}" if match else updated.strip()
-
-
-def describe_release(info: ReleaseInfo) -> tuple[str, str]:
-    """One line about a release (chart, revision, status, last deployed) and, for a failed or pending-*
-    release, what that means and what to do (else "")."""
-    when = short_time(info.updated) or "an unknown time"
-    line = f"release {info.name} in {info.namespace}: {info.chart or '(unknown chart)'}, revision {info.revision}, "
-    if info.status == "deployed":
-        return line + f"deployed, last deployed {when}", ""
-    line += f"{info.status or 'unknown status'}, last operation {when}"
-    if info.status == "failed":
-        meaning = (
-            f"The last helm operation on revision {info.revision} failed: the cluster may hold part of it. "
-            "Upgrading applies your answers again; the doctor shows what went wrong."
-        )
-    elif info.pending:
-        verb = info.status.removeprefix("pending-")
-        meaning = (
-            f"A helm {verb} (revision {info.revision}) was interrupted and never finished: helm refuses any "
-            "other change until the release is recovered. Choose Upgrade to see the guided recovery and "
-            "what it changes."
-        )
-    else:
-        meaning = f"helm reports the release as {info.status or 'unknown'}; the doctor can tell you more."
-    return line, meaning
-
-
 def detect_release(
     kubectl: Tool, context: str, namespace: str, release: str, helm: Tool | None = None
 ) -> tuple[bool | None, str, ReleaseInfo | None, str]:
     """Whether a Helm release exists and, with helm, its chart, revision, status and last deployed.
 
     Returns (exists, one line, the release, what a failed/pending state means). With helm this is one
-    ``helm history --max 1`` call (the core's :func:`flyte_tui.upgrade.find_release`, same on helm 3 and
+    ``helm history --max 1`` call (the core's :func:`flyte_tui.release.find_release`, same on helm 3 and
     4) with a timeout; without helm, the release Secrets are listed with kubectl (exists or not, no details).
     """
     if not context:
         return None, "no cluster to ask", None, ""
     if helm is not None and helm.path is not None:
+        from flyte_tui.release import describe_release, find_release
         from flyte_tui.tools import process
         from flyte_tui.tools.helm import Helm, HelmError
-        from flyte_tui.upgrade import find_release
 
         adapter = Helm(helm.path, context, namespace, timeout=TIMEOUT + 1)
         try:
@@ -192,8 +161,14 @@ def detect_release(
     return exists, f"release {release} in {namespace}: " + ("installed" if exists else "not installed"), None, ""
 
 
-def detect(namespace: str = "flyte", release: str = "flyte", ask_cluster: bool = True) -> Detection:
-    """Detect tools, contexts and (when ``ask_cluster``) whether the release already exists."""
+def detect(namespace: str | None = None, release: str | None = None, ask_cluster: bool = True) -> Detection:
+    """Detect tools, contexts and (when ``ask_cluster``) whether the release already exists (the namespace
+    and release default to the answers file's defaults)."""
+    if namespace is None or release is None:
+        from flyte_tui.model.plan import DEFAULT_NAMESPACE, DEFAULT_RELEASE
+
+        namespace = DEFAULT_NAMESPACE if namespace is None else namespace
+        release = DEFAULT_RELEASE if release is None else release
     helm = detect_helm()
     kubectl = detect_kubectl()
     contexts, current, note = detect_contexts(kubectl)

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
@@ -19,9 +19,10 @@ from textual.worker import Worker, WorkerState
 from flyte_tui.files.autosave import Autosave
 from flyte_tui.tui.screens.base import StepScreen
 from flyte_tui.tui.screens.welcome import WelcomeScreen
-from flyte_tui.tui.state import FromState, WizardState, fresh_answers
+from flyte_tui.tui.state import FromState, WizardState
 from flyte_tui.tui.steps import step_of
 from flyte_tui.tui.styles import APP_CSS
+from flyte_tui.tui.upgrade_flow import UpgradeFlow
 
 if TYPE_CHECKING:
     from flyte_tui.install import InstallOptions
@@ -30,11 +31,7 @@ if TYPE_CHECKING:
     from flyte_tui.tui.dialogs.quit import QuitChoice
     from flyte_tui.tui.screens.review import ReviewScreen
     from flyte_tui.tui.screens.runner import RunFactory, RunnerResult
-    from flyte_tui.upgrade import Recovery as ReleaseRecovery
-    from flyte_tui.upgrade import Review
 
-RECOVERY_TIMEOUT = 300.0
-"""Seconds the recovery of a stuck release (helm rollback / uninstall) may take."""
 WORK = {
     "detect": "detecting helm, kubectl and the kube contexts", "versions": "listing the chart's versions",
     "live": "reading the live release", "recover": "recovering the release", "review": "computing the upgrade",
@@ -52,53 +49,7 @@ class Detected(Message):
         self.detection = detection
 
 
-class LiveLoaded(Message):
-    """The live release was read into answers (or could not be)."""
-
-    def __init__(self, answers: dict[str, Any] | None, note: str) -> None:
-        super().__init__()
-        self.answers = answers
-        self.note = note
-
-
-class RecoveryNeeded(Message):
-    """The live release is stuck in pending-*: its guided recovery (from the core) is ready to show."""
-
-    def __init__(self, release: str, fix: ReleaseRecovery) -> None:
-        super().__init__()
-        self.release = release
-        self.fix = fix
-
-
-class RecoveryDone(Message):
-    """The recovery command finished (or could not run)."""
-
-    def __init__(self, fix: ReleaseRecovery, ok: bool, note: str) -> None:
-        super().__init__()
-        self.fix = fix
-        self.ok = ok
-        self.note = note
-
-
-class ReviewReady(Message):
-    """The upgrade review was computed (or could not be)."""
-
-    def __init__(
-        self,
-        review: Review | None,
-        error: str = "",
-        plan: InstallPlan | None = None,
-        options: InstallOptions | None = None,
-    ) -> None:
-        super().__init__()
-        self.review = review
-        self.error = error
-        self.plan = plan
-        self.options = options
-
-
-
-class WizardApp(App[None]):
+class WizardApp(UpgradeFlow):
     """flyte-tui's wizard: from cluster target to a saved answers file and values file."""
 
     CSS_PATH = APP_CSS
@@ -271,149 +222,6 @@ class WizardApp(App[None]):
             self.open_doctor()
 
     # -- the existing release: upgrade and doctor -------------------------------------------------
-
-    @work(thread=True, exclusive=True, group="live", exit_on_error=False)
-    def load_live(self) -> None:
-        """Read the live release's user-supplied values into answers (off the UI thread)."""
-        from flyte_tui.tools.helm import Helm, HelmError
-        from flyte_tui.tools.process import ProcessError
-        from flyte_tui.upgrade import find_release, live_answers, recovery
-
-        context, namespace, release = self._where()
-        adapter = Helm(self.tools()[0], context, namespace, cancel=self.stopping)
-        try:
-            info = find_release(adapter, release)
-            if info is None:
-                self.post_message(LiveLoaded(None, f"no release {release} in namespace {namespace}"))
-                return
-            if info.pending:
-                fix = recovery(adapter, info.name)
-                if fix is not None:
-                    self.post_message(RecoveryNeeded(info.name, fix))
-                    return
-            result = live_answers(adapter, info)
-        except (HelmError, ProcessError, ValueError) as exc:
-            self.post_message(LiveLoaded(None, str(exc)))
-            return
-        kept = f"; kept under extraValues: {', '.join(result.leftovers)}" if result.leftovers else ""
-        self.post_message(
-            LiveLoaded(result.answers, f"loaded {info.name} ({info.chart}, revision {info.revision}){kept}")
-        )
-
-    @on(LiveLoaded)
-    def _live_loaded(self, message: LiveLoaded) -> None:
-        if message.answers is None:
-            self.notify(f"Cannot read the release: {message.note}", severity="error")
-            return
-        live = dict(message.answers)
-        context, _, _ = self._where()
-        live["target"] = {**fresh_answers(context)["target"], **live.get("target", {}), "context": context}
-        self.notify(message.note, title="Upgrade")
-        saved: dict[str, Any] | None = None
-        if self.answers_path.exists():
-            from flyte_tui.files.answers import load_answers
-            from flyte_tui.upgrade import drift
-
-            try:
-                saved = load_answers(self.answers_path)
-            except Exception:  # an unreadable saved file: continue from the live release
-                saved = None
-            changes = drift(saved, live) if saved is not None else []
-            if saved is not None and changes:
-                from flyte_tui.tui.dialogs.drift import DriftDialog
-
-                def chosen(choice: str | None) -> None:
-                    if choice == "live":
-                        self._begin_upgrade(live)
-                    elif choice == "saved" and saved is not None:
-                        self._begin_upgrade(saved)
-
-                self.push_screen(DriftDialog(changes, self.answers_path.name), chosen)
-                return
-        self._begin_upgrade(live)
-
-    @on(RecoveryNeeded)
-    def _recovery_needed(self, message: RecoveryNeeded) -> None:
-        from flyte_tui.tui.dialogs.recovery import RecoveryDialog
-
-        fix = message.fix
-
-        def chosen(run: bool | None) -> None:
-            if run:
-                self.notify("Running the recovery…", title="Recovery")
-                self.run_recovery(fix)
-
-        self.push_screen(RecoveryDialog(message.release, fix), chosen)
-
-    @work(thread=True, exclusive=True, group="recover", exit_on_error=False)
-    def run_recovery(self, fix: ReleaseRecovery) -> None:
-        """Run the core's recovery command (rollback or uninstall) off the UI thread; closing the app stops it."""
-        from flyte_tui.tools import process
-
-        try:
-            done = process.run(fix.argv, RECOVERY_TIMEOUT, self.stopping)
-        except process.ProcessError as exc:
-            self.post_message(RecoveryDone(fix, False, str(exc)))
-            return
-        if not done.ok:
-            lines = (done.stderr or done.stdout).strip().splitlines()
-            self.post_message(RecoveryDone(fix, False, lines[-1] if lines else f"exit code {done.returncode}"))
-            return
-        self.post_message(RecoveryDone(fix, True, ""))
-
-    @on(RecoveryDone)
-    def _recovery_done(self, message: RecoveryDone) -> None:
-        fix = message.fix
-        if not message.ok:
-            self.notify(f"The recovery failed: {message.note}", title="Recovery", severity="error")
-            return
-        self.run_detection()  # the welcome screen shows the release as it is now
-        if fix.target_revision is None:
-            self.notify(
-                "Recovered: the interrupted install was uninstalled. Start fresh to install again.", title="Recovery"
-            )
-            return
-        self.notify(
-            f"Recovered: rolled back to revision {fix.target_revision}. Reading the live release…", title="Recovery"
-        )
-        self.load_live()
-
-    def _begin_upgrade(self, answers: dict[str, Any]) -> None:
-        self.upgrading = True
-        self.state.replace(answers, dirty=True)
-        self.started = True
-        self._autosave()
-        self.goto("target")
-
-    @work(thread=True, exclusive=True, group="review", exit_on_error=False)
-    def review_upgrade(self, plan: InstallPlan, options: InstallOptions) -> None:
-        """Compute the three-layer review off the UI thread, then show it."""
-        from flyte_tui.tools.helm import Helm, HelmError
-        from flyte_tui.tools.process import ProcessError
-        from flyte_tui.upgrade import review_plan
-
-        t = plan.target
-        try:
-            review = review_plan(plan, Helm(options.helm, t.context, t.namespace, cancel=self.stopping))
-        except (HelmError, ProcessError, ValueError) as exc:
-            self.post_message(ReviewReady(None, str(exc)))
-            return
-        self.post_message(ReviewReady(review, plan=plan, options=options))
-
-    @on(ReviewReady)
-    def _review_ready(self, message: ReviewReady) -> None:
-        plan, options = message.plan, message.options
-        if message.review is None or plan is None or options is None:
-            self.notify(f"Cannot compute the upgrade: {message.error}", severity="error")
-            return
-        from flyte_tui.tui.screens.upgrade_review import UpgradeReviewScreen
-
-        def decided(apply: bool | None) -> None:
-            if apply:
-                self.run_install(plan, options)
-
-        self.push_screen(UpgradeReviewScreen(message.review), decided)
-
 
     def open_doctor(self) -> None:
         """Diagnose the release the answers point at."""

@@ -213,7 +213,7 @@ class WizardState:
         """How the installer runs these answers: the session's files and binaries, the typed secrets
         (memory only), and rollback on failure for an upgrade."""
         from flyte_tui.install import InstallOptions
-        from flyte_tui.secrets import SecretValues
+        from flyte_tui.install.secrets import SecretValues
 
         secrets = SecretValues(
             db_password=self.password or None,

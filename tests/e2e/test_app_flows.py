@@ -22,9 +22,9 @@ import testbed as tb
 
 from flyte_tui.files.answers import load_answers
 from flyte_tui.install import Installer
+from flyte_tui.release import find_release
 from flyte_tui.tools.helm import Helm
 from flyte_tui.tui.app import WizardApp, make_app
-from flyte_tui.upgrade import find_release
 from tests.e2e.test_install import answers, collect, options, plan_of
 from tests.e2e.ui import field_value, shows, table_rows, text, until
 from tests.tui.keys import next_step, ready, tab_to_id, type_into, type_text

@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 
 from flyte_tui.files.yamlio import dump
+from flyte_tui.review.review import review_plan
 from flyte_tui.tools.helm import Helm
-from flyte_tui.upgrade import review_plan
 from tests.e2e.test_install import answers, plan_of
 
 pytestmark = pytest.mark.e2e

@@ -23,10 +23,10 @@ import pytest
 from flyte_tui.charts import validate_answers
 from flyte_tui.events import ComponentsChanged, Event, InstallFinished, StepFailed, StepFinished, StepStarted, to_json
 from flyte_tui.files.yamlio import dump
-from flyte_tui.install import STEPS, Installer, InstallOptions
+from flyte_tui.install import INSTALL_STEPS, Installer, InstallOptions
+from flyte_tui.install.secrets import SecretValues
 from flyte_tui.model import InstallPlan
 from flyte_tui.readiness import Timing
-from flyte_tui.secrets import SecretValues
 
 pytestmark = pytest.mark.e2e
 
@@ -84,7 +84,7 @@ def test_install_succeeds_and_reports_every_step_in_order(testbed, namespace, he
     events, _ = collect(Installer(plan, options(testbed, helm_bin, tmp_path)))
     started = [e.step for e in events if isinstance(e, StepStarted)]
     finished = [e.step for e in events if isinstance(e, StepFinished)]
-    assert started == [s for s, _ in STEPS] == finished
+    assert started == [s for s, _ in INSTALL_STEPS] == finished
     last = events[-1]
     assert isinstance(last, InstallFinished) and last.ok, [e for e in events if isinstance(e, StepFailed)]
     assert last.release_state == "deployed"

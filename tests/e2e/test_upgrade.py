@@ -18,9 +18,11 @@ from flyte_tui.files.answers import load_answers, write_answers
 from flyte_tui.files.values import write_values_file
 from flyte_tui.files.yamlio import dump, load_plain
 from flyte_tui.install import Installer
+from flyte_tui.release import find_release, live_answers, live_values, stuck_release_fix
+from flyte_tui.review.review import review, review_plan
 from flyte_tui.tools.helm import Helm
 from flyte_tui.tools.process import run as run_process
-from flyte_tui.upgrade import find_release, live_answers, live_values, recovery, review, review_plan
+from flyte_tui.upgrade import FixDone, NoRelease, Reviewed, StuckRelease, upgrade_until_review
 from tests.e2e.test_install import answers, collect, options, plan_of
 
 pytestmark = pytest.mark.e2e
@@ -247,7 +249,7 @@ def test_pending_upgrade_is_detected_and_recovered(testbed, namespace, helm_bin,
     refused = next(e for e in events if isinstance(e, StepFailed))
     assert refused.step == "preflight" and "pending-upgrade" in refused.message
 
-    fix = recovery(helm, "flyte")
+    fix = stuck_release_fix(helm, "flyte")
     assert fix is not None and fix.state == "pending-upgrade" and fix.target_revision == 1
     assert "revision 2" in fix.description
     assert fix.argv[1:4] == ["rollback", "flyte", "1"]
@@ -307,3 +309,33 @@ def test_headless_diff_exit_codes(testbed, namespace, tmp_path) -> None:
         [*base, str(path)], capture_output=True, text=True, env=testbed.env, timeout=60, check=False
     )
     assert broken.returncode == 1 and "Traceback" not in broken.stderr
+
+
+def test_the_upgrade_sequence_on_a_stuck_release(testbed, namespace, helm_bin, tmp_path) -> None:
+    """The one sequence both faces drive: a release stuck in pending-upgrade is found with its fix and the
+    sequence stops there; told to recover, it runs the fix (back to revision 1), then reviews the upgrade."""
+    good = installed_then_stuck(testbed, helm_bin, namespace, tmp_path)
+    helm = adapter(testbed, helm_bin, namespace)
+    plan = plan_of(good)
+
+    refused = list(upgrade_until_review(plan, helm, recover=False))
+    assert [type(e) for e in refused] == [StuckRelease]
+    assert refused[0].info.status == "pending-upgrade" and refused[0].fix.target_revision == 1
+    assert kh.release_state(testbed, helm_bin, namespace) == "pending-upgrade"  # nothing ran
+
+    steps = list(upgrade_until_review(plan, helm, recover=True))
+    assert [type(e) for e in steps] == [StuckRelease, FixDone, Reviewed]
+    done, reviewed = steps[1], steps[2]
+    assert isinstance(done, FixDone) and done.ok and done.upgradable and done.fix.outcome == "rolled back to revision 1"
+    assert isinstance(reviewed, Reviewed) and reviewed.review.release is not None
+    assert reviewed.review.release.status == "deployed" and reviewed.review.release.revision == 3
+    # the rolled-back release is what the good answers describe: nothing left to change
+    assert [c.path for c in reviewed.review.answers] == []
+    assert [r.release for r in reviewed.releases] == ["flyte"]
+
+
+def test_the_upgrade_sequence_without_a_release(testbed, namespace, helm_bin) -> None:
+    plan = plan_of(answers(testbed, namespace))
+    steps = list(upgrade_until_review(plan, adapter(testbed, helm_bin, namespace), recover=True))
+    assert steps == [NoRelease("flyte", namespace)]
+    assert steps[0].message == f"no release flyte in namespace {namespace}"

@@ -19,13 +19,14 @@ from typing import Any
 import pytest
 from textual.widgets import Button, Static
 
+from flyte_tui.release import ReleaseFix, ReleaseInfo, describe_release, short_time
 from flyte_tui.review.diff import manifest_diff
 from flyte_tui.tools import detect
 from flyte_tui.tools.detect import Detection, Tool
-from flyte_tui.tui.app import RecoveryNeeded, WizardApp
+from flyte_tui.tui.app import WizardApp
 from flyte_tui.tui.dialogs.recovery import RecoveryDialog
 from flyte_tui.tui.screens.welcome import WelcomeScreen
-from flyte_tui.upgrade import Recovery, ReleaseInfo
+from flyte_tui.tui.upgrade_flow import RecoveryNeeded
 
 from .conftest import FIXED
 from .keys import SIZE, ready
@@ -99,7 +100,7 @@ def info(status: str, revision: int = 3) -> ReleaseInfo:
 
 
 def test_a_deployed_release_is_one_line_with_chart_revision_status_and_time() -> None:
-    line, meaning = detect.describe_release(info("deployed"))
+    line, meaning = describe_release(info("deployed"))
     assert line == "release flyte in flyte: flyte-core-v1.16.8, revision 3, deployed, last deployed 2026-11-29 10:02"
     assert meaning == ""
 
@@ -114,15 +115,15 @@ def test_a_deployed_release_is_one_line_with_chart_revision_status_and_time() ->
     ],
 )
 def test_failed_and_pending_states_are_explained(status: str, words: tuple[str, ...]) -> None:
-    line, meaning = detect.describe_release(info(status))
+    line, meaning = describe_release(info(status))
     assert line == f"release flyte in flyte: flyte-core-v1.16.8, revision 3, {status}, last operation 2026-11-29 10:02"
     assert all(w in meaning for w in words), meaning
 
 
 def test_helm_times_are_shortened_and_odd_ones_kept() -> None:
-    assert detect.short_time("2026-11-29T10:02:33.123456789+01:00") == "2026-11-29 10:02"
-    assert detect.short_time("2026-11-29 10:02:33.1 +0100 CET") == "2026-11-29 10:02"
-    assert detect.short_time("yesterday") == "yesterday"
+    assert short_time("2026-11-29T10:02:33.123456789+01:00") == "2026-11-29 10:02"
+    assert short_time("2026-11-29 10:02:33.1 +0100 CET") == "2026-11-29 10:02"
+    assert short_time("yesterday") == "yesterday"
 
 
 def test_detect_release_asks_helm_once_and_reads_a_pending_release(tmp_path: Path) -> None:
@@ -172,7 +173,7 @@ def test_without_helm_the_release_secrets_still_say_installed(tmp_path: Path) ->
 
 
 def detection_of(release: ReleaseInfo, helm: Path | None = None) -> Detection:
-    line, meaning = detect.describe_release(release)
+    line, meaning = describe_release(release)
     tool = Tool("helm", str(helm), "v3.17.3") if helm else FIXED.helm
     return dataclasses.replace(
         FIXED, helm=tool, release_exists=True, release_note=line, release=release, release_attention=meaning
@@ -200,7 +201,7 @@ async def test_welcome_highlights_a_failed_or_stuck_release(wizard: Callable[...
         line = app.screen.query_one("#release", Static)
         text = str(line.render())
         assert text.startswith(f"⚠ release flyte in flyte: flyte-core-v1.16.8, revision 3, {status}")
-        assert detect.describe_release(info(status))[1] in text.replace("\n", " ")
+        assert describe_release(info(status))[1] in text.replace("\n", " ")
         assert line.has_class("-attention")
         assert app.screen.query_one("#release-buttons").display  # upgrade (and recover) or diagnose
 
@@ -208,8 +209,8 @@ async def test_welcome_highlights_a_failed_or_stuck_release(wizard: Callable[...
 # -- the guided recovery ---------------------------------------------------------------------------------
 
 
-def stuck_recovery(argv: list[str]) -> Recovery:
-    return Recovery(
+def stuck_recovery(argv: list[str]) -> ReleaseFix:
+    return ReleaseFix(
         "pending-upgrade",
         "revision 2 (flyte-core-v1.16.8) has been pending-upgrade since 2026-11-29T10:02:33+01:00: Preparing upgrade",
         argv,

@@ -11,9 +11,10 @@ from typing import Any
 from textual.app import App
 from textual.widgets import Static
 
+from flyte_tui.release import ReleaseInfo
 from flyte_tui.review.diff import ChartChangeWarning, answers_diff, manifest_diff, values_diff
+from flyte_tui.review.review import Review
 from flyte_tui.tui.screens.upgrade_review import UpgradeReviewScreen
-from flyte_tui.upgrade import ReleaseInfo, Review
 
 OLD = """\
 apiVersion: apps/v1

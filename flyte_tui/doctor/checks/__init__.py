@@ -33,7 +33,7 @@ class Outcome:
     commands: tuple[str, ...] = ()
     """Exact commands to look further or to fix it."""
     signature: str | None = None
-    """The known failure signature matched (see :mod:`flyte_tui.signatures`)."""
+    """The known failure signature matched (see :mod:`flyte_tui.diagnose`)."""
     answer: str | None = None
     """The answers-file path to change, when one answer fixes it."""
 

@@ -8,15 +8,13 @@ from typing import Any
 
 from flyte_tui.charts.component import Component
 from flyte_tui.charts.flyte_core import FLYTE_CORE
+from flyte_tui.diagnose import EVENT_LINES, diagnose_pod, oom_killed
 from flyte_tui.doctor.checks import REGISTRY, Check, Outcome, Severity, kubectl_cmd, ok, skip, unreadable
 from flyte_tui.doctor.snapshot import Json, Snapshot, meta
-from flyte_tui.readiness import FATAL_WAITING, component_status, matches, pod_ready
+from flyte_tui.readiness import component_status, matches, pod_ready
 from flyte_tui.redact import redact_text
-from flyte_tui.signatures import match
 
 _BACK_OFF = re.compile(r": back-off \S+ restarting failed container.*$")
-EVENT_LINES = 5
-LOG_LINES = 15
 
 
 def warning_events(snap: Snapshot, name: str) -> list[str]:
@@ -28,16 +26,6 @@ def warning_events(snap: Snapshot, name: str) -> list[str]:
     ]
     found.sort(key=lambda e: str(e.get("lastTimestamp") or e.get("eventTime") or ""))
     return [f"{e.get('reason')}: {e.get('message')}" for e in found]
-
-
-def _oom_killed(pod: Mapping[str, Any]) -> str | None:
-    status = pod.get("status") or {}
-    for kind in ("initContainerStatuses", "containerStatuses"):
-        for cs in status.get(kind) or []:
-            for state in (cs.get("state") or {}, cs.get("lastState") or {}):
-                if (state.get("terminated") or {}).get("reason") == "OOMKilled":
-                    return str(cs.get("name"))
-    return None
 
 
 def _unscheduled(pod: Mapping[str, Any]) -> str:
@@ -98,7 +86,7 @@ def component_outcome(component: Component, snap: Snapshot) -> Outcome:
     if not pods:
         return _no_pods(component, snap, deployment, tuple(looked))
     status = component_status(component, pods, snap.release, desired, snap.now, snap.target.timing)
-    oom_pod = next((p for p in pods if _oom_killed(p)), None)
+    oom_pod = next((p for p in pods if oom_killed(p)), None)
     failure = status.failure
     if failure is None and oom_pod is None:
         if status.state == "ready":
@@ -123,11 +111,12 @@ def component_outcome(component: Component, snap: Snapshot) -> Outcome:
     if oom_pod is not None and failure is None:
         severity: Severity = "warn" if status.state == "ready" else "fail"
         summary = f"{status.summary}: a container was OOMKilled"
-        return _diagnose(component, snap, oom_pod, _oom_killed(oom_pod), looked, severity, summary)
+        return _diagnose(component, snap, oom_pod, oom_killed(oom_pod), looked, severity, summary)
     assert failure is not None
     pod = next(p for p in pods if meta(p).get("name") == failure.pod)
     message = _BACK_OFF.sub("", failure.message)
-    return _diagnose(component, snap, pod, failure.container, looked, "fail", f"{status.summary}: {message}")
+    summary = f"{status.summary}: {message}"
+    return _diagnose(component, snap, pod, failure.container, looked, "fail", summary, failure.reason)
 
 
 def _diagnose(
@@ -138,59 +127,32 @@ def _diagnose(
     looked: list[str],
     severity: Severity,
     summary: str,
+    reason: str = "",
 ) -> Outcome:
+    """The one failed-pod diagnosis (:func:`flyte_tui.diagnose.diagnose_pod`) as a finding, with commands."""
     k = kubectl_cmd(snap)
     name = str(meta(pod).get("name"))
-    events = warning_events(snap, name)
     logs = snap.logs.get((name, container or ""), [])
     if not logs:
         logs = next((lines for (p, _c), lines in snap.logs.items() if p == name and lines), [])
-    oom = _oom_killed(pod)
-    found = match([*logs, *events, summary])
+    found = diagnose_pod(component, pod, container, reason, summary, warning_events(snap, name), logs, snap.namespace)
     commands = [f"{k} describe pod {name}"]
     if container:
         looked.append(f"logs {name} -c {container}")
         commands.append(f"{k} logs {name} -c {container} --previous")
-    cause = ""
-    fix = ""
-    answer = None
-    signature = None
-    if oom:
-        cause = f"container {oom} ran out of memory (OOMKilled)"
-        fix = f"raise {component.name}'s memory limit"
-        answer = f"resources.components.{component.values_key}"
-    elif found is not None:
-        sig, _line = found
-        cause, fix, answer, signature = sig.cause, sig.fix, sig.answer, sig.id
-        if answer == "resources.components":
+    answer = found.answer
+    if found.signature is not None:
+        if answer == "resources.components":  # the doctor knows which component: name its sizing
             answer = f"resources.components.{component.values_key}"
-        commands += _commands_for(snap, sig.id)
-    elif "Unschedulable" in summary:
-        cause = "no node can run the pod"
-        fix = "lower the component's requests or replicas, or add nodes"
-        answer = f"resources.components.{component.values_key}"
-    elif "StuckInit" in summary or "without finishing" in summary:
-        cause = f"init container {container} never finished"
-        fix = f"read its log; {component.name} waits on what that init container checks"
-    else:
-        for reason, words in FATAL_WAITING.items():
-            if reason in summary or words in summary:
-                cause = words
-                break
-        fix = "read the pod's events and the container's log"
-    text = summary + (f" — {cause}" if cause else "")
-    evidence = [
-        *(f"event {redact_text(line)}" for line in events[-EVENT_LINES:]),
-        *(f"log {redact_text(line)}" for line in logs[-LOG_LINES:]),
-    ]
+        commands += _commands_for(snap, found.signature)
     return Outcome(
         severity,
-        text,
+        summary + (f" — {found.cause}" if found.cause else ""),
         tuple(looked),
-        tuple(evidence),
-        fix,
+        (*(f"event {redact_text(e)}" for e in found.events), *(f"log {redact_text(e)}" for e in found.log_tail)),
+        found.fix,
         tuple(commands),
-        signature,
+        found.signature,
         answer,
     )
 

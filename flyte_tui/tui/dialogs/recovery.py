@@ -1,5 +1,5 @@
 """The recovery of a release stuck in pending-*: what was interrupted and when, the recovery command (from
-:func:`flyte_tui.upgrade.recovery`), what it changes (its manifest diff), and Run / Back."""
+:func:`flyte_tui.release.stuck_release_fix`), what it changes (its manifest diff), and Run / Back."""
 
 from __future__ import annotations
 
@@ -15,17 +15,17 @@ from flyte_tui.tui.dialogs.choice import Choice, ChoiceDialog
 from flyte_tui.tui.styles import FORMS_CSS
 
 if TYPE_CHECKING:
-    from flyte_tui.upgrade import Recovery
+    from flyte_tui.release import ReleaseFix
 
 
-def recovery_effect(fix: Recovery) -> str:
+def recovery_effect(fix: ReleaseFix) -> str:
     """What running the recovery does, in one sentence."""
     if fix.target_revision is None:
         return "uninstalls the release (its interrupted first install is removed; install again afterwards)"
     return f"rolls the release back to revision {fix.target_revision}, the last one that was deployed"
 
 
-def recovery_diff_text(fix: Recovery) -> Text:
+def recovery_diff_text(fix: ReleaseFix) -> Text:
     """Every object the recovery changes, each with its unified diff (Secrets: changed keys, never values)."""
     from flyte_tui.tui.widgets.manifest_view import MARK, diff_text, object_title
 
@@ -54,7 +54,7 @@ class RecoveryDialog(ChoiceDialog[bool]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "escape", "Back")]
     FRAME_CLASSES = None
 
-    def __init__(self, release: str, fix: Recovery) -> None:
+    def __init__(self, release: str, fix: ReleaseFix) -> None:
         super().__init__(
             [Choice("run", "Run the recovery", True, "warning"), Choice("back", "Back", False)],
             focus="back",

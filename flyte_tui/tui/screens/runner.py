@@ -34,7 +34,7 @@ from flyte_tui.events import (
     StepFinished,
     StepStarted,
 )
-from flyte_tui.install import STEPS, Installer, InstallOptions
+from flyte_tui.install import INSTALL_STEPS, Installer, InstallOptions
 from flyte_tui.model.plan import InstallPlan
 from flyte_tui.tui.dialogs.cancel import ConfirmCancel
 from flyte_tui.tui.screens.base import WorkScreen
@@ -107,8 +107,8 @@ class RunnerScreen(WorkScreen[RunnerResult]):
         self.cancel_event = threading.Event()
         self.finished: InstallFinished | None = None
         self.failure: StepFailed | None = None
-        self.step_state: dict[str, tuple[str, str]] = {s: ("·", "") for s, _ in STEPS}
-        self.step_titles = dict(STEPS)
+        self.step_state: dict[str, tuple[str, str]] = {s: ("·", "") for s, _ in INSTALL_STEPS}
+        self.step_titles = dict(INSTALL_STEPS)
         self.step_started: dict[str, float] = {}
         self.lines_seen = 0
 

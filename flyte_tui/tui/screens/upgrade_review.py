@@ -18,8 +18,8 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Static
 
+from flyte_tui.review.review import Review
 from flyte_tui.tui.widgets.manifest_view import MARK, ManifestView, diff_text
-from flyte_tui.upgrade import Review
 
 
 class UpgradeReviewScreen(Screen[bool]):

@@ -1,11 +1,24 @@
-"""Known failure signatures of Flyte installs (FLYTE-CHART.md §6): what a log line or event means,
-what to do, and which answer to change. Used by the runner's failure explanation and by the doctor."""
+"""One failed-pod diagnosis for the installer and the doctor: the known failure signatures of Flyte
+installs (FLYTE-CHART.md §6), what a log line or event means, what to do, and which answer to change.
+
+:func:`diagnose_pod` turns what is known about a broken pod (its failure reason, Warning events, log tail)
+into an :class:`Explanation`; the install's failure panel and the doctor's component findings both show it.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
+
+from flyte_tui.charts.component import Component
+from flyte_tui.readiness import FATAL_WAITING
+
+EVENT_LINES = 5
+"""How many of the pod's last Warning events an explanation keeps."""
+LOG_LINES = 15
+"""How many lines of the failing container's log an explanation keeps."""
 
 
 @dataclass(frozen=True)
@@ -139,3 +152,106 @@ def match(lines: Iterable[str]) -> tuple[Signature, str] | None:
             if signature.pattern.search(line):
                 return signature, line
     return None
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Why something is stuck or broken, and which answer to change."""
+
+    summary: str
+    object: str = ""
+    """The blocking object, e.g. ``pod/flyteadmin-7d9c…``."""
+    component: str = ""
+    container: str = ""
+    cause: str = ""
+    fix: str = ""
+    answer: str | None = None
+    """The answers-file path to change, when one answer fixes it."""
+    events: tuple[str, ...] = ()
+    """The object's last Warning events, ``Reason: message``."""
+    log_tail: tuple[str, ...] = ()
+    signature: str | None = None
+
+    def lines(self) -> list[str]:
+        """The explanation as readable lines (the runner's failure panel and headless output)."""
+        lines = []
+        if self.object:
+            container = f" (container {self.container})" if self.container else ""
+            lines.append(f"Blocking object: {self.object}{container}")
+        if self.cause:
+            lines.append(f"Likely cause: {self.cause}")
+        if self.fix:
+            lines.append(f"Fix: {self.fix}")
+        if self.answer:
+            lines.append(f"Answer to change: {self.answer}")
+        if self.events:
+            lines += ["Warning events:", *(f"  {e}" for e in self.events)]
+        if self.log_tail:
+            lines += ["Log tail:", *(f"  {line}" for line in self.log_tail)]
+        return lines
+
+
+def oom_killed(pod: Mapping[str, Any]) -> str | None:
+    """The container of a pod that was (or last was) OOMKilled, if one was."""
+    status = pod.get("status") or {}
+    for kind in ("initContainerStatuses", "containerStatuses"):
+        for cs in status.get(kind) or []:
+            for state in (cs.get("state") or {}, cs.get("lastState") or {}):
+                if (state.get("terminated") or {}).get("reason") == "OOMKilled":
+                    return str(cs.get("name"))
+    return None
+
+
+def diagnose_pod(
+    component: Component,
+    pod: Mapping[str, Any],
+    container: str | None,
+    reason: str,
+    summary: str,
+    events: Sequence[str],
+    logs: Sequence[str],
+    namespace: str,
+) -> Explanation:
+    """Why a component's pod is broken and what to do.
+
+    ``reason`` is the pod's failure reason (a container waiting reason such as CrashLoopBackOff,
+    ``Unschedulable``, ``StuckInit``; "" when it is only restarting), ``summary`` the one line that says what
+    is wrong, ``events`` its Warning events (``Reason: message``, oldest first), ``logs`` the failing
+    container's log. The lines are kept as given: the caller redacts them for its audience.
+    """
+    name = str((pod.get("metadata") or {}).get("name", "?"))
+    oom = oom_killed(pod)
+    found = match([*logs, *events, summary])
+    cause = FATAL_WAITING.get(reason, reason)
+    fix = "read the pod's events and the container's log"
+    answer = None
+    signature = None
+    if oom:
+        cause = f"container {oom} ran out of memory (OOMKilled)"
+        fix = f"raise {component.name}'s memory limit"
+        answer = f"resources.components.{component.values_key}"
+    elif found is not None:
+        sig, _line = found
+        cause, fix, answer, signature = sig.cause, sig.fix, sig.answer, sig.id
+    elif reason == "Unschedulable":
+        cause = "no node can run the pod"
+        fix = "lower the component's requests or replicas, or add nodes"
+        answer = f"resources.components.{component.values_key}"
+    elif reason == "StuckInit":
+        cause = f"init container {container} never finished"
+        fix = (
+            f"read its log (kubectl -n {namespace} logs {name} -c {container}); "
+            f"{component.name} waits on what that init container checks"
+        )
+    return Explanation(
+        summary=summary,
+        object=f"pod/{name}",
+        component=component.name,
+        container=container or "",
+        cause=cause,
+        fix=fix,
+        answer=answer,
+        events=tuple(events[-EVENT_LINES:]),
+        log_tail=tuple(logs[-LOG_LINES:]),
+        signature=signature,
+    )

@@ -96,11 +96,3 @@ def storage_secret_manifest(plan: InstallPlan, access_key: str, secret_key: str)
         return None
     text = dump(storage_config(plan, access_key, secret_key))
     return _secret(s.credentials_secret, plan.target.namespace, {"storage.yaml": text})
-
-
-def redact(text: str, secrets: list[str]) -> str:
-    """Replace every secret value in a text with ``******``."""
-    for value in secrets:
-        if value:
-            text = text.replace(value, "******")
-    return text

@@ -1,0 +1,142 @@
+"""The install pipeline: preflight → repo → namespace → secrets → helm → readiness → done, as events.
+
+Textual-free: :meth:`Installer.run` is a generator of :mod:`flyte_tui.events`; the runner screen and
+the headless CLI both consume it. Every subprocess has a timeout and shares one cancel flag. A plan's
+releases (:func:`flyte_tui.charts.plan_releases`, each with its own kube context and its values rendered
+once) are installed one after the other; the first that fails ends the run.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+import time
+from collections.abc import Callable, Generator, Iterator, Sequence
+
+from flyte_tui.charts import PlannedRelease, plan_releases
+from flyte_tui.events import Event, InstallFinished, StepFailed, StepFinished, StepStarted
+from flyte_tui.install import undo
+from flyte_tui.install.context import CANCELLED, FAILED, InstallOptions, ReleaseRun, Step, explanation_of
+from flyte_tui.install.preflight import preflight
+from flyte_tui.install.steps import create_secrets, helm_upgrade, namespace, repo
+from flyte_tui.install.watch import wait_until_ready
+from flyte_tui.model.plan import InstallPlan
+
+INSTALL_STEPS = (
+    ("preflight", "Preflight checks"),
+    ("repo", "Chart repository"),
+    ("namespace", "Namespace"),
+    ("secrets", "Secrets"),
+    ("helm", "helm upgrade --install"),
+    ("readiness", "Waiting for Flyte components"),
+)
+"""Every step of installing one release, in order, with its title (the runner screen lists them)."""
+
+_RUN_STEP: dict[str, Callable[[ReleaseRun], Step]] = {
+    "preflight": preflight,
+    "repo": repo,
+    "namespace": namespace,
+    "secrets": create_secrets,
+    "helm": helm_upgrade,
+    "readiness": wait_until_ready,
+}
+
+
+class Installer:
+    """Runs one install or upgrade of a plan and yields what happens."""
+
+    def __init__(
+        self,
+        plan: InstallPlan,
+        options: InstallOptions,
+        cancel: threading.Event | None = None,
+        releases: Sequence[PlannedRelease] | None = None,
+    ) -> None:
+        self.plan = plan
+        self.options = options
+        self.cancel = cancel or threading.Event()
+        self.releases = list(releases) if releases is not None else plan_releases(plan)
+        """The plan's releases in install order (rendered once: pass them in when already rendered)."""
+        self.started = time.monotonic()
+
+    def run(self) -> Iterator[Event]:
+        """Yield the install's events; the last one is always :class:`InstallFinished`."""
+        self.started = time.monotonic()
+        run: ReleaseRun | None = None
+        for release in self.releases:
+            run = ReleaseRun(self.plan, release, self.options, self.cancel)
+            if not (yield from self._install(run)):
+                return
+        if run is not None:
+            yield self._finish(run, True)
+
+    def _install(self, run: ReleaseRun) -> Generator[Event, None, bool]:
+        """One release's steps; False (after its InstallFinished) when one failed."""
+        for step, title in INSTALL_STEPS:
+            yield StepStarted(step, title)
+            began = time.monotonic()
+            try:
+                detail = yield from _RUN_STEP[step](run)
+            except CANCELLED:
+                yield StepFailed(step, "cancelled by the user")
+                yield self._finish(run, False, cancelled=True)
+                return False
+            except FAILED as exc:
+                yield StepFailed(step, run.clean(str(exc)), explanation_of(exc))
+                if undo.needs_undo(run, step):
+                    yield from self._undo(run)
+                    return False
+                finished = self._finish(run, False)
+                yield dataclasses.replace(finished, summary=(*finished.summary, *undo.offer(run, step)))
+                return False
+            yield StepFinished(step, True, time.monotonic() - began, detail or "")
+        return True
+
+    def _undo(self, run: ReleaseRun) -> Iterator[Event]:
+        """The rollback step after a failure (see :mod:`flyte_tui.install.undo`), then the end."""
+        how = undo.undo_for(run)
+        yield StepStarted("rollback", how.title)
+        began = time.monotonic()
+        try:
+            detail = yield from how.step(run)
+        except CANCELLED:
+            yield StepFailed("rollback", "cancelled by the user")
+            yield self._finish(run, False, cancelled=True)
+            return
+        except FAILED as exc:
+            yield StepFailed("rollback", run.clean(str(exc)), explanation_of(exc))
+            yield self._finish(run, False)
+            return
+        yield StepFinished("rollback", True, time.monotonic() - began, detail)
+        finished = self._finish(run, False)
+        yield dataclasses.replace(finished, summary=(how.done, *finished.summary))
+
+    def _finish(self, run: ReleaseRun, ok: bool, cancelled: bool = False) -> InstallFinished:
+        """The end: the release's state and what to do next (the console, the endpoint, the values file)."""
+        elapsed = time.monotonic() - self.started
+        state = "deployed" if ok else run.release_state()
+        release, ns = run.release.release, run.release.namespace
+        summary: list[str] = []
+        if ok:
+            ing = self.plan.ingress
+            if ing.enabled and ing.controller != "none" and ing.host:
+                scheme = "https" if ing.tls.enabled else "http"
+                summary.append(f"Flyte console: {scheme}://{ing.host}/console")
+            else:
+                summary.append(
+                    f"Flyte console: kubectl -n {ns} port-forward svc/flyteconsole 8080:80 "
+                    "(and svc/flyteadmin 8088:80 for the API)"
+                )
+            summary.append(
+                f"flytectl/pyflyte endpoint: kubectl -n {ns} port-forward svc/flyteadmin 8089:81 "
+                "then dns:///localhost:8089 (insecure)"
+            )
+            summary.append(f"values file: {self.options.values_path}")
+        elif cancelled:
+            summary.append(
+                f"cancelled; release {release} is {state}"
+                + (" — recover with helm rollback or uninstall" if state.startswith("pending") else "")
+            )
+        else:
+            summary.append(f"release {release} is {state}")
+        return InstallFinished(ok, state, elapsed, tuple(summary))

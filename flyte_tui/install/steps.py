@@ -1,0 +1,109 @@
+"""The steps between preflight and the wait: the chart repository, the namespace, the Secrets, and
+``helm upgrade --install`` with its output streamed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from flyte_tui.diagnose import match
+from flyte_tui.events import Explanation, OutputLine
+from flyte_tui.files.values import write_values_file
+from flyte_tui.install.context import ReleaseRun, Step, StepError
+from flyte_tui.install.secrets import db_secret_manifest, storage_secret_manifest
+from flyte_tui.tools import process
+from flyte_tui.tools.helm import display, repo_alias, upgrade_install_argv
+
+
+def repo(run: ReleaseRun) -> Step:
+    """``helm repo add`` for a repository chart (a fresh index even when the repository is known)."""
+    chart = run.release.chart
+    if not chart.repo:
+        yield from ()
+        return "skipped: the chart is a local path" if chart.path else "skipped: OCI chart"
+    alias = repo_alias(chart.repo)
+    done = run.helm.run("repo", "add", alias, chart.repo, "--force-update", timeout=120, scoped=False)
+    yield from output_lines(run, "repo", done)
+    if not done.ok:
+        raise StepError(f"helm repo add failed: {process.last_line(done.stderr)}")
+    return alias
+
+
+def namespace(run: ReleaseRun) -> Step:
+    """The release's namespace (there already is fine)."""
+    ns = run.release.namespace
+    done = run.kubectl.run("create", "namespace", ns, namespaced=False)
+    if not done.ok:
+        if "AlreadyExists" in done.stderr:
+            return f"{ns} exists"
+        raise StepError(f"cannot create namespace {ns}: {process.last_line(done.stderr)}")
+    yield OutputLine("namespace", done.stdout.strip())
+    return f"{ns} created"
+
+
+def create_secrets(run: ReleaseRun) -> Step:
+    """The database and storage Secrets from what the user gave, on kubectl's stdin only."""
+    given = run.options.secrets
+    manifests = [
+        db_secret_manifest(run.plan, given.db_password) if given.db_password else None,
+        storage_secret_manifest(run.plan, given.s3_access_key, given.s3_secret_key)
+        if given.s3_access_key and given.s3_secret_key
+        else None,
+    ]
+    wanted = [m for m in manifests if m]
+    if not wanted:
+        yield from ()
+        return "skipped: using existing Secrets"
+    # One apply for all of them (a multi-document stream on stdin): one process, one round of discovery.
+    out = run.kubectl.apply_stdin("\n---\n".join(wanted)).strip()
+    made = [line.split()[0] for line in out.splitlines() if line.split()]
+    for line in out.splitlines():
+        yield OutputLine("secrets", run.clean(line))
+    return ", ".join(made) if made else "secret"
+
+
+def helm_upgrade(run: ReleaseRun) -> Step:
+    """Write the values file, then ``helm upgrade --install`` with its output streamed.
+
+    No --atomic / --rollback-on-failure: a failed run is undone by flyte-tui as soon as the failure is
+    clear (:mod:`flyte_tui.install.undo`), not after helm's whole --wait timeout.
+    """
+    options = run.options
+    try:
+        rendered = (run.release.values, run.release.profile.is_owned)  # rendered once, by plan_releases
+        written = write_values_file(run.plan, options.values_path, options.source, rendered=rendered)
+    except OSError as exc:  # an unwritable path, or a file there that is not YAML (left untouched)
+        raise StepError(f"cannot write the values file: {exc.strerror or exc}") from exc
+    kept = f" (previous kept as {written.backup})" if written.backup else ""
+    yield OutputLine("helm", f"values written to {written.path}{kept}")
+    argv = upgrade_install_argv(run.plan, written.path, options.helm, [], via_repo_alias=bool(run.release.chart.repo))
+    yield OutputLine("helm", "$ " + display(argv))
+    lines: list[str] = []
+    exit_code: list[int] = []
+
+    def relay() -> Iterator[process.Line]:
+        exit_code.append((yield from process.stream(argv, options.timeout + 60, run.cancel, options.env)))
+
+    for line in relay():
+        lines.append(line.text)
+        yield OutputLine("helm", run.clean(line.text), line.stream)
+    if exit_code[0] != 0:
+        error = next((ln for ln in reversed(lines) if ln.lower().startswith("error")), lines[-1] if lines else "")
+        raise StepError(f"helm upgrade --install failed: {run.clean(error)}", _explain_helm(lines))
+    return "applied"
+
+
+def _explain_helm(lines: list[str]) -> Explanation | None:
+    found = match(lines)
+    if found is None:
+        return None
+    signature, line = found
+    return Explanation(
+        summary=line, cause=signature.cause, fix=signature.fix, answer=signature.answer, signature=signature.id
+    )
+
+
+def output_lines(run: ReleaseRun, step: str, done: process.Completed) -> Iterator[OutputLine]:
+    """What a finished command printed, line by line (secrets the user gave masked)."""
+    for line in (done.stdout + "\n" + done.stderr).splitlines():
+        if line.strip():
+            yield OutputLine(step, run.clean(line))

@@ -1,0 +1,103 @@
+"""Undoing a failed run: uninstall a failed first install, or roll a failed upgrade back to the revision
+that was deployed before it; or, with rollback on failure off, say how to go back and what that changes.
+
+flyte-tui undoes a failed run itself instead of passing helm --atomic / --rollback-on-failure: helm would
+wait for its whole timeout before undoing, while the readiness watch knows within seconds that a pod
+crash-loops, and keeps the explanation of why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flyte_tui.events import OutputLine
+from flyte_tui.install.context import ReleaseRun, Step, StepError
+from flyte_tui.install.steps import output_lines
+from flyte_tui.install.watch import wait_until_ready
+from flyte_tui.release import rollback_offer
+from flyte_tui.tools import process
+from flyte_tui.tools.helm import HelmError, display
+
+UNDOABLE = ("helm", "readiness")
+"""The steps whose failure can leave a new revision behind."""
+
+
+@dataclass(frozen=True)
+class Undo:
+    """How to undo one failed run: the step's title, the step, and the summary's first line once it worked."""
+
+    title: str
+    step: Callable[[ReleaseRun], Step]
+    done: str
+
+
+def needs_undo(run: ReleaseRun, step: str) -> bool:
+    """Rollback on failure is on and the failed step left a new revision behind."""
+    if not run.options.rollback_on_failure or step not in UNDOABLE:
+        return False
+    if step == "readiness":
+        return True
+    # helm itself failed: undo only what it recorded (a render error records nothing)
+    try:
+        status = run.helm.status(run.release.release)
+    except (HelmError, process.ProcessError, ValueError):
+        return False
+    if status is None:
+        return False
+    return run.previous_revision is None or int(status.get("version", 0)) > run.previous_revision
+
+
+def undo_for(run: ReleaseRun) -> Undo:
+    """Uninstall for a first install, a rollback to the revision before for an upgrade."""
+    revision = run.previous_revision
+    if revision is None:
+        return Undo(
+            f"Removing the failed install of {run.release.release}",
+            _remove,
+            "the install failed and was removed (rollback on failure); the reason is above",
+        )
+    return Undo(
+        f"Rolling back to revision {revision}",
+        _roll_back,
+        f"the upgrade failed and was rolled back to revision {revision}, which is ready again",
+    )
+
+
+def offer(run: ReleaseRun, step: str) -> tuple[str, ...]:
+    """For a failed upgrade left as it is: the rollback command and what it would change."""
+    if step not in UNDOABLE or run.previous_revision is None:
+        return ()
+    try:
+        fix = rollback_offer(run.probe(), run.release.release)
+    except (HelmError, process.ProcessError, ValueError):
+        return ()
+    if fix is None or fix.target_revision != run.previous_revision:
+        return ()  # no new revision was recorded: there is nothing to go back from
+    changes = ", ".join(f"{o.change} {o.key}" for o in fix.diff.objects) or "no object"
+    return (f"to return to revision {fix.target_revision}: {display(fix.argv)}", f"  that changes: {changes}")
+
+
+def _remove(run: ReleaseRun) -> Step:
+    """Uninstall a failed first install (what helm's --atomic does for an install)."""
+    yield from _helm(run, "uninstall", run.release.release)
+    return "release removed"
+
+
+def _roll_back(run: ReleaseRun) -> Step:
+    """Return a failed upgrade to the revision deployed before it, and wait until it is ready again."""
+    revision = run.previous_revision
+    yield from _helm(run, "rollback", run.release.release, str(revision))
+    detail = yield from wait_until_ready(run)
+    return f"revision {revision}: {detail}"
+
+
+def _helm(run: ReleaseRun, verb: str, *args: str) -> Step:
+    """``helm <verb> …`` as part of the rollback step, its output shown; StepError when it fails."""
+    argv = run.helm.argv(verb, *args)
+    yield OutputLine("rollback", "$ " + display(argv))
+    done = process.run(argv, 300, run.cancel, run.options.env)
+    yield from output_lines(run, "rollback", done)
+    if not done.ok:
+        raise StepError(f"helm {verb} failed: {process.last_line(done.stderr)}")
+    return ""

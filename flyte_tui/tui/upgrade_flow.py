@@ -1,0 +1,243 @@
+"""The wizard's face of the upgrade sequence (:mod:`flyte_tui.upgrade`): each step runs in a worker, its
+result comes back as a message, and the user decides between the steps in a dialog.
+
+Upgrade on the welcome screen → the live release (:class:`LiveLoaded`), or its recovery first when it is
+stuck (:class:`RecoveryNeeded` → the recovery dialog → :class:`RecoveryDone`) → the drift dialog when a
+saved answers file disagrees → the wizard's steps with the live answers → Install → the review
+(:class:`ReviewReady`) → the runner, with rollback on failure. :class:`UpgradeFlow` is a base of the app.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING, Any
+
+from textual import on, work
+from textual.app import App
+from textual.message import Message
+
+if TYPE_CHECKING:
+    from flyte_tui.install import InstallOptions
+    from flyte_tui.model.plan import InstallPlan
+    from flyte_tui.release import ReleaseFix
+    from flyte_tui.tools.helm import Helm
+    from flyte_tui.tui.state import WizardState
+    from flyte_tui.upgrade import LiveAnswers, Reviewed
+
+
+class LiveLoaded(Message):
+    """The live release was read into answers (or could not be: ``live`` is None and ``note`` says why)."""
+
+    def __init__(self, live: LiveAnswers | None, note: str) -> None:
+        super().__init__()
+        self.live = live
+        self.note = note
+
+
+class RecoveryNeeded(Message):
+    """The live release is stuck in pending-*: its guided recovery (from the core) is ready to show."""
+
+    def __init__(self, release: str, fix: ReleaseFix) -> None:
+        super().__init__()
+        self.release = release
+        self.fix = fix
+
+
+class RecoveryDone(Message):
+    """The recovery command finished (or could not run)."""
+
+    def __init__(self, fix: ReleaseFix, ok: bool, note: str) -> None:
+        super().__init__()
+        self.fix = fix
+        self.ok = ok
+        self.note = note
+
+
+class ReviewReady(Message):
+    """The upgrade review was computed (or could not be)."""
+
+    def __init__(
+        self,
+        reviewed: Reviewed | None,
+        error: str = "",
+        plan: InstallPlan | None = None,
+        options: InstallOptions | None = None,
+    ) -> None:
+        super().__init__()
+        self.reviewed = reviewed
+        self.error = error
+        self.plan = plan
+        self.options = options
+
+
+class UpgradeFlow(App[None]):
+    """The upgrade flow of the wizard; the app provides the answers, the tools and the navigation."""
+
+    state: WizardState
+    """The session: the answers, their files, and whether they came from a live release (``upgrading``)."""
+    stopping: threading.Event
+    """Set when the app closes: cancels the helm calls the flow's workers are waiting on."""
+
+    # -- what the app provides (it overrides these) -------------------------------------------------
+
+    def tools(self) -> tuple[str, str]:
+        """The helm and kubectl binaries to run."""
+        raise NotImplementedError
+
+    def _where(self) -> tuple[str, str, str]:
+        """The context, namespace and release the answers point at."""
+        raise NotImplementedError
+
+    def goto(self, step_id: str, focus: str | None = None) -> None:
+        """Show a wizard step."""
+        raise NotImplementedError
+
+    def _autosave(self) -> None:
+        raise NotImplementedError
+
+    def run_detection(self) -> object:
+        """Detect the tools and the release again (the welcome screen shows it)."""
+        raise NotImplementedError
+
+    def run_install(self, plan: InstallPlan, options: InstallOptions) -> None:
+        """Push the runner screen for a plan."""
+        raise NotImplementedError
+
+    def _helm(self) -> Helm:
+        from flyte_tui.tools.helm import Helm
+
+        context, namespace, _ = self._where()
+        return Helm(self.tools()[0], context, namespace, cancel=self.stopping)
+
+    # -- steps 1 and 3: the live release, or its fix first -----------------------------------------
+
+    @work(thread=True, exclusive=True, group="live", exit_on_error=False)
+    def load_live(self) -> None:
+        """Find the live release and read it into answers (off the UI thread)."""
+        from flyte_tui.tools.helm import HelmError
+        from flyte_tui.tools.process import ProcessError
+        from flyte_tui.upgrade import NoRelease, StuckRelease, find_live, read_live
+
+        helm = self._helm()
+        try:
+            found = find_live(helm, self._where()[2])
+            if isinstance(found, NoRelease):
+                self.post_message(LiveLoaded(None, found.message))
+                return
+            if isinstance(found, StuckRelease):
+                self.post_message(RecoveryNeeded(found.info.name, found.fix))
+                return
+            live = read_live(helm, found.info, self.state.answers_path)
+        except (HelmError, ProcessError, ValueError) as exc:
+            self.post_message(LiveLoaded(None, str(exc)))
+            return
+        self.post_message(LiveLoaded(live, live.note))
+
+    @on(LiveLoaded)
+    def _live_loaded(self, message: LiveLoaded) -> None:
+        from flyte_tui.tui.state import fresh_answers
+
+        found = message.live
+        if found is None:
+            self.notify(f"Cannot read the release: {message.note}", severity="error")
+            return
+        live = dict(found.answers)
+        context, _, _ = self._where()
+        live["target"] = {**fresh_answers(context)["target"], **live.get("target", {}), "context": context}
+        self.notify(message.note, title="Upgrade")
+        saved = found.saved
+        if saved is not None and found.drift:
+            from flyte_tui.tui.dialogs.drift import DriftDialog
+
+            def chosen(choice: str | None) -> None:
+                if choice == "live":
+                    self._begin_upgrade(live)
+                elif choice == "saved" and saved is not None:
+                    self._begin_upgrade(saved)
+
+            self.push_screen(DriftDialog(found.drift, self.state.answers_path.name), chosen)
+            return
+        self._begin_upgrade(live)
+
+    def _begin_upgrade(self, answers: dict[str, Any]) -> None:
+        self.state.upgrading = True
+        self.state.replace(answers, dirty=True)
+        self.state.started = True
+        self._autosave()
+        self.goto("target")
+
+    # -- step 2: the fix of a stuck release --------------------------------------------------------
+
+    @on(RecoveryNeeded)
+    def _recovery_needed(self, message: RecoveryNeeded) -> None:
+        from flyte_tui.tui.dialogs.recovery import RecoveryDialog
+
+        fix = message.fix
+
+        def chosen(run: bool | None) -> None:
+            if run:
+                self.notify("Running the recovery…", title="Recovery")
+                self.run_recovery(fix)
+
+        self.push_screen(RecoveryDialog(message.release, fix), chosen)
+
+    @work(thread=True, exclusive=True, group="recover", exit_on_error=False)
+    def run_recovery(self, fix: ReleaseFix) -> None:
+        """Run the core's recovery command (rollback or uninstall) off the UI thread; closing the app stops it."""
+        from flyte_tui.tools.process import ProcessError
+        from flyte_tui.upgrade import fix_stuck
+
+        try:
+            done = fix_stuck(fix, self.stopping)
+        except ProcessError as exc:
+            self.post_message(RecoveryDone(fix, False, str(exc)))
+            return
+        self.post_message(RecoveryDone(fix, done.ok, done.error))
+
+    @on(RecoveryDone)
+    def _recovery_done(self, message: RecoveryDone) -> None:
+        fix = message.fix
+        if not message.ok:
+            self.notify(f"The recovery failed: {message.note}", title="Recovery", severity="error")
+            return
+        self.run_detection()  # the welcome screen shows the release as it is now
+        if fix.target_revision is None:
+            self.notify(
+                "Recovered: the interrupted install was uninstalled. Start fresh to install again.", title="Recovery"
+            )
+            return
+        self.notify(
+            f"Recovered: rolled back to revision {fix.target_revision}. Reading the live release…", title="Recovery"
+        )
+        self.load_live()
+
+    # -- steps 4 and 5: the review, then the install with rollback on failure ------------------------
+
+    @work(thread=True, exclusive=True, group="review", exit_on_error=False)
+    def review_upgrade(self, plan: InstallPlan, options: InstallOptions) -> None:
+        """Compute the three-layer review off the UI thread, then show it."""
+        from flyte_tui.tools.helm import Helm, HelmError
+        from flyte_tui.tools.process import ProcessError
+        from flyte_tui.upgrade import review_upgrade
+
+        t = plan.target
+        try:
+            reviewed = review_upgrade(plan, Helm(options.helm, t.context, t.namespace, cancel=self.stopping))
+        except (HelmError, ProcessError, ValueError) as exc:
+            self.post_message(ReviewReady(None, str(exc)))
+            return
+        self.post_message(ReviewReady(reviewed, plan=plan, options=options))
+
+    @on(ReviewReady)
+    def _review_ready(self, message: ReviewReady) -> None:
+        plan, options, reviewed = message.plan, message.options, message.reviewed
+        if reviewed is None or plan is None or options is None:
+            self.notify(f"Cannot compute the upgrade: {message.error}", severity="error")
+            return
+        from flyte_tui.tui.screens.upgrade_review import UpgradeReviewScreen
+
+        def decided(apply: bool | None) -> None:
+            if apply:
+                self.run_install(plan, options)
+
+        self.push_screen(UpgradeReviewScreen(reviewed.review), decided)
