@@ -58,7 +58,8 @@ def _output_path(raw: str, inputs: list[Path]) -> Path | None:
             if _same_file(given, written) or Path(os.path.abspath(given)) == Path(os.path.abspath(written)):
                 _refuse(f"{written} is the input file {given}: writing there would replace it; choose another -o")
     if not os.path.lexists(path) and not path.parent.is_dir():
-        _refuse(f"the folder {path.parent} does not exist; create it first, or choose another -o")
+        what = "is not a folder" if os.path.lexists(path.parent) else "does not exist"
+        _refuse(f"cannot write the values file {path}: {path.parent} {what}; create the folder, or choose another -o")
     from flyte_tui.files import yamlio
 
     try:

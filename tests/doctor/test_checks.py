@@ -549,3 +549,19 @@ def test_secrets_in_log_evidence_are_masked() -> None:
     finding = run(snap, "component.flyteadmin")
     assert not any("hunter2-canary" in line for line in finding.evidence)
     assert any("password=******" in line for line in finding.evidence)
+
+
+def test_report_order_does_not_depend_on_import_order() -> None:
+    """A module imported early (as a test or a plugin might) does not move its checks to the top."""
+    import subprocess
+    import sys
+
+    code = "from flyte_tui.doctor.checks import {first}, all_checks; print([c.id for c in all_checks()])"
+    orders = {
+        first: subprocess.run(
+            [sys.executable, "-c", code.format(first=first)], capture_output=True, text=True, check=True, timeout=60
+        ).stdout
+        for first in ("cluster", "runtime", "network")
+    }
+    assert len(set(orders.values())) == 1, orders
+    assert orders["cluster"].startswith("['tools.")

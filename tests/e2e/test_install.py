@@ -322,7 +322,7 @@ def test_headless_install_exit_codes_and_json(testbed, namespace, tmp_path) -> N
     proc = subprocess.run([*base, str(invalid)], capture_output=True, text=True, env=env, timeout=60, check=False)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
 
-    # A values file that cannot be written stops the install in preflight, before anything is created.
+    # A values file that cannot be written is refused before anything reaches the cluster (invalid -o: exit 2).
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file, not a folder\n")
     other = answers(testbed, namespace + "-c")
@@ -331,8 +331,8 @@ def test_headless_install_exit_codes_and_json(testbed, namespace, tmp_path) -> N
     out = str(blocker / "values.yaml")
     argv = [*plain, "-o", out, str(third)]
     proc = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=120, check=False)
-    assert proc.returncode == 1 and "Traceback" not in proc.stdout + proc.stderr
-    assert f"cannot write the values file {out}" in proc.stdout + proc.stderr
+    assert proc.returncode == 2 and "Traceback" not in proc.stdout + proc.stderr
+    assert f"cannot write the values file {out}: {blocker} is not a folder" in proc.stdout + proc.stderr
     leftover = testbed.kubectl_run("get", "secrets", "-n", namespace + "-c", "-o", "name", check=False)
     assert "db-pass" not in leftover.stdout
 
