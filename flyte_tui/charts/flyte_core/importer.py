@@ -19,6 +19,7 @@ from flyte_tui.charts.flyte_core.render import IRSA_ANNOTATION, TASK_RESOURCE_KE
 from flyte_tui.model.plan import API_VERSION, DEFAULT_RELEASE, KIND
 from flyte_tui.model.rules import Problem
 from flyte_tui.model.secret_values import secret_paths, without_secrets
+from flyte_tui.redact import secret_value
 
 
 def _kind(value: Any) -> str:
@@ -178,6 +179,12 @@ def answers_from_values(values: dict[str, Any], environment: str | None = None) 
     return _answers(_Read(values), environment)
 
 
+def _without_credentials(endpoint: str) -> str:
+    """The endpoint, or "" when it carries a credential (``https://KEY:SECRET@host``): the value then stays in
+    what is left over, where the importer leaves it out of the answers with a warning, like any secret."""
+    return "" if secret_value("endpoint", endpoint) else endpoint
+
+
 def _answers(read: _Read, environment: str | None) -> dict[str, Any]:
     env = environment or _guess_environment(read)
     stype = read.text(("storage", "type"), defaults.STORAGE["type"])
@@ -191,7 +198,7 @@ def _answers(read: _Read, environment: str | None) -> dict[str, Any]:
         "metadataBucket": "" if stype == "custom" else bucket,
         "userDataBucket": raw_bucket if raw_bucket and raw_bucket != bucket else "",
         "region": read.text((*s3, "region")) if stype == "s3" else "",
-        "endpoint": read.text((*s3, "endpoint")) if stype == "s3" else "",
+        "endpoint": _without_credentials(read.text((*s3, "endpoint"))) if stype == "s3" else "",
         "auth": read.text((*s3, "authType"), "iam") if stype == "s3" else "iam",
         "credentialsSecret": read.text(("storage", "secretName")) if stype == "s3" else "",
         "projectId": read.text(("storage", "gcs", "projectId")) if stype == "gcs" else "",
