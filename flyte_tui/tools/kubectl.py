@@ -46,9 +46,9 @@ class Kubectl:
         """The full argument list for a kubectl command."""
         argv = [self.binary]
         if self.context:
-            argv += ["--context", self.context]
+            argv.append(f"--context={self.context}")  # one argument: a value is never read as a flag
         if namespaced and self.namespace:
-            argv += ["--namespace", self.namespace]
+            argv.append(f"--namespace={self.namespace}")
         return argv + list(args)
 
     def run(
