@@ -126,14 +126,9 @@ class Kubectl:
         decoder = json.JSONDecoder()
         buffer = ""
         errors: list[str] = []
-        gen = process.stream(argv, timeout, self.cancel, self.env)
+        lines = process.Lines(process.stream(argv, timeout, self.cancel, self.env))
         try:
-            while True:
-                try:
-                    line = next(gen)
-                except StopIteration as stop:
-                    code = int(stop.value)
-                    break
+            for line in lines:
                 if line.stream != "stdout":
                     errors.append(line.text)
                     continue
@@ -152,6 +147,6 @@ class Kubectl:
                     if isinstance(event, dict) and isinstance(event.get("object"), dict):
                         yield str(event.get("type", "")), event["object"]
         finally:
-            gen.close()
-        if code != 0:
+            lines.close()
+        if lines.code != 0:
             raise KubectlError(_first_error("\n".join(errors)))
