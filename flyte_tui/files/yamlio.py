@@ -331,16 +331,16 @@ def write_atomic(path: Path, text: str, backup: bool = True) -> Path | None:
             backup_path = path.with_name(path.name + ".bak")
             if os.path.isdir(backup_path) and not os.path.islink(backup_path):
                 raise UnmergeableFile(f"{backup_path} is a folder; the backup cannot be kept there")
-            tmp_bak = _write_temp(backup_path.parent, backup_path.name, old, mode)
-            try:
-                os.replace(tmp_bak, backup_path)
-            except BaseException:
-                Path(tmp_bak).unlink(missing_ok=True)
-                raise
-    tmp = _write_temp(target.parent, target.name, data, mode)
+            _replace_with(backup_path, old, mode)
+    _replace_with(target, data, mode)
+    return backup_path
+
+
+def _replace_with(path: Path, data: bytes, mode: int) -> None:
+    """Put ``data`` at ``path`` through a temporary file renamed over it (no temporary file is left behind)."""
+    tmp = _write_temp(path.parent, path.name, data, mode)
     try:
-        os.replace(tmp, target)
+        os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return backup_path
