@@ -44,6 +44,18 @@ def test_validate_ok_and_invalid(tmp_path: Path, realistic) -> None:
     assert "DNS-1123" in proc.stderr
 
 
+def test_validate_refuses_what_is_not_a_bounded_regular_file(tmp_path: Path) -> None:
+    # /dev/zero never ends and a FIFO blocks: both are refused at once, as is a file over the bound.
+    proc = run("validate", "/dev/zero")
+    assert proc.returncode == 2 and "not a regular file" in proc.stderr
+    no_traceback(proc)
+    big = tmp_path / "big.yaml"
+    big.write_text("environment: gke\nnotes: '" + "x" * (5 * 1024 * 1024) + "'\n")
+    proc = run("validate", str(big))
+    assert proc.returncode == 2 and "larger than" in proc.stderr
+    no_traceback(proc)
+
+
 def test_validate_json(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("environment: gke\nstorage: {type: gcs, metadataBucket: acme-meta}\n")
@@ -85,6 +97,11 @@ def test_render_writes_values_and_prints_helm_command(tmp_path: Path, realistic)
         f"helm upgrade --install flyte flyte-core --repo https://flyteorg.github.io/flyte --version v1.16.8 "
         f"--namespace flyte-prod --create-namespace --values {out}"
     ) in proc.stdout
+    proc = run("render", str(answers), "-o", str(out))
+    assert "previous kept as" not in proc.stdout  # the same values again: nothing rewritten, no backup
+    assert not (tmp_path / "out" / "values.yaml.bak").exists()
+    changed = dict(realistic["gke"], ingress=dict(realistic["gke"]["ingress"], host="flyte-next.acme.dev"))
+    answers.write_text(dump(changed))
     proc = run("render", str(answers), "-o", str(out))
     assert "previous kept as" in proc.stdout and (tmp_path / "out" / "values.yaml.bak").exists()
 

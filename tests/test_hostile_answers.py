@@ -302,3 +302,17 @@ def test_helm_argv_never_reads_a_value_as_a_flag(realistic) -> None:
     with pytest.raises(ValueError, match="read by helm as an option"):
         upgrade_install_argv(bad_release, "v.yaml")
     assert Helm(namespace="-n", context="--x").argv("status", "flyte")[-2:] == ["--namespace=-n", "--kube-context=--x"]
+
+
+def test_kubectl_passes_context_and_namespace_as_one_argument_each() -> None:
+    # `--context -n` would read "-n" as kubectl's namespace flag; `--context=-n` cannot be misread.
+    from flyte_tui.tools.kubectl import Kubectl
+
+    argv = Kubectl(binary="kubectl", context="-n", namespace="--all-namespaces").argv("get", "pods")
+    assert argv == ["kubectl", "--context=-n", "--namespace=--all-namespaces", "get", "pods"]
+    assert Kubectl(context="-n", namespace="x").argv("get", "nodes", namespaced=False) == [
+        "kubectl",
+        "--context=-n",
+        "get",
+        "nodes",
+    ]

@@ -44,7 +44,8 @@ def answers(draw: st.DrawFn) -> dict[str, Any]:
             data,
             f"resources.components.{comp}",
             {
-                "replicas": draw(st.integers(0, 5)),
+                # flyte-core runs exactly one webhook (a validation error otherwise)
+                "replicas": 1 if comp == "webhook" else draw(st.integers(0, 5)),
                 "requests": {"cpu": draw(requests_cpu)},
                 "limits": {"cpu": "1", "memory": "1Gi"},
             },

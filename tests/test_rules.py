@@ -411,3 +411,18 @@ def test_another_storage_type_takes_nothing_from_the_presets_storage(realistic) 
     result = validate_answers(answers)
     assert not [p for p in result.problems if p.path.startswith("storage.")], [str(p) for p in result.problems]
     assert result.plan is not None and result.plan.storage.region == "" and result.plan.storage.auth != "accesskey"
+
+
+@pytest.mark.parametrize("component", ["flytescheduler", "webhook"])
+def test_replicas_flyte_core_does_not_read_are_an_error_at_their_path(realistic, component: str) -> None:
+    # flyte-core reads neither flytescheduler.replicaCount nor webhook.replicaCount: it runs exactly one.
+    answers = realistic["eks"]
+    set_path(answers, f"resources.components.{component}.replicas", 1)
+    assert validate_answers(answers).ok
+    set_path(answers, f"resources.components.{component}.replicas", 3)
+    result = validate_answers(answers)
+    path = f"resources.components.{component}.replicas"
+    errors = [p for p in result.errors if p.path == path]
+    assert errors and "exactly one" in errors[0].message, [str(p) for p in result.problems]
+    if component == "webhook":
+        assert "autoscaling" in errors[0].message

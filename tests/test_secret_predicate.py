@@ -115,13 +115,7 @@ def test_a_credential_inside_a_value_is_an_error_at_its_path(realistic, extra: d
 
 
 IMPORTED = [
-    pytest.param(
-        *case,
-        marks=[pytest.mark.xfail(strict=True, reason="the importer copies storage.s3.endpoint into the answers")]
-        if case[1].endswith("s3.endpoint")
-        else [],
-        id=case[1].split("extraValues.")[1],
-    )
+pytest.param(*case, id=case[1].split("extraValues.")[1])
     for case in CREDENTIALS
 ]
 

@@ -181,6 +181,19 @@ def test_atomic_write_keeps_file_mode(tmp_path: Path) -> None:
     assert path.stat().st_mode & 0o777 == 0o600
 
 
+def test_atomic_write_of_the_same_text_writes_nothing_and_keeps_no_backup(tmp_path: Path) -> None:
+    # The installer writes the values file the wizard has just saved: no ".bak" identical to it.
+    path = tmp_path / "values.yaml"
+    path.write_text("a: 1\n")
+    os.utime(path, (1_000_000, 1_000_000))
+    assert write_atomic(path, "a: 1\n") is None
+    assert path.read_text() == "a: 1\n"
+    assert path.stat().st_mtime == 1_000_000
+    assert not (tmp_path / "values.yaml.bak").exists()
+    assert write_atomic(path, "a: 2\n") == tmp_path / "values.yaml.bak"
+    assert (tmp_path / "values.yaml.bak").read_text() == "a: 1\n"
+
+
 def test_answers_file_round_trip_keeps_comments(tmp_path: Path, realistic) -> None:
     path = tmp_path / "flyte-tui.yaml"
     path.write_text("# our answers\nenvironment: eks   # prod account\nnotes: keep me\n")

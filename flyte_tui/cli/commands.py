@@ -20,6 +20,7 @@ from flyte_tui import exit_codes
 from flyte_tui.presets import PRESET_NAMES
 
 if TYPE_CHECKING:
+    from flyte_tui.cli.run import InstallFlags
     from flyte_tui.model.rules import Problem
 
 
@@ -301,33 +302,38 @@ def _tool_options(command: Callable[..., None]) -> Callable[..., None]:
     help="Roll back when it fails: a new install is removed, an upgrade returns to the previous revision.",
 )
 @_tool_options
-def install(
+def install(answers: Path, rollback_on_failure: bool, **shared: Any) -> None:
+    """Install or upgrade Flyte from an answers file: exit 0 ready, 1 failed, 2 invalid input."""
+    from flyte_tui.cli.run import run_install
+
+    sys.exit(run_install(answers, _install_flags(answers, rollback_on_failure, **shared)))
+
+
+def _install_flags(
     answers: Path,
+    rollback: bool,
+    *,
     yes: bool,
     timeout: str,
     as_json: bool,
     values_out: str | None,
     db_password_file: Path | None,
-    rollback_on_failure: bool,
     helm_bin: str,
     kubectl_bin: str,
-) -> None:
-    """Install or upgrade Flyte from an answers file: exit 0 ready, 1 failed, 2 invalid input."""
-    from flyte_tui.cli.run import run_install
+) -> InstallFlags:
+    """The flags ``install`` and ``upgrade`` share (:func:`_run_options`, :func:`_tool_options`), checked."""
+    from flyte_tui.cli.run import InstallFlags
 
-    seconds = _parse_duration(timeout)
-    code = run_install(
-        answers,
+    return InstallFlags(
         yes=yes,
-        timeout=seconds,
+        timeout=_parse_duration(timeout),
         as_json=as_json,
         values_out=_values_out(values_out, answers),
         password_file=db_password_file,
-        rollback=rollback_on_failure,
+        rollback=rollback,
         helm=_tool("--helm", helm_bin),
         kubectl=_tool("--kubectl", kubectl_bin),
     )
-    sys.exit(code)
 
 
 from flyte_tui.cli.doctor import bundle, doctor  # noqa: E402
@@ -357,34 +363,11 @@ def diff(answers: Path, as_json: bool, helm_bin: str) -> None:
 )
 @click.option("--recover", is_flag=True, help="If the release is stuck in pending-*, run the recovery first.")
 @_tool_options
-def upgrade(
-    answers: Path,
-    yes: bool,
-    timeout: str,
-    as_json: bool,
-    values_out: str | None,
-    db_password_file: Path | None,
-    rollback_on_failure: bool,
-    recover: bool,
-    helm_bin: str,
-    kubectl_bin: str,
-) -> None:
+def upgrade(answers: Path, rollback_on_failure: bool, recover: bool, **shared: Any) -> None:
     """Review and apply an upgrade of the live release: exit 0 ready, 1 failed (rolled back), 2 invalid."""
     from flyte_tui.cli.run import run_upgrade
 
-    code = run_upgrade(
-        answers,
-        yes=yes,
-        timeout=_parse_duration(timeout),
-        as_json=as_json,
-        values_out=_values_out(values_out, answers),
-        password_file=db_password_file,
-        rollback=rollback_on_failure,
-        recover=recover,
-        helm=_tool("--helm", helm_bin),
-        kubectl=_tool("--kubectl", kubectl_bin),
-    )
-    sys.exit(code)
+    sys.exit(run_upgrade(answers, _install_flags(answers, rollback_on_failure, **shared), recover))
 
 
 if __name__ == "__main__":  # pragma: no cover

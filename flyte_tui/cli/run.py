@@ -89,25 +89,12 @@ class InstallFlags:
     kubectl: str = "kubectl"
 
 
-def run_install(
-    answers: Path,
-    *,
-    yes: bool,
-    timeout: float,
-    as_json: bool,
-    values_out: Path | None,
-    password_file: Path | None,
-    rollback: bool,
-    helm: str = "helm",
-    kubectl: str = "kubectl",
-    out: TextIO = sys.stdout,
-) -> int:
+def run_install(answers: Path, flags: InstallFlags, out: TextIO = sys.stdout) -> int:
     """Validate, confirm, install; print events; return the exit code (0 ok, 1 failed, 2 invalid)."""
-    loaded = _load(answers, helm)
+    loaded = _load(answers, flags.helm)
     if isinstance(loaded, str):
         print(f"{loaded}; nothing installed", file=sys.stderr)
         return exit_codes.INVALID
-    flags = InstallFlags(yes, timeout, as_json, values_out, password_file, rollback, helm, kubectl)
     return _install(answers, loaded[0], flags, out)
 
 
@@ -235,32 +222,19 @@ def run_diff(answers: Path, *, as_json: bool, helm: str = "helm", out: TextIO = 
     return exit_codes.CHANGES if result.has_changes else exit_codes.OK
 
 
-def run_upgrade(
-    answers: Path,
-    *,
-    yes: bool,
-    timeout: float,
-    as_json: bool,
-    values_out: Path | None,
-    password_file: Path | None,
-    rollback: bool,
-    recover: bool = False,
-    helm: str = "helm",
-    kubectl: str = "kubectl",
-    out: TextIO = sys.stdout,
-) -> int:
+def run_upgrade(answers: Path, flags: InstallFlags, recover: bool = False, out: TextIO = sys.stdout) -> int:
     """``flyte-tui upgrade``: review, then apply with rollback on failure; 0 ready, 1 failed, 2 invalid.
 
     A release stuck in pending-* is explained with its recovery and what the recovery changes; with
     ``recover`` the recovery runs first. The steps are :func:`flyte_tui.upgrade.upgrade_until_review`'s.
     """
-    loaded = _load(answers, helm)
+    loaded = _load(answers, flags.helm)
     if isinstance(loaded, str):
         print(f"error: {loaded}", file=sys.stderr)
         return exit_codes.INVALID
     plan, adapter = loaded
     # Human lines go to stderr with --json, so that stdout stays one JSON event per line.
-    text_out = sys.stderr if as_json else out
+    text_out = sys.stderr if flags.as_json else out
     reviewed: Reviewed | None = None
     with _cancel_on_signals(adapter.cancel):
         try:
@@ -290,5 +264,4 @@ def run_upgrade(
         except (HelmError, ProcessError, ValueError) as exc:
             print(f"error: {exc}", file=sys.stderr)
             return exit_codes.FAILED
-    flags = InstallFlags(yes, timeout, as_json, values_out, password_file, rollback, helm, kubectl)
     return _install(answers, plan, flags, out, reviewed)

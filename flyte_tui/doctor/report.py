@@ -106,6 +106,10 @@ _JSON_NAMES = {"looked_at": "lookedAt"}
 def finding_json(finding: Finding) -> dict[str, Any]:
     """One finding as JSON (camelCase keys, lists for tuples)."""
     out: dict[str, Any] = {"id": finding.id, "title": finding.title, "area": finding.area}
-    for key, value in dataclasses.asdict(finding).items():
-        out[_JSON_NAMES.get(key, key)] = list(value) if isinstance(value, tuple) else value
+    for f in dataclasses.fields(finding):
+        if f.name == "diagnosis":  # the report names its signature; the rest is in summary, evidence and fix
+            out["signature"] = finding.signature
+            continue
+        value = getattr(finding, f.name)
+        out[_JSON_NAMES.get(f.name, f.name)] = list(value) if isinstance(value, tuple) else value
     return out

@@ -1,34 +1,29 @@
 """YAML in and out with ruamel.yaml: bounded loads, comment-keeping merges, atomic writes with backup.
 
-Every YAML flyte-tui reads goes through :func:`check` first, one bound for every file: a document larger
-than :data:`MAX_BYTES`, nested deeper than :data:`MAX_DEPTH`, whose aliases expand past :data:`MAX_NODES`,
-or holding what Helm values cannot hold (non-finite floats, integers beyond 64 bits, ``!!set`` and other
-tags, non-scalar keys, recursive aliases, duplicate keys) is refused with :class:`RefusedYAML`, naming the
-line and what is accepted, before anything recursive sees it. The check reads libyaml's event stream (C,
-fast and iterative), so it costs little next to ruamel's round-trip parse.
+Every YAML flyte-tui reads goes through :func:`check` first (flyte_tui/files/yaml_limits.py), one bound for
+every file; :class:`RefusedYAML` says what was refused and why.
 """
 
 from __future__ import annotations
 
 import copy
 import io
-import math
 import os
 import stat
 import tempfile
 import warnings
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedBase, CommentedMap, CommentedSeq
 from ruamel.yaml.error import ReusedAnchorWarning, YAMLError
-from ruamel.yaml.nodes import ScalarNode
-from ruamel.yaml.resolver import VersionedResolver
+
+from flyte_tui.files.yaml_limits import ACCEPTED, MAX_BYTES, MAX_DEPTH, MAX_NODES, RefusedYAML, check
 
 __all__ = [
+    "ACCEPTED",
     "MAX_BYTES",
     "MAX_DEPTH",
     "MAX_NODES",
@@ -49,26 +44,6 @@ __all__ = [
     "write_atomic",
 ]
 
-MAX_BYTES = 4 * 1024 * 1024
-"""The largest YAML file read (4 MiB; Helm keeps a release's values in a Secret of at most 1 MiB)."""
-MAX_DEPTH = 64
-"""The deepest nesting of mappings and lists accepted (aliases included)."""
-MAX_NODES = 1_000_000
-"""The most values a document may hold once its aliases are expanded (an alias bomb is refused)."""
-ACCEPTED = "mappings with scalar keys, lists, strings, finite numbers, booleans and null"
-"""What a YAML document read by flyte-tui may hold (what Helm values can hold)."""
-
-_INT_MIN, _INT_MAX = -(2**63), 2**64 - 1
-_CORE = "tag:yaml.org,2002:"
-_SCALAR_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null", "timestamp")} | {"!"}
-_MAP_TAGS = {_CORE + "map", "!"}
-_SEQ_TAGS = {_CORE + "seq", "!"}
-_RESOLVER = VersionedResolver(version=(1, 2))
-
-
-class RefusedYAML(YAMLError):
-    """A document that parses but holds what flyte-tui (and Helm) cannot take; the message says why."""
-
 
 class UnmergeableFile(OSError):
     """A file to merge into exists but cannot be merged into (not a regular file, not UTF-8, not YAML, not a
@@ -76,152 +51,6 @@ class UnmergeableFile(OSError):
 
     An ``OSError``, so every place that reports a file it cannot write reports this one too.
     """
-
-
-# -- the bound -----------------------------------------------------------------------------------------
-
-
-@dataclass
-class _Frame:
-    mapping: bool
-    anchor: str | None
-    line: int
-    size: int = 1
-    height: int = 1
-    expect_key: bool = True
-    keys: set[str] = field(default_factory=set)
-
-
-def _events(text: str) -> Iterator[Any]:
-    """libyaml's events (ruamel's when libyaml refuses, so a syntax error reads as ruamel words it)."""
-    try:
-        import yaml
-
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        events = list(yaml.parse(text, Loader=loader))
-    except Exception:
-        events = list(_round_trip().parse(text))
-    return iter(events)
-
-
-def _tag(event: Any) -> str | None:
-    tag = getattr(event, "ctag", None) or getattr(event, "tag", None)
-    return None if tag is None else str(tag)
-
-
-def _number_problem(value: str, tag: str) -> str | None:
-    """Why a scalar that YAML reads as a number cannot be a Helm value (None: it can)."""
-    text = value.replace("_", "")
-    if tag == _CORE + "float":
-        low = text.lower().lstrip("+-")
-        if low in (".inf", "inf", ".nan", "nan"):
-            return f"{value!r} is not a finite number; quote it to keep it as text"
-        try:
-            number = float(text)
-        except ValueError:
-            return None
-        return None if math.isfinite(number) else f"{value[:40]!r} is too large a number (a 64-bit float)"
-    digits = text.lstrip("+-")
-    if len(digits) > 22:
-        return f"an integer of {len(digits)} digits is not accepted (integers fit in 64 bits); quote it as text"
-    try:
-        number_i = int(text, 0)
-    except ValueError:
-        try:
-            number_i = int(text, 10)
-        except ValueError:
-            return None
-    if not _INT_MIN <= number_i <= _INT_MAX:
-        return f"{value!r} does not fit in 64 bits; quote it to keep it as text"
-    return None
-
-
-def check(text: str, source: str = "") -> None:
-    """Refuse (:class:`RefusedYAML`) a document flyte-tui will not read; a syntax error is ruamel's error."""
-    where = f"{source}: " if source else ""
-
-    def refuse(line: int, what: str) -> RefusedYAML:
-        return RefusedYAML(f"{where}line {line + 1}: {what}; accepted: {ACCEPTED}")
-
-    if len(text) > MAX_BYTES:
-        raise RefusedYAML(f"{where}{len(text) // 1024} KiB is larger than the {MAX_BYTES // 1024 // 1024} MiB accepted")
-    events = _events(text)
-    frames: list[_Frame] = []
-    anchors: dict[str, tuple[int, int]] = {}
-    open_anchors: set[str] = set()
-    expanded = 0  # values in the document once every alias is expanded
-
-    def count(size: int, line: int) -> None:
-        nonlocal expanded
-        expanded += size
-        if expanded > MAX_NODES:
-            raise refuse(line, f"aliases expanding to more than {MAX_NODES:,} values")
-
-    def add(size: int, height: int, line: int, key_text: str | None) -> None:
-        if not frames:
-            return
-        parent = frames[-1]
-        if parent.mapping and parent.expect_key:
-            if height:
-                raise refuse(line, "a mapping or list as a key is not accepted")
-            if key_text is not None:
-                if key_text in parent.keys:
-                    raise refuse(line, f"duplicate key {key_text[:60]!r}")
-                parent.keys.add(key_text)
-        if parent.mapping:
-            parent.expect_key = not parent.expect_key
-        parent.size += size
-        parent.height = max(parent.height, height + 1)
-        if len(frames) + height > MAX_DEPTH:
-            raise refuse(line, f"nesting deeper than {MAX_DEPTH} levels")
-
-    for event in events:
-        line = event.start_mark.line if event.start_mark is not None else 0
-        kind = type(event).__name__
-        anchor = getattr(event, "anchor", None)
-        if kind == "DocumentStartEvent":
-            anchors.clear()
-        elif kind in ("MappingStartEvent", "SequenceStartEvent"):
-            mapping = kind == "MappingStartEvent"
-            tag = _tag(event)
-            if tag is not None and tag not in (_MAP_TAGS if mapping else _SEQ_TAGS):
-                raise refuse(line, f"the tag {tag.replace(_CORE, '!!')} is not accepted")
-            if frames and frames[-1].mapping and frames[-1].expect_key:
-                raise refuse(line, "a mapping or list as a key is not accepted")
-            frames.append(_Frame(mapping, anchor, line))
-            count(1, line)
-            if len(frames) > MAX_DEPTH:
-                raise refuse(line, f"nesting deeper than {MAX_DEPTH} levels")
-            if anchor is not None:
-                open_anchors.add(anchor)
-        elif kind in ("MappingEndEvent", "SequenceEndEvent"):
-            done = frames.pop()
-            if done.anchor is not None:
-                anchors[done.anchor] = (done.size, done.height)
-                open_anchors.discard(done.anchor)
-            add(done.size, done.height, done.line, None)
-        elif kind == "ScalarEvent":
-            tag = _tag(event)
-            value = str(event.value)
-            if tag is not None and tag not in _SCALAR_TAGS:
-                raise refuse(line, f"the tag {tag.replace(_CORE, '!!')} is not accepted")
-            plain = event.style in (None, "") and tag is None
-            if plain and value[:1] in "0123456789+-.":
-                tag = str(_RESOLVER.resolve(ScalarNode, value, (True, False)))
-            if tag in (_CORE + "int", _CORE + "float"):
-                problem = _number_problem(value, tag)
-                if problem:
-                    raise refuse(line, problem)
-            if anchor is not None:
-                anchors[anchor] = (1, 0)
-            count(1, line)
-            add(1, 0, line, value)
-        elif kind == "AliasEvent":
-            if anchor in open_anchors:
-                raise refuse(line, f"the alias *{anchor} refers to a value that contains it (a recursive alias)")
-            size, height = anchors.get(str(anchor), (1, 0))
-            count(size, line)
-            add(size, height, line, None if height else f"*{anchor}")
 
 
 # -- loading -------------------------------------------------------------------------------------------
@@ -479,7 +308,8 @@ def destination(path: Path) -> Path:
 def write_atomic(path: Path, text: str, backup: bool = True) -> Path | None:
     """Write ``text`` to ``path`` atomically; keep the previous file as ``<path>.bak``.
 
-    Returns the backup's path when one was made. The file is written next to its destination and
+    Returns the backup's path when one was made. A file that already holds ``text`` is left untouched (no
+    write, no backup). The file is written next to its destination and
     renamed over it, so a crash or a full disk leaves either the old or the new file, never half of one;
     the backup is written the same way (a failed backup leaves the old backup and the file untouched).
     A symbolic link to a regular file is written through (its target is updated, the link stays); anything
@@ -491,23 +321,26 @@ def write_atomic(path: Path, text: str, backup: bool = True) -> Path | None:
     target.parent.mkdir(parents=True, exist_ok=True)
     backup_path: Path | None = None
     mode = 0o644
+    data = text.encode("utf-8")
     if target.exists():
         mode = target.stat().st_mode & 0o777
+        old = target.read_bytes()
+        if old == data:  # already there: nothing to write, no backup identical to it
+            return None
         if backup:
             backup_path = path.with_name(path.name + ".bak")
             if os.path.isdir(backup_path) and not os.path.islink(backup_path):
                 raise UnmergeableFile(f"{backup_path} is a folder; the backup cannot be kept there")
-            old = target.read_bytes()
-            tmp_bak = _write_temp(backup_path.parent, backup_path.name, old, mode)
-            try:
-                os.replace(tmp_bak, backup_path)
-            except BaseException:
-                Path(tmp_bak).unlink(missing_ok=True)
-                raise
-    tmp = _write_temp(target.parent, target.name, text.encode("utf-8"), mode)
+            _replace_with(backup_path, old, mode)
+    _replace_with(target, data, mode)
+    return backup_path
+
+
+def _replace_with(path: Path, data: bytes, mode: int) -> None:
+    """Put ``data`` at ``path`` through a temporary file renamed over it (no temporary file is left behind)."""
+    tmp = _write_temp(path.parent, path.name, data, mode)
     try:
-        os.replace(tmp, target)
+        os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return backup_path

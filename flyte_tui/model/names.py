@@ -207,43 +207,38 @@ def check_gcs_bucket(value: str) -> str:
     return value
 
 
+def _matching(value: str, pattern: re.Pattern[str], what: str) -> str:
+    """``value`` when it is empty or matches ``pattern``; otherwise ``ValueError`` saying it is not ``what``."""
+    if value and not pattern.fullmatch(value):
+        raise ValueError(f"{value!r} is not {what}")
+    return value
+
+
 def check_role_arn(value: str) -> str:
     """An IAM role ARN, e.g. arn:aws:iam::123456789012:role/flyte-system."""
-    if value and not _ROLE_ARN.fullmatch(value):
-        raise ValueError(f"{value!r} is not an IAM role ARN like arn:aws:iam::123456789012:role/flyte-system")
-    return value
+    return _matching(value, _ROLE_ARN, "an IAM role ARN like arn:aws:iam::123456789012:role/flyte-system")
 
 
 def check_certificate_arn(value: str) -> str:
     """An ACM certificate ARN."""
-    if value and not _CERT_ARN.fullmatch(value):
-        raise ValueError(
-            f"{value!r} is not an ACM certificate ARN like arn:aws:acm:us-east-2:123456789012:certificate/<id>"
-        )
-    return value
+    return _matching(
+        value, _CERT_ARN, "an ACM certificate ARN like arn:aws:acm:us-east-2:123456789012:certificate/<id>"
+    )
 
 
 def check_gsa(value: str) -> str:
     """A Google service account e-mail, e.g. flyte@my-project.iam.gserviceaccount.com."""
-    if value and not _GSA.fullmatch(value):
-        raise ValueError(
-            f"{value!r} is not a Google service account e-mail like flyte-admin@my-project.iam.gserviceaccount.com"
-        )
-    return value
+    return _matching(value, _GSA, "a Google service account e-mail like flyte-admin@my-project.iam.gserviceaccount.com")
 
 
 def check_gcp_project(value: str) -> str:
     """A Google Cloud project id: 6 to 30 lower-case letters, digits and '-'."""
-    if value and not _GCP_PROJECT.fullmatch(value):
-        raise ValueError(f"{value!r} is not a GCP project id (6-30 lower-case letters, digits and '-')")
-    return value
+    return _matching(value, _GCP_PROJECT, "a GCP project id (6-30 lower-case letters, digits and '-')")
 
 
 def check_aws_region(value: str) -> str:
     """An AWS region name such as us-east-2."""
-    if value and not _AWS_REGION.fullmatch(value):
-        raise ValueError(f"{value!r} is not an AWS region name like us-east-2 or eu-west-1")
-    return value
+    return _matching(value, _AWS_REGION, "an AWS region name like us-east-2 or eu-west-1")
 
 
 DnsLabel = Annotated[str, AfterValidator(check_dns_label)]

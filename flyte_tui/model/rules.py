@@ -153,22 +153,33 @@ def _database(plan: InstallPlan) -> Iterator[Problem]:
 
 
 def _identity(plan: InstallPlan) -> Iterator[Problem]:
-    env = plan.environment
     ident = plan.identity
-    if ident.aws_role_arn and env != "eks":
-        yield _err("identity.awsRoleArn", f"IRSA roles apply to environment eks only, not {env}")
-    if ident.gcp_service_account and env != "gke":
-        yield _err("identity.gcpServiceAccount", f"Workload Identity applies to environment gke only, not {env}")
-    if env == "eks" and plan.storage.type == "s3" and plan.storage.auth == "iam" and not ident.aws_role_arn:
-        yield _err(
-            "identity.awsRoleArn",
-            "required on eks with s3 auth iam: the control plane needs an IAM role (IRSA) to reach the bucket",
-        )
-    if env == "gke" and plan.storage.type == "gcs" and not ident.gcp_service_account:
-        yield _err(
-            "identity.gcpServiceAccount",
-            "required on gke with gcs storage: the control plane needs a Google service account (Workload Identity)",
-        )
+    yield from _cloud_identity(
+        plan,
+        ("identity.awsRoleArn", ident.aws_role_arn, "IRSA roles apply"),
+        ("identity.gcpServiceAccount", ident.gcp_service_account, "Workload Identity applies"),
+        (
+            "the control plane needs an IAM role (IRSA) to reach the bucket",
+            "the control plane needs a Google service account (Workload Identity)",
+        ),
+    )
+
+
+def _cloud_identity(
+    plan: InstallPlan, role: tuple[str, str, str], account: tuple[str, str, str], needs: tuple[str, str]
+) -> Iterator[Problem]:
+    """One identity's IAM role (eks) and Google service account (gke), each ``(path, value, what applies)``:
+    each only on its environment, and the one the storage needs required (``needs`` says why)."""
+    env = plan.environment
+    (role_path, role_arn, role_what), (account_path, account_name, account_what) = role, account
+    if role_arn and env != "eks":
+        yield _err(role_path, f"{role_what} to environment eks only, not {env}")
+    if account_name and env != "gke":
+        yield _err(account_path, f"{account_what} to environment gke only, not {env}")
+    if env == "eks" and plan.storage.type == "s3" and plan.storage.auth == "iam" and not role_arn:
+        yield _err(role_path, f"required on eks with s3 auth iam: {needs[0]}")
+    if env == "gke" and plan.storage.type == "gcs" and not account_name:
+        yield _err(account_path, f"required on gke with gcs storage: {needs[1]}")
 
 
 def _ingress(plan: InstallPlan) -> Iterator[Problem]:
@@ -240,7 +251,6 @@ def _resources(plan: InstallPlan, default_limits: DefaultLimits) -> Iterator[Pro
 
 def _projects(plan: InstallPlan) -> Iterator[Problem]:
     proj = plan.projects
-    env = plan.environment
     if not proj.domains:
         yield _err("projects.domains", "at least one domain is needed (e.g. development)")
     seen: set[str] = set()
@@ -268,20 +278,15 @@ def _projects(plan: InstallPlan) -> Iterator[Problem]:
                     f"{value} is below the task default limit {floor} (resources.taskDefaults.limits.{name}): "
                     "a task with default resources could never start",
                 )
-    if proj.task_role_arn and env != "eks":
-        yield _err("projects.taskRoleArn", f"task IAM roles apply to environment eks only, not {env}")
-    if proj.task_service_account and env != "gke":
-        yield _err("projects.taskServiceAccount", f"task Workload Identity applies to environment gke only, not {env}")
-    if env == "eks" and plan.storage.type == "s3" and plan.storage.auth == "iam" and not proj.task_role_arn:
-        yield _err(
-            "projects.taskRoleArn",
-            "required on eks with s3 auth iam: without an IAM role task pods cannot reach the buckets",
-        )
-    if env == "gke" and plan.storage.type == "gcs" and not proj.task_service_account:
-        yield _err(
-            "projects.taskServiceAccount",
-            "required on gke with gcs storage: without a Google service account task pods cannot reach the buckets",
-        )
+    yield from _cloud_identity(
+        plan,
+        ("projects.taskRoleArn", proj.task_role_arn, "task IAM roles apply"),
+        ("projects.taskServiceAccount", proj.task_service_account, "task Workload Identity applies"),
+        (
+            "without an IAM role task pods cannot reach the buckets",
+            "without a Google service account task pods cannot reach the buckets",
+        ),
+    )
 
 
 def _extra_values(plan: InstallPlan) -> Iterator[Problem]:

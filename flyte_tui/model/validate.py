@@ -86,10 +86,10 @@ def validate_with(raw: Any, chart: ChartRules, use_preset: bool = True) -> Valid
 
 def read_answers(path: Path) -> Any | Validation:
     """The raw answers of a file, or (unreadable or malformed YAML) a :class:`Validation` saying why."""
-    from flyte_tui.files.yamlio import YAMLError, load_plain
+    from flyte_tui.files.yamlio import YAMLError, load_plain, read_text
 
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = read_text(Path(path))  # a regular file of bounded size: `validate /dev/zero` ends
     except OSError as exc:
         return Validation(None, [Problem("", f"cannot read {path}: {exc.strerror or exc}")])
     except UnicodeDecodeError:

@@ -14,7 +14,7 @@ from pathlib import Path
 from flyte_tui.model.plan import InstallPlan
 from flyte_tui.review.diff import NOISE_LABELS
 from flyte_tui.tools import process
-from flyte_tui.tools.helm import Helm, HelmError, chart_args
+from flyte_tui.tools.helm import Helm, HelmError, chart_args, option
 
 _HELM_DIFF_HEADER = re.compile(
     r"^(?P<ns>[^,\s]*), (?P<name>[^,\s]+), (?P<kind>\w+) \([^)]*\) "
@@ -102,8 +102,7 @@ def helm_diff_objects(
         "upgrade",
         t.release,
         *chart_args(plan, bool(t.chart.repo)),
-        "--values",
-        str(values_file),
+        *option("--values", str(values_file)),
         "--no-color",
         "--context",
         "0",

@@ -31,7 +31,7 @@ from flyte_tui.review.diff import (
     values_diff,
 )
 from flyte_tui.review.helm_diff import HelmDiffCheck, compare_helm_diff, helm_diff_objects
-from flyte_tui.tools.helm import Helm, chart_args, repo_alias
+from flyte_tui.tools.helm import Helm, chart_args, option, repo_alias
 
 
 @dataclass
@@ -121,8 +121,7 @@ def dry_run_manifest(helm: Helm, plan: InstallPlan, values_file: Path) -> str:
         "--install",
         t.release,
         *chart_args(plan, bool(t.chart.repo)),
-        "--values",
-        str(values_file),
+        *option("--values", str(values_file)),
         "--dry-run=server",
         "-o",
         "json",

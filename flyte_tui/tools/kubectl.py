@@ -46,9 +46,9 @@ class Kubectl:
         """The full argument list for a kubectl command."""
         argv = [self.binary]
         if self.context:
-            argv += ["--context", self.context]
+            argv.append(f"--context={self.context}")  # one argument: a value is never read as a flag
         if namespaced and self.namespace:
-            argv += ["--namespace", self.namespace]
+            argv.append(f"--namespace={self.namespace}")
         return argv + list(args)
 
     def run(
@@ -126,14 +126,9 @@ class Kubectl:
         decoder = json.JSONDecoder()
         buffer = ""
         errors: list[str] = []
-        gen = process.stream(argv, timeout, self.cancel, self.env)
+        lines = process.Lines(process.stream(argv, timeout, self.cancel, self.env))
         try:
-            while True:
-                try:
-                    line = next(gen)
-                except StopIteration as stop:
-                    code = int(stop.value)
-                    break
+            for line in lines:
                 if line.stream != "stdout":
                     errors.append(line.text)
                     continue
@@ -152,6 +147,6 @@ class Kubectl:
                     if isinstance(event, dict) and isinstance(event.get("object"), dict):
                         yield str(event.get("type", "")), event["object"]
         finally:
-            gen.close()
-        if code != 0:
+            lines.close()
+        if lines.code != 0:
             raise KubectlError(_first_error("\n".join(errors)))

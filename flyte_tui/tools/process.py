@@ -14,7 +14,7 @@ import signal
 import subprocess
 import threading
 import time
-from collections.abc import Generator, Mapping, Sequence
+from collections.abc import Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -94,6 +94,21 @@ def _start(argv: Sequence[str], env: Mapping[str, str] | None, stdin: bool) -> s
         raise ProcessError(f"cannot run {argv[0]}: {exc.strerror or exc}") from exc
 
 
+class Lines:
+    """The lines of a :func:`stream` to loop over with ``for``; :attr:`code` is the exit code once the loop ends."""
+
+    def __init__(self, gen: Generator[Line, None, int]) -> None:
+        self.gen = gen
+        self.code = -1
+
+    def __iter__(self) -> Iterator[Line]:
+        self.code = int((yield from self.gen))
+
+    def close(self) -> None:
+        """Stop early: kills the process group (as closing the stream does)."""
+        self.gen.close()
+
+
 def stream(
     argv: Sequence[str],
     timeout: float,
@@ -166,12 +181,7 @@ def run(
     """Run to completion and collect the output (same guarantees as :func:`stream`)."""
     out: list[str] = []
     err: list[str] = []
-    gen = stream(argv, timeout, cancel, env, input_text)
-    while True:
-        try:
-            line = next(gen)
-        except StopIteration as stop:
-            code = int(stop.value)
-            break
+    lines = Lines(stream(argv, timeout, cancel, env, input_text))
+    for line in lines:
         (out if line.stream == "stdout" else err).append(line.text)
-    return Completed(tuple(argv), code, "\n".join(out), "\n".join(err))
+    return Completed(tuple(argv), lines.code, "\n".join(out), "\n".join(err))

@@ -25,7 +25,24 @@ _CUSTOM_DATA = ("cluster_resource_manager", "config", "cluster_resources", "cust
 
 def check_plan(plan: InstallPlan) -> list[Problem]:
     """Every problem flyte-core itself would have with the plan's values."""
-    return [*_extra_values(plan), *_merged_values(plan)]
+    return [*_single_replica(plan), *_extra_values(plan), *_merged_values(plan)]
+
+
+_ONE_REPLICA = {
+    "flytescheduler": "flyte-core runs exactly one flytescheduler (it reads no replicaCount); leave replicas unset",
+    "webhook": (
+        "flyte-core runs exactly one webhook (it reads no webhook.replicaCount); leave replicas unset, or "
+        "scale it with extraValues.webhook.autoscaling (enabled, minReplicas, maxReplicas)"
+    ),
+}
+"""The components whose replicas flyte-core fixes at one, and what to do instead."""
+
+
+def _single_replica(plan: InstallPlan) -> Iterator[Problem]:
+    for key, why in _ONE_REPLICA.items():
+        comp = plan.resources.components.get(key)
+        if comp is not None and comp.replicas is not None and comp.replicas != 1:
+            yield Problem(f"resources.components.{key}.replicas", f"{comp.replicas} is not accepted: {why}")
 
 
 def _extra_values(plan: InstallPlan) -> Iterator[Problem]:

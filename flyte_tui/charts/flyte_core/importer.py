@@ -16,106 +16,14 @@ from flyte_tui.charts.component import ImportResult
 from flyte_tui.charts.flyte_core import defaults
 from flyte_tui.charts.flyte_core.components import SIZABLE_KEYS, STORAGE_USERS
 from flyte_tui.charts.flyte_core.render import IRSA_ANNOTATION, TASK_RESOURCE_KEYS, WI_ANNOTATION, render_values
+from flyte_tui.charts.flyte_core.values_reader import ValuesReader
 from flyte_tui.model.plan import API_VERSION, DEFAULT_RELEASE, KIND
 from flyte_tui.model.rules import Problem
 from flyte_tui.model.secret_values import secret_paths, without_secrets
+from flyte_tui.redact import secret_value
 
 
-def _kind(value: Any) -> str:
-    if isinstance(value, bool):
-        return f"the boolean {str(value).lower()}"
-    if isinstance(value, str):
-        return f"the text {value[:40]!r}"
-    if isinstance(value, int | float):
-        return f"the number {value!r}"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    return type(value).__name__
-
-
-class _Read:
-    """Typed reads of a values mapping. A value of the wrong type is a problem at its values path (the chart's
-    default is used and the value itself stays under extraValues), never iterated or coerced."""
-
-    def __init__(self, values: dict[str, Any]) -> None:
-        self.values = values
-        self.problems: list[Problem] = []
-
-    def wrong(self, path: tree.Path, expected: str, value: Any) -> None:
-        self.problems.append(
-            Problem(
-                tree.dotted(path),
-                f"in the values file: {expected} is accepted here, not {_kind(value)}; the chart's default is "
-                "used (the value is kept under extraValues)",
-            )
-        )
-
-    def raw(self, path: tree.Path, within: Any = None) -> Any:
-        node: Any = self.values if within is None else within
-        for i, key in enumerate(path):
-            if node is None:
-                return None
-            if not isinstance(node, dict):
-                self.wrong(path[:i], "a mapping", node)
-                return None
-            node = node.get(key)
-        return node
-
-    def map(self, path: tree.Path, within: Any = None) -> dict[str, Any]:
-        value = self.raw(path, within)
-        if value is None:
-            return {}
-        if isinstance(value, dict):
-            return value
-        self.wrong(path, "a mapping", value)
-        return {}
-
-    def text(self, path: tree.Path, default: str = "", within: Any = None) -> str:
-        value = self.raw(path, within)
-        if value is None or value == "":
-            return default
-        if isinstance(value, str):
-            return value
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            return str(value)
-        self.wrong(path, "text", value)
-        return default
-
-    def integer(self, path: tree.Path, default: int, within: Any = None) -> int:
-        value = self.raw(path, within)
-        if value is None:
-            return default
-        if isinstance(value, int) and not isinstance(value, bool):
-            return value
-        if isinstance(value, float) and value.is_integer():
-            return int(value)
-        if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
-            return int(value.strip())
-        self.wrong(path, "a whole number", value)
-        return default
-
-    def flag(self, path: tree.Path, default: bool, within: Any = None) -> bool:
-        value = self.raw(path, within)
-        if value is None:
-            return default
-        if isinstance(value, bool):
-            return value
-        self.wrong(path, "true or false", value)
-        return default
-
-    def items(self, path: tree.Path, default: list[Any] | None = None) -> list[Any] | None:
-        value = self.raw(path)
-        if value is None:
-            return default
-        if isinstance(value, list):
-            return value
-        self.wrong(path, "a list", value)
-        return default
-
-
-def _guess_environment(read: _Read) -> str:
+def _guess_environment(read: ValuesReader) -> str:
     annotations = [read.raw((c.values_key, "serviceAccount", "annotations")) for c in STORAGE_USERS]
     if any(IRSA_ANNOTATION in a for a in annotations if isinstance(a, dict)):
         return "eks"
@@ -130,7 +38,7 @@ def _guess_environment(read: _Read) -> str:
     return "generic"
 
 
-def _controller(read: _Read) -> str:
+def _controller(read: ValuesReader) -> str:
     ingress = read.map(("common", "ingress"))
     if ingress.get("enabled") is False:
         return "none"
@@ -146,7 +54,7 @@ def _controller(read: _Read) -> str:
 _MODELLED = ("cpu", "memory", "ephemeral-storage", "gpu")
 
 
-def _quantities(read: _Read, block: Any, path: tree.Path) -> dict[str, Any]:
+def _quantities(read: ValuesReader, block: Any, path: tree.Path) -> dict[str, Any]:
     """The resource quantities the answers model (others stay in the values, kept under extraValues)."""
     if block is None:
         return {}
@@ -164,7 +72,7 @@ def _quantities(read: _Read, block: Any, path: tree.Path) -> dict[str, Any]:
     return out
 
 
-def _task_resources(read: _Read, block: Any, path: tree.Path) -> dict[str, Any]:
+def _task_resources(read: ValuesReader, block: Any, path: tree.Path) -> dict[str, Any]:
     """flyteadmin's task resource names (``ephemeralStorage``) as the answers spell them."""
     if not isinstance(block, dict):
         return _quantities(read, block, path)
@@ -175,10 +83,16 @@ def _task_resources(read: _Read, block: Any, path: tree.Path) -> dict[str, Any]:
 
 def answers_from_values(values: dict[str, Any], environment: str | None = None) -> dict[str, Any]:
     """The answers a values file implies (without extraValues), every section explicit."""
-    return _answers(_Read(values), environment)
+    return _answers(ValuesReader(values), environment)
 
 
-def _answers(read: _Read, environment: str | None) -> dict[str, Any]:
+def _without_credentials(endpoint: str) -> str:
+    """The endpoint, or "" when it carries a credential (``https://KEY:SECRET@host``): the value then stays in
+    what is left over, where the importer leaves it out of the answers with a warning, like any secret."""
+    return "" if secret_value("endpoint", endpoint) else endpoint
+
+
+def _answers(read: ValuesReader, environment: str | None) -> dict[str, Any]:
     env = environment or _guess_environment(read)
     stype = read.text(("storage", "type"), defaults.STORAGE["type"])
     bucket = read.text(("storage", "bucketName"), str(defaults.STORAGE["bucketName"]))
@@ -191,7 +105,7 @@ def _answers(read: _Read, environment: str | None) -> dict[str, Any]:
         "metadataBucket": "" if stype == "custom" else bucket,
         "userDataBucket": raw_bucket if raw_bucket and raw_bucket != bucket else "",
         "region": read.text((*s3, "region")) if stype == "s3" else "",
-        "endpoint": read.text((*s3, "endpoint")) if stype == "s3" else "",
+        "endpoint": _without_credentials(read.text((*s3, "endpoint"))) if stype == "s3" else "",
         "auth": read.text((*s3, "authType"), "iam") if stype == "s3" else "iam",
         "credentialsSecret": read.text(("storage", "secretName")) if stype == "s3" else "",
         "projectId": read.text(("storage", "gcs", "projectId")) if stype == "gcs" else "",
@@ -382,7 +296,7 @@ def import_values(
                 )
             ],
         )
-    read = _Read(values)
+    read = ValuesReader(values)
     answers = _answers(read, environment)
     if release:
         answers["target"]["release"] = release

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from typing import Literal
 
+from flyte_tui.diagnose import Explanation
 from flyte_tui.doctor.snapshot import Snapshot
 
 Severity = Literal["pass", "warn", "fail", "skip"]
@@ -32,10 +33,15 @@ class Outcome:
     """What to do, in words."""
     commands: tuple[str, ...] = ()
     """Exact commands to look further or to fix it."""
-    signature: str | None = None
-    """The known failure signature matched (see :mod:`flyte_tui.diagnose`)."""
+    diagnosis: Explanation | None = None
+    """The failed-pod diagnosis (:func:`flyte_tui.diagnose.diagnose_pod`) this finding reports, if any."""
     answer: str | None = None
     """The answers-file path to change, when one answer fixes it."""
+
+    @property
+    def signature(self) -> str | None:
+        """The known failure signature matched (see :mod:`flyte_tui.diagnose`)."""
+        return self.diagnosis.signature if self.diagnosis is not None else None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -152,7 +153,7 @@ def _diagnose(
         (*(f"event {redact_text(e)}" for e in found.events), *(f"log {redact_text(e)}" for e in found.log_tail)),
         found.fix,
         tuple(commands),
-        found.signature,
+        dataclasses.replace(found, answer=answer),
         answer,
     )
 

@@ -138,6 +138,11 @@ def webhook_secret(snap: Snapshot) -> Outcome:
     )
 
 
+def _first_four(names: list[str]) -> str:
+    """The first four names, and " …" when there are more."""
+    return ", ".join(names[:4]) + (" …" if len(names) > 4 else "")
+
+
 @check("runtime.projects", "project namespaces and quotas created by cluster-resource sync", "runtime")
 def projects(snap: Snapshot) -> Outcome:
     """``<project>-<domain>`` namespaces exist, each with its ResourceQuota."""
@@ -156,8 +161,8 @@ def projects(snap: Snapshot) -> Outcome:
     if missing:
         return Outcome(
             "fail",
-            f"{len(missing)} of {len(wanted)} project namespaces missing ({', '.join(missing[:4])}"
-            f'{" …" if len(missing) > 4 else ""}): launches fail with namespaces "{missing[0]}" not found',
+            f"{len(missing)} of {len(wanted)} project namespaces missing ({_first_four(missing)}): launches fail "
+            f'with namespaces "{missing[0]}" not found',
             looked,
             fix="cluster-resource sync creates them: make syncresources Ready and read its log (a template "
             "variable missing from some domain's customData stops it)",
@@ -173,8 +178,7 @@ def projects(snap: Snapshot) -> Outcome:
         if bare:
             return Outcome(
                 "warn",
-                f"no ResourceQuota in {', '.join(bare[:4])}{' …' if len(bare) > 4 else ''} although the templates "
-                "define one",
+                f"no ResourceQuota in {_first_four(bare)} although the templates define one",
                 looked,
                 fix="read syncresources' log: it stops at the first template that fails",
                 commands=(f"{kubectl_cmd(snap)} logs deploy/syncresources",),
