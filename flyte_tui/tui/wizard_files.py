@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from flyte_tui.tui.state import VALUES_NAME, WizardState, fresh_answers
+from flyte_tui.tui.state import WizardState, fresh_answers
 
 if TYPE_CHECKING:
     from flyte_tui.files.autosave import Autosave
@@ -74,10 +74,11 @@ def open_answers(state: WizardState, path: Path) -> None:
     Raises (and leaves the state as it was) when the file cannot be read or is not an answers file.
     """
     from flyte_tui.files.answers import load_answers
+    from flyte_tui.files.values import default_path
 
     state.replace(load_answers(path), dirty=False)
     state.answers_path = path
-    state.values_path = path.with_name(VALUES_NAME)
+    state.values_path = default_path(path)
 
 
 def import_values(path: Path) -> Imported:
