@@ -66,8 +66,7 @@ class WizardApp(Detecting, Saving, ReportsFailures, UpgradeFlow):
         install_run: RunFactory | None = None,
     ) -> None:
         super().__init__()
-        self.install_run = install_run
-        """Stands in for the installer in tests (the runner screen's ``run``)."""
+        self.install_run = install_run  # stands in for the installer in tests (the runner screen's ``run``)
         self.state = WizardState(answers_path=answers_path, values_path=values_path, steady=deterministic)
         self.autosave = Autosave(recovery_dir)
         self.detector = detector
@@ -76,8 +75,6 @@ class WizardApp(Detecting, Saving, ReportsFailures, UpgradeFlow):
         self._open_at_start = answers_path if answers_path and Path(answers_path).exists() else None
         self.stopping = threading.Event()
         """Set when the app closes: cancels the helm and kubectl calls its workers are waiting on."""
-
-    # -- start-up and failures ------------------------------------------------------------------
 
     def on_mount(self) -> None:
         offered = self.autosave if self.autosave.exists() else None
@@ -123,8 +120,7 @@ class WizardApp(Detecting, Saving, ReportsFailures, UpgradeFlow):
     @property
     def current_step(self) -> str:
         """The step on screen."""
-        screen = self.screen
-        return screen.STEP_ID if isinstance(screen, StepScreen) else "welcome"
+        return self.screen.STEP_ID if isinstance(self.screen, StepScreen) else "welcome"
 
     @on(StepScreen.Edited)
     def _edited(self) -> None:
@@ -134,14 +130,17 @@ class WizardApp(Detecting, Saving, ReportsFailures, UpgradeFlow):
 
     # Named after the message (not @on): the review module loads only when its screen is shown.
     def on_review_screen_save_requested(self, message: ReviewScreen.SaveRequested) -> None:
-        """Save to the files chosen on the review screen; then, for Install, hand the plan to the runner."""
-        self.action_save()
-        if message.install:
-            self.install()
+        """Save to the files chosen on the review screen; for Install, then run it (rendered once for both)."""
+        from flyte_tui.charts import plan_releases
 
-    def install(self) -> None:
-        """Run the install on the runner screen (the typed password goes along, in memory only); for an
-        upgrade, show its review first."""
+        plan = self.state.validation.plan if message.install and not self.upgrading else None
+        releases = plan_releases(plan) if plan is not None and self.state.validation.ok else None
+        self.action_save(releases)
+        if message.install:
+            self.install(releases)
+
+    def install(self, releases: Sequence[PlannedRelease] | None = None) -> None:
+        """Run the install on the runner screen (the typed password in memory only); an upgrade's review first."""
         validation = self.state.validation
         if not validation.ok or validation.plan is None or self.state.dirty:
             self.notify("Fix the errors on the review screen before installing.", severity="error")
@@ -149,7 +148,7 @@ class WizardApp(Detecting, Saving, ReportsFailures, UpgradeFlow):
             self.notify("Computing what the upgrade changes…")
             self.review_upgrade(validation.plan, self.state.install_options())
         else:
-            self.run_install(validation.plan, self.state.install_options())
+            self.run_install(validation.plan, self.state.install_options(), releases)
 
     def run_install(
         self, plan: InstallPlan, options: InstallOptions, releases: Sequence[PlannedRelease] | None = None
