@@ -3,8 +3,10 @@ are listed alphabetically, which put Database before Target)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from functools import partial
 
+from textual.app import SystemCommand
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from flyte_tui.tui.steps import STEPS
@@ -35,3 +37,10 @@ class StepCommands(Provider):
             score = matcher.match(name)
             if score > 0:
                 yield Hit(score, matcher.highlight(name), partial(self._go, step_id), text=name, help=help_text)
+
+
+def system_commands(started: bool, save: Callable[[], object]) -> Iterator[SystemCommand]:
+    """The wizard's own system commands (beside Textual's): Save, once the session has begun. "Go to
+    <step>" comes from :class:`StepCommands`, in the wizard's order."""
+    if started:
+        yield SystemCommand("Save", "Save the answers and values files", save)

@@ -29,8 +29,6 @@ HELM_INSTALL = "https://helm.sh/docs/intro/install/"
 HELM_NAMES = ("helm", "helm3", "helm4")
 """The names a helm binary goes by on PATH (the test bed and some distributions install helm3 / helm4)."""
 DEFAULT_ANSWERS = Path("flyte-tui.yaml")
-VALUES_NAME = "flyte-values.yaml"
-"""The values file's name, beside the answers file unless chosen otherwise."""
 
 
 def keys(path: str) -> tree.Path:
@@ -75,7 +73,8 @@ class WizardState:
         self.dirty = False
         self.visited: set[str] = {"welcome"}
         self.answers_path = Path(answers_path) if answers_path else DEFAULT_ANSWERS
-        self.values_path = Path(values_path) if values_path else self.answers_path.with_name(VALUES_NAME)
+        self._values_path = Path(values_path) if values_path else None
+        self._values_beside = self.answers_path
         self.detection: Detection | None = None
         """What the detection found (helm, kubectl, contexts, the release); None until it finished."""
         self.started = False
@@ -86,6 +85,19 @@ class WizardState:
         """Steady cursors (tests and snapshots): the screens turn blinking off."""
         self._validation: Validation | None = None
         self._effective: dict[str, Any] | None = None
+
+    @property
+    def values_path(self) -> Path:
+        """The values file to write: the one chosen, else the default name beside the first answers file."""
+        if self._values_path is None:
+            from flyte_tui.files.values import default_path  # the values module loads once it is needed
+
+            self._values_path = default_path(self._values_beside)
+        return self._values_path
+
+    @values_path.setter
+    def values_path(self, path: Path) -> None:
+        self._values_path = path
 
     @property
     def raw(self) -> dict[str, Any]:

@@ -17,6 +17,9 @@ from textual.app import App
 from textual.message import Message
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from flyte_tui.charts import PlannedRelease
     from flyte_tui.install import InstallOptions
     from flyte_tui.model.plan import InstallPlan
     from flyte_tui.release import ReleaseFix
@@ -80,14 +83,6 @@ class UpgradeFlow(App[None]):
 
     # -- what the app provides (it overrides these) -------------------------------------------------
 
-    def tools(self) -> tuple[str, str]:
-        """The helm and kubectl binaries to run."""
-        raise NotImplementedError
-
-    def _where(self) -> tuple[str, str, str]:
-        """The context, namespace and release the answers point at."""
-        raise NotImplementedError
-
     def goto(self, step_id: str, focus: str | None = None) -> None:
         """Show a wizard step."""
         raise NotImplementedError
@@ -99,15 +94,17 @@ class UpgradeFlow(App[None]):
         """Detect the tools and the release again (the welcome screen shows it)."""
         raise NotImplementedError
 
-    def run_install(self, plan: InstallPlan, options: InstallOptions) -> None:
-        """Push the runner screen for a plan."""
+    def run_install(
+        self, plan: InstallPlan, options: InstallOptions, releases: Sequence[PlannedRelease] | None = None
+    ) -> None:
+        """Push the runner screen for a plan (with its releases when already rendered)."""
         raise NotImplementedError
 
     def _helm(self) -> Helm:
         from flyte_tui.tools.helm import Helm
 
-        context, namespace, _ = self._where()
-        return Helm(self.tools()[0], context, namespace, cancel=self.stopping)
+        context, namespace, _ = self.state.where()
+        return Helm(self.state.tools()[0], context, namespace, cancel=self.stopping)
 
     # -- steps 1 and 3: the live release, or its fix first -----------------------------------------
 
@@ -120,7 +117,7 @@ class UpgradeFlow(App[None]):
 
         helm = self._helm()
         try:
-            found = find_live(helm, self._where()[2])
+            found = find_live(helm, self.state.where()[2])
             if isinstance(found, NoRelease):
                 self.post_message(LiveLoaded(None, found.message))
                 return
@@ -142,7 +139,7 @@ class UpgradeFlow(App[None]):
             self.notify(f"Cannot read the release: {message.note}", severity="error")
             return
         live = dict(found.answers)
-        context, _, _ = self._where()
+        context, _, _ = self.state.where()
         live["target"] = {**fresh_answers(context)["target"], **live.get("target", {}), "context": context}
         self.notify(message.note, title="Upgrade")
         saved = found.saved
@@ -237,7 +234,7 @@ class UpgradeFlow(App[None]):
         from flyte_tui.tui.screens.upgrade_review import UpgradeReviewScreen
 
         def decided(apply: bool | None) -> None:
-            if apply:
-                self.run_install(plan, options)
+            if apply:  # the releases the review rendered: the runner renders nothing again
+                self.run_install(plan, options, reviewed.releases)
 
         self.push_screen(UpgradeReviewScreen(reviewed.review), decided)

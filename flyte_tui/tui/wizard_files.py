@@ -10,9 +10,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from flyte_tui.tui.state import VALUES_NAME, WizardState, fresh_answers
+from flyte_tui.tui.state import WizardState, fresh_answers
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from flyte_tui.charts import PlannedRelease
     from flyte_tui.files.autosave import Autosave
 
 
@@ -39,9 +42,9 @@ class Saved:
         )
 
 
-def save(state: WizardState) -> Saved:
+def save(state: WizardState, releases: Sequence[PlannedRelease] | None = None) -> Saved:
     """Write the answers (always) and the values (when the answers are valid) to the session's files; both
-    atomic, with .bak.
+    atomic, with .bak. ``releases``: the plan's releases when already rendered (an install about to run them).
 
     Raises OSError when a file cannot be written. Marks the state saved.
     """
@@ -54,7 +57,10 @@ def save(state: WizardState) -> Saved:
     if validation.ok and validation.plan is not None:
         from flyte_tui.files.values import write_values_file
 
-        backups.append(write_values_file(validation.plan, values_path, source=answers_path.name).backup)
+        first = releases[0] if releases else None
+        rendered = (first.values, first.profile.is_owned) if first is not None else None
+        written_values = write_values_file(validation.plan, values_path, source=answers_path.name, rendered=rendered)
+        backups.append(written_values.backup)
         written = values_path
     state.dirty = False
     return Saved(answers_path, written, len(validation.errors), tuple(b for b in backups if b is not None))
@@ -74,10 +80,11 @@ def open_answers(state: WizardState, path: Path) -> None:
     Raises (and leaves the state as it was) when the file cannot be read or is not an answers file.
     """
     from flyte_tui.files.answers import load_answers
+    from flyte_tui.files.values import default_path
 
     state.replace(load_answers(path), dirty=False)
     state.answers_path = path
-    state.values_path = path.with_name(VALUES_NAME)
+    state.values_path = default_path(path)
 
 
 def import_values(path: Path) -> Imported:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -12,6 +12,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from flyte_tui.tui.styles import FORMS_CSS
+
+if TYPE_CHECKING:
+    from textual.widget import Widget
 
 KEYS = """\
 Tab / Shift+Tab   move between fields
@@ -52,3 +55,12 @@ class HelpDialog(ModalScreen[None]):
     def action_close(self) -> None:
         """Close the help."""
         self.dismiss(None)
+
+
+def help_for(focused: Widget | None) -> HelpDialog:
+    """The help for the focused widget: the keys, and the help of the field it is in (if any)."""
+    from flyte_tui.tui.widgets.field import FormField
+
+    around = focused.ancestors_with_self if focused is not None else []
+    field = next((node for node in around if isinstance(node, FormField)), None)
+    return HelpDialog(field.label_text, field.help_text) if field else HelpDialog()

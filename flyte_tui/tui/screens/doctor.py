@@ -120,10 +120,10 @@ class DoctorScreen(WorkScreen[Report | None]):
                     yield Static("Select a check to see what it looked at, what it saw and the fix.",
                                  id="doctor-detail", markup=False)  # fmt: skip
                 with Horizontal(classes="buttons"):
-                    yield Button("Re-run", id="rerun", compact=True)
-                    yield Button("Problems only", id="problems", compact=True)
-                    yield Button("Copy commands", id="copy", compact=True)
-                    yield Button("Support bundle", id="bundle", compact=True)
+                    yield Button("Re-run", id="rerun", compact=True, action="screen.rerun")
+                    yield Button("Problems only", id="problems", compact=True, action="screen.toggle_problems")
+                    yield Button("Copy commands", id="copy", compact=True, action="screen.copy_commands")
+                    yield Button("Support bundle", id="bundle", compact=True, action="screen.bundle")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -290,19 +290,3 @@ class DoctorScreen(WorkScreen[Report | None]):
         """Back to where the doctor was opened from."""
         self._cancel.set()
         self.dismiss(self.report)
-
-    @on(Button.Pressed, "#rerun")
-    def _rerun_pressed(self) -> None:
-        self.action_rerun()
-
-    @on(Button.Pressed, "#problems")
-    def _problems_pressed(self) -> None:
-        self.action_toggle_problems()
-
-    @on(Button.Pressed, "#copy")
-    def _copy_pressed(self) -> None:
-        self.action_copy_commands()
-
-    @on(Button.Pressed, "#bundle")
-    def _bundle_pressed(self) -> None:
-        self.action_bundle()

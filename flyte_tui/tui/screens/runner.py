@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import ClassVar, TextIO
+from typing import TYPE_CHECKING, ClassVar, TextIO
 
 from rich.text import Text
 from textual import on, work
@@ -40,6 +41,9 @@ from flyte_tui.tui.dialogs.cancel import ConfirmCancel
 from flyte_tui.tui.screens.base import WorkScreen
 from flyte_tui.tui.widgets.live_log import LiveLog, styled
 
+if TYPE_CHECKING:
+    from flyte_tui.charts import PlannedRelease
+
 RunFactory = Callable[[InstallPlan, InstallOptions, threading.Event], Iterator[Event]]
 LOG_LINES = 2000
 """Lines kept on screen; the whole log is in the log file."""
@@ -49,8 +53,13 @@ FLUSH_SECONDS = 0.05
 STATE_MARKS = {"ready": ("✓", "green"), "progressing": ("…", "yellow"), "waiting": ("·", "dim"), "failed": ("✗", "red")}
 
 
-def _default_run(plan: InstallPlan, options: InstallOptions, cancel: threading.Event) -> Iterator[Event]:
-    return Installer(plan, options, cancel).run()
+def _default_run(
+    plan: InstallPlan,
+    options: InstallOptions,
+    cancel: threading.Event,
+    releases: Sequence[PlannedRelease] | None = None,
+) -> Iterator[Event]:
+    return Installer(plan, options, cancel, releases).run()
 
 
 @dataclass(frozen=True)
@@ -97,12 +106,19 @@ class RunnerScreen(WorkScreen[RunnerResult]):
             self.events = events
 
     def __init__(
-        self, plan: InstallPlan, options: InstallOptions, run: RunFactory = _default_run, log_path: Path | None = None
+        self,
+        plan: InstallPlan,
+        options: InstallOptions,
+        run: RunFactory | None = None,
+        log_path: Path | None = None,
+        releases: Sequence[PlannedRelease] | None = None,
     ) -> None:
+        """``releases``: the plan's releases when already rendered (an upgrade's review), so the installer
+        does not render them again."""
         super().__init__()
         self.plan = plan
         self.options = options
-        self.run_factory = run
+        self.run_factory: RunFactory = run if run is not None else partial(_default_run, releases=releases)
         self.log_path = log_path or options.values_path.with_name("flyte-tui-install.log")
         self.cancel_event = threading.Event()
         self.finished: InstallFinished | None = None

@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
@@ -79,8 +78,8 @@ class UpgradeReviewScreen(Screen[bool]):
                     markup=False,
                 )
         with Horizontal(id="review-buttons"):
-            yield Button("Apply the upgrade", id="apply", variant="primary", compact=True)
-            yield Button("Back", id="back", compact=True)
+            yield Button("Apply the upgrade", id="apply", variant="primary", compact=True, action="screen.apply")
+            yield Button("Back", id="back", compact=True, action="screen.back")
         yield Footer()
 
     def _counts(self) -> str:
@@ -153,11 +152,3 @@ class UpgradeReviewScreen(Screen[bool]):
     def action_back(self) -> None:
         """Back without applying."""
         self.dismiss(False)
-
-    @on(Button.Pressed, "#apply")
-    def _apply(self) -> None:
-        self.action_apply()
-
-    @on(Button.Pressed, "#back")
-    def _back(self) -> None:
-        self.action_back()
