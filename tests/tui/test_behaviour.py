@@ -148,6 +148,9 @@ async def test_typed_password_never_reaches_any_file(
     wizard: Callable[..., WizardApp], tmp_path: Path, recovery_dir: Path
 ) -> None:
     canary = "CANARY-pw-7f3a9"
+    # an earlier values file, so the save makes a .bak too (a save that changes nothing makes none)
+    (tmp_path / "work").mkdir(exist_ok=True)
+    (tmp_path / "work" / "flyte-values.yaml").write_text("# written before\nflyteadmin: {}\n", encoding="utf-8")
     app = wizard()
     async with app.run_test(size=SIZE) as pilot:
         await start_and_pick(pilot, "sandbox")
@@ -167,7 +170,7 @@ async def test_typed_password_never_reaches_any_file(
         assert app.current_step == "review"
         await pilot.press("ctrl+s")
         await pilot.pause()
-        await pilot.press("ctrl+s")  # a second save makes the .bak files too
+        await pilot.press("ctrl+s")  # a second save changes nothing
         await pilot.pause()
         assert app.state.password == canary  # kept in memory for the installer
     written = [p for p in tmp_path.rglob("*") if p.is_file()]
