@@ -4,9 +4,17 @@ leaves behind with the next step."""
 
 from __future__ import annotations
 
+import asyncio
+import json
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from flyte_tui.events import ComponentsChanged, StepFailed
+from flyte_tui.files.yamlio import dump
 from flyte_tui.install import Installer
 from tests.e2e.test_install import answers, collect, options, plan_of
 
@@ -43,3 +51,70 @@ def _ready_components(testbed, namespace: str) -> set[str]:
             name = pod["metadata"]["labels"].get("app.kubernetes.io/name", "")
             ready.add({"flyteclusterresourcesync": "syncresources"}.get(name, name))
     return ready - {""}
+
+
+def leaky_answers(testbed, namespace: str, password: str) -> dict:
+    """An install whose flyteadmin pod cannot pull its image, and whose image tag is the database password:
+    the pod's message (``Back-off pulling image "…:<password>"``) carries the password into the readiness
+    table, the failed step's message and its explanation."""
+    return answers(
+        testbed,
+        namespace,
+        flyteadmin={"podLabels": {"sim.kwok.test/fault": "imagepull"}, "image": {"tag": password}},
+    )
+
+
+def test_json_plain_the_screen_and_the_log_never_show_a_known_secret(testbed, namespace, tmp_path) -> None:
+    password = "pwleak" + secrets.token_hex(6)
+    env = {**testbed.env, "FLYTE_TUI_DB_PASSWORD": password, "FLYTE_TUI_S3_ACCESS_KEY": "AKIALEAK",
+           "FLYTE_TUI_S3_SECRET_KEY": "sk-leak"}  # fmt: skip
+    leaky = tmp_path / "flyte-tui.yaml"
+    leaky.write_text(dump(leaky_answers(testbed, namespace, password)))
+    base = [sys.executable, "-m", "flyte_tui.cli", "install", "--yes", "--helm", str(testbed.helm4), "--kubectl",
+            str(testbed.kubectl), "--timeout", "2m", "-o", str(tmp_path / "values.yaml")]  # fmt: skip
+    for face in (["--json"], []):
+        proc = subprocess.run([*base, *face, str(leaky)], capture_output=True, text=True, env=env, timeout=300,
+                              check=False)  # fmt: skip
+        assert proc.returncode != 0, proc.stdout[-2000:]
+        assert "cannot pull its image" in proc.stdout, proc.stdout[-2000:]
+        assert password not in proc.stdout + proc.stderr, face
+        if face:  # the fields that leaked: the failed component's message and the explanation's summary
+            events = [json.loads(line) for line in proc.stdout.splitlines()]
+            failed = next(e for e in events if e["event"] == "StepFailed")
+            assert "******" in failed["explanation"]["summary"], failed
+            messages = [c["failure"]["message"] for e in events if e["event"] == "ComponentsChanged"
+                        for c in e["components"] if c["failure"]]  # fmt: skip
+            assert messages and all("******" in m for m in messages), messages
+
+
+async def test_the_runner_screen_and_its_log_never_show_a_known_secret(testbed, namespace, tmp_path) -> None:
+    from textual.app import App
+
+    from flyte_tui.install.secrets import SecretValues
+    from flyte_tui.tui.screens.runner import RunnerScreen
+    from flyte_tui.tui.widgets.live_log import LiveLog
+
+    password = "pwleak" + secrets.token_hex(6)
+    plan = plan_of(leaky_answers(testbed, namespace, password))
+    opts = options(testbed, Path(testbed.helm4), tmp_path, secrets=SecretValues(password, "AKIALEAK", "sk-leak"))
+    screen = RunnerScreen(plan, opts)
+
+    class Host(App[None]):
+        def on_mount(self) -> None:
+            self.push_screen(screen)
+
+    async with Host().run_test(size=(80, 24)) as pilot:
+        for _ in range(1200):
+            if screen.finished is not None:
+                break
+            await asyncio.sleep(0.1)
+        await pilot.pause()
+        assert screen.finished is not None and not screen.finished.ok
+        panel = str(screen.query_one("#runner-failure-text").render())
+        assert "cannot pull its image" in panel and password not in panel
+        assert all(password not in line for line in screen.query_one("#runner-log", LiveLog).lines)
+        cells = screen.query_one("#runner-components").get_row("flyteadmin")  # type: ignore[attr-defined]
+        assert password not in " ".join(str(c) for c in cells)
+    log = screen.log_path.read_text()
+    assert "cannot pull its image" in log and "FAILED: flyteadmin will not become ready" in log
+    assert password not in log
