@@ -111,7 +111,7 @@ def _last_look(
     """When the wait stops (a failure, the time, a cancel): one list of the pods (with a fresh cancel flag:
     the user's may be set), so that the last table shows every component as it is at that moment; ``pods``
     is replaced by the list. None when the list cannot be read (the table stays as the watch left it)."""
-    kubectl = dataclasses.replace(run.kubectl, cancel=threading.Event(), timeout=10.0)
+    kubectl = dataclasses.replace(run.kubectl, cancel=threading.Event(), timeout=5.0)
     try:
         listed = kubectl.items("pods")
     except (KubectlError, process.ProcessError, ValueError):

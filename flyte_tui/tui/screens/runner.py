@@ -52,7 +52,7 @@ LOG_LINES = 2000
 FLUSH_SECONDS = 0.05
 """Output lines are sent to the screen in batches at most this often."""
 
-NARROW = 100
+NARROW = 110
 """Below this many columns the steps panel shows short labels, so the readiness table fits whole."""
 SHORT_TITLES = {"preflight": "Preflight", "repo": "Chart repo", "namespace": "Namespace", "secrets": "Secrets",
                 "helm": "helm", "readiness": "Readiness", "rollback": "Rollback"}  # fmt: skip
@@ -90,7 +90,7 @@ class RunnerScreen(WorkScreen[RunnerResult]):
     DEFAULT_CSS = """
     RunnerScreen #runner-title { text-style: bold; padding: 0 1; }
     RunnerScreen #runner-status { color: $text-muted; padding: 0 1; }
-    RunnerScreen #runner-top { height: 11; }
+    RunnerScreen #runner-top { height: 10; }
     RunnerScreen #runner-steps { width: 44; border: round $primary; }
     RunnerScreen.-narrow #runner-steps { width: 21; }
     RunnerScreen #runner-components { border: round $primary; }
@@ -298,6 +298,7 @@ class RunnerScreen(WorkScreen[RunnerResult]):
             log.write_line(styled(f"  full log: {self.log_path}", "dim"))
         else:
             log.write_line(styled(f"  {self.install_log.error}", "yellow"))
+        self.call_after_refresh(log.scroll_end, animate=False)  # the failure panel shrank the log: keep its end
         status = f"{head} Release state: {event.release_state}. ({event.elapsed:.1f}s) Esc closes."
         self.query_one("#runner-status", Static).update(status)
         if self.failure is None:
