@@ -202,3 +202,21 @@ async def test_the_readiness_table_shows_names_and_statuses_whole_at_80_columns(
         steps = [r.rstrip("│ ") for r in painted(screen.query_one("#runner-steps"))]
         readiness = "Readiness" if size[0] < NARROW else "Waiting for Flyte components"  # short labels when narrow
         assert any("✓ helm" in r and "2.5s" in r for r in steps) and any(f"✗ {readiness}" in r for r in steps), steps
+
+
+async def test_without_helm_the_log_says_what_failed_and_the_summary(tmp_path: Path) -> None:
+    """Review → Save and install with no helm on PATH: the real installer stops in preflight; the log the
+    runner names holds that, not nothing."""
+    plan = validate_answers(REALISTIC["eks"]).plan
+    assert plan is not None
+    missing = str(tmp_path / "no-such-helm")
+    options = InstallOptions(values_path=tmp_path / "values.yaml", helm=missing, kubectl=str(tmp_path / "no-kubectl"))
+    screen = RunnerScreen(plan, options)
+    async with Host(screen).run_test(size=SIZE) as pilot:
+        await finished(pilot, screen)
+        assert screen.finished is not None and not screen.finished.ok
+    log = screen.log_path.read_text().splitlines()
+    assert log[1] == "==> Preflight checks"
+    failed = [line for line in log if line.startswith("FAILED: ")]
+    assert failed and "helm" in failed[0], log
+    assert "Install did not finish." in log
