@@ -1,5 +1,6 @@
 """The runner screen: the install pipeline's steps, its live log, the component readiness table, and,
-when something breaks, a failure panel that names the object, the cause and the answer to change.
+when something breaks, a failure panel (scrollable, focused) that names the object, the cause and the answer
+to change. Every event also goes to the run's log file as plain lines (:mod:`flyte_tui.tui.install_log`).
 
 Open it with ``app.push_screen(RunnerScreen(plan, options))``; it dismisses with a :class:`RunnerResult`
 (the final event, and the answers path the user chose to go back to, if any). The work runs in a thread
