@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from flyte_tui.cli.run import plain
-from flyte_tui.events import ComponentsChanged, Explanation, StepFailed
+from flyte_tui.events import ComponentsChanged, Explanation, StepFailed, plain
 from flyte_tui.readiness import ComponentStatus
 
 

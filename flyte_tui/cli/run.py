@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import re
 import signal
 import sys
 import threading
@@ -16,16 +15,7 @@ from typing import TextIO
 
 from flyte_tui import exit_codes
 from flyte_tui.charts import validate_file
-from flyte_tui.events import (
-    ComponentsChanged,
-    Event,
-    InstallFinished,
-    OutputLine,
-    StepFailed,
-    StepFinished,
-    StepStarted,
-    to_json,
-)
+from flyte_tui.events import InstallFinished, plain, to_json
 from flyte_tui.install import InstallOptions
 from flyte_tui.install.secrets import SecretValues
 from flyte_tui.model import InstallPlan
@@ -41,38 +31,6 @@ from flyte_tui.upgrade import (
     review_upgrade,
     upgrade_until_review,
 )
-
-ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
-
-
-def plain(event: Event, shown: dict[str, str] | None = None) -> list[str]:
-    """An event as plain lines (ANSI stripped).
-
-    ``shown`` remembers each component's last printed status, so a readiness change prints only the
-    components that changed (one line each) instead of the whole table.
-    """
-    if isinstance(event, StepStarted):
-        return [f"==> {event.title}"]
-    if isinstance(event, OutputLine):
-        return [f"    {ANSI.sub('', event.text)}"]
-    if isinstance(event, StepFinished):
-        return [f"    ok ({event.elapsed:.1f}s)" + (f": {event.detail}" if event.detail else "")]
-    if isinstance(event, ComponentsChanged):
-        if shown is None:
-            return ["    " + ", ".join(c.summary for c in event.components)]
-        changed = [c for c in event.components if shown.get(c.name) != c.summary]
-        for c in changed:
-            shown[c.name] = c.summary
-        return [f"    {c.summary}" for c in changed]
-    if isinstance(event, StepFailed):
-        lines = [f"FAILED: {event.message}"]
-        if event.explanation is not None:
-            lines += [f"  {line}" for line in event.explanation.lines()]
-        return lines
-    if isinstance(event, InstallFinished):
-        head = "Flyte is ready." if event.ok else "Install did not finish."
-        return [head, *[f"  {line}" for line in event.summary]]
-    return []  # pragma: no cover
 
 
 @dataclass(frozen=True)

@@ -14,13 +14,15 @@ import time
 from collections.abc import Callable, Generator, Iterator, Sequence
 
 from flyte_tui.charts import PlannedRelease, plan_releases
-from flyte_tui.events import Event, InstallFinished, StepFailed, StepFinished, StepStarted
+from flyte_tui.events import ComponentsChanged, Event, InstallFinished, StepFailed, StepFinished, StepStarted, masked
 from flyte_tui.install import undo
+from flyte_tui.install.cancel import after_cancel
 from flyte_tui.install.context import CANCELLED, FAILED, InstallOptions, ReleaseRun, Step, explanation_of
 from flyte_tui.install.preflight import preflight
 from flyte_tui.install.steps import create_secrets, helm_upgrade, namespace, repo
 from flyte_tui.install.watch import wait_until_ready
 from flyte_tui.model.plan import InstallPlan
+from flyte_tui.readiness import ComponentStatus
 
 INSTALL_STEPS = (
     ("preflight", "Preflight checks"),
@@ -58,9 +60,19 @@ class Installer:
         self.releases = list(releases) if releases is not None else plan_releases(plan)
         """The plan's releases in install order (rendered once: pass them in when already rendered)."""
         self.started = time.monotonic()
+        self.components: tuple[ComponentStatus, ...] = ()
+        """The last readiness table (what a cancel left not ready)."""
 
     def run(self) -> Iterator[Event]:
-        """Yield the install's events; the last one is always :class:`InstallFinished`."""
+        """Yield the install's events, every secret value the user gave masked in them (once, here, for every
+        face); the last one is always :class:`InstallFinished`."""
+        secrets = self.options.secrets.all()
+        for event in self._run():
+            if isinstance(event, ComponentsChanged):
+                self.components = event.components
+            yield masked(event, secrets)
+
+    def _run(self) -> Iterator[Event]:
         self.started = time.monotonic()
         run: ReleaseRun | None = None
         for release in self.releases:
@@ -78,8 +90,7 @@ class Installer:
             try:
                 detail = yield from _RUN_STEP[step](run)
             except CANCELLED:
-                yield StepFailed(step, "cancelled by the user")
-                yield self._finish(run, False, cancelled=True)
+                yield from self._cancelled(run, step)
                 return False
             except FAILED as exc:
                 yield StepFailed(step, run.clean(str(exc)), explanation_of(exc))
@@ -100,8 +111,7 @@ class Installer:
         try:
             detail = yield from how.step(run)
         except CANCELLED:
-            yield StepFailed("rollback", "cancelled by the user")
-            yield self._finish(run, False, cancelled=True)
+            yield from self._cancelled(run, "rollback")
             return
         except FAILED as exc:
             yield StepFailed("rollback", run.clean(str(exc)), explanation_of(exc))
@@ -111,7 +121,15 @@ class Installer:
         finished = self._finish(run, False)
         yield dataclasses.replace(finished, summary=(how.done, *finished.summary))
 
-    def _finish(self, run: ReleaseRun, ok: bool, cancelled: bool = False) -> InstallFinished:
+    def _cancelled(self, run: ReleaseRun, step: str) -> Iterator[Event]:
+        """The user cancelled during ``step``: the state that leaves (the components not ready yet included)
+        and the next step, in the failed step and in the end summary (:mod:`flyte_tui.install.cancel`)."""
+        finished = self._finish(run, False)
+        after = after_cancel(run, step, finished.release_state, self.components if step != "helm" else ())
+        yield StepFailed(step, after.message, after.explanation)
+        yield dataclasses.replace(finished, summary=after.summary)
+
+    def _finish(self, run: ReleaseRun, ok: bool) -> InstallFinished:
         """The end: the release's state and what to do next (the console, the endpoint, the values file)."""
         elapsed = time.monotonic() - self.started
         state = "deployed" if ok else run.release_state()
@@ -132,11 +150,6 @@ class Installer:
                 "then dns:///localhost:8089 (insecure)"
             )
             summary.append(f"values file: {self.options.values_path}")
-        elif cancelled:
-            summary.append(
-                f"cancelled; release {release} is {state}"
-                + (" — recover with helm rollback or uninstall" if state.startswith("pending") else "")
-            )
         else:
             summary.append(f"release {release} is {state}")
         return InstallFinished(ok, state, elapsed, tuple(summary))

@@ -7,15 +7,16 @@ import dataclasses
 import queue
 import threading
 import time
+from collections.abc import Generator
 from datetime import UTC, datetime
 from typing import Any
 
 from flyte_tui.diagnose import diagnose_pod
-from flyte_tui.events import ComponentsChanged, Explanation
+from flyte_tui.events import ComponentsChanged, Event, Explanation
 from flyte_tui.install.context import ReleaseRun, Step, StepError, WatchCancelled
 from flyte_tui.readiness import ComponentStatus, Readiness, desired_replicas, readiness, rollout_pending
 from flyte_tui.tools import process
-from flyte_tui.tools.kubectl import Kubectl
+from flyte_tui.tools.kubectl import Kubectl, KubectlError
 
 PodEvent = tuple[str, dict[str, Any]] | BaseException | None
 """What the watch thread hands the loop: a pod event, the error that stopped it, or None at its end."""
@@ -44,24 +45,26 @@ def wait_until_ready(run: ReleaseRun) -> Step:
     try:
         while True:
             if run.cancel.is_set():
+                yield from _last_look(run, pods, desired, last)
                 raise WatchCancelled()
-            item: Any
+            first: Any
             try:
-                item = events.get(timeout=0.25)
+                first = events.get(timeout=0.25)
             except queue.Empty:
-                item = _NOTHING
-            if isinstance(item, BaseException):
-                if not isinstance(item, process.TimedOut | process.Cancelled):
-                    raise StepError(f"watching pods failed: {item}")
-            elif isinstance(item, tuple):
-                kind, pod = item
-                uid = str(pod.get("metadata", {}).get("uid") or pod.get("metadata", {}).get("name"))
-                if kind == "DELETED":
-                    pods.pop(uid, None)
-                else:
-                    pods[uid] = pod
+                first = _NOTHING
+            for item in [first, *_queued(events)]:  # every event already there: the table is never behind
+                if isinstance(item, BaseException):
+                    if not isinstance(item, process.TimedOut | process.Cancelled):
+                        raise StepError(f"watching pods failed: {item}")
+                elif isinstance(item, tuple):
+                    kind, pod = item
+                    uid = _uid(pod)
+                    if kind == "DELETED":
+                        pods.pop(uid, None)
+                    else:
+                        pods[uid] = pod
             state = readiness(pods.values(), release, expected, desired, datetime.now(UTC), run.options.timing)
-            summary = tuple(c.summary + c.state for c in state.components)
+            summary = _summary(state)
             if summary != last:
                 last = summary
                 yield ComponentsChanged(tuple(state.components))
@@ -72,13 +75,54 @@ def wait_until_ready(run: ReleaseRun) -> Step:
                 if not rollout_pending(deployments, (c.name for c in state.components)):
                     return f"all {len(state.components)} components ready"
                 next_rollout_check = time.monotonic() + 0.5
-            if state.failed:
-                raise _failure(run, state.failed[0], pods)
-            if time.monotonic() >= deadline:
-                raise _timed_out(run, state)
+            if state.failed or time.monotonic() >= deadline:
+                # the watch may lag behind the pods (a re-run lists them all at once): look once more
+                looked = yield from _last_look(run, pods, desired, last)
+                failed = (looked.failed if looked is not None else []) or state.failed
+                if failed:
+                    raise _failure(run, failed[0], pods)
+                raise _timed_out(run, looked or state)
     finally:
         stop_watch.set()
         watcher.join(timeout=5)
+
+
+def _uid(pod: dict[str, Any]) -> str:
+    return str(pod.get("metadata", {}).get("uid") or pod.get("metadata", {}).get("name"))
+
+
+def _summary(state: Readiness) -> tuple[str, ...]:
+    return tuple(c.summary + c.state for c in state.components)
+
+
+def _queued(events: queue.Queue[PodEvent]) -> list[PodEvent]:
+    """The events the watch thread has already handed over, without waiting."""
+    items: list[PodEvent] = []
+    while True:
+        try:
+            items.append(events.get_nowait())
+        except queue.Empty:
+            return items
+
+
+def _last_look(
+    run: ReleaseRun, pods: dict[str, dict[str, Any]], desired: dict[str, int], last: tuple[str, ...]
+) -> Generator[Event, None, Readiness | None]:
+    """When the wait stops (a failure, the time, a cancel): one list of the pods (with a fresh cancel flag:
+    the user's may be set), so that the last table shows every component as it is at that moment; ``pods``
+    is replaced by the list. None when the list cannot be read (the table stays as the watch left it)."""
+    kubectl = dataclasses.replace(run.kubectl, cancel=threading.Event(), timeout=5.0)
+    try:
+        listed = kubectl.items("pods")
+    except (KubectlError, process.ProcessError, ValueError):
+        return None
+    pods.clear()
+    pods.update((_uid(p), p) for p in listed)
+    release, expected = run.release.release, run.release.expected_components
+    state = readiness(pods.values(), release, expected, desired, datetime.now(UTC), run.options.timing)
+    if _summary(state) != last:
+        yield ComponentsChanged(tuple(state.components))
+    return state
 
 
 def _watch_pods(kubectl: Kubectl, events: queue.Queue[PodEvent], stop: threading.Event, deadline: float) -> None:

@@ -156,7 +156,8 @@ class WizardApp(Detecting, Saving, ReportsFailures, UpgradeFlow):
         """Push the runner screen for a plan (with its releases when already rendered, so none renders twice)."""
         from flyte_tui.tui.screens.runner import RunnerScreen
 
-        self.push_screen(RunnerScreen(plan, options, self.install_run, releases=releases), self._install_done)
+        runner = RunnerScreen(plan, options, self.install_run, releases=releases, upgrade=self.upgrading)
+        self.push_screen(runner, self._install_done)
 
     def _install_done(self, result: RunnerResult | None) -> None:
         if result is not None and result.change_answer:

@@ -125,6 +125,7 @@ async def test_upgrade_from_the_welcome_screen(testbed, flyte_namespace, user_sh
         assert "▶ ~ ConfigMap/flyte-admin-base-config" in text(app, "#manifests").splitlines()  # collapsed
         await pilot.press("a")
         await until(pilot, lambda: shows(app, "#runner-title"))
+        assert text(app, "#runner-title").startswith("Upgrading Flyte: release flyte"), text(app, "#runner-title")
         runner: Any = app.screen
         assert runner.options.rollback_on_failure
         await until(pilot, lambda: "Release state:" in text(app, "#runner-status"))

@@ -1,5 +1,6 @@
 """The runner screen: the install pipeline's steps, its live log, the component readiness table, and,
-when something breaks, a failure panel that names the object, the cause and the answer to change.
+when something breaks, a failure panel (scrollable, focused) that names the object, the cause and the answer
+to change. Every event also goes to the run's log file as plain lines (:mod:`flyte_tui.tui.install_log`).
 
 Open it with ``app.push_screen(RunnerScreen(plan, options))``; it dismisses with a :class:`RunnerResult`
 (the final event, and the answers path the user chose to go back to, if any). The work runs in a thread
@@ -15,13 +16,13 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, TextIO
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, DataTable, Footer, Static
 
@@ -34,10 +35,12 @@ from flyte_tui.events import (
     StepFailed,
     StepFinished,
     StepStarted,
+    masked,
 )
 from flyte_tui.install import INSTALL_STEPS, Installer, InstallOptions
 from flyte_tui.model.plan import InstallPlan
 from flyte_tui.tui.dialogs.cancel import ConfirmCancel
+from flyte_tui.tui.install_log import InstallLog
 from flyte_tui.tui.screens.base import WorkScreen
 from flyte_tui.tui.widgets.live_log import LiveLog, styled
 
@@ -50,6 +53,11 @@ LOG_LINES = 2000
 FLUSH_SECONDS = 0.05
 """Output lines are sent to the screen in batches at most this often."""
 
+NARROW = 110
+"""Below this many columns the steps panel shows short labels, so the readiness table fits whole."""
+SHORT_TITLES = {"preflight": "Preflight", "repo": "Chart repo", "namespace": "Namespace", "secrets": "Secrets",
+                "helm": "helm", "readiness": "Readiness", "rollback": "Rollback"}  # fmt: skip
+"""The steps' labels in a narrow terminal (at most 10 characters)."""
 STATE_MARKS = {"ready": ("✓", "green"), "progressing": ("…", "yellow"), "waiting": ("·", "dim"), "failed": ("✗", "red")}
 
 
@@ -83,16 +91,19 @@ class RunnerScreen(WorkScreen[RunnerResult]):
     DEFAULT_CSS = """
     RunnerScreen #runner-title { text-style: bold; padding: 0 1; }
     RunnerScreen #runner-status { color: $text-muted; padding: 0 1; }
-    RunnerScreen #runner-top { height: 11; }
+    RunnerScreen #runner-top { height: 10; }
     RunnerScreen #runner-steps { width: 44; border: round $primary; }
+    RunnerScreen.-narrow #runner-steps { width: 21; }
     RunnerScreen #runner-components { border: round $primary; }
-    RunnerScreen #runner-log { height: 1fr; border: round $primary-darken-2; }
-    RunnerScreen #runner-failure { display: none; height: auto; max-height: 50%; border: thick $error; padding: 0 1; }
+    RunnerScreen #runner-log { height: 1fr; min-height: 3; border: round $primary-darken-2; }
+    RunnerScreen #runner-failure { display: none; height: 2fr; border: thick $error; padding: 0 1; }
+    RunnerScreen #runner-failure:focus { border: thick $error-lighten-2; }
     RunnerScreen #runner-failure.shown { display: block; }
-    RunnerScreen #runner-failure-buttons { height: auto; }
+    RunnerScreen #runner-failure-buttons { height: auto; margin-top: 1; }
     RunnerScreen #runner-failure-buttons Button { margin-right: 1; }
     """
 
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (NARROW, "-wide")]  # noqa: RUF012 (typed by Screen)
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,ctrl+c", "cancel", "Cancel / close", priority=True),
         Binding("d", "doctor", "Doctor", show=False),
@@ -112,14 +123,18 @@ class RunnerScreen(WorkScreen[RunnerResult]):
         run: RunFactory | None = None,
         log_path: Path | None = None,
         releases: Sequence[PlannedRelease] | None = None,
+        upgrade: bool = False,
     ) -> None:
         """``releases``: the plan's releases when already rendered (an upgrade's review), so the installer
-        does not render them again."""
+        does not render them again. ``upgrade``: the run upgrades a deployed release (the title says so)."""
         super().__init__()
         self.plan = plan
         self.options = options
+        self.upgrade = upgrade
         self.run_factory: RunFactory = run if run is not None else partial(_default_run, releases=releases)
         self.log_path = log_path or options.values_path.with_name("flyte-tui-install.log")
+        """This run's log (the previous run's is kept under a numbered name, see :mod:`flyte_tui.tui.install_log`)."""
+        self.install_log = InstallLog(self.log_path)
         self.cancel_event = threading.Event()
         self.finished: InstallFinished | None = None
         self.failure: StepFailed | None = None
@@ -129,18 +144,12 @@ class RunnerScreen(WorkScreen[RunnerResult]):
         self.lines_seen = 0
 
     def compose(self) -> ComposeResult:
-        t = self.plan.target
-        yield Static(
-            f"Installing Flyte: release {t.release} in namespace {t.namespace}"
-            + (f" ({t.context})" if t.context else ""),
-            id="runner-title",
-            markup=False,
-        )
+        yield Static(self.title_text(), id="runner-title", markup=False)
         yield Static("Starting…", id="runner-status", markup=False)
         with Horizontal(id="runner-top"):
             yield Static(self._steps_text(), id="runner-steps")
             yield DataTable(id="runner-components", cursor_type="none", zebra_stripes=False)
-        with Vertical(id="runner-failure"):
+        with VerticalScroll(id="runner-failure"):
             yield Static("", id="runner-failure-text", markup=False)
             with Horizontal(id="runner-failure-buttons"):
                 yield Button("Change the answer", id="change-answer", variant="primary", compact=True)
@@ -149,12 +158,18 @@ class RunnerScreen(WorkScreen[RunnerResult]):
         yield LiveLog(id="runner-log", max_lines=LOG_LINES)
         yield Footer()
 
+    def title_text(self) -> str:
+        """The title: what runs (an install or an upgrade), on which release, namespace and context."""
+        t = self.plan.target
+        verb = "Upgrading" if self.upgrade else "Installing"
+        where = f"release {t.release} in namespace {t.namespace}" + (f" ({t.context})" if t.context else "")
+        return f"{verb} Flyte: {where}"
+
     def on_mount(self) -> None:
         table = self.query_one("#runner-components", DataTable)
-        table.add_column("component", key="component", width=18)
-        table.add_column("ready", key="ready", width=6)
-        table.add_column("status", key="status", width=22)
-        table.add_column("restarts", key="restarts", width=8)
+        # widths follow the content (names and statuses whole); at 80 columns the four fit beside the steps
+        for label in ("component", "ready", "status", "restarts"):
+            table.add_column(label, key=label)
         self._install()
 
     def on_unmount(self) -> None:
@@ -162,35 +177,37 @@ class RunnerScreen(WorkScreen[RunnerResult]):
         if self.finished is None:
             self.cancel_event.set()
 
+    def on_resize(self) -> None:
+        """The steps' labels follow the width (short below :data:`NARROW` columns)."""
+        self.query_one("#runner-steps", Static).update(self._steps_text())
+
     # -- the worker --------------------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="install", exit_on_error=False)
     def _install(self) -> None:
         pending: list[Event] = []
         last_flush = time.monotonic()
-        log: TextIO | None = None
-        try:
-            self.log_path.parent.mkdir(parents=True, exist_ok=True)
-            log = self.log_path.open("w", encoding="utf-8")
-        except OSError:
-            log = None
+        self.install_log.open(self.title_text())
         try:
             for event in self.run_factory(self.plan, self.options, self.cancel_event):
-                if log is not None and isinstance(event, OutputLine):
-                    log.write(event.text + "\n")
+                self.install_log.write(event)
                 pending.append(event)
                 now = time.monotonic()
                 if not isinstance(event, OutputLine) or now - last_flush >= FLUSH_SECONDS:
                     self.post_message(self.Batch(pending))
                     pending, last_flush = [], now
         except Exception as exc:  # the core reports failures as events; this is a bug, shown, not raised
-            pending.append(StepFailed("runner", f"internal error: {type(exc).__name__}: {exc}"))
-            pending.append(InstallFinished(False, "unknown", 0.0))
+            secrets = self.options.secrets.all()
+            for event in (
+                masked(StepFailed("runner", f"internal error: {type(exc).__name__}: {exc}"), secrets),
+                InstallFinished(False, "unknown", 0.0),
+            ):
+                self.install_log.write(event)
+                pending.append(event)
         finally:
             if pending:
                 self.post_message(self.Batch(pending))
-            if log is not None:
-                log.close()
+            self.install_log.close()
 
     # -- showing events ------------------------------------------------------------------------------
 
@@ -237,13 +254,14 @@ class RunnerScreen(WorkScreen[RunnerResult]):
             self.query_one("#runner-steps", Static).update(self._steps_text())
 
     def _steps_text(self) -> Text:
+        narrow = self.is_mounted and self.size.width < NARROW
         text = Text()
         for step, title in self.step_titles.items():
             mark, elapsed = self.step_state.get(step, ("·", ""))
             style = {"✓": "green", "✗": "red", "▶": "yellow"}.get(mark, "dim")
             text.append(f" {mark} ", style=style)
-            text.append(f"{title:<30}")
-            text.append(f"{elapsed:>7}\n", style="dim")
+            text.append(f"{SHORT_TITLES.get(step, step[:10]):<10}" if narrow else f"{title:<30}")
+            text.append(f"{elapsed:>{6 if narrow else 7}}\n", style="dim")
         return text
 
     def _show_components(self, event: ComponentsChanged) -> None:
@@ -259,7 +277,7 @@ class RunnerScreen(WorkScreen[RunnerResult]):
             )
             if status.name in table.rows:
                 for column, value in zip(("component", "ready", "status", "restarts"), row, strict=True):
-                    table.update_cell(status.name, column, value)
+                    table.update_cell(status.name, column, value, update_width=True)
             else:
                 table.add_row(*row, key=status.name)
 
@@ -268,13 +286,20 @@ class RunnerScreen(WorkScreen[RunnerResult]):
         self.query_one("#runner-failure-text", Static).update(explanation_text(event.message, event.explanation))
         self.query_one("#change-answer", Button).display = bool(event.explanation and event.explanation.answer)
         panel.add_class("shown")
+        # the panel scrolls (arrows, Page Up/Down) and Tab reaches its buttons, whatever the screen's height
+        panel.scroll_home(animate=False)
+        panel.focus()
 
     def _show_finished(self, event: InstallFinished) -> None:
         log = self.query_one("#runner-log", LiveLog)
         head = "Flyte is ready." if event.ok else "The install did not finish."
         log.write_line(styled(head, "bold green" if event.ok else "bold red"))
         log.write_lines(f"  {line}" for line in event.summary)
-        log.write_line(styled(f"  full log: {self.log_path}", "dim"))
+        if self.install_log.error is None:
+            log.write_line(styled(f"  full log: {self.log_path}", "dim"))
+        else:
+            log.write_line(styled(f"  {self.install_log.error}", "yellow"))
+        self.call_after_refresh(log.scroll_end, animate=False)  # the failure panel shrank the log: keep its end
         status = f"{head} Release state: {event.release_state}. ({event.elapsed:.1f}s) Esc closes."
         self.query_one("#runner-status", Static).update(status)
         if self.failure is None:
