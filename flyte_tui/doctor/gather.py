@@ -291,7 +291,7 @@ class Gatherer:
 
     def _log_reader(self, pod: str, container: str, previous: bool) -> Callable[[Snapshot], None]:
         def read(snap: Snapshot) -> None:
-            args = ["logs", pod, "-c", container, f"--tail={LOG_TAIL}"]
+            args = ["logs", pod, f"--container={container}", f"--tail={LOG_TAIL}"]
             done = self.kubectl(*args, "--previous") if previous else None
             if done is None or not done.ok or not done.stdout.strip():
                 done = self.kubectl(*args)

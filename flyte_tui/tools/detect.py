@@ -149,9 +149,9 @@ def detect_release(
     if kubectl.path is None:
         return None, "no cluster to ask", None, ""
     argv = [
-        kubectl.path, "--context", context, "--request-timeout", f"{TIMEOUT:g}s",
-        "get", "secrets", "--namespace", namespace,
-        "--selector", f"owner=helm,name={release}", "-o", "name",
+        kubectl.path, f"--context={context}", f"--request-timeout={TIMEOUT:g}s",  # a value is never read as a flag
+        "get", "secrets", f"--namespace={namespace}",
+        f"--selector=owner=helm,name={release}", "-o", "name",
     ]
     code, out, err = _run(argv, timeout=TIMEOUT + 1)
     if code != 0:

@@ -101,7 +101,7 @@ class Kubectl:
         """The last lines of a container's log ([] when the log cannot be read)."""
         args = ["logs", pod, f"--tail={tail}"]
         if container:
-            args += ["-c", container]
+            args.append(f"--container={container}")
         if previous:
             args.append("--previous")
         done = self.run(*args, timeout=15)
