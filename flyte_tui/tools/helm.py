@@ -104,11 +104,7 @@ class HelmError(Exception):
 
 
 def _error_line(text: str) -> str:
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    for line in lines:
-        if line.lower().startswith("error"):
-            return line
-    return lines[-1] if lines else "helm failed"
+    return process.error_summary(text, "helm failed")
 
 
 @dataclass
