@@ -115,6 +115,11 @@ def _quote(text: str) -> str:
     return repr(flat if len(flat) <= _QUOTE_LIMIT else flat[:_QUOTE_LIMIT] + "…")
 
 
+def not_a_diff(text: str) -> str:
+    """The problem with text that should have been a diff (for :class:`UnexpectedOutput`)."""
+    return f"text without a single object header ({_quote(text)})"
+
+
 def _problem(error: ValidationError, prefix: str = "") -> str:
     first = error.errors()[0]
     path = ".".join(str(part) for part in (prefix, *first["loc"]) if str(part))

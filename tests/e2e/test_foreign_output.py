@@ -126,3 +126,14 @@ def test_doctor_when_kubectl_and_helm_print_garbage(testbed, namespace, tmp_path
     assert checks["cluster.namespace"]["severity"] != "pass"
     assert "`helm history` printed JSON of another shape (an object), not a JSON list of revisions" in text
     assert checks["release.status"]["severity"] != "pass"
+
+
+def test_diff_when_helm_diff_prints_no_diff(testbed, namespace, tmp_path) -> None:
+    """helm-diff printing a page instead of its object headers: not read as "helm-diff reports nothing"."""
+    path = answers_file(testbed, namespace, tmp_path)
+    done = install(testbed, path, testbed.helm4, testbed.kubectl)
+    assert done.returncode == 0, done.stdout[-2000:]
+    helm = stand_in(tmp_path, testbed.helm4, ("diff", "upgrade"), PROXY_PAGE)
+    done = flyte_tui(testbed, "diff", "--helm", str(helm), str(path))
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "error: `helm diff upgrade` printed text without a single object header ('<html>" in done.stderr
