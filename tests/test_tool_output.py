@@ -124,3 +124,13 @@ def test_blank_output_and_null_values() -> None:
 def test_command_line_never_shows_a_flag_value() -> None:
     argv = ["/opt/bin/kubectl", "get", "pods", "--token=secret", "-o", "json"]
     assert output.command_line(argv) == "kubectl get pods"
+
+
+def test_a_secrets_listing_line_the_template_cannot_print_is_refused() -> None:
+    from flyte_tui.doctor.gather import parse_secrets
+
+    found = parse_secrets("db-pass\tOpaque\tpass.txt\n\n")
+    assert [(s.name, s.type, s.keys) for s in found.values()] == [("db-pass", "Opaque", ("pass.txt",))]
+    refused = r"`kubectl get secrets` printed a line of another form \('<html>'\)"
+    with pytest.raises(output.UnexpectedOutput, match=refused):
+        parse_secrets("db-pass\tOpaque\tpass.txt\n<html>\n")

@@ -51,12 +51,17 @@ MAX_LOGS = 8
 
 
 def parse_secrets(text: str) -> dict[str, SecretInfo]:
-    """The go-template output of :data:`SECRETS_TEMPLATE` → Secrets by name."""
+    """The go-template output of :data:`SECRETS_TEMPLATE` → Secrets by name; a line the template cannot have
+    printed (no tab after the name) raises :class:`~flyte_tui.tools.output.UnexpectedOutput`."""
     out = {}
     for line in text.splitlines():
+        if not line.strip():
+            continue
         parts = line.split("\t")
-        if parts and parts[0]:
-            out[parts[0]] = SecretInfo(parts[0], parts[1] if len(parts) > 1 else "", tuple(p for p in parts[2:] if p))
+        if len(parts) < 2 or not parts[0] or parts[0] != parts[0].strip():
+            raise output.UnexpectedOutput("kubectl get secrets", "one Secret per line (name, type, keys)",
+                                          output.not_a_list(line))  # fmt: skip
+        out[parts[0]] = SecretInfo(parts[0], parts[1], tuple(p for p in parts[2:] if p))
     return out
 
 
@@ -209,7 +214,10 @@ class Gatherer:
     def _secrets(self, snap: Snapshot) -> None:
         done = self.kubectl("get", "secrets", "-o", f"go-template={SECRETS_TEMPLATE}")
         if done.ok:
-            snap.secrets = parse_secrets(done.stdout)
+            try:
+                snap.secrets = parse_secrets(done.stdout)
+            except output.UnexpectedOutput as exc:
+                snap.errors["secrets"] = str(exc)
         else:
             snap.errors["secrets"] = _error_line(done.stderr)
 

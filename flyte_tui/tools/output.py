@@ -120,6 +120,11 @@ def not_a_diff(text: str) -> str:
     return f"text without a single object header ({_quote(text)})"
 
 
+def not_a_list(line: str) -> str:
+    """The problem with a line that a line-per-item listing cannot have printed (for :class:`UnexpectedOutput`)."""
+    return f"a line of another form ({_quote(line)})"
+
+
 def _problem(error: ValidationError, prefix: str = "") -> str:
     first = error.errors()[0]
     path = ".".join(str(part) for part in (prefix, *first["loc"]) if str(part))

@@ -28,18 +28,23 @@ SECRET_ENV = {
 PROXY_PAGE = "<html><body><h1>502 Bad Gateway</h1></body></html>"
 
 
-def stand_in(folder: Path, real: Path | str, words: tuple[str, ...], garbage: str) -> Path:
+Rule = tuple[tuple[str, ...], str]
+
+
+def stand_in(folder: Path, real: Path | str, words: tuple[str, ...], garbage: str, *more: Rule) -> Path:
     """A program in place of ``real`` that prints ``garbage`` (exit 0) when its arguments hold every one of
-    ``words``, and runs ``real`` with its arguments otherwise."""
+    ``words`` (or the garbage of the first of ``more`` whose words they hold), and runs ``real`` otherwise."""
     home = folder / f"stand-in-{len(list(folder.glob('stand-in-*')))}"
     home.mkdir()
     path = home / Path(real).name.rstrip("0123456789")  # helm4 -> helm: the name a user's PATH has
+    rules = [(words, garbage), *more]
     path.write_text(
         f"#!{sys.executable}\n"
         "import os, sys\n"
-        f"if all(w in sys.argv[1:] for w in {words!r}):\n"
-        f"    sys.stdout.write({garbage!r} + '\\n')\n"
-        "    sys.exit(0)\n"
+        f"for words, garbage in {rules!r}:\n"
+        "    if all(w in sys.argv[1:] for w in words):\n"
+        "        sys.stdout.write(garbage + '\\n')\n"
+        "        sys.exit(0)\n"
         f"os.execv({str(real)!r}, [{str(real)!r}, *sys.argv[1:]])\n"
     )
     path.chmod(0o755)
@@ -111,7 +116,8 @@ def test_diff_when_helm_history_has_the_wrong_shape(testbed, namespace, tmp_path
 
 
 def test_doctor_when_kubectl_and_helm_print_garbage(testbed, namespace, tmp_path) -> None:
-    kubectl = stand_in(tmp_path, testbed.kubectl, ("get", "namespaces,ingressclasses"), PROXY_PAGE)
+    kubectl = stand_in(tmp_path, testbed.kubectl, ("get", "namespaces,ingressclasses"), PROXY_PAGE,
+                       (("get", "secrets"), "E1202 exec plugin: token refreshed"))  # fmt: skip
     helm = stand_in(tmp_path, testbed.helm4, ("history", "json"), '{"a": 1}')
     done = flyte_tui(
         testbed, "doctor", "--json", "--context", testbed.context, "--namespace", namespace, "--helm", str(helm),
@@ -126,6 +132,7 @@ def test_doctor_when_kubectl_and_helm_print_garbage(testbed, namespace, tmp_path
     assert checks["cluster.namespace"]["severity"] != "pass"
     assert "`helm history` printed JSON of another shape (an object), not a JSON list of revisions" in text
     assert checks["release.status"]["severity"] != "pass"
+    assert "`kubectl get secrets` printed a line of another form ('E1202 exec plugin: token refreshed')" in text
 
 
 def test_diff_when_helm_diff_prints_no_diff(testbed, namespace, tmp_path) -> None:
