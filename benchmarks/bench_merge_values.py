@@ -1,7 +1,10 @@
 """Render into an existing 1 MB values file (issue 12, item 7: it took about 20 s).
 
-Reports the merge itself (files/yamlio.merge_into, target well under a second) and the whole render into the
-file (parse + bounded check + merge + dump: ruamel's round-trip parser and emitter are pure Python).
+Reports the merge itself (files/yamlio.merge_into, target well under a second), the bounded check, and the whole
+render into the file: bounded check + merge + dump. ruamel's round-trip parser and emitter are pure Python
+(about 10 s for this file), so a file this large is merged piece by piece (files/yaml_pieces.py): only the
+pieces the merge changes go through ruamel. The render is reported as wall time and as CPU time (the machine
+may be shared: CPU time is what the render itself costs).
 """
 
 from __future__ import annotations
@@ -58,11 +61,14 @@ def main() -> None:
             path.write_text(text)
             write_values_file(plan, path)
 
-        report(
-            Result(
-                "render into it (parse + merge + dump)", time_ms(render, repeat=1, warmup=0), "ms", 20000.0, "issue 12"
-            )
-        )
+        report(Result("render into it (check + merge + dump), wall", time_ms(render, repeat=3, warmup=0), "ms",
+                      1000.0, "target"))  # fmt: skip
+        cpu = []
+        for _ in range(3):
+            started = time.process_time()
+            render()
+            cpu.append((time.process_time() - started) * 1000)
+        report(Result("render into it, CPU time", min(cpu), "ms", 1000.0, "target"))
 
 
 if __name__ == "__main__":

@@ -5,10 +5,17 @@ their key names, never their values."""
 
 from __future__ import annotations
 
+import dataclasses
+import os
 import re
+from collections.abc import Mapping
 from typing import Any
 
 MASK = "******"
+
+SECRET_ENVIRONMENT = ("FLYTE_TUI_DB_PASSWORD", "FLYTE_TUI_S3_ACCESS_KEY", "FLYTE_TUI_S3_SECRET_KEY")
+"""The environment variables flyte-tui takes secrets from (``install/secrets.py`` reads them): their values
+are known secrets, masked wherever they appear (:func:`known_secrets`), whatever the text around them."""
 
 _SECRET_NOUNS = frozenset(
     {
@@ -97,10 +104,38 @@ def holds_credentials(text: str) -> bool:
 
 def mask_values(text: str, values: list[str]) -> str:
     """``text`` with every one of the given secret values (a password typed in) replaced by :data:`MASK`."""
-    for value in values:
+    for value in sorted(values, key=len, reverse=True):  # longest first: one value may hold another
         if value:
             text = text.replace(value, MASK)
     return text
+
+
+def known_secrets(*environments: Mapping[str, str] | None) -> list[str]:
+    """The secret values given to flyte-tui in :data:`SECRET_ENVIRONMENT` (of ``os.environ``, and of each
+    environment given), as given and without surrounding blanks, longest first."""
+    found: set[str] = set()
+    for env in (os.environ, *(e for e in environments if e is not None)):
+        for name in SECRET_ENVIRONMENT:
+            value = env.get(name) or ""
+            found.update(v for v in (value, value.strip()) if v)
+    return sorted(found, key=len, reverse=True)
+
+
+def mask_known(data: Any, values: list[str]) -> Any:
+    """A copy of ``data`` (text, JSON-like data, tuples, dataclass instances) with each of ``values`` masked
+    wherever it appears, in mapping keys too; other objects as they are."""
+    if not values:
+        return data
+    if isinstance(data, str):
+        return mask_values(data, values)
+    if isinstance(data, dict):
+        return {mask_known(k, values): mask_known(v, values) for k, v in data.items()}
+    if type(data) in (list, tuple):
+        return type(data)(mask_known(v, values) for v in data)
+    if dataclasses.is_dataclass(data) and not isinstance(data, type):
+        changes = {f.name: mask_known(getattr(data, f.name), values) for f in dataclasses.fields(data) if f.init}
+        return dataclasses.replace(data, **changes)
+    return data
 
 
 _PEM = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?(-----END [A-Z ]*PRIVATE KEY-----|\Z)", re.DOTALL)
@@ -122,7 +157,9 @@ def _assignment(m: re.Match[str]) -> str:
 
 
 def redact_text(text: str) -> str:
-    """Mask secrets in free text: ``password=…``, ``token: …``, bearer tokens, URL credentials, private keys."""
+    """Mask secrets in free text: the values of :func:`known_secrets`, ``password=…``, ``token: …``, bearer
+    tokens, URL credentials, private keys."""
+    text = mask_values(text, known_secrets())
     text = _PEM.sub(MASK, text)
     text = _URL_CREDENTIALS.sub(lambda m: f"{m.group('head')}:{MASK}@", text)
     text = _BEARER.sub(lambda m: f"{m.group('word')} {MASK}", text)

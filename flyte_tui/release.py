@@ -7,7 +7,6 @@ caller's cancel flag).
 
 from __future__ import annotations
 
-import json
 import re
 import threading
 from collections.abc import Mapping, Sequence
@@ -16,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from flyte_tui.diagnose import Explanation
 from flyte_tui.review.diff import ManifestDiff, manifest_diff
-from flyte_tui.tools import process
+from flyte_tui.tools import output, process
 from flyte_tui.tools.helm import Helm, HelmError
 
 if TYPE_CHECKING:
@@ -63,7 +62,7 @@ def find_release(helm: Helm, release: str) -> ReleaseInfo | None:
         if "not found" in (done.stderr + done.stdout).lower():
             return None
         raise HelmError(process.last_line(done.stderr, "helm history failed"))
-    entries = json.loads(done.stdout or "[]")
+    entries = output.json_list(done.stdout, "helm history", output.HelmRevision)
     if not entries:
         return None
     last = entries[-1]
@@ -82,8 +81,7 @@ def live_values(helm: Helm, release: str, revision: int | None = None) -> dict[s
     args = ["get", "values", release, "-o", "json"]
     if revision is not None:
         args += ["--revision", str(revision)]
-    data = json.loads(helm.check(*args) or "null")
-    return data if isinstance(data, dict) else {}
+    return output.json_object(helm.check(*args), "helm get values", empty="null", nullable=True)
 
 
 def live_manifest(helm: Helm, release: str, revision: int | None = None) -> str:

@@ -21,7 +21,7 @@ from flyte_tui.doctor.report import Report
 from flyte_tui.doctor.snapshot import DoctorTarget, Snapshot, meta
 from flyte_tui.files.yamlio import dump
 from flyte_tui.readiness import matches
-from flyte_tui.redact import redact_data, redact_text
+from flyte_tui.redact import known_secrets, mask_values, redact_data, redact_text
 from flyte_tui.tools.kubectl import MAX_LOG_LINES
 
 MAX_CONTAINERS = 40
@@ -105,7 +105,8 @@ def collect(target: DoctorTarget, log_lines: int = 200) -> tuple[Report, dict[st
             files["bundle-errors.txt"] += _plain(f"{type(exc).__name__}: {exc}\n")
             continue
         files[name] = redact_text(text)
-    return report, files
+    known = known_secrets(target.env)  # the last word: no member holds a secret given in the environment
+    return report, {name: mask_values(text, known) for name, text in files.items()}
 
 
 def _text(done: Any) -> str:
@@ -150,9 +151,9 @@ def _containers(snap: Snapshot) -> list[tuple[str, str]]:
 
 def _log_reader(gatherer: Gatherer, pod: str, container: str, lines: int) -> Callable[[], tuple[str, str]]:
     def read() -> tuple[str, str]:
-        done = gatherer.kubectl("logs", pod, "-c", container, f"--tail={lines}")
+        done = gatherer.kubectl("logs", pod, f"--container={container}", f"--tail={lines}")
         text = done.stdout if done.ok else f"(no log: {done.stderr.strip()})"
-        previous = gatherer.kubectl("logs", pod, "-c", container, f"--tail={lines}", "--previous")
+        previous = gatherer.kubectl("logs", pod, f"--container={container}", f"--tail={lines}", "--previous")
         if previous.ok and previous.stdout.strip():
             text = f"=== previous run ===\n{previous.stdout}\n=== current run ===\n{text}"
         return f"logs/{pod}/{container}.log", text + "\n"
@@ -180,5 +181,6 @@ def write_bundle(target: DoctorTarget, output: Path, log_lines: int = 200) -> Wr
             tar.addfile(info, io.BytesIO(data))
     tmp.replace(output)
     snap = report.snapshot
-    missing = {what: redact_text(why) for what, why in sorted(snap.errors.items())}
+    known = known_secrets(target.env)
+    missing = {what: mask_values(redact_text(why), known) for what, why in sorted(snap.errors.items())}
     return Written(output, sorted(files), output.stat().st_size, missing, snap.cluster_reachable)

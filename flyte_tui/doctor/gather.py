@@ -6,7 +6,6 @@ prints only their names, types and key names.
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -15,7 +14,7 @@ from typing import Any
 
 from flyte_tui.doctor.snapshot import DoctorTarget, Json, SecretInfo, Snapshot, meta
 from flyte_tui.readiness import matches, pod_ready
-from flyte_tui.tools import process
+from flyte_tui.tools import output, process
 
 NAMESPACED_KINDS = (
     "pods",
@@ -52,24 +51,39 @@ MAX_LOGS = 8
 
 
 def parse_secrets(text: str) -> dict[str, SecretInfo]:
-    """The go-template output of :data:`SECRETS_TEMPLATE` → Secrets by name."""
+    """The go-template output of :data:`SECRETS_TEMPLATE` → Secrets by name; a line the template cannot have
+    printed (no tab after the name) raises :class:`~flyte_tui.tools.output.UnexpectedOutput`."""
     out = {}
     for line in text.splitlines():
+        if not line.strip():
+            continue
         parts = line.split("\t")
-        if parts and parts[0]:
-            out[parts[0]] = SecretInfo(parts[0], parts[1] if len(parts) > 1 else "", tuple(p for p in parts[2:] if p))
+        if len(parts) < 2 or not parts[0] or parts[0] != parts[0].strip():
+            raise output.UnexpectedOutput("kubectl get secrets", "one Secret per line (name, type, keys)",
+                                          output.not_a_list(line))  # fmt: skip
+        out[parts[0]] = SecretInfo(parts[0], parts[1], tuple(p for p in parts[2:] if p))
     return out
 
 
-def _list_items(text: str) -> list[Json]:
-    if not text.strip():
+def _list_items(done: process.Completed) -> list[Json]:
+    """The objects ``kubectl get … -o json`` printed (a list's items, or the one object); raises
+    :class:`~flyte_tui.tools.output.UnexpectedOutput` naming the command when it printed something else."""
+    if not done.stdout.strip():
         return []
-    data = json.loads(text)
-    if not isinstance(data, dict):
-        return []
-    if "items" in data:
-        return [i for i in data.get("items") or [] if isinstance(i, dict)]
-    return [data]
+    command = output.command_line([a for a in done.argv if not a.startswith("--")])
+    data = output.json_object(done.stdout, command, output.KubeList)
+    return list(data.get("items") or []) if "items" in data else [data]
+
+
+def _items(snap: Snapshot, done: process.Completed, *keys: str) -> list[Json] | None:
+    """:func:`_list_items`, or None with kubectl's unexpected output recorded under ``keys`` (the names
+    the checks look their read's error up by)."""
+    try:
+        return _list_items(done)
+    except output.UnexpectedOutput as exc:
+        for key in keys:
+            snap.errors[key] = str(exc)
+        return None
 
 
 def _error_line(text: str) -> str:
@@ -90,18 +104,18 @@ class Gatherer:
         """Run kubectl with the target's context (and namespace)."""
         t = self.target
         argv = [t.kubectl, f"--request-timeout={max(int(t.timeout) - 2, 1)}s"]
-        if t.context:
-            argv += ["--context", t.context]
+        if t.context:  # one argument each: a value is never read as a flag
+            argv.append(f"--context={t.context}")
         if namespaced:
-            argv += ["--namespace", t.namespace]
+            argv.append(f"--namespace={t.namespace}")
         return self._run([*argv, *args], timeout)
 
     def helm(self, *args: str, timeout: float | None = None) -> process.Completed:
         """Run helm against the target's namespace and context."""
         t = self.target
-        argv = [t.helm, *args, "--namespace", t.namespace]
+        argv = [t.helm, *args, f"--namespace={t.namespace}"]
         if t.context:
-            argv += ["--kube-context", t.context]
+            argv.append(f"--kube-context={t.context}")
         return self._run(argv, timeout)
 
     def _run(self, argv: list[str], timeout: float | None) -> process.Completed:
@@ -146,11 +160,11 @@ class Gatherer:
 
     def _versions(self, snap: Snapshot) -> None:
         done = self.kubectl("version", "-o", "json", namespaced=False)
-        try:
-            data = json.loads(done.stdout or "{}")
-        except json.JSONDecodeError:
-            data = {}
-        snap.kubectl_version = data if isinstance(data, dict) else {}
+        try:  # kubectl prints its own version even when the cluster does not answer
+            snap.kubectl_version = output.json_object(done.stdout, "kubectl version")
+        except output.UnexpectedOutput as exc:
+            snap.kubectl_version = {}
+            snap.errors["kubectl"] = str(exc)
         if not done.ok:
             snap.errors["cluster"] = _error_line(done.stderr or done.stdout)
 
@@ -173,12 +187,14 @@ class Gatherer:
     def _namespaced(self, snap: Snapshot) -> None:
         done = self.kubectl("get", ",".join(NAMESPACED_KINDS), "-o", "json")
         if done.ok:
-            for item in _list_items(done.stdout):
+            items = _items(snap, done, *NAMESPACED_KINDS)
+            for item in items or []:
                 kind = KIND_OF.get(str(item.get("kind")))
                 if kind:
                     snap.objects.setdefault(kind, []).append(item)
             for kind in NAMESPACED_KINDS:
-                snap.objects.setdefault(kind, [])
+                if items is not None:
+                    snap.objects.setdefault(kind, [])
             return
         # one kind was refused (RBAC) or unknown: read them one by one to know which
         reads = {kind: self._one_kind(kind) for kind in NAMESPACED_KINDS}
@@ -188,7 +204,8 @@ class Gatherer:
         def read(snap: Snapshot) -> None:
             done = self.kubectl("get", kind, "-o", "json")
             if done.ok:
-                snap.objects[kind] = _list_items(done.stdout)
+                if (items := _items(snap, done, kind)) is not None:
+                    snap.objects[kind] = items
             else:
                 snap.errors[kind] = _error_line(done.stderr)
 
@@ -197,7 +214,10 @@ class Gatherer:
     def _secrets(self, snap: Snapshot) -> None:
         done = self.kubectl("get", "secrets", "-o", f"go-template={SECRETS_TEMPLATE}")
         if done.ok:
-            snap.secrets = parse_secrets(done.stdout)
+            try:
+                snap.secrets = parse_secrets(done.stdout)
+            except output.UnexpectedOutput as exc:
+                snap.errors["secrets"] = str(exc)
         else:
             snap.errors["secrets"] = _error_line(done.stderr)
 
@@ -206,7 +226,7 @@ class Gatherer:
         if not done.ok:
             snap.errors["namespaces"] = _error_line(done.stderr)
             return
-        for item in _list_items(done.stdout):
+        for item in _items(snap, done, "namespaces") or []:
             (snap.namespaces if item.get("kind") == "Namespace" else snap.ingress_classes).append(item)
 
     def _runtime_objects(self, snap: Snapshot) -> None:
@@ -219,7 +239,7 @@ class Gatherer:
         if not done.ok:
             snap.errors["crd"] = snap.errors["webhook-config"] = _error_line(done.stderr)
             return
-        for item in _list_items(done.stdout):
+        for item in _items(snap, done, "crd", "webhook-config") or []:
             if item.get("kind") == "CustomResourceDefinition":
                 snap.crd = item
             elif item.get("kind") == "MutatingWebhookConfiguration":
@@ -228,7 +248,7 @@ class Gatherer:
     def _quotas(self, snap: Snapshot) -> None:
         done = self.kubectl("get", "resourcequotas", "--all-namespaces", "-o", "json", namespaced=False)
         if done.ok:
-            snap.quotas = _list_items(done.stdout)
+            snap.quotas = _items(snap, done, "resourcequotas") or []
         else:
             snap.errors["resourcequotas"] = _error_line(done.stderr)
 
@@ -238,7 +258,7 @@ class Gatherer:
             namespaced=False,
         )  # fmt: skip
         if done.ok:
-            snap.default_service_accounts = _list_items(done.stdout)
+            snap.default_service_accounts = _items(snap, done, "default-serviceaccounts") or []
         else:
             snap.errors["default-serviceaccounts"] = _error_line(done.stderr)
 
@@ -251,8 +271,10 @@ class Gatherer:
             snap.errors["release"] = f"helm did not run ({exc}); see tools.helm"
             return
         if done.ok:
-            data = json.loads(done.stdout or "[]")
-            snap.history = data if isinstance(data, list) and data else None
+            try:
+                snap.history = output.json_list(done.stdout, "helm history", output.HelmRevision) or None
+            except output.UnexpectedOutput as exc:
+                snap.errors["release"] = str(exc)
         elif "not found" in (done.stderr + done.stdout).lower():
             snap.history = None
         else:
@@ -261,8 +283,10 @@ class Gatherer:
     def _values(self, snap: Snapshot) -> None:
         done = self.helm("get", "values", self.target.release, "--all", "-o", "json")
         if done.ok:
-            data = json.loads(done.stdout or "{}")
-            snap.values = data if isinstance(data, dict) else {}
+            try:
+                snap.values = output.json_object(done.stdout, "helm get values", nullable=True)
+            except output.UnexpectedOutput as exc:
+                snap.errors["values"] = str(exc)
         elif "not found" not in (done.stderr + done.stdout).lower():
             snap.errors["values"] = _error_line(done.stderr or done.stdout)
 
@@ -275,7 +299,7 @@ class Gatherer:
 
     def _log_reader(self, pod: str, container: str, previous: bool) -> Callable[[Snapshot], None]:
         def read(snap: Snapshot) -> None:
-            args = ["logs", pod, "-c", container, f"--tail={LOG_TAIL}"]
+            args = ["logs", pod, f"--container={container}", f"--tail={LOG_TAIL}"]
             done = self.kubectl(*args, "--previous") if previous else None
             if done is None or not done.ok or not done.stdout.strip():
                 done = self.kubectl(*args)

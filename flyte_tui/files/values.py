@@ -11,7 +11,7 @@ from ruamel.yaml.comments import CommentedMap
 
 from flyte_tui.charts.flyte_core.owned import is_owned
 from flyte_tui.charts.flyte_core.render import render_values
-from flyte_tui.files import yamlio
+from flyte_tui.files import yaml_pieces, yamlio
 from flyte_tui.model.plan import InstallPlan
 
 DEFAULT_NAME = "flyte-values.yaml"
@@ -64,8 +64,11 @@ def _document(existing: str | None) -> Any:
 def preview_text(
     plan: InstallPlan, path: Path, source: str = "flyte-tui.yaml", *, rendered: Rendered | None = None
 ) -> str:
-    """What :func:`write_values_file` would write to ``path`` (raises ``yamlio.UnmergeableFile``)."""
-    return _render_into(plan, yamlio.read_existing(path), source, rendered)
+    """What :func:`write_values_file` would write to ``path`` (raises ``yamlio.UnmergeableFile``); a large file
+    is merged into piece by piece (:mod:`flyte_tui.files.yaml_pieces`)."""
+    values, owned = rendered if rendered is not None else (render_values(plan), is_owned)
+    merged = yaml_pieces.merge_existing(path, values, owned)
+    return merged if merged is not None else _render_into(plan, None, source, (values, owned))
 
 
 def _render_into(plan: InstallPlan, doc: Any, source: str, rendered: Rendered | None = None) -> str:

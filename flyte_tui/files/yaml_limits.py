@@ -19,7 +19,7 @@ from ruamel.yaml.error import YAMLError
 from ruamel.yaml.nodes import ScalarNode
 from ruamel.yaml.resolver import VersionedResolver
 
-__all__ = ["ACCEPTED", "MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "RefusedYAML", "check"]
+__all__ = ["ACCEPTED", "MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "Outline", "RefusedYAML", "check"]
 
 MAX_BYTES = 4 * 1024 * 1024
 """The largest YAML file read (4 MiB; Helm keeps a release's values in a Secret of at most 1 MiB)."""
@@ -54,6 +54,22 @@ class _Frame:
     height: int = 1
     expect_key: bool = True
     keys: set[str] = field(default_factory=set)
+    key: str | None = None
+    """The key whose value is being read (mappings)."""
+
+
+@dataclass
+class Outline:
+    """What :func:`check` saw of a document's shape, for editing a large file without parsing all of it:
+    its top-level keys with their lines, every key path, and whether it can be cut at those lines."""
+
+    top: list[tuple[str, int]] = field(default_factory=list)
+    """(key, line) of each top-level key, in order."""
+    paths: set[tuple[str, ...]] = field(default_factory=set)
+    """Every key path of every mapping."""
+    cuttable: bool = True
+    """One document, a block mapping at the top, each top-level key a one-line scalar at column 0, no anchor,
+    alias or document marker: its text can be cut into one piece per top-level key, at the key's line."""
 
 
 def _events(text: str) -> Iterator[Any]:
@@ -102,8 +118,11 @@ def _number_problem(value: str, tag: str) -> str | None:
     return None
 
 
-def check(text: str, source: str = "") -> None:
-    """Refuse (:class:`RefusedYAML`) a document flyte-tui will not read; a syntax error is ruamel's error."""
+def check(text: str, source: str = "", outline: Outline | None = None) -> None:
+    """Refuse (:class:`RefusedYAML`) a document flyte-tui will not read; a syntax error is ruamel's error.
+
+    With ``outline``, also records the document's :class:`Outline` in it (the same pass over the events).
+    """
     where = f"{source}: " if source else ""
 
     def refuse(line: int, what: str) -> RefusedYAML:
@@ -134,6 +153,9 @@ def check(text: str, source: str = "") -> None:
                 if key_text in parent.keys:
                     raise refuse(line, f"duplicate key {key_text[:60]!r}")
                 parent.keys.add(key_text)
+                parent.key = key_text
+                if outline is not None:
+                    outline.paths.add(tuple(str(f.key) for f in frames))
         if parent.mapping:
             parent.expect_key = not parent.expect_key
         parent.size += size
@@ -145,6 +167,8 @@ def check(text: str, source: str = "") -> None:
         line = event.start_mark.line if event.start_mark is not None else 0
         kind = type(event).__name__
         anchor = getattr(event, "anchor", None)
+        if outline is not None:
+            _outline(outline, event, kind, frames, line)
         if kind == "DocumentStartEvent":
             anchors.clear()
         elif kind in ("MappingStartEvent", "SequenceStartEvent"):
@@ -188,3 +212,23 @@ def check(text: str, source: str = "") -> None:
             size, height = anchors.get(str(anchor), (1, 0))
             count(size, line)
             add(size, height, line, None if height else f"*{anchor}")
+
+
+def _outline(outline: Outline, event: Any, kind: str, frames: list[_Frame], line: int) -> None:
+    """Note what one event says about the document's :class:`Outline` (before :func:`check` handles it)."""
+    if getattr(event, "anchor", None) is not None or kind == "AliasEvent":
+        outline.cuttable = False
+    elif kind in ("DocumentStartEvent", "DocumentEndEvent"):
+        if getattr(event, "explicit", False) or (kind == "DocumentStartEvent" and outline.top):
+            outline.cuttable = False  # a marker, or a second document
+    elif kind in ("StreamStartEvent", "StreamEndEvent"):
+        return
+    elif not frames:
+        if kind != "MappingStartEvent" or getattr(event, "flow_style", False):
+            outline.cuttable = False  # the document is not a block mapping
+    elif len(frames) == 1 and frames[0].mapping and frames[0].expect_key and kind == "ScalarEvent":
+        column = event.start_mark.column if event.start_mark is not None else -1
+        one_line = event.end_mark is not None and event.end_mark.line == line
+        if column != 0 or not one_line or event.style not in (None, ""):
+            outline.cuttable = False
+        outline.top.append((str(event.value), line))

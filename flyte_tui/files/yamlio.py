@@ -20,7 +20,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedBase, CommentedMap, CommentedSeq
 from ruamel.yaml.error import ReusedAnchorWarning, YAMLError
 
-from flyte_tui.files.yaml_limits import ACCEPTED, MAX_BYTES, MAX_DEPTH, MAX_NODES, RefusedYAML, check
+from flyte_tui.files.yaml_limits import ACCEPTED, MAX_BYTES, MAX_DEPTH, MAX_NODES, Outline, RefusedYAML, check
 
 __all__ = [
     "ACCEPTED",
@@ -33,9 +33,12 @@ __all__ = [
     "check",
     "destination",
     "dump",
+    "existing_text",
+    "load_checked",
     "load_document",
     "load_plain",
     "merge_into",
+    "parse_existing",
     "read_existing",
     "read_plain_file",
     "read_text",
@@ -71,6 +74,11 @@ def _round_trip() -> YAML:
 def load_document(text: str, source: str = "") -> Any:
     """Parse YAML keeping comments and key order (ruamel round-trip nodes), within the bound."""
     check(text, source)
+    return load_checked(text, source)
+
+
+def load_checked(text: str, source: str = "") -> Any:
+    """:func:`load_document` of a text :func:`check` accepted."""
     try:
         with warnings.catch_warnings():  # a redefined anchor is valid YAML (the later one wins): no stderr noise
             warnings.simplefilter("ignore", ReusedAnchorWarning)
@@ -107,6 +115,22 @@ def read_plain_file(path: Path) -> Any:
     return load_plain(read_text(path), str(path))
 
 
+_ADVICE = "it was left as it is; fix it, move it away or choose another file"
+
+
+def existing_text(path: Path) -> str | None:
+    """The text of the file to merge into (None: no file, or only blanks); :class:`UnmergeableFile` when unreadable."""
+    if not os.path.lexists(path):
+        return None
+    try:
+        text = read_text(destination(path))
+    except UnicodeDecodeError as exc:
+        raise UnmergeableFile(f"{path} exists but is not UTF-8 text; {_ADVICE}") from exc
+    except OSError as exc:
+        raise UnmergeableFile(f"cannot read {path}: {exc.strerror or exc}; {_ADVICE}") from exc
+    return text if text.strip() else None
+
+
 def read_existing(path: Path) -> Any:
     """The YAML mapping (comments kept) already at ``path``; None when there is no file or it holds nothing.
 
@@ -115,19 +139,19 @@ def read_existing(path: Path) -> Any:
     list). The caller then never replaces what the user wrote.
     """
     path = Path(path)
-    advice = "it was left as it is; fix it, move it away or choose another file"
-    if not os.path.lexists(path):
-        return None
+    text = existing_text(path)
+    return None if text is None else parse_existing(path, text)
+
+
+def parse_existing(path: Path, text: str, outline: Outline | None = None) -> Any:
+    """:func:`read_existing` of ``text`` read from ``path``; with ``outline``, the check records it and the
+    text is parsed only when it cannot be cut (else None: the caller edits it piece by piece)."""
+    advice = _ADVICE
     try:
-        text = read_text(destination(path))
-    except UnicodeDecodeError as exc:
-        raise UnmergeableFile(f"{path} exists but is not UTF-8 text; {advice}") from exc
-    except OSError as exc:
-        raise UnmergeableFile(f"cannot read {path}: {exc.strerror or exc}; {advice}") from exc
-    if not text.strip():
-        return None
-    try:
-        doc = load_document(text)
+        check(text, outline=outline)
+        if outline is not None and outline.cuttable and outline.top:
+            return None
+        doc = load_checked(text)
     except RefusedYAML as exc:
         raise UnmergeableFile(f"{path} exists but cannot be merged into: {exc}; {advice}") from exc
     except YAMLError as exc:

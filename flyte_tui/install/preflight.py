@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from flyte_tui.events import Event, OutputLine
-from flyte_tui.files.yamlio import read_existing
+from flyte_tui.files.yaml_pieces import check_existing
 from flyte_tui.install.context import FAILED, ReleaseRun, Step, StepError
 from flyte_tui.release import stuck_explanation
 from flyte_tui.tools import process
@@ -120,7 +120,7 @@ def _check_values_path(run: ReleaseRun) -> None:
     """The values file can be written (before anything is created in the cluster)."""
     path = Path(run.options.values_path)
     try:
-        read_existing(path)
+        check_existing(path)  # a large file is checked without ruamel's round trip of all of it
     except OSError as exc:
         raise StepError(f"cannot use {path} for the values file: {exc.strerror or exc}") from exc
     folder = path.parent

@@ -87,7 +87,7 @@ def helm_upgrade(run: ReleaseRun) -> Step:
         lines.append(line.text)
         yield OutputLine("helm", run.clean(line.text), line.stream)
     if exit_code[0] != 0:
-        error = next((ln for ln in reversed(lines) if ln.lower().startswith("error")), lines[-1] if lines else "")
+        error = process.error_summary("\n".join(lines))  # several errors: the first few and how many
         raise StepError(f"helm upgrade --install failed: {run.clean(error)}", _explain_helm(lines))
     return "applied"
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from flyte_tui.model.plan import InstallPlan
 from flyte_tui.review.diff import NOISE_LABELS
-from flyte_tui.tools import process
+from flyte_tui.tools import output, process
 from flyte_tui.tools.helm import Helm, HelmError, chart_args, option
 
 _HELM_DIFF_HEADER = re.compile(
@@ -112,4 +112,8 @@ def helm_diff_objects(
     done = helm.run(*args, timeout=180)
     if not done.ok:
         raise HelmError(f"helm diff failed: {process.last_line(done.stderr)}")
-    return parse_helm_diff(done.stdout)
+    found = parse_helm_diff(done.stdout)
+    if not found and done.stdout.strip():  # it printed something, and not one object of a diff
+        problem = output.not_a_diff(done.stdout)
+        raise output.UnexpectedOutput("helm diff upgrade", "helm-diff's changed objects", problem)
+    return found

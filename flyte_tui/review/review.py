@@ -8,7 +8,6 @@ when it really differs.
 
 from __future__ import annotations
 
-import json
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -31,6 +30,7 @@ from flyte_tui.review.diff import (
     values_diff,
 )
 from flyte_tui.review.helm_diff import HelmDiffCheck, compare_helm_diff, helm_diff_objects
+from flyte_tui.tools import output
 from flyte_tui.tools.helm import Helm, chart_args, option, repo_alias
 
 
@@ -126,7 +126,7 @@ def dry_run_manifest(helm: Helm, plan: InstallPlan, values_file: Path) -> str:
         "-o",
         "json",
     ]
-    data = json.loads(helm.check(*args, timeout=180) or "{}")
+    data = output.json_object(helm.check(*args, timeout=180), "helm upgrade --dry-run=server", output.HelmDryRun)
     return str(data.get("manifest", ""))
 
 

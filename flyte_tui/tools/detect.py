@@ -6,11 +6,12 @@ A missing tool, a slow cluster or an unreadable kubeconfig become fields of the 
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+from flyte_tui.tools import output
 
 if TYPE_CHECKING:
     from flyte_tui.release import ReleaseInfo
@@ -96,8 +97,9 @@ def detect_kubectl() -> Tool:
     if code != 0:
         return Tool("kubectl", path, error=_first_line(err) or f"exit code {code}")
     try:
-        version = str(json.loads(out)["clientVersion"]["gitVersion"])
-    except (ValueError, KeyError, TypeError):
+        client = output.json_object(out, "kubectl version --client", output.KubectlClientVersion)
+        version = str(client["clientVersion"].get("gitVersion") or _first_line(out))
+    except output.UnexpectedOutput:
         version = _first_line(out)
     return Tool("kubectl", path, version)
 
@@ -147,9 +149,9 @@ def detect_release(
     if kubectl.path is None:
         return None, "no cluster to ask", None, ""
     argv = [
-        kubectl.path, "--context", context, "--request-timeout", f"{TIMEOUT:g}s",
-        "get", "secrets", "--namespace", namespace,
-        "--selector", f"owner=helm,name={release}", "-o", "name",
+        kubectl.path, f"--context={context}", f"--request-timeout={TIMEOUT:g}s",  # a value is never read as a flag
+        "get", "secrets", f"--namespace={namespace}",
+        f"--selector=owner=helm,name={release}", "-o", "name",
     ]
     code, out, err = _run(argv, timeout=TIMEOUT + 1)
     if code != 0:

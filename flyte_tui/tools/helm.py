@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import shlex
 import threading
@@ -14,7 +13,7 @@ from typing import Any
 
 from flyte_tui.model.plan import DEFAULT_REPO, InstallPlan
 from flyte_tui.redact import mask_userinfo
-from flyte_tui.tools import process
+from flyte_tui.tools import output, process
 
 OFFICIAL_REPO = DEFAULT_REPO
 
@@ -105,11 +104,7 @@ class HelmError(Exception):
 
 
 def _error_line(text: str) -> str:
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    for line in lines:
-        if line.lower().startswith("error"):
-            return line
-    return lines[-1] if lines else "helm failed"
+    return process.error_summary(text, "helm failed")
 
 
 @dataclass
@@ -159,16 +154,14 @@ class Helm:
             if "not found" in (done.stderr + done.stdout).lower():
                 return None
             raise HelmError(_error_line(done.stderr or done.stdout))
-        data = json.loads(done.stdout or "{}")
-        return data if isinstance(data, dict) else None
+        return output.json_object(done.stdout, "helm status", output.HelmStatus)
 
     def history(self, release: str) -> list[dict[str, Any]]:
         """``helm history`` as JSON ([] when there is none)."""
         done = self.run("history", release, "-o", "json")
         if not done.ok:
             return []
-        data = json.loads(done.stdout or "[]")
-        return data if isinstance(data, list) else []
+        return output.json_list(done.stdout, "helm history", output.HelmRevision)
 
 
 def repo_versions(helm: Helm, repo: str, name: str) -> list[str]:
@@ -176,4 +169,5 @@ def repo_versions(helm: Helm, repo: str, name: str) -> list[str]:
     alias = repo_alias(repo)
     helm.check("repo", "add", alias, repo, "--force-update", scoped=False, timeout=120)
     out = helm.check("search", "repo", f"{alias}/{name}", "--versions", "-o", "json", scoped=False)
-    return [str(item["version"]) for item in json.loads(out or "[]") if item.get("name") == f"{alias}/{name}"]
+    found = output.json_list(out, "helm search repo", output.HelmChartVersion)
+    return [str(item["version"]) for item in found if item["name"] == f"{alias}/{name}"]

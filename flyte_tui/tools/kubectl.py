@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import re
 import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from flyte_tui.tools import process
+from flyte_tui.tools import output, process
 
 CREDENTIALS_REFUSED = re.compile(
     r"Unauthorized|provide credentials|must be logged in|token (has )?expired|getting credentials|exec plugin",
@@ -69,9 +68,10 @@ class Kubectl:
         return done.stdout
 
     def get_json(self, *args: str, namespaced: bool = True) -> dict[str, Any]:
-        """``kubectl get … -o json`` parsed."""
-        data = json.loads(self.check("get", *args, "-o", "json", namespaced=namespaced) or "{}")
-        return data if isinstance(data, dict) else {}
+        """``kubectl get … -o json`` parsed; :class:`~flyte_tui.tools.output.UnexpectedOutput` when kubectl
+        printed something else."""
+        text = self.check("get", *args, "-o", "json", namespaced=namespaced)
+        return output.json_object(text, output.command_line([self.binary, "get", *args]), output.KubeList)
 
     def items(self, kind: str, *args: str) -> list[dict[str, Any]]:
         """The items of a list (one call per kind)."""
@@ -101,7 +101,7 @@ class Kubectl:
         """The last lines of a container's log ([] when the log cannot be read)."""
         args = ["logs", pod, f"--tail={tail}"]
         if container:
-            args += ["-c", container]
+            args.append(f"--container={container}")
         if previous:
             args.append("--previous")
         done = self.run(*args, timeout=15)
@@ -120,32 +120,28 @@ class Kubectl:
 
         Starts with the current objects (as ADDED), then every change, until ``timeout`` or cancel. Raises
         :class:`KubectlError` when kubectl exits with an error: it does so only when the watch could not start
-        (e.g. Forbidden); a watch the API server closes ends with exit 0.
+        (e.g. Forbidden); a watch the API server closes ends with exit 0. Raises
+        :class:`~flyte_tui.tools.output.UnexpectedOutput` when it prints something that is not watch events.
         """
         argv = self.argv("get", kind, "--watch", "--output-watch-events", "-o", "json", *args)
-        decoder = json.JSONDecoder()
-        buffer = ""
         errors: list[str] = []
         lines = process.Lines(process.stream(argv, timeout, self.cancel, self.env))
-        try:
+
+        def stdout() -> Iterator[str]:
             for line in lines:
-                if line.stream != "stdout":
+                if line.stream == "stdout":
+                    yield line.text
+                else:
                     errors.append(line.text)
-                    continue
-                buffer += line.text + "\n"
-                while True:
-                    stripped = buffer.lstrip()
-                    if not stripped:
-                        buffer = ""
-                        break
-                    try:
-                        event, end = decoder.raw_decode(stripped)
-                    except json.JSONDecodeError:
-                        buffer = stripped
-                        break
-                    buffer = stripped[end:]
-                    if isinstance(event, dict) and isinstance(event.get("object"), dict):
-                        yield str(event.get("type", "")), event["object"]
+
+        try:
+            command = output.command_line([self.binary, "get", kind]) + " --watch"
+            for event in output.json_events(stdout(), command):
+                yield event["type"], event["object"]
+        except output.UnexpectedOutput:
+            if lines.code > 0:  # kubectl failed and left half an event: its own error says more
+                raise KubectlError(_first_error("\n".join(errors))) from None
+            raise
         finally:
             lines.close()
         if lines.code != 0:

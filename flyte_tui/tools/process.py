@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import selectors
 import signal
 import subprocess
@@ -57,9 +58,49 @@ class Line:
 
 
 def last_line(text: str, default: str = "") -> str:
-    """The last non-blank line of a program's output (what it says went wrong), or ``default``."""
+    """The last non-blank line of a program's output (what it says went wrong), or ``default``; helm's
+    "Error: 35 errors occurred:" with its errors under it as :func:`error_summary` gives it."""
     lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if any(_SEVERAL.match(line) for line in lines):
+        return error_summary(text, default)
     return lines[-1] if lines else default
+
+
+_SEVERAL = re.compile(r"^error\b.*?\b(?P<count>\d+) errors occurred:?$", re.IGNORECASE)
+"""helm 3's header over several errors (hashicorp/go-multierror), each then on a ``* `` line."""
+SHOWN_ERRORS = 3
+"""How many of several errors a one-line summary quotes."""
+
+
+def error_summary(text: str, default: str = "", limit: int = SHOWN_ERRORS) -> str:
+    """What a program says went wrong, on one line: its last line that starts with "error" (else its last
+    line), and when that error is several (helm 3: "Error: 35 errors occurred:" then ``* …`` lines; helm 4:
+    one error per line after "Error: "), the first ``limit`` different ones and how many more there are."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if not lines:
+        return default
+    at = next((i for i in range(len(lines) - 1, -1, -1) if lines[i].lower().startswith("error")), None)
+    if at is None:
+        return lines[-1]
+    head, rest = lines[at], lines[at + 1 :]
+    several = _SEVERAL.match(head)
+    if several:
+        errors = [line[1:].strip() for line in rest if line.startswith("*")]
+        total = max(int(several["count"]), len(errors))
+        head = head.rstrip(":")
+    else:
+        errors = [head.split(":", 1)[1].strip(), *rest] if rest and ":" in head else []
+        total = len(errors)
+        head = f"{head.split(':', 1)[0]}: {total} errors" if errors else head
+    if not errors:
+        return head
+    counted: dict[str, int] = {}
+    for error in errors:
+        counted[error] = counted.get(error, 0) + 1
+    quoted = [f"{e} (×{n})" if n > 1 else e for e, n in list(counted.items())[:limit]]
+    shown = sum(n for _e, n in list(counted.items())[:limit])
+    more = f"; and {total - shown} more" if total > shown else ""
+    return f"{head}: {'; '.join(quoted)}{more}"
 
 
 def _kill_group(proc: subprocess.Popen[bytes]) -> None:

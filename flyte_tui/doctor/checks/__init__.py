@@ -12,6 +12,7 @@ from typing import Literal
 
 from flyte_tui.diagnose import Explanation
 from flyte_tui.doctor.snapshot import Snapshot
+from flyte_tui.redact import known_secrets, mask_known
 
 Severity = Literal["pass", "warn", "fail", "skip"]
 SEVERITIES: tuple[Severity, ...] = ("fail", "warn", "pass", "skip")
@@ -87,7 +88,8 @@ def run_check(item: Check, snap: Snapshot) -> Finding:
         out = item.fn(snap)
     except Exception as exc:  # a bug in one check must not hide the others
         out = Outcome("warn", f"the check itself failed: {type(exc).__name__}: {exc}")
-    found = {f.name: getattr(out, f.name) for f in fields(Outcome)}
+    known = known_secrets(snap.target.env)  # logs and pod messages may quote the password the user gave
+    found = {f.name: mask_known(getattr(out, f.name), known) for f in fields(Outcome)}
     return Finding(**found, id=item.id, title=item.title, area=item.area)
 
 
@@ -125,7 +127,8 @@ def unreadable(snap: Snapshot, *keys: str) -> Outcome | None:
     return None
 
 
-def kubectl_cmd(snap: Snapshot) -> str:
-    """``kubectl [--context C] -n NS``: the start of every command a finding suggests."""
+def kubectl_cmd(snap: Snapshot, namespace: str | None = None) -> str:
+    """``kubectl [--context C] -n NS``: the start of every command a finding suggests (in Flyte's namespace
+    unless another is given), always with the context the doctor read."""
     ctx = f" --context {snap.target.context}" if snap.target.context else ""
-    return f"kubectl{ctx} -n {snap.namespace}"
+    return f"kubectl{ctx} -n {namespace or snap.namespace}"

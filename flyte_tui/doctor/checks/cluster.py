@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from flyte_tui.doctor.checks import Outcome, Severity, check, ok, skip, unreadable
+from flyte_tui.doctor.checks import Outcome, Severity, check, kubectl_cmd, ok, skip, unreadable
 from flyte_tui.doctor.snapshot import Snapshot
 from flyte_tui.tools.kubectl import CREDENTIALS_REFUSED as _UNAUTHORIZED
 
@@ -89,7 +89,7 @@ def reachable(snap: Snapshot) -> Outcome:
         f"cannot reach the cluster of {_context(snap)}: {error}",
         looked,
         fix="check the context (kubectl config get-contexts), the VPN or network, and the API server address",
-        commands=("kubectl config current-context", "kubectl config get-contexts", "kubectl cluster-info"),
+        commands=("kubectl config current-context", "kubectl config get-contexts", f"{kubectl_cmd(snap)} cluster-info"),
     )
 
 
@@ -139,7 +139,7 @@ def credentials(snap: Snapshot) -> Outcome:
             f"the cluster refused the credentials of {_context(snap)}: {error}",
             looked,
             fix="log in again (aws eks update-kubeconfig / gcloud container clusters get-credentials / your SSO)",
-            commands=("kubectl auth whoami",),
+            commands=(f"{kubectl_cmd(snap)} auth whoami",),
         )
     return skip("not checked: the cluster did not answer (see cluster.reachable)", *looked)
 
@@ -162,7 +162,7 @@ def rbac(snap: Snapshot) -> Outcome:
         evidence=tuple(f"{k}: {v}" for k, v in sorted(refused.items())),
         fix="ask for a Role with get/list on these kinds in the namespace (the view ClusterRole, plus secrets' "
         "metadata), and get on the cluster-scoped ones; checks that need them are skipped",
-        commands=tuple(f"kubectl auth can-i list {k} -n {snap.namespace}" for k in sorted(refused)),
+        commands=tuple(f"{kubectl_cmd(snap)} auth can-i list {k}" for k in sorted(refused)),
     )
 
 

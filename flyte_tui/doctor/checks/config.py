@@ -207,7 +207,7 @@ def task_identity(snap: Snapshot) -> Outcome:
         looked,
         fix="set the task identity for every domain (projects.taskIdentity / customData defaultIamRole) so the "
         "cluster-resource templates annotate each namespace's default ServiceAccount",
-        commands=tuple(f"kubectl get serviceaccount default -n {n} -o yaml" for n in bare[:3]),
+        commands=tuple(f"{kubectl_cmd(snap, n)} get serviceaccount default -o yaml" for n in bare[:3]),
         answer="projects",
     )
 

@@ -106,7 +106,7 @@ def ingress_address(snap: Snapshot) -> Outcome:
         looked,
         fix="install the ingress controller for its class, or fix the class (see network.ingress-class); on ALB "
         "read the aws-load-balancer-controller logs (certificate ARN, subnet tags)",
-        commands=(f"{kubectl_cmd(snap)} describe ingress {bare[0]}", "kubectl get ingressclass"),
+        commands=(f"{kubectl_cmd(snap)} describe ingress {bare[0]}", f"{kubectl_cmd(snap)} get ingressclass"),
         answer="ingress.controller",
     )
 
@@ -149,7 +149,7 @@ def ingress_class_check(snap: Snapshot) -> Outcome:
         evidence=(f"IngressClasses in the cluster: {have}",),
         fix="set common.ingress.ingressClassName to an installed class (or keep only the annotation, not both "
         "with different values), or install the controller",
-        commands=("kubectl get ingressclass",),
+        commands=(f"{kubectl_cmd(snap)} get ingressclass",),
         answer="ingress.controller",
     )
 

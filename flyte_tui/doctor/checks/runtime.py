@@ -34,7 +34,7 @@ def crd(snap: Snapshot) -> Outcome:
             f"CRD {crd_name} does not exist: launches fail with 'the server could not find the requested resource'",
             looked,
             fix="set flytepropeller.createCRDs: true and upgrade, or apply the CRD yourself",
-            commands=(f"kubectl get crd {crd_name}",),
+            commands=(f"{kubectl_cmd(snap)} get crd {crd_name}",),
         )
     annotations = meta(snap.crd).get("annotations") or {}
     owner = annotations.get("meta.helm.sh/release-name")
@@ -50,7 +50,7 @@ def crd(snap: Snapshot) -> Outcome:
         looked,
         fix="keep that release, or adopt the CRD into this one (label app.kubernetes.io/managed-by=Helm, annotate "
         "meta.helm.sh/release-name and meta.helm.sh/release-namespace)",
-        commands=(f"kubectl get crd {crd_name} -o jsonpath='{{.metadata.annotations}}'",),
+        commands=(f"{kubectl_cmd(snap)} get crd {crd_name} -o jsonpath='{{.metadata.annotations}}'",),
     )
 
 
