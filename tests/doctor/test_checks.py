@@ -565,3 +565,62 @@ def test_report_order_does_not_depend_on_import_order() -> None:
     }
     assert len(set(orders.values())) == 1, orders
     assert orders["cluster"].startswith("['tools.")
+
+
+# -- runtime objects missing while their creator is Ready: say what else to look at -----------------
+
+
+def _not_ready(snap, name_prefix: str) -> None:
+    for pod in snap.items("pods"):
+        if pod["metadata"]["name"].startswith(name_prefix):
+            for cond in pod["status"].get("conditions") or []:
+                if cond.get("type") in ("Ready", "ContainersReady"):
+                    cond["status"] = "False"
+            for cs in pod["status"].get("containerStatuses") or []:
+                cs["ready"] = False
+
+
+def test_missing_webhook_configuration_with_the_webhook_ready_points_at_rbac_secret_and_log() -> None:
+    snap = load("deployed")  # the test bed: every pod 1/1 Ready, no MutatingWebhookConfiguration
+    finding = run(snap, "runtime.webhook-config")
+    assert finding.severity == "fail" and "although flyte-pod-webhook is Ready" in finding.summary
+    assert "make flyte-pod-webhook Ready" not in (finding.fix or "")
+    assert "mutatingwebhookconfigurations" in (finding.fix or "") and "ca.crt" in (finding.fix or "")
+    commands = "\n".join(finding.commands)
+    assert "auth can-i create mutatingwebhookconfigurations --as=system:serviceaccount:flyte:flyte-pod-webhook" in (
+        commands
+    )
+    assert "logs deploy/flyte-pod-webhook" in commands and "rollout restart deploy/flyte-pod-webhook" in commands
+
+    _not_ready(snap, "flyte-pod-webhook")
+    assert "make flyte-pod-webhook Ready" in (run(snap, "runtime.webhook-config").fix or "")
+
+
+def test_webhook_configuration_turned_off_in_the_values_is_named() -> None:
+    snap = load("deployed")
+    snap.values.setdefault("configmap", {}).setdefault("core", {})["webhook"] = {
+        "disableCreateMutatingWebhookConfig": True
+    }
+    fix = run(snap, "runtime.webhook-config").fix or ""
+    assert "disableCreateMutatingWebhookConfig is true" in fix and "create it yourself" in fix
+
+
+def test_missing_project_namespaces_with_syncresources_ready_point_at_rbac_templates_and_seeding() -> None:
+    snap = load("deployed")
+    finding = run(snap, "runtime.projects")
+    assert finding.severity == "fail" and "although syncresources is Ready" in finding.summary
+    fix = finding.fix or ""
+    assert "make syncresources Ready" not in fix
+    assert "ServiceAccount flyteadmin needs create on namespaces" in fix and "seed-projects" in fix
+    commands = "\n".join(finding.commands)
+    assert "auth can-i create namespaces --as=system:serviceaccount:flyte:flyteadmin" in commands
+    assert "get configmap clusterresource-template" in commands and "logs deploy/syncresources" in commands
+
+    _not_ready(snap, "syncresources")
+    assert "make syncresources Ready" in (run(snap, "runtime.projects").fix or "")
+
+
+def test_webhook_secret_without_certificates_with_the_webhook_ready_points_at_its_init_log() -> None:
+    snap = load("deployed")
+    finding = run(snap, "runtime.webhook-secret")
+    assert "make flyte-pod-webhook Ready" not in (finding.fix or "") and "generate-secrets" in (finding.fix or "")
