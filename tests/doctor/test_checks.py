@@ -310,8 +310,15 @@ def test_irsa_missing_on_eks_fails_and_present_passes() -> None:
     assert run(snap, "config.cloud-identity").severity == "pass"
 
 
-def test_irsa_inferred_from_s3_iam_only_warns() -> None:
-    assert run(load("sick"), "config.cloud-identity").severity == "warn"
+def test_irsa_only_where_the_cluster_is_eks() -> None:
+    generic = plan("generic", namespace="sick", storage={"type": "s3", "metadataBucket": "b", "region": "us-east-1"})
+    for snap in (load("sick", plan=generic), load("sick")):  # s3 auth iam, generic / the test bed's plain server
+        finding = run(snap, "config.cloud-identity")
+        assert finding.severity == "skip" and "eks.amazonaws.com" not in finding.summary + (finding.fix or "")
+        assert run(snap, "config.task-identity").severity == "skip"
+    snap = load("sick")
+    snap.kubectl_version["serverVersion"]["gitVersion"] = "v1.30.4-eks-a737599"  # no answers: the server says EKS
+    assert run(snap, "config.cloud-identity").severity == "warn"
     assert run(load("deployed"), "config.cloud-identity").severity == "skip"
 
 
@@ -366,6 +373,25 @@ def test_ingress_without_address_fails_and_with_address_passes() -> None:
     _ingress(snap)["status"] = {"loadBalancer": {"ingress": [{"ip": "203.0.113.7"}]}}
     finding = run(snap, "network.ingress-address")
     assert finding.severity == "pass" and "203.0.113.7" in finding.summary
+
+
+def test_alb_advice_only_for_an_alb_ingress() -> None:
+    snap = load("deployed")  # nginx
+    assert "aws-load-balancer-controller" not in (run(snap, "network.ingress-address").fix or "")
+    _ingress(snap)["spec"]["ingressClassName"] = "alb"
+    assert "aws-load-balancer-controller" in (run(snap, "network.ingress-address").fix or "")
+
+
+def test_login_advice_names_the_cloud_of_the_environment_only() -> None:
+    def fix(environment: str | None) -> str:
+        snap = load("deployed", plan=plan(environment) if environment else None)
+        del snap.kubectl_version["serverVersion"]
+        snap.errors["cluster"] = "error: You must be logged in to the server (Unauthorized)"
+        return run(snap, "cluster.credentials").fix or ""
+
+    assert "aws eks update-kubeconfig" in fix("eks") and "gcloud" not in fix("eks")
+    assert "gcloud container clusters get-credentials" in fix("gke") and "aws" not in fix("gke")
+    assert "aws" not in fix("sandbox") and "gcloud" not in fix("sandbox")
 
 
 def test_no_ingress_is_skipped() -> None:
