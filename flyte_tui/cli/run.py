@@ -8,6 +8,7 @@ import re
 import signal
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -90,7 +91,7 @@ class InstallFlags:
 
 
 def run_install(answers: Path, flags: InstallFlags, out: TextIO = sys.stdout) -> int:
-    """Validate, confirm, install; print events; return the exit code (0 ok, 1 failed, 2 invalid)."""
+    """Validate, confirm, install; print events; return the exit code (0 ok, 1 failed, 2 invalid, 130 cancelled)."""
     loaded = _load(answers, flags.helm)
     if isinstance(loaded, str):
         print(f"{loaded}; nothing installed", file=sys.stderr)
@@ -140,7 +141,9 @@ def _install(
                     print(line, file=out, flush=True)
             if isinstance(event, InstallFinished):
                 ok = event.ok
-    return exit_codes.OK if ok else exit_codes.FAILED
+    if ok:
+        return exit_codes.OK
+    return exit_codes.CANCELLED if cancel.is_set() else exit_codes.FAILED
 
 
 @contextlib.contextmanager
@@ -203,14 +206,18 @@ def _load(answers: Path, helm_bin: str) -> tuple[InstallPlan, Helm] | str:
 
 
 def run_diff(answers: Path, *, as_json: bool, helm: str = "helm", out: TextIO = sys.stdout) -> int:
-    """``flyte-tui diff``: 0 no changes, 2 changes, 1 error (helm-diff's --detailed-exitcode)."""
+    """``flyte-tui diff``: 0 no changes, 2 changes, 1 error (helm-diff's --detailed-exitcode), 130 cancelled."""
     loaded = _load(answers, helm)
     if isinstance(loaded, str):
         print(f"error: {loaded}", file=sys.stderr)
         return exit_codes.FAILED
     plan, adapter = loaded
     try:
-        result = review_upgrade(plan, adapter).review
+        with _cancel_on_signals(adapter.cancel):
+            result = review_upgrade(plan, adapter).review
+    except Cancelled:
+        print("cancelled", file=sys.stderr)
+        return exit_codes.CANCELLED
     except (HelmError, ProcessError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exit_codes.FAILED
@@ -223,7 +230,8 @@ def run_diff(answers: Path, *, as_json: bool, helm: str = "helm", out: TextIO = 
 
 
 def run_upgrade(answers: Path, flags: InstallFlags, recover: bool = False, out: TextIO = sys.stdout) -> int:
-    """``flyte-tui upgrade``: review, then apply with rollback on failure; 0 ready, 1 failed, 2 invalid.
+    """``flyte-tui upgrade``: review, then apply with rollback on failure; 0 ready, 1 failed, 2 invalid, 130
+    cancelled.
 
     A release stuck in pending-* is explained with its recovery and what the recovery changes; with
     ``recover`` the recovery runs first. The steps are :func:`flyte_tui.upgrade.upgrade_until_review`'s.
@@ -235,17 +243,17 @@ def run_upgrade(answers: Path, flags: InstallFlags, recover: bool = False, out: 
     plan, adapter = loaded
     # Human lines go to stderr with --json, so that stdout stays one JSON event per line.
     text_out = sys.stderr if flags.as_json else out
+    stop = _Stop(flags.as_json, out)
     reviewed: Reviewed | None = None
     with _cancel_on_signals(adapter.cancel):
         try:
             for step in upgrade_until_review(plan, adapter, recover):
                 if isinstance(step, NoRelease):
-                    print(f"error: {step.message}; use `flyte-tui install` for a first install", file=sys.stderr)
-                    return exit_codes.INVALID
+                    first = f"{step.message}; use `flyte-tui install` for a first install"
+                    return stop(first, "not installed", exit_codes.INVALID)
                 if isinstance(step, FixDone):
                     if not step.ok:
-                        print(f"error: recovery failed: {step.error}", file=sys.stderr)
-                        return exit_codes.FAILED
+                        return stop(f"recovery failed: {step.error}", "unknown", exit_codes.FAILED)
                     print(f"recovered: release {plan.target.release} {step.fix.outcome}", file=text_out)
                 elif isinstance(step, Reviewed):
                     reviewed = step
@@ -256,12 +264,32 @@ def run_upgrade(answers: Path, flags: InstallFlags, recover: bool = False, out: 
                     if isinstance(step, StuckRelease):
                         print("\n".join(step.fix_lines()), file=text_out)
                         if not recover:
-                            print("run again with --recover to perform it", file=sys.stderr)
-                            return exit_codes.FAILED
+                            message = f"release {step.info.name} is {step.info.status}: run again with --recover"
+                            return stop(message, step.info.status, exit_codes.FAILED)
         except Cancelled:
-            print("cancelled: the upgrade did not start", file=sys.stderr)
-            return exit_codes.FAILED
-        except (HelmError, ProcessError, ValueError) as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            return exit_codes.FAILED
+            return stop("cancelled: the upgrade did not start", "unchanged", exit_codes.CANCELLED)
+        except HelmError as exc:
+            return stop(f"helm: {_HELM_ERROR.sub('', str(exc))}", "unknown", exit_codes.FAILED)
+        except (ProcessError, ValueError) as exc:
+            return stop(str(exc), "unknown", exit_codes.FAILED)
     return _install(answers, plan, flags, out, reviewed)
+
+
+_HELM_ERROR = re.compile(r"^error:\s*", re.IGNORECASE)
+"""helm's own ``Error:`` prefix (ours says ``error:`` already)."""
+
+
+class _Stop:
+    """The end of an upgrade stopped before its install: the message on stderr and, with ``--json``, the
+    events an install ends with (``StepFailed`` of step ``review``, then ``InstallFinished``) on stdout."""
+
+    def __init__(self, as_json: bool, out: TextIO) -> None:
+        self.as_json, self.out, self.started = as_json, out, time.monotonic()
+
+    def __call__(self, message: str, state: str, code: int) -> int:
+        print(f"error: {message}", file=sys.stderr)
+        if self.as_json:
+            finished = InstallFinished(False, state, time.monotonic() - self.started, (message,))
+            for event in (StepFailed("review", message), finished):
+                print(json.dumps(to_json(event)), file=self.out, flush=True)
+        return code
