@@ -250,6 +250,7 @@ def _missing_projects(snap: Snapshot, missing: list[str], wanted: list[str], loo
             commands=(f"{k} logs deploy/syncresources", f"{k} logs deploy/flyteadmin -c sync-cluster-resources"),
         )
     account = str(snap.value("cluster_resource_manager.service_account_name") or "flyteadmin")
+    maps = " ".join(snap.chart_objects.configmaps.get("syncresources", ())) or "clusterresource-template"
     every = snap.value("cluster_resource_manager.config.cluster_resources.refreshInterval") or "5m"
     return Outcome(
         "fail",
@@ -258,11 +259,11 @@ def _missing_projects(snap: Snapshot, missing: list[str], wanted: list[str], loo
         fix=f"syncresources creates them every {every}, logging what fails: read its log "
         f"(forbidden: its ServiceAccount {account} needs create on namespaces and resourcequotas; a template "
         "variable missing from some domain's customData; a bad template in ConfigMap clusterresource-template); "
-        "no project at all means flyteadmin's seed-projects init container did not create them",
+        "if flyteadmin has no such projects (flytectl get project), its seed-projects init container failed",
         commands=(
             f"{k} logs deploy/syncresources",
             _can_i(snap, "create", "namespaces", account),
-            f"{k} get configmap clusterresource-template -o yaml",
+            f"{k} get configmap {maps} -o yaml",
             f"{k} logs deploy/flyteadmin -c seed-projects",
         ),
     )
