@@ -100,3 +100,30 @@ def test_a_cancelled_upgrade_exits_130(testbed: Any, namespace: str, tmp_path: P
     assert failed and failed[0]["step"] in ("helm", "readiness") and "cancel" in failed[0]["message"], failed
     assert events[-1]["event"] == "InstallFinished" and events[-1]["ok"] is False
     assert code == 130
+
+
+def test_an_upgrade_cancelled_during_its_review_exits_130_with_json(
+    testbed: Any, namespace: str, tmp_path: Path
+) -> None:
+    path = answers_file(testbed, namespace, tmp_path)
+    assert flyte_tui(testbed, *install_argv(path, testbed.helm4, testbed.kubectl)).code == 0
+    path.write_text(dump(answers(testbed, namespace, **STUCK)))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "flyte_tui.cli", *upgrade_argv(path, testbed.helm4)],
+        env={**testbed.env, **SECRET_ENV},
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    assert proc.stderr is not None and proc.stdout is not None
+    first = proc.stderr.readline()  # the live release, printed before the review's helm calls
+    assert first.startswith("release flyte in "), first
+    os.killpg(proc.pid, signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    events = [json.loads(line) for line in out.splitlines()]
+    assert proc.returncode == 130, err
+    assert [e["event"] for e in events] == ["StepFailed", "InstallFinished"], events
+    assert events[0]["message"] == "cancelled: the upgrade did not start"
+    assert events[1]["release_state"] == "unchanged" and "Traceback" not in err
