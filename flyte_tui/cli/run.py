@@ -8,7 +8,6 @@ import re
 import signal
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -243,7 +242,9 @@ def run_upgrade(answers: Path, flags: InstallFlags, recover: bool = False, out: 
     plan, adapter = loaded
     # Human lines go to stderr with --json, so that stdout stays one JSON event per line.
     text_out = sys.stderr if flags.as_json else out
-    stop = _Stop(flags.as_json, out)
+    from flyte_tui.cli.early_end import Stop, helm_message
+
+    stop = Stop(flags.as_json, out)
     reviewed: Reviewed | None = None
     with _cancel_on_signals(adapter.cancel):
         try:
@@ -269,27 +270,8 @@ def run_upgrade(answers: Path, flags: InstallFlags, recover: bool = False, out: 
         except Cancelled:
             return stop("cancelled: the upgrade did not start", "unchanged", exit_codes.CANCELLED)
         except HelmError as exc:
-            return stop(f"helm: {_HELM_ERROR.sub('', str(exc))}", "unknown", exit_codes.FAILED)
+            return stop(helm_message(exc), "unknown", exit_codes.FAILED)
         except (ProcessError, ValueError) as exc:
             return stop(str(exc), "unknown", exit_codes.FAILED)
     return _install(answers, plan, flags, out, reviewed)
 
-
-_HELM_ERROR = re.compile(r"^error:\s*", re.IGNORECASE)
-"""helm's own ``Error:`` prefix (ours says ``error:`` already)."""
-
-
-class _Stop:
-    """The end of an upgrade stopped before its install: the message on stderr and, with ``--json``, the
-    events an install ends with (``StepFailed`` of step ``review``, then ``InstallFinished``) on stdout."""
-
-    def __init__(self, as_json: bool, out: TextIO) -> None:
-        self.as_json, self.out, self.started = as_json, out, time.monotonic()
-
-    def __call__(self, message: str, state: str, code: int) -> int:
-        print(f"error: {message}", file=sys.stderr)
-        if self.as_json:
-            finished = InstallFinished(False, state, time.monotonic() - self.started, (message,))
-            for event in (StepFailed("review", message), finished):
-                print(json.dumps(to_json(event)), file=self.out, flush=True)
-        return code
