@@ -1,7 +1,8 @@
 """Exit codes of the whole CLI, in one place.
 
 ``diff`` reuses :data:`INVALID` (2) for "changes found", as helm-diff's ``--detailed-exitcode`` does;
-``doctor`` adds :data:`CHECK_FAILED` (3) and :data:`WARNINGS` (4), as troubleshoot does.
+``doctor`` adds :data:`CHECK_FAILED` (3) and :data:`WARNINGS` (4), as troubleshoot does. A run the user
+cancelled (Ctrl-C, SIGTERM) exits :data:`CANCELLED` (130), as shells report a command stopped by SIGINT.
 """
 
 OK = 0
@@ -16,3 +17,5 @@ CHECK_FAILED = 3
 """``doctor``: at least one check failed."""
 WARNINGS = 4
 """``doctor``: warnings only."""
+CANCELLED = 130
+"""The user cancelled (Ctrl-C or SIGTERM); the run stopped and said the release's state (128 + SIGINT)."""

@@ -262,7 +262,8 @@ def test_values_and_answers_mask_every_secret_word_and_report_the_change() -> No
     assert env.old == [{"name": "OIDC_CLIENT_SECRET", "value": REDACTED}]
     assert env.new == [{"name": "OIDC_CLIENT_SECRET", "value": CHANGED}]
     assert changes["auth.secretName"].line() == "~ auth.secretName: 'flyte-auth' → 'flyte-auth-new'"
-    assert f"+  apiKey: {CHANGED}" in review.values.lines and f"   clientSecret: {REDACTED}" in review.values.lines
+    assert f"~ auth.apiKey: {REDACTED} → {CHANGED}" in review.values.lines
+    assert not any("clientSecret" in line for line in review.values.lines)  # unchanged: not shown
     assert {c.path for c in review.answers} == {f"extraValues.{path}" for path in changes}
     assert all(c.new in (CHANGED, env.new) for c in review.answers if c.path != "extraValues.auth.secretName")
 
@@ -282,3 +283,48 @@ def test_an_added_secret_is_masked_but_not_marked_changed() -> None:
     diff = values_diff({}, {"storage": {"s3": {"secretKey": "CANARY-new"}}})
     assert [c.line() for c in diff.changes] == [f"+ storage.s3.secretKey: {REDACTED}"]
     assert CHANGED not in "\n".join(diff.lines) and "CANARY" not in "\n".join(diff.lines)
+
+
+# -- the values layer: changed leaves only ---------------------------------------------------------
+
+
+def test_values_in_another_key_order_are_no_change() -> None:
+    """helm returns the deployed values sorted; ours keep the chart's order: nothing changed."""
+    ours = {"storage": {"type": "s3", "bucketName": "b"}, "db": {"admin": {"port": 5432, "host": "h"}}}
+    helms = {"db": {"admin": {"host": "h", "port": 5432}}, "storage": {"bucketName": "b", "type": "s3"}}
+    diff = values_diff(helms, ours)
+    assert not diff and diff.lines == ()
+
+
+def test_values_layer_shows_only_the_changed_nested_leaf() -> None:
+    old = {"db": {"admin": {"host": "h", "port": 5432}}, "flyteadmin": {"replicaCount": 1}, "z": {"a": 1}}
+    new = {"z": {"a": 1}, "flyteadmin": {"replicaCount": 2}, "db": {"admin": {"port": 5432, "host": "h"}}}
+    assert values_diff(old, new).lines == ("~ flyteadmin.replicaCount: 1 → 2",)
+
+
+def test_values_layer_added_and_removed_leaves() -> None:
+    old = {"a": {"keep": 1, "gone": "x"}, "old": {"deep": {"leaf": True}}}
+    new = {"a": {"keep": 1, "new": 3}, "fresh": {"deep": {"leaf": "y"}}}
+    assert values_diff(old, new).lines == (
+        "- a.gone: 'x'",
+        "+ a.new: 3",
+        "+ fresh.deep.leaf: 'y'",
+        "- old.deep.leaf: True",
+    )
+
+
+def test_values_layer_a_list_is_one_leaf_replaced_whole() -> None:
+    old = {"flyteadmin": {"initialProjects": ["flytesnacks"]}, "x": [1, 2]}
+    new = {"flyteadmin": {"initialProjects": ["flytesnacks", "acme"]}, "x": [1, 2]}
+    assert values_diff(old, new).lines == ("~ flyteadmin.initialProjects: ['flytesnacks'] → ['flytesnacks', 'acme']",)
+
+
+def test_values_layer_masks_a_secret_leaf_and_inside_a_list() -> None:
+    old = {"auth": {"clientSecret": "CANARY-1"}, "env": [{"name": "DB_PASSWORD", "value": "CANARY-2"}]}
+    new = {"auth": {"clientSecret": "CANARY-3"}, "env": [{"name": "DB_PASSWORD", "value": "CANARY-4"}]}
+    lines = values_diff(old, new).lines
+    assert lines == (
+        f"~ auth.clientSecret: {REDACTED} → {CHANGED}",
+        f"~ env: [{{'name': 'DB_PASSWORD', 'value': '{REDACTED}'}}]"
+        f" → [{{'name': 'DB_PASSWORD', 'value': '{CHANGED}'}}]",
+    )

@@ -1,6 +1,6 @@
 """The headless command line: ``flyte-tui [render|validate|presets|schema|import] …``.
 
-Exit codes for the whole CLI: 0 ok, 1 the operation failed, 2 invalid input or usage.
+Exit codes for the whole CLI: 0 ok, 1 the operation failed, 2 invalid input or usage, 130 cancelled (Ctrl-C).
 Imports are deferred into each command so ``flyte-tui --help`` and the TUI start fast.
 """
 
@@ -303,7 +303,7 @@ def _tool_options(command: Callable[..., None]) -> Callable[..., None]:
 )
 @_tool_options
 def install(answers: Path, rollback_on_failure: bool, **shared: Any) -> None:
-    """Install or upgrade Flyte from an answers file: exit 0 ready, 1 failed, 2 invalid input."""
+    """Install or upgrade Flyte from an answers file: exit 0 ready, 1 failed, 2 invalid input, 130 cancelled."""
     from flyte_tui.cli.run import run_install
 
     sys.exit(run_install(answers, _install_flags(answers, rollback_on_failure, **shared)))
@@ -364,7 +364,8 @@ def diff(answers: Path, as_json: bool, helm_bin: str) -> None:
 @click.option("--recover", is_flag=True, help="If the release is stuck in pending-*, run the recovery first.")
 @_tool_options
 def upgrade(answers: Path, rollback_on_failure: bool, recover: bool, **shared: Any) -> None:
-    """Review and apply an upgrade of the live release: exit 0 ready, 1 failed (rolled back), 2 invalid."""
+    """Review and apply an upgrade of the live release: exit 0 ready, 1 failed (rolled back), 2 invalid,
+    130 cancelled."""
     from flyte_tui.cli.run import run_upgrade
 
     sys.exit(run_upgrade(answers, _install_flags(answers, rollback_on_failure, **shared), recover))

@@ -48,7 +48,7 @@ class InstallFlags:
 
 
 def run_install(answers: Path, flags: InstallFlags, out: TextIO = sys.stdout) -> int:
-    """Validate, confirm, install; print events; return the exit code (0 ok, 1 failed, 2 invalid)."""
+    """Validate, confirm, install; print events; return the exit code (0 ok, 1 failed, 2 invalid, 130 cancelled)."""
     loaded = _load(answers, flags.helm)
     if isinstance(loaded, str):
         print(f"{loaded}; nothing installed", file=sys.stderr)
@@ -98,7 +98,9 @@ def _install(
                     print(line, file=out, flush=True)
             if isinstance(event, InstallFinished):
                 ok = event.ok
-    return exit_codes.OK if ok else exit_codes.FAILED
+    if ok:
+        return exit_codes.OK
+    return exit_codes.CANCELLED if cancel.is_set() else exit_codes.FAILED
 
 
 @contextlib.contextmanager
@@ -161,14 +163,18 @@ def _load(answers: Path, helm_bin: str) -> tuple[InstallPlan, Helm] | str:
 
 
 def run_diff(answers: Path, *, as_json: bool, helm: str = "helm", out: TextIO = sys.stdout) -> int:
-    """``flyte-tui diff``: 0 no changes, 2 changes, 1 error (helm-diff's --detailed-exitcode)."""
+    """``flyte-tui diff``: 0 no changes, 2 changes, 1 error (helm-diff's --detailed-exitcode), 130 cancelled."""
     loaded = _load(answers, helm)
     if isinstance(loaded, str):
         print(f"error: {loaded}", file=sys.stderr)
         return exit_codes.FAILED
     plan, adapter = loaded
     try:
-        result = review_upgrade(plan, adapter).review
+        with _cancel_on_signals(adapter.cancel):
+            result = review_upgrade(plan, adapter).review
+    except Cancelled:
+        print("cancelled", file=sys.stderr)
+        return exit_codes.CANCELLED
     except (HelmError, ProcessError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exit_codes.FAILED
@@ -181,7 +187,8 @@ def run_diff(answers: Path, *, as_json: bool, helm: str = "helm", out: TextIO = 
 
 
 def run_upgrade(answers: Path, flags: InstallFlags, recover: bool = False, out: TextIO = sys.stdout) -> int:
-    """``flyte-tui upgrade``: review, then apply with rollback on failure; 0 ready, 1 failed, 2 invalid.
+    """``flyte-tui upgrade``: review, then apply with rollback on failure; 0 ready, 1 failed, 2 invalid, 130
+    cancelled.
 
     A release stuck in pending-* is explained with its recovery and what the recovery changes; with
     ``recover`` the recovery runs first. The steps are :func:`flyte_tui.upgrade.upgrade_until_review`'s.
@@ -193,17 +200,19 @@ def run_upgrade(answers: Path, flags: InstallFlags, recover: bool = False, out: 
     plan, adapter = loaded
     # Human lines go to stderr with --json, so that stdout stays one JSON event per line.
     text_out = sys.stderr if flags.as_json else out
+    from flyte_tui.cli.early_end import Stop, helm_message
+
+    stop = Stop(flags.as_json, out)
     reviewed: Reviewed | None = None
     with _cancel_on_signals(adapter.cancel):
         try:
             for step in upgrade_until_review(plan, adapter, recover):
                 if isinstance(step, NoRelease):
-                    print(f"error: {step.message}; use `flyte-tui install` for a first install", file=sys.stderr)
-                    return exit_codes.INVALID
+                    first = f"{step.message}; use `flyte-tui install` for a first install"
+                    return stop(first, "not installed", exit_codes.INVALID)
                 if isinstance(step, FixDone):
                     if not step.ok:
-                        print(f"error: recovery failed: {step.error}", file=sys.stderr)
-                        return exit_codes.FAILED
+                        return stop(f"recovery failed: {step.error}", "unknown", exit_codes.FAILED)
                     print(f"recovered: release {plan.target.release} {step.fix.outcome}", file=text_out)
                 elif isinstance(step, Reviewed):
                     reviewed = step
@@ -214,12 +223,13 @@ def run_upgrade(answers: Path, flags: InstallFlags, recover: bool = False, out: 
                     if isinstance(step, StuckRelease):
                         print("\n".join(step.fix_lines()), file=text_out)
                         if not recover:
-                            print("run again with --recover to perform it", file=sys.stderr)
-                            return exit_codes.FAILED
+                            message = f"release {step.info.name} is {step.info.status}: run again with --recover"
+                            return stop(message, step.info.status, exit_codes.FAILED)
         except Cancelled:
-            print("cancelled: the upgrade did not start", file=sys.stderr)
-            return exit_codes.FAILED
-        except (HelmError, ProcessError, ValueError) as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            return exit_codes.FAILED
+            return stop("cancelled: the upgrade did not start", "unchanged", exit_codes.CANCELLED)
+        except HelmError as exc:
+            return stop(helm_message(exc), "unknown", exit_codes.FAILED)
+        except (ProcessError, ValueError) as exc:
+            return stop(str(exc), "unknown", exit_codes.FAILED)
     return _install(answers, plan, flags, out, reviewed)
+

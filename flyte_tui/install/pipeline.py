@@ -20,6 +20,7 @@ from flyte_tui.install.cancel import after_cancel
 from flyte_tui.install.context import CANCELLED, FAILED, InstallOptions, ReleaseRun, Step, explanation_of
 from flyte_tui.install.preflight import preflight
 from flyte_tui.install.steps import create_secrets, helm_upgrade, namespace, repo
+from flyte_tui.install.summary import ready_summary
 from flyte_tui.install.watch import wait_until_ready
 from flyte_tui.model.plan import InstallPlan
 from flyte_tui.readiness import ComponentStatus
@@ -136,19 +137,7 @@ class Installer:
         release, ns = run.release.release, run.release.namespace
         summary: list[str] = []
         if ok:
-            ing = self.plan.ingress
-            if ing.enabled and ing.controller != "none" and ing.host:
-                scheme = "https" if ing.tls.enabled else "http"
-                summary.append(f"Flyte console: {scheme}://{ing.host}/console")
-            else:
-                summary.append(
-                    f"Flyte console: kubectl -n {ns} port-forward svc/flyteconsole 8080:80 "
-                    "(and svc/flyteadmin 8088:80 for the API)"
-                )
-            summary.append(
-                f"flytectl/pyflyte endpoint: kubectl -n {ns} port-forward svc/flyteadmin 8089:81 "
-                "then dns:///localhost:8089 (insecure)"
-            )
+            summary += ready_summary(self.plan, ns)
             summary.append(f"values file: {self.options.values_path}")
         else:
             summary.append(f"release {release} is {state}")

@@ -285,26 +285,25 @@ def _mask_change(path: tree.Path, change: LeafChange) -> LeafChange:
 
 @dataclass(frozen=True)
 class ValuesDiff:
-    """The user-supplied values before and after."""
+    """The user-supplied values before and after, as the leaves that change."""
 
     changes: tuple[LeafChange, ...]
     lines: tuple[str, ...]
+    """One ``+``/``-``/``~ path: old → new`` line per changed leaf (:meth:`LeafChange.line`), in path order."""
 
     def __bool__(self) -> bool:
         return bool(self.changes)
 
 
 def values_diff(old: Mapping[str, Any], new: Mapping[str, Any]) -> ValuesDiff:
-    """Leaf changes and a unified diff of the two values files; secret-looking values never shown.
+    """The leaves that differ between two values trees; secret-looking values never shown.
 
-    Changes are found on the real values, then masked, so a changed password still shows as changed.
+    The trees are compared, not their text: helm returns the deployed values with sorted keys, ours
+    keep the chart's order, so a text diff would show every moved block. Changes are found on the
+    real values, then masked, so a changed password still shows as changed.
     """
-    changes = [_mask_change(p, c) for p, c in _changes(old or {}, new or {})]
-    if not changes:
-        return ValuesDiff((), ())
-    before = mask(old or {})
-    after = mask(new or {}, old or {})
-    return ValuesDiff(tuple(changes), tuple(unified(dump(before), dump(after), "values (deployed)", "values (new)")))
+    changes = tuple(_mask_change(p, c) for p, c in _changes(old or {}, new or {}))
+    return ValuesDiff(changes, tuple(c.line() for c in changes))
 
 
 def answers_diff(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[LeafChange]:

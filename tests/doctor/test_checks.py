@@ -310,8 +310,15 @@ def test_irsa_missing_on_eks_fails_and_present_passes() -> None:
     assert run(snap, "config.cloud-identity").severity == "pass"
 
 
-def test_irsa_inferred_from_s3_iam_only_warns() -> None:
-    assert run(load("sick"), "config.cloud-identity").severity == "warn"
+def test_irsa_only_where_the_cluster_is_eks() -> None:
+    generic = plan("generic", namespace="sick", storage={"type": "s3", "metadataBucket": "b", "region": "us-east-1"})
+    for snap in (load("sick", plan=generic), load("sick")):  # s3 auth iam, generic / the test bed's plain server
+        finding = run(snap, "config.cloud-identity")
+        assert finding.severity == "skip" and "eks.amazonaws.com" not in finding.summary + (finding.fix or "")
+        assert run(snap, "config.task-identity").severity == "skip"
+    snap = load("sick")
+    snap.kubectl_version["serverVersion"]["gitVersion"] = "v1.30.4-eks-a737599"  # no answers: the server says EKS
+    assert run(snap, "config.cloud-identity").severity == "warn"
     assert run(load("deployed"), "config.cloud-identity").severity == "skip"
 
 
@@ -366,6 +373,25 @@ def test_ingress_without_address_fails_and_with_address_passes() -> None:
     _ingress(snap)["status"] = {"loadBalancer": {"ingress": [{"ip": "203.0.113.7"}]}}
     finding = run(snap, "network.ingress-address")
     assert finding.severity == "pass" and "203.0.113.7" in finding.summary
+
+
+def test_alb_advice_only_for_an_alb_ingress() -> None:
+    snap = load("deployed")  # nginx
+    assert "aws-load-balancer-controller" not in (run(snap, "network.ingress-address").fix or "")
+    _ingress(snap)["spec"]["ingressClassName"] = "alb"
+    assert "aws-load-balancer-controller" in (run(snap, "network.ingress-address").fix or "")
+
+
+def test_login_advice_names_the_cloud_of_the_environment_only() -> None:
+    def fix(environment: str | None) -> str:
+        snap = load("deployed", plan=plan(environment) if environment else None)
+        del snap.kubectl_version["serverVersion"]
+        snap.errors["cluster"] = "error: You must be logged in to the server (Unauthorized)"
+        return run(snap, "cluster.credentials").fix or ""
+
+    assert "aws eks update-kubeconfig" in fix("eks") and "gcloud" not in fix("eks")
+    assert "gcloud container clusters get-credentials" in fix("gke") and "aws" not in fix("gke")
+    assert "aws" not in fix("sandbox") and "gcloud" not in fix("sandbox")
 
 
 def test_no_ingress_is_skipped() -> None:
@@ -565,3 +591,62 @@ def test_report_order_does_not_depend_on_import_order() -> None:
     }
     assert len(set(orders.values())) == 1, orders
     assert orders["cluster"].startswith("['tools.")
+
+
+# -- runtime objects missing while their creator is Ready: say what else to look at -----------------
+
+
+def _not_ready(snap, name_prefix: str) -> None:
+    for pod in snap.items("pods"):
+        if pod["metadata"]["name"].startswith(name_prefix):
+            for cond in pod["status"].get("conditions") or []:
+                if cond.get("type") in ("Ready", "ContainersReady"):
+                    cond["status"] = "False"
+            for cs in pod["status"].get("containerStatuses") or []:
+                cs["ready"] = False
+
+
+def test_missing_webhook_configuration_with_the_webhook_ready_points_at_rbac_secret_and_log() -> None:
+    snap = load("deployed")  # the test bed: every pod 1/1 Ready, no MutatingWebhookConfiguration
+    finding = run(snap, "runtime.webhook-config")
+    assert finding.severity == "fail" and "although flyte-pod-webhook is Ready" in finding.summary
+    assert "make flyte-pod-webhook Ready" not in (finding.fix or "")
+    assert "mutatingwebhookconfigurations" in (finding.fix or "") and "ca.crt" in (finding.fix or "")
+    commands = "\n".join(finding.commands)
+    assert "auth can-i create mutatingwebhookconfigurations --as=system:serviceaccount:flyte:flyte-pod-webhook" in (
+        commands
+    )
+    assert "logs deploy/flyte-pod-webhook" in commands and "rollout restart deploy/flyte-pod-webhook" in commands
+
+    _not_ready(snap, "flyte-pod-webhook")
+    assert "make flyte-pod-webhook Ready" in (run(snap, "runtime.webhook-config").fix or "")
+
+
+def test_webhook_configuration_turned_off_in_the_values_is_named() -> None:
+    snap = load("deployed")
+    snap.values.setdefault("configmap", {}).setdefault("core", {})["webhook"] = {
+        "disableCreateMutatingWebhookConfig": True
+    }
+    fix = run(snap, "runtime.webhook-config").fix or ""
+    assert "disableCreateMutatingWebhookConfig is true" in fix and "create it yourself" in fix
+
+
+def test_missing_project_namespaces_with_syncresources_ready_point_at_rbac_templates_and_seeding() -> None:
+    snap = load("deployed")
+    finding = run(snap, "runtime.projects")
+    assert finding.severity == "fail" and "although syncresources is Ready" in finding.summary
+    fix = finding.fix or ""
+    assert "make syncresources Ready" not in fix
+    assert "ServiceAccount flyteadmin needs create on namespaces" in fix and "seed-projects" in fix
+    commands = "\n".join(finding.commands)
+    assert "auth can-i create namespaces --as=system:serviceaccount:flyte:flyteadmin" in commands
+    assert "get configmap clusterresource-template" in commands and "logs deploy/syncresources" in commands
+
+    _not_ready(snap, "syncresources")
+    assert "make syncresources Ready" in (run(snap, "runtime.projects").fix or "")
+
+
+def test_webhook_secret_without_certificates_with_the_webhook_ready_points_at_its_init_log() -> None:
+    snap = load("deployed")
+    finding = run(snap, "runtime.webhook-secret")
+    assert "make flyte-pod-webhook Ready" not in (finding.fix or "") and "generate-secrets" in (finding.fix or "")

@@ -148,8 +148,17 @@ def test_healthy_install_passes_every_check(testbed, namespace, helm_bin, tmp_pa
     else:
         assert problems == {} and code == 0
     skipped = {i for i, c in checks.items() if c["severity"] == "skip"}
-    assert skipped == {"component.flytescheduler"}  # not enabled by default
+    # not enabled by default; and no IRSA check: without answers the test bed's API server is no EKS
+    assert skipped == {"component.flytescheduler", "config.cloud-identity", "config.task-identity"}
     assert report["gather"]["processes"] <= 12
+
+    # told the install is on eks, the IRSA annotations are checked, and pass
+    eks = tmp_path / "eks.yaml"
+    eks.write_text(json.dumps({"apiVersion": "flyte-tui/v1", "kind": "InstallPlan", "environment": "eks",
+                               "target": {"namespace": namespace}, "identity": {"awsRoleArn": ROLE}}))  # fmt: skip
+    _code, report = doctor_cli(testbed, helm_bin, namespace, "--answers", str(eks))
+    checks = by_id(report)
+    assert {checks[i]["severity"] for i in ("config.cloud-identity", "config.task-identity")} == {"pass"}
 
 
 def webhook_configuration(namespace: str) -> dict[str, Any]:

@@ -356,7 +356,7 @@ def test_a_password_file_that_is_missing_or_not_text_is_refused(testbed, target,
 def test_upgrade_without_a_release_points_to_install(testbed, target, tmp_path) -> None:
     path = answers_file(testbed, target, tmp_path)
     run = flyte_tui(testbed, "upgrade", "--yes", "--json", "--helm", str(testbed.helm4), str(path))
-    assert run.code == 2 and run.stdout == ""
+    assert run.code == 2 and run.finished["release_state"] == "not installed"  # --json: the end as JSON too
     assert run.stderr.strip() == (
         f"error: no release flyte in namespace {target}; use `flyte-tui install` for a first install"
     )

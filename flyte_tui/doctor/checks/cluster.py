@@ -93,13 +93,26 @@ def reachable(snap: Snapshot) -> Outcome:
     )
 
 
+_LOGIN = {
+    "eks": "aws eks update-kubeconfig --name CLUSTER --region REGION",
+    "gke": "gcloud container clusters get-credentials CLUSTER --region REGION",
+}
+
+
+def _login(snap: Snapshot) -> str:
+    """How to get credentials for the cluster: the cloud's command on eks/gke only, else the provider's."""
+    env = snap.target.environment
+    if env in _LOGIN:
+        return _LOGIN[env]
+    if env is None:
+        return f"{_LOGIN['eks']} / {_LOGIN['gke']} / your provider's or SSO login"
+    return "your provider's or SSO login"
+
+
 def _no_context(snap: Snapshot) -> Outcome | None:
     """The kubeconfig has no context to use (kubectl then falls back to localhost:8080 and says "refused")."""
     looked = ("kubectl config view (contexts, current-context)",)
-    fix = (
-        "add your cluster to the kubeconfig (aws eks update-kubeconfig / gcloud container clusters "
-        "get-credentials / your provider's), or point KUBECONFIG at the file that has it"
-    )
+    fix = f"add your cluster to the kubeconfig ({_login(snap)}), or point KUBECONFIG at the file that has it"
     if snap.contexts is None:
         return None
     if not snap.contexts:
@@ -138,7 +151,7 @@ def credentials(snap: Snapshot) -> Outcome:
             "fail",
             f"the cluster refused the credentials of {_context(snap)}: {error}",
             looked,
-            fix="log in again (aws eks update-kubeconfig / gcloud container clusters get-credentials / your SSO)",
+            fix=f"log in again ({_login(snap)})",
             commands=(f"{kubectl_cmd(snap)} auth whoami",),
         )
     return skip("not checked: the cluster did not answer (see cluster.reachable)", *looked)

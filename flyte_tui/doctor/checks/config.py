@@ -120,17 +120,40 @@ def storage(snap: Snapshot) -> Outcome:
     return ok(f"storage.type is {kind}, bucket {bucket}", *looked)
 
 
-def _identity_needed(snap: Snapshot) -> tuple[str, str, bool] | None:
-    """(annotation, what, required) the control plane needs for its bucket, None when no cloud identity is."""
+def cloud(snap: Snapshot) -> tuple[str | None, bool]:
+    """The cloud the release runs on and whether that is certain: the answers' environment (certain), else
+    what the API server's version says (``v1.30.4-eks-…``, ``v1.30.5-gke.…``; not certain), else None."""
     env = snap.target.environment
+    if env is not None:
+        return env, True
+    version = str((snap.kubectl_version.get("serverVersion") or {}).get("gitVersion") or "")
+    for marker, name in (("-eks-", "eks"), ("-gke.", "gke")):
+        if marker in version:
+            return name, False
+    return None, False
+
+
+def _identity_needed(snap: Snapshot) -> tuple[str, str, bool] | None:
+    """(annotation, what, required) the control plane needs for its bucket, None when no cloud identity is.
+
+    Only on that cloud: IRSA on eks, Workload Identity on gke (a generic install with s3 auth iam takes
+    its credentials some other way, such as node roles or environment variables)."""
+    env, certain = cloud(snap)
     kind = _storage_type(snap)
-    if env == "eks" or (kind == "s3" and snap.value("storage.s3.authType", "iam") == "iam"):
+    if env == "eks":
         if kind == "s3" and snap.value("storage.s3.authType", "iam") != "iam":
             return None
-        return IRSA_ANNOTATION, "IRSA role", env == "eks"
-    if env == "gke" or kind == "gcs":
-        return WI_ANNOTATION, "Workload Identity", env == "gke"
+        return IRSA_ANNOTATION, "IRSA role", certain
+    if env == "gke":
+        return WI_ANNOTATION, "Workload Identity", certain
     return None
+
+
+def _no_identity(snap: Snapshot) -> str:
+    env, _certain = cloud(snap)
+    if env not in ("eks", "gke"):
+        return f"no cloud identity to check: the environment is {env or 'not eks or gke'}"
+    return "no cloud identity needed (storage does not use IAM)"
 
 
 @check("config.cloud-identity", "IRSA / Workload Identity on the control-plane ServiceAccounts", "config")
@@ -142,7 +165,7 @@ def cloud_identity(snap: Snapshot) -> Outcome:
     names = list(snap.chart_objects.storage_service_accounts)
     looked = tuple(f"ServiceAccount {n} annotations" for n in names)
     if needed is None:
-        return skip("no cloud identity needed (storage does not use IAM)", *looked)
+        return skip(_no_identity(snap), *looked)
     annotation, what, required = needed
     missing = []
     values = {}
@@ -191,7 +214,7 @@ def task_identity(snap: Snapshot) -> Outcome:
     namespaces = project_namespaces(snap)
     looked = tuple(f"ServiceAccount default in {n}" for n in namespaces[:3]) + (("…",) if len(namespaces) > 3 else ())
     if needed is None:
-        return skip("no cloud identity needed (storage does not use IAM)", *looked)
+        return skip(_no_identity(snap), *looked)
     annotation, _what, _required = needed
     by_ns = {str(meta(sa).get("namespace")): sa for sa in snap.default_service_accounts}
     present = [n for n in namespaces if n in by_ns]

@@ -100,12 +100,13 @@ def ingress_address(snap: Snapshot) -> Outcome:
             }
         )
         return ok(f"{', '.join(names)} published at {', '.join(addresses)}", *looked)
+    alb = any(_controller(snap, i) == "alb" for i in ingresses if str(meta(i).get("name")) in bare)
     return Outcome(
         "fail",
         f"Ingress {', '.join(bare)} has no address: no ingress controller has taken it",
         looked,
-        fix="install the ingress controller for its class, or fix the class (see network.ingress-class); on ALB "
-        "read the aws-load-balancer-controller logs (certificate ARN, subnet tags)",
+        fix="install the ingress controller for its class, or fix the class (see network.ingress-class)"
+        + ("; read the aws-load-balancer-controller logs (certificate ARN, subnet tags)" if alb else ""),
         commands=(f"{kubectl_cmd(snap)} describe ingress {bare[0]}", f"{kubectl_cmd(snap)} get ingressclass"),
         answer="ingress.controller",
     )

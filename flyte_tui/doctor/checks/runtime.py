@@ -8,12 +8,30 @@ from datetime import datetime, timedelta
 from flyte_tui.doctor.checks import Outcome, check, kubectl_cmd, ok, skip, unreadable
 from flyte_tui.doctor.checks.config import project_namespaces
 from flyte_tui.doctor.snapshot import Snapshot, meta
+from flyte_tui.readiness import component_status
 
 RECENT_EVENTS = timedelta(hours=1)
 
 
 def _enabled(snap: Snapshot, name: str) -> bool:
     return any(c.name == name for c in snap.expected_components())
+
+
+def _ready(snap: Snapshot, name: str) -> bool:
+    """Whether the component's pods are all Ready (False when unknown: pods unreadable, none, not enabled)."""
+    component = next((c for c in snap.expected_components() if c.name == name), None)
+    if component is None or "pods" in snap.errors:
+        return False
+    deployment = snap.named("deployments", name)
+    desired = int((deployment.get("spec") or {}).get("replicas", 1)) if deployment else None
+    status = component_status(component, snap.items("pods"), snap.release, desired, snap.now, snap.target.timing)
+    return status.state == "ready" and status.ready > 0
+
+
+def _can_i(snap: Snapshot, verb: str, resource: str, service_account: str) -> str:
+    """``kubectl auth can-i`` as the component's ServiceAccount."""
+    who = f"system:serviceaccount:{snap.namespace}:{service_account}"
+    return f"{kubectl_cmd(snap)} auth can-i {verb} {resource} --as={who}"
 
 
 @check("runtime.crd", "FlyteWorkflow CRD present and owned", "runtime")
@@ -70,13 +88,7 @@ def webhook_config(snap: Snapshot) -> Outcome:
         f"{kubectl_cmd(snap)} rollout restart deploy/{webhook}",
     )
     if snap.webhook_config is None:
-        return Outcome(
-            "fail",
-            f"MutatingWebhookConfiguration {webhook} does not exist: tasks that request secrets get none",
-            looked,
-            fix=f"the webhook pod creates it when it starts: make {webhook} Ready, then restart it",
-            commands=fix_cmds,
-        )
+        return _no_webhook_config(snap, webhook, looked, fix_cmds)
     hooks = snap.webhook_config.get("webhooks") or []
     without_ca = [h.get("name") for h in hooks if not (h.get("clientConfig") or {}).get("caBundle")]
     services = {((h.get("clientConfig") or {}).get("service") or {}).get("namespace") for h in hooks}
@@ -99,6 +111,44 @@ def webhook_config(snap: Snapshot) -> Outcome:
             fix="run one Flyte per cluster, or give each its own webhook name/namespaceSelector",
         )
     return ok(f"{webhook} registered with a CA bundle, service in {snap.namespace}", *looked)
+
+
+def _no_webhook_config(snap: Snapshot, webhook: str, looked: tuple[str, ...], fix_cmds: tuple[str, ...]) -> Outcome:
+    """No MutatingWebhookConfiguration: the webhook pod creates it at start, so when it is Ready the cause is
+    its configuration (creation turned off), its RBAC, or an error in its log."""
+    summary = f"MutatingWebhookConfiguration {webhook} does not exist: tasks that request secrets get none"
+    if snap.value("configmap.core.webhook.disableCreateMutatingWebhookConfig") is True:
+        return Outcome(
+            "fail",
+            summary,
+            (*looked, "values configmap.core.webhook.disableCreateMutatingWebhookConfig"),
+            fix="configmap.core.webhook.disableCreateMutatingWebhookConfig is true, so the webhook does not create "
+            "it: create it yourself, or set that key to false and upgrade",
+        )
+    if not _ready(snap, webhook):
+        return Outcome(
+            "fail",
+            summary,
+            looked,
+            fix=f"the webhook pod creates it when it starts: make {webhook} Ready, then restart it",
+            commands=fix_cmds,
+        )
+    k = kubectl_cmd(snap)
+    return Outcome(
+        "fail",
+        f"{summary}, although {webhook} is Ready",
+        (*looked, f"pods of {webhook}: Ready"),
+        fix=f"{webhook} creates it once, when it starts: it was deleted since (a cleanup, another Flyte's "
+        f"uninstall), or creating it failed: read the webhook's log (forbidden: its ServiceAccount {webhook} needs "
+        "create/update on mutatingwebhookconfigurations, the chart's ClusterRole); check the Secret "
+        f"{webhook} holds ca.crt, tls.crt and tls.key; then restart it so it creates the configuration again",
+        commands=(
+            f"{k} logs deploy/{webhook} --all-containers --prefix",
+            _can_i(snap, "create", "mutatingwebhookconfigurations", webhook),
+            f"{k} describe secret {webhook}",
+            f"{k} rollout restart deploy/{webhook}",
+        ),
+    )
 
 
 @check("runtime.webhook-secret", "webhook certificate Secret and Endpoints", "runtime")
@@ -130,9 +180,16 @@ def webhook_secret(snap: Snapshot) -> Outcome:
         "fail",
         "; ".join(problems),
         looked,
-        fix=f"make {webhook} Ready; if the certificate is bad, empty the Secret and restart the webhook",
+        fix=(
+            f"{webhook} is Ready, so its init container generate-secrets ran: read its log (forbidden: the "
+            f"ServiceAccount {webhook} needs update on secrets); if the certificate is bad, empty the Secret and "
+            "restart the webhook"
+            if _ready(snap, webhook)
+            else f"make {webhook} Ready; if the certificate is bad, empty the Secret and restart the webhook"
+        ),
         commands=(
             f"{kubectl_cmd(snap)} get secret,endpoints {webhook}",
+            f"{kubectl_cmd(snap)} logs deploy/{webhook} -c generate-secrets",
             f"{kubectl_cmd(snap)} rollout restart deploy/{webhook}",
         ),
     )
@@ -159,18 +216,7 @@ def projects(snap: Snapshot) -> Outcome:
     have = {str(meta(n).get("name")) for n in snap.namespaces}
     missing = [n for n in wanted if n not in have]
     if missing:
-        return Outcome(
-            "fail",
-            f"{len(missing)} of {len(wanted)} project namespaces missing ({_first_four(missing)}): launches fail "
-            f'with namespaces "{missing[0]}" not found',
-            looked,
-            fix="cluster-resource sync creates them: make syncresources Ready and read its log (a template "
-            "variable missing from some domain's customData stops it)",
-            commands=(
-                f"{kubectl_cmd(snap)} logs deploy/syncresources",
-                f"{kubectl_cmd(snap)} logs deploy/flyteadmin -c sync-cluster-resources",
-            ),
-        )
+        return _missing_projects(snap, missing, wanted, looked)
     templates = " ".join(str(t.get("value", "")) for t in snap.value("cluster_resource_manager.templates") or [])
     if "ResourceQuota" in templates and "resourcequotas" not in snap.errors:
         with_quota = {str(meta(q).get("namespace")) for q in snap.quotas}
@@ -184,6 +230,43 @@ def projects(snap: Snapshot) -> Outcome:
                 commands=(f"{kubectl_cmd(snap)} logs deploy/syncresources",),
             )
     return ok(f"all {len(wanted)} project namespaces exist", *looked)
+
+
+def _missing_projects(snap: Snapshot, missing: list[str], wanted: list[str], looked: tuple[str, ...]) -> Outcome:
+    """Project namespaces missing: syncresources creates them from its templates every refresh interval, so
+    when it is Ready the cause is its RBAC, its templates, or the projects in flyteadmin's database."""
+    k = kubectl_cmd(snap)
+    summary = (
+        f"{len(missing)} of {len(wanted)} project namespaces missing ({_first_four(missing)}): launches fail "
+        f'with namespaces "{missing[0]}" not found'
+    )
+    if not _ready(snap, "syncresources"):
+        return Outcome(
+            "fail",
+            summary,
+            looked,
+            fix="cluster-resource sync creates them: make syncresources Ready and read its log (a template "
+            "variable missing from some domain's customData stops it)",
+            commands=(f"{k} logs deploy/syncresources", f"{k} logs deploy/flyteadmin -c sync-cluster-resources"),
+        )
+    account = str(snap.value("cluster_resource_manager.service_account_name") or "flyteadmin")
+    maps = " ".join(snap.chart_objects.configmaps.get("syncresources", ())) or "clusterresource-template"
+    every = snap.value("cluster_resource_manager.config.cluster_resources.refreshInterval") or "5m"
+    return Outcome(
+        "fail",
+        f"{summary}, although syncresources is Ready",
+        (*looked, "pods of syncresources: Ready"),
+        fix=f"syncresources creates them every {every}, logging what fails: read its log "
+        f"(forbidden: its ServiceAccount {account} needs create on namespaces and resourcequotas; a template "
+        "variable missing from some domain's customData; a bad template in ConfigMap clusterresource-template); "
+        "if flyteadmin has no such projects (flytectl get project), its seed-projects init container failed",
+        commands=(
+            f"{k} logs deploy/syncresources",
+            _can_i(snap, "create", "namespaces", account),
+            f"{k} get configmap {maps} -o yaml",
+            f"{k} logs deploy/flyteadmin -c seed-projects",
+        ),
+    )
 
 
 def _event_time(event: dict[str, object]) -> datetime | None:
