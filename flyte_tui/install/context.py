@@ -14,7 +14,7 @@ from flyte_tui.install.secrets import SecretValues
 from flyte_tui.model.plan import InstallPlan
 from flyte_tui.readiness import Timing
 from flyte_tui.redact import mask_values
-from flyte_tui.tools import process
+from flyte_tui.tools import process, retry
 from flyte_tui.tools.helm import Helm, HelmError
 from flyte_tui.tools.kubectl import Kubectl, KubectlError
 
@@ -78,8 +78,9 @@ class ReleaseRun:
 
     def __post_init__(self) -> None:
         r, o = self.release, self.options
-        self.kubectl = Kubectl(o.kubectl, r.context, r.namespace, o.env, self.cancel)
-        self.helm = Helm(o.helm, r.context, r.namespace, o.env, self.cancel)
+        # every read of the cluster is tried again on a transient error (refused, reset, timeout, 5xx)
+        self.kubectl = Kubectl(o.kubectl, r.context, r.namespace, o.env, self.cancel, retries=retry.READS)
+        self.helm = Helm(o.helm, r.context, r.namespace, o.env, self.cancel, retries=retry.READS)
 
     def clean(self, text: str) -> str:
         """A text with every secret value the user gave masked."""
@@ -87,7 +88,7 @@ class ReleaseRun:
 
     def probe(self) -> Helm:
         """helm for questions asked after the run, with a fresh cancel flag (the user's may be set)."""
-        return Helm(self.helm.binary, self.helm.context, self.helm.namespace, self.helm.env)
+        return Helm(self.helm.binary, self.helm.context, self.helm.namespace, self.helm.env, retries=retry.READS)
 
     def release_state(self) -> str:
         """The release's state now, asked with a fresh cancel flag."""

@@ -4,6 +4,7 @@ Nothing is created in the cluster before it passes."""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 from collections.abc import Callable, Iterator
@@ -15,7 +16,7 @@ from flyte_tui.events import Event, OutputLine
 from flyte_tui.files.yamlio import read_existing
 from flyte_tui.install.context import FAILED, ReleaseRun, Step, StepError
 from flyte_tui.release import stuck_explanation
-from flyte_tui.tools import process
+from flyte_tui.tools import process, retry
 from flyte_tui.tools.helm import chart_args
 from flyte_tui.tools.kubectl import CREDENTIALS_REFUSED
 
@@ -25,14 +26,15 @@ CAN_I = (("create", "deployments"), ("create", "secrets"), ("create", "serviceac
 
 def preflight(run: ReleaseRun) -> Step:
     """Run the checks side by side, then report them in a fixed order."""
+    # the first questions to the cluster: one retry only, so that an unreachable cluster is said soon
+    kubectl = dataclasses.replace(run.kubectl, retries=retry.QUICK)
+    helm = dataclasses.replace(run.helm, retries=retry.QUICK)
     checks: dict[str, Callable[[], Any]] = {
-        "helm": run.helm.version,
-        "kubectl": lambda: run.kubectl.run("version", "-o", "json", namespaced=False, timeout=20),
+        "helm": helm.version,
+        "kubectl": lambda: kubectl.run("version", "-o", "json", namespaced=False, timeout=20),
         "chart": functools.partial(_check_chart, run),
-        "status": lambda: run.helm.status(run.release.release),
-        **{
-            f"can-i {verb} {resource}": functools.partial(run.kubectl.can_i, verb, resource) for verb, resource in CAN_I
-        },
+        "status": lambda: helm.status(run.release.release),
+        **{f"can-i {verb} {resource}": functools.partial(kubectl.can_i, verb, resource) for verb, resource in CAN_I},
     }
     with ThreadPoolExecutor(max_workers=len(checks)) as pool:
         futures = {name: pool.submit(check) for name, check in checks.items()}
