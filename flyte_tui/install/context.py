@@ -3,8 +3,9 @@ step says it failed."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
-from collections.abc import Generator, Mapping
+from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from flyte_tui.install.secrets import SecretValues
 from flyte_tui.model.plan import InstallPlan
 from flyte_tui.readiness import Timing
 from flyte_tui.redact import mask_values
-from flyte_tui.tools import process, retry
+from flyte_tui.tools import operation, process, retry
 from flyte_tui.tools.helm import Helm, HelmError
 from flyte_tui.tools.kubectl import Kubectl, KubectlError
 
@@ -81,6 +82,14 @@ class ReleaseRun:
         # every read of the cluster is tried again on a transient error (refused, reset, timeout, 5xx)
         self.kubectl = Kubectl(o.kubectl, r.context, r.namespace, o.env, self.cancel, retries=retry.READS)
         self.helm = Helm(o.helm, r.context, r.namespace, o.env, self.cancel, retries=retry.READS)
+
+    def recorded(self, verb: str) -> contextlib.AbstractContextManager[Callable[[int], None]]:
+        """The record of a helm operation on this release while it runs (:mod:`flyte_tui.tools.operation`)."""
+        return operation.recorded(self.release.context, self.release.namespace, self.release.release, verb)
+
+    def live_operation(self) -> operation.LiveOperation | None:
+        """A helm operation on this release that an earlier flyte-tui started and that still runs."""
+        return operation.live(self.release.context, self.release.namespace, self.release.release)
 
     def clean(self, text: str) -> str:
         """A text with every secret value the user gave masked."""

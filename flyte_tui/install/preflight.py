@@ -7,12 +7,14 @@ from __future__ import annotations
 import dataclasses
 import functools
 import os
+import re
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from flyte_tui.events import Event, OutputLine
+from flyte_tui.events import Event, Explanation, OutputLine
 from flyte_tui.files.yamlio import read_existing
 from flyte_tui.install.context import FAILED, ReleaseRun, Step, StepError
 from flyte_tui.release import stuck_explanation
@@ -93,11 +95,48 @@ def _check_release(run: ReleaseRun, status: dict[str, Any] | None) -> Iterator[E
         run.previous_revision = int(status.get("version", 0)) or None
     release = run.release.release
     yield OutputLine("preflight", f"release {release}: {state}")
-    if state.startswith("pending-"):
+    live = run.live_operation()
+    if live is not None:  # never a second helm beside one that still runs
         raise StepError(
-            f"release {release} is {state}: an earlier helm operation did not finish",
-            stuck_explanation(release, run.release.namespace, state),
+            live.line(),
+            Explanation(
+                summary=f"release {release} is {state}: helm is still working on it",
+                object=f"release/{release}",
+                cause="an earlier flyte-tui was stopped while helm ran; helm goes on by itself",
+                fix="wait until that helm has ended (the release is no longer pending-*), then run again",
+            ),
         )
+    if state.startswith("pending-"):
+        revision = int((status or {}).get("version", 0)) or None
+        age = _age((status or {}).get("info", {}).get("last_deployed"))
+        recent = (
+            f"; it started {age:.0f}s ago, so a helm elsewhere may still be running it"
+            if age is not None and age < RECENT
+            else ""
+        )
+        raise StepError(
+            f"release {release} is {state}: an earlier helm operation did not finish{recent}",
+            stuck_explanation(release, run.release.namespace, state, revision),
+        )
+
+
+RECENT = 300.0
+"""Seconds after its start during which a pending operation that flyte-tui did not record may still run (helm's
+default --timeout)."""
+
+
+def _age(stamp: object) -> float | None:
+    """Seconds since a helm time stamp (``2026-12-02T07:11:40.26507418Z``), None when it cannot be read."""
+    if not isinstance(stamp, str) or not stamp:
+        return None
+    text = re.sub(r"(\.\d{6})\d+", r"\1", stamp.strip()).replace("Z", "+00:00")
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if when.tzinfo is None:
+        return None
+    return (datetime.now(UTC) - when).total_seconds()
 
 
 def _check_secret_inputs(run: ReleaseRun) -> None:

@@ -81,7 +81,10 @@ def helm_upgrade(run: ReleaseRun) -> Step:
     exit_code: list[int] = []
 
     def relay() -> Iterator[process.Line]:
-        exit_code.append((yield from process.stream(argv, options.timeout + 60, run.cancel, options.env)))
+        with run.recorded("upgrade --install") as started:  # found by the next run if flyte-tui is killed
+            exit_code.append(
+                (yield from process.stream(argv, options.timeout + 60, run.cancel, options.env, None, started))
+            )
 
     for line in relay():
         lines.append(line.text)

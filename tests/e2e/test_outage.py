@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import shlex
 import subprocess
 import sys
@@ -12,12 +13,13 @@ import threading
 import time
 from pathlib import Path
 
+import k8s_helpers as kh
 import pytest
 import testbed as tb
 
 from flyte_tui.events import ComponentsChanged, Event, InstallFinished, OutputLine, StepFailed, StepFinished
 from flyte_tui.install import Installer
-from flyte_tui.tools import retry
+from flyte_tui.tools import operation, retry
 from tests.e2e.test_install import answers, options, plan_of
 from tests.e2e.test_install_errors import SECRET_ENV, answers_file, install_argv
 
@@ -160,3 +162,61 @@ def test_a_short_outage_right_after_helm_does_not_fail_the_install(testbed, name
     assert not [e for e in seen if isinstance(e, StepFailed)], seen[-3:]
     finished = seen[-1]
     assert isinstance(finished, InstallFinished) and finished.ok and finished.release_state == "deployed"
+
+
+# -- flyte-tui killed while helm runs (issue 12, item 26) ----------------------------------------------------
+
+
+def slow_helm(testbed: tb.TestBed, folder: Path, seconds: int) -> tuple[Path, Path]:
+    """The real helm 4, whose `upgrade` starts ``seconds`` later (as a slow apply would take): each `upgrade`
+    start is noted (pid and argv) in a file."""
+    log = folder / "helm-upgrades.log"
+    wrapper = folder / "helm"
+    wrapper.write_text(
+        "#!/bin/sh\n"
+        f'case "$1" in upgrade) echo "$$ $*" >> {shlex.quote(str(log))}; sleep {seconds};; esac\n'
+        f'exec {shlex.quote(str(testbed.helm4))} "$@"\n'
+    )
+    wrapper.chmod(0o755)
+    return wrapper, log
+
+
+def test_a_killed_flyte_tui_leaves_helm_recorded_and_a_rerun_does_not_start_a_second(
+    testbed, namespace, tmp_path, monkeypatch
+) -> None:
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    helm, upgrades = slow_helm(testbed, tmp_path, 12)
+    path = answers_file(testbed, namespace, tmp_path)
+    argv = [sys.executable, "-m", "flyte_tui.cli", *install_argv(path, helm, testbed.kubectl, "--json")]
+    env = {**testbed.env, **SECRET_ENV, "XDG_STATE_HOME": str(tmp_path / "state")}
+    first = subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                             stderr=subprocess.DEVNULL, text=True)  # fmt: skip
+    try:
+        assert first.stdout is not None
+        for line in first.stdout:
+            if line.startswith('{"event": "OutputLine", "step": "helm", "text": "$ '):
+                break
+        kh.wait_for("helm started", lambda: upgrades.exists() and upgrades.read_text().strip(), timeout=30)
+        records = tmp_path / "state" / "flyte-tui" / "operations"
+        kh.wait_for("helm recorded", lambda: list(records.glob("*.json")), timeout=10)
+    finally:
+        first.kill()  # SIGKILL: no clean-up of any kind
+        first.wait()
+    helm_pid = int(upgrades.read_text().split()[0])
+    os.kill(helm_pid, 0)  # helm lives on without flyte-tui (in its own session)
+
+    began = time.monotonic()
+    again = subprocess.run(argv, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120)
+    assert "Traceback" not in again.stderr, again.stderr[-3000:]
+    assert time.monotonic() - began < 12, "the re-run must answer while helm still runs"
+    events = [json.loads(line) for line in again.stdout.splitlines()]
+    [failure] = [e for e in events if e["event"] == "StepFailed"]
+    assert again.returncode == 1 and failure["step"] == "preflight"
+    assert "started by flyte-tui" in failure["message"] and f"is still running (pid {helm_pid})" in failure["message"]
+    assert failure["explanation"]["fix"].startswith("wait until that helm has ended")
+    assert len(upgrades.read_text().splitlines()) == 1  # no second helm was started
+    os.kill(helm_pid, 0)
+
+    kh.wait_for("helm to end", lambda: not operation._running(helm_pid, ""), timeout=120)
+    # once that helm has ended (here: on its first write to the pipe of the killed flyte-tui), a run may go on
+    assert operation.live(testbed.context, namespace, "flyte") is None
