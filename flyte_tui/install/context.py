@@ -74,6 +74,10 @@ class ReleaseRun:
     helm_major: int = 3
     previous_revision: int | None = None
     """The deployed revision an upgrade replaces (None for a fresh install)."""
+    created_namespace: bool = False
+    """This run created the namespace (a failure before helm recorded anything removes it again)."""
+    created_secrets: list[str] = field(default_factory=list)
+    """The Secrets this run created that did not exist before (removed like the namespace)."""
     helm: Helm = field(init=False)
     kubectl: Kubectl = field(init=False)
 
@@ -90,6 +94,14 @@ class ReleaseRun:
     def live_operation(self) -> operation.LiveOperation | None:
         """A helm operation on this release that an earlier flyte-tui started and that still runs."""
         return operation.live(self.release.context, self.release.namespace, self.release.release)
+
+    def note_new_secrets(self, names: list[str]) -> None:
+        """Before the Secrets are applied: remember which of them do not exist yet (this run creates them)."""
+        done = self.kubectl.run("get", "secrets", *names, "-o", "name", "--ignore-not-found")
+        if not done.ok:
+            return  # unknown: never remove what may have been there
+        there = {line.strip().removeprefix("secret/") for line in done.stdout.splitlines()}
+        self.created_secrets = [n for n in names if n not in there]
 
     def clean(self, text: str) -> str:
         """A text with every secret value the user gave masked."""

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from flyte_tui.events import Event, Explanation, OutputLine
-from flyte_tui.files.yamlio import read_existing
+from flyte_tui.files.yamlio import dump, read_existing
 from flyte_tui.install.context import FAILED, ReleaseRun, Step, StepError
 from flyte_tui.release import stuck_explanation
 from flyte_tui.tools import process, retry
@@ -169,6 +169,38 @@ def _check_values_path(run: ReleaseRun) -> None:
         folder = folder.parent
     if not folder.is_dir() or not os.access(folder, os.W_OK):
         raise StepError(f"cannot write the values file {path}: {folder} is not a writable folder")
+    try:
+        stat = os.statvfs(folder)
+        existing = path.stat().st_size if path.is_file() else 0
+    except (OSError, AttributeError):  # no statvfs (not POSIX): the write itself will tell
+        return
+    problem = space_problem(existing, len(dump(run.release.values).encode()), stat.f_bavail * stat.f_frsize)
+    if problem:
+        raise StepError(f"cannot write the values file {path}: {folder} {problem}")
+
+
+SPACE_MARGIN = 1 << 20
+"""Bytes left free beyond the values file and its backup (other programs write there too)."""
+
+
+def space_problem(existing: int, rendered: int, free: int) -> str:
+    """What is wrong with ``free`` bytes for writing the values file ("" when enough): the backup of the
+    ``existing`` file, the new file (about the larger of the two), and a margin."""
+    need = existing + max(existing, rendered) + SPACE_MARGIN
+    if free >= need:
+        return ""
+    return f"has {_size(free)} free, and writing the values file and its backup needs about {_size(need)}"
+
+
+def _size(n: int) -> str:
+    if n < 1024:
+        return f"{n} bytes"
+    size = float(n)
+    for unit in ("KiB", "MiB", "GiB"):
+        size /= 1024
+        if size < 1024 or unit == "GiB":
+            break
+    return f"{size:.1f} {unit}"
 
 
 def _secret_exists(run: ReleaseRun, name: str) -> bool:
