@@ -98,7 +98,8 @@ def _helm(run: ReleaseRun, verb: str, *args: str) -> Step:
     """``helm <verb> …`` as part of the rollback step, its output shown; StepError when it fails."""
     argv = run.helm.argv(verb, *args)
     yield OutputLine("rollback", "$ " + display(argv))
-    done = process.run(argv, 300, run.cancel, run.options.env)
+    with run.recorded(verb) as started:  # found by the next run if flyte-tui is killed meanwhile
+        done = process.run(argv, 300, run.cancel, run.options.env, None, started)
     yield from output_lines(run, "rollback", done)
     if not done.ok:
         raise StepError(f"helm {verb} failed: {process.last_line(done.stderr)}")
