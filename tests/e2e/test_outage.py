@@ -19,6 +19,7 @@ import testbed as tb
 
 from flyte_tui.events import ComponentsChanged, Event, InstallFinished, OutputLine, StepFailed, StepFinished
 from flyte_tui.install import Installer
+from flyte_tui.readiness import Timing
 from flyte_tui.tools import operation, retry
 from tests.e2e.test_install import answers, options, plan_of
 from tests.e2e.test_install_errors import SECRET_ENV, answers_file, install_argv
@@ -66,7 +67,12 @@ def watch_starts(log: Path) -> int:
 
 
 def installer(testbed: tb.TestBed, namespace: str, tmp_path: Path, kubectl: Path, timeout: float) -> Installer:
-    opts = dataclasses.replace(options(testbed, testbed.helm4, tmp_path, timeout=timeout), kubectl=str(kubectl))
+    # the test bed's kwok moves pods on only through the API server: after an outage the pods' init containers
+    # seem to have run all along, so the thresholds are the defaults' order, not the fast ones of other tests
+    slow = Timing(unschedulable_after=30.0, stuck_init_after=60.0)
+    opts = dataclasses.replace(
+        options(testbed, testbed.helm4, tmp_path, timeout=timeout, timing=slow), kubectl=str(kubectl)
+    )
     return Installer(plan_of(answers(testbed, namespace)), opts)
 
 
@@ -108,6 +114,37 @@ def test_an_api_server_outage_during_the_wait_is_said_backed_off_and_survived(te
     assert not failed, failed
     finished = seen[-1][1]
     assert isinstance(finished, InstallFinished) and finished.ok and finished.release_state == "deployed"
+
+
+def test_an_api_server_that_hangs_during_the_wait_is_noticed_and_survived(testbed, namespace, tmp_path) -> None:
+    """Paused (SIGSTOP), the API server keeps the watch's connection open and says nothing: a quiet watch is
+    followed by a quick question to the API server, whose silence is the outage."""
+    kubectl, _starts = counting_kubectl(testbed, tmp_path)
+    seen: list[tuple[float, Event]] = []
+    paused: dict[str, float] = {}
+
+    def resume_later() -> None:
+        time.sleep(25)
+        testbed.resume_component()
+
+    resumer = threading.Thread(target=resume_later)
+    try:
+        for event in installer(testbed, namespace, tmp_path, kubectl, timeout=180).run():
+            seen.append((time.monotonic(), event))
+            if "at" not in paused and isinstance(event, ComponentsChanged):
+                testbed.pause_component()
+                paused["at"] = time.monotonic()
+                resumer.start()
+    finally:
+        if resumer.ident is not None:
+            resumer.join()
+        testbed.resume_component()
+    told = [(t, text) for t, text in lines_of(seen) if text.startswith("cannot reach the cluster: ")]
+    assert told, [text for _, text in lines_of(seen)]
+    assert told[0][0] - paused["at"] < 25  # 10 s of silence, then at most 15 s for the question
+    assert [text for _, text in lines_of(seen) if text.startswith("the cluster answers again")]
+    finished = seen[-1][1]
+    assert isinstance(finished, InstallFinished) and finished.ok, [e for _, e in seen if isinstance(e, StepFailed)]
 
 
 def test_an_outage_past_the_timeout_is_named_not_the_components(testbed, namespace, tmp_path) -> None:
