@@ -26,8 +26,13 @@ from flyte_tui.tools.kubectl import Kubectl, KubectlError
 
 WATCH_BACKOFF = retry.Backoff(first=0.5, most=8.0)
 """Waits between watch starts while the API server cannot be reached: 0.5 s doubling to 8 s."""
+QUIET_PROBE = 10.0
+"""Seconds without a word from the pod watch after which the API server is asked whether it still answers."""
 REMIND_EVERY = 30.0
 """Seconds between the reminders that the cluster is still unreachable."""
+SETTLE_AFTER_OUTAGE = 10.0
+"""Seconds after an outage during which no pod is called failed: the kubelets' reports catch up first (a
+pod's init container seems to have run for the whole outage)."""
 
 
 @dataclass(frozen=True)
@@ -87,6 +92,8 @@ def wait_until_ready(run: ReleaseRun) -> Step:
     watcher.start()
     last: tuple[str, ...] = ()
     next_rollout_check = 0.0
+    heard = next_probe = time.monotonic()
+    settled = 0.0
     try:
         while True:
             if run.cancel.is_set():
@@ -105,12 +112,27 @@ def wait_until_ready(run: ReleaseRun) -> Step:
                 if not isinstance(item, process.TimedOut | process.Cancelled):
                     raise StepError(f"watching pods failed: {item}")
             elif isinstance(item, tuple):
+                heard = now
+                if outage is not None:  # a hung connection came back without the watch restarting
+                    outage, line = _outage_news(outage, Reachable(), now)
+                    if line:
+                        yield line
                 kind, pod = item
                 uid = str(pod.get("metadata", {}).get("uid") or pod.get("metadata", {}).get("name"))
                 if kind == "DELETED":
                     pods.pop(uid, None)
                 else:
                     pods[uid] = pod
+            if now - heard >= QUIET_PROBE and now >= next_probe:
+                # a watch on a connection that hangs (the server or the network stopped) hears nothing: ask
+                reason = _probe(run.kubectl)
+                next_probe = time.monotonic() + QUIET_PROBE
+                if not reason:
+                    heard = time.monotonic()
+                news = Unreachable(reason, QUIET_PROBE) if reason else Reachable()
+                outage, line = _outage_news(outage, news, time.monotonic())
+                if line:
+                    yield line
             if outage is not None and now - outage.told >= REMIND_EVERY:
                 outage.told = now
                 yield OutputLine("readiness", f"still {outage.line(now)}; trying again", "stderr")
@@ -132,7 +154,10 @@ def wait_until_ready(run: ReleaseRun) -> Step:
                     desired = desired_replicas(deployments)
                     if not rollout_pending(deployments, (c.name for c in state.components)):
                         return f"all {len(state.components)} components ready"
-            if state.failed and outage is None:  # during an outage the pods' state is stale: no verdict
+            if outage is not None:
+                settled = time.monotonic() + SETTLE_AFTER_OUTAGE
+            # during an outage, and a moment after, the pods' state is stale: no verdict from it
+            if state.failed and outage is None and time.monotonic() >= settled:
                 raise _failure(run, state.failed[0], pods)
             if time.monotonic() >= deadline:
                 raise _outage_timeout(run, outage) if outage is not None else _timed_out(run, state)
@@ -156,6 +181,19 @@ def _outage_news(
         )
     outage.reason = item.reason
     return outage, None
+
+
+def _probe(kubectl: Kubectl) -> str:
+    """Whether the API server answers (one quick request, no retry): "" when it does, else kubectl's words."""
+    once = dataclasses.replace(kubectl, retries=retry.ONCE)
+    try:
+        done = once.run("get", "--raw=/readyz", "--request-timeout=5s", namespaced=False, timeout=15)
+    except process.TimedOut:
+        return "the API server did not answer within 15s"
+    if done.ok:
+        return ""
+    reason = process.last_line(done.stderr, "no answer")
+    return reason if retry.is_transient(reason) else ""  # it answered, if with a refusal: it is reachable
 
 
 def _watch_pods(kubectl: Kubectl, events: queue.Queue[PodEvent], stop: threading.Event, deadline: float) -> None:
