@@ -7,6 +7,7 @@ caller's cancel flag).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import threading
 from collections.abc import Mapping, Sequence
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from flyte_tui.diagnose import Explanation
 from flyte_tui.review.diff import ManifestDiff, manifest_diff
-from flyte_tui.tools import output, process
+from flyte_tui.tools import operation, output, process
 from flyte_tui.tools.helm import Helm, HelmError
 
 if TYPE_CHECKING:
@@ -135,18 +136,26 @@ def describe_release(info: ReleaseInfo) -> tuple[str, str]:
     return line, meaning
 
 
-def stuck_explanation(release: str, namespace: str, state: str) -> Explanation:
-    """Why a release in ``pending-*`` refuses another install or upgrade, and the command that frees it."""
-    fix = (
-        f"helm uninstall {release} -n {namespace}"
-        if state == "pending-install"
-        else f"helm rollback {release} -n {namespace}"
-    )
+def stuck_explanation(release: str, namespace: str, state: str, revision: int | None = None) -> Explanation:
+    """Why a release in ``pending-*`` refuses another install or upgrade, and the safe command that frees it
+    first (for a first install: re-applying its own revision), the destructive one last."""
+    if state == "pending-install":
+        rollback = f"helm rollback {release} {revision or 1} -n {namespace}"
+        fix = (
+            f"when no helm runs on it any more, recover with `{rollback}` (re-applies what the interrupted install "
+            "applied and marks it deployed; nothing is deleted), then install again. Last resort, destructive: "
+            f"`helm uninstall {release} -n {namespace}` deletes the release and everything it created"
+        )
+    else:
+        fix = (
+            f"when no helm runs on it any more, recover with `helm rollback {release} -n {namespace}` "
+            "(back to the last deployed revision), then install again"
+        )
     return Explanation(
         summary=f"release {release} is stuck in {state}",
         object=f"release/{release}",
         cause="a helm install/upgrade/rollback was interrupted, so helm refuses another one",
-        fix=f"recover with `{fix}`, then install again",
+        fix=fix,
     )
 
 
@@ -164,10 +173,16 @@ class ReleaseFix:
     diff: ManifestDiff
     target_revision: int | None
     """The revision a rollback returns to (None: uninstall)."""
+    last_resort: list[str] | None = None
+    """A destructive fix to use only when this one fails (``helm uninstall``), or None."""
+    busy: str = ""
+    """Why the fix must not run now: a helm that flyte-tui started on this release still runs ("" when none)."""
 
     @property
     def outcome(self) -> str:
         """What the release is once the fix ran: ``rolled back to revision 1`` or ``uninstalled``."""
+        if self.target_revision and self.state == "pending-install":
+            return f"revision {self.target_revision} re-applied and deployed"
         return f"rolled back to revision {self.target_revision}" if self.target_revision else "uninstalled"
 
 
@@ -185,11 +200,27 @@ def stuck_release_fix(helm: Helm, release: str) -> ReleaseFix | None:
         f"revision {revision} ({last.get('chart', '?')}) has been {state} since {last.get('updated', '?')}: "
         f"{last.get('description', '')}".strip()
     )
-    back = None if state == "pending-install" else _back_to_earlier(helm, release, history, state, description)
-    if back is not None:
-        return back
+    live = operation.live(helm.context, helm.namespace, release)
+    busy = live.line() if live is not None else ""
+    if state != "pending-install":
+        back = _back_to_earlier(helm, release, history, state, description)
+        if back is not None:
+            return dataclasses.replace(back, busy=busy)
     applied = live_manifest(helm, release, revision)
-    return ReleaseFix(state, description, helm.argv("uninstall", release), manifest_diff(applied, ""), None)
+    uninstall = helm.argv("uninstall", release)
+    if state == "pending-install":
+        # not an uninstall first: the install may hold data (a database schema, projects); re-applying its
+        # own revision ends the pending state and keeps everything
+        return ReleaseFix(
+            state,
+            description,
+            helm.argv("rollback", release, str(revision)),
+            manifest_diff(applied, applied),
+            revision,
+            last_resort=uninstall,
+            busy=busy,
+        )
+    return ReleaseFix(state, description, uninstall, manifest_diff(applied, ""), None, busy=busy)
 
 
 def rollback_offer(helm: Helm, release: str) -> ReleaseFix | None:
@@ -226,6 +257,8 @@ def run_fix(fix: ReleaseFix, cancel: threading.Event | None = None, env: Mapping
 
     Raises :class:`~flyte_tui.tools.process.ProcessError` when helm cannot run, times out or is cancelled.
     """
+    if fix.busy:
+        return fix.busy
     done = process.run(fix.argv, FIX_TIMEOUT, cancel, env)
     if done.ok:
         return ""

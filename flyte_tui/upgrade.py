@@ -75,8 +75,10 @@ class StuckRelease(LiveRelease):
         fix = self.fix
         return [
             f"Release {self.info.name} is stuck: {fix.description}",
+            *([f"Not now: {fix.busy}"] if fix.busy else []),
             f"Recovery: {display(fix.argv)}",
             *(f"  recovery {obj.change} {obj.key}" for obj in fix.diff.objects),
+            *([f"Last resort (destructive): {display(fix.last_resort)}"] if fix.last_resort else []),
         ]
 
 

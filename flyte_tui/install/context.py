@@ -3,8 +3,9 @@ step says it failed."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
-from collections.abc import Generator, Mapping
+from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from flyte_tui.install.secrets import SecretValues
 from flyte_tui.model.plan import InstallPlan
 from flyte_tui.readiness import Timing
 from flyte_tui.redact import mask_values
-from flyte_tui.tools import process
+from flyte_tui.tools import operation, process, retry
 from flyte_tui.tools.helm import Helm, HelmError
 from flyte_tui.tools.kubectl import Kubectl, KubectlError
 
@@ -73,13 +74,34 @@ class ReleaseRun:
     helm_major: int = 3
     previous_revision: int | None = None
     """The deployed revision an upgrade replaces (None for a fresh install)."""
+    created_namespace: bool = False
+    """This run created the namespace (a failure before helm recorded anything removes it again)."""
+    created_secrets: list[str] = field(default_factory=list)
+    """The Secrets this run created that did not exist before (removed like the namespace)."""
     helm: Helm = field(init=False)
     kubectl: Kubectl = field(init=False)
 
     def __post_init__(self) -> None:
         r, o = self.release, self.options
-        self.kubectl = Kubectl(o.kubectl, r.context, r.namespace, o.env, self.cancel)
-        self.helm = Helm(o.helm, r.context, r.namespace, o.env, self.cancel)
+        # every read of the cluster is tried again on a transient error (refused, reset, timeout, 5xx)
+        self.kubectl = Kubectl(o.kubectl, r.context, r.namespace, o.env, self.cancel, retries=retry.READS)
+        self.helm = Helm(o.helm, r.context, r.namespace, o.env, self.cancel, retries=retry.READS)
+
+    def recorded(self, verb: str) -> contextlib.AbstractContextManager[Callable[[int], None]]:
+        """The record of a helm operation on this release while it runs (:mod:`flyte_tui.tools.operation`)."""
+        return operation.recorded(self.release.context, self.release.namespace, self.release.release, verb)
+
+    def live_operation(self) -> operation.LiveOperation | None:
+        """A helm operation on this release that an earlier flyte-tui started and that still runs."""
+        return operation.live(self.release.context, self.release.namespace, self.release.release)
+
+    def note_new_secrets(self, names: list[str]) -> None:
+        """Before the Secrets are applied: remember which of them do not exist yet (this run creates them)."""
+        done = self.kubectl.run("get", "secrets", *names, "-o", "name", "--ignore-not-found")
+        if not done.ok:
+            return  # unknown: never remove what may have been there
+        there = {line.strip().removeprefix("secret/") for line in done.stdout.splitlines()}
+        self.created_secrets = [n for n in names if n not in there]
 
     def clean(self, text: str) -> str:
         """A text with every secret value the user gave masked."""
@@ -87,7 +109,7 @@ class ReleaseRun:
 
     def probe(self) -> Helm:
         """helm for questions asked after the run, with a fresh cancel flag (the user's may be set)."""
-        return Helm(self.helm.binary, self.helm.context, self.helm.namespace, self.helm.env)
+        return Helm(self.helm.binary, self.helm.context, self.helm.namespace, self.helm.env, retries=retry.READS)
 
     def release_state(self) -> str:
         """The release's state now, asked with a fresh cancel flag."""

@@ -95,11 +95,12 @@ class Installer:
                 return False
             except FAILED as exc:
                 yield StepFailed(step, run.clean(str(exc)), explanation_of(exc))
+                removed = yield from undo.remove_created(run, step)  # before helm: what this run created
                 if undo.needs_undo(run, step):
                     yield from self._undo(run)
                     return False
                 finished = self._finish(run, False)
-                yield dataclasses.replace(finished, summary=(*finished.summary, *undo.offer(run, step)))
+                yield dataclasses.replace(finished, summary=(*finished.summary, *undo.offer(run, step), *removed))
                 return False
             yield StepFinished(step, True, time.monotonic() - began, detail or "")
         return True

@@ -4,18 +4,22 @@ Nothing is created in the cluster before it passes."""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
+import re
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from flyte_tui.events import Event, OutputLine
+from flyte_tui.events import Event, Explanation, OutputLine
 from flyte_tui.files.yaml_pieces import check_existing
+from flyte_tui.files.yamlio import dump
 from flyte_tui.install.context import FAILED, ReleaseRun, Step, StepError
 from flyte_tui.release import stuck_explanation
-from flyte_tui.tools import process
+from flyte_tui.tools import process, retry
 from flyte_tui.tools.helm import chart_args
 from flyte_tui.tools.kubectl import CREDENTIALS_REFUSED
 
@@ -25,14 +29,15 @@ CAN_I = (("create", "deployments"), ("create", "secrets"), ("create", "serviceac
 
 def preflight(run: ReleaseRun) -> Step:
     """Run the checks side by side, then report them in a fixed order."""
+    # the first questions to the cluster: one retry only, so that an unreachable cluster is said soon
+    kubectl = dataclasses.replace(run.kubectl, retries=retry.QUICK)
+    helm = dataclasses.replace(run.helm, retries=retry.QUICK)
     checks: dict[str, Callable[[], Any]] = {
-        "helm": run.helm.version,
-        "kubectl": lambda: run.kubectl.run("version", "-o", "json", namespaced=False, timeout=20),
+        "helm": helm.version,
+        "kubectl": lambda: kubectl.run("version", "-o", "json", namespaced=False, timeout=20),
         "chart": functools.partial(_check_chart, run),
-        "status": lambda: run.helm.status(run.release.release),
-        **{
-            f"can-i {verb} {resource}": functools.partial(run.kubectl.can_i, verb, resource) for verb, resource in CAN_I
-        },
+        "status": lambda: helm.status(run.release.release),
+        **{f"can-i {verb} {resource}": functools.partial(kubectl.can_i, verb, resource) for verb, resource in CAN_I},
     }
     with ThreadPoolExecutor(max_workers=len(checks)) as pool:
         futures = {name: pool.submit(check) for name, check in checks.items()}
@@ -91,11 +96,48 @@ def _check_release(run: ReleaseRun, status: dict[str, Any] | None) -> Iterator[E
         run.previous_revision = int(status.get("version", 0)) or None
     release = run.release.release
     yield OutputLine("preflight", f"release {release}: {state}")
-    if state.startswith("pending-"):
+    live = run.live_operation()
+    if live is not None:  # never a second helm beside one that still runs
         raise StepError(
-            f"release {release} is {state}: an earlier helm operation did not finish",
-            stuck_explanation(release, run.release.namespace, state),
+            live.line(),
+            Explanation(
+                summary=f"release {release} is {state}: helm is still working on it",
+                object=f"release/{release}",
+                cause="an earlier flyte-tui was stopped while helm ran; helm goes on by itself",
+                fix="wait until that helm has ended (the release is no longer pending-*), then run again",
+            ),
         )
+    if state.startswith("pending-"):
+        revision = int((status or {}).get("version", 0)) or None
+        age = _age((status or {}).get("info", {}).get("last_deployed"))
+        recent = (
+            f"; it started {age:.0f}s ago, so a helm elsewhere may still be running it"
+            if age is not None and age < RECENT
+            else ""
+        )
+        raise StepError(
+            f"release {release} is {state}: an earlier helm operation did not finish{recent}",
+            stuck_explanation(release, run.release.namespace, state, revision),
+        )
+
+
+RECENT = 300.0
+"""Seconds after its start during which a pending operation that flyte-tui did not record may still run (helm's
+default --timeout)."""
+
+
+def _age(stamp: object) -> float | None:
+    """Seconds since a helm time stamp (``2026-12-02T07:11:40.26507418Z``), None when it cannot be read."""
+    if not isinstance(stamp, str) or not stamp:
+        return None
+    text = re.sub(r"(\.\d{6})\d+", r"\1", stamp.strip()).replace("Z", "+00:00")
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if when.tzinfo is None:
+        return None
+    return (datetime.now(UTC) - when).total_seconds()
 
 
 def _check_secret_inputs(run: ReleaseRun) -> None:
@@ -128,6 +170,38 @@ def _check_values_path(run: ReleaseRun) -> None:
         folder = folder.parent
     if not folder.is_dir() or not os.access(folder, os.W_OK):
         raise StepError(f"cannot write the values file {path}: {folder} is not a writable folder")
+    try:
+        stat = os.statvfs(folder)
+        existing = path.stat().st_size if path.is_file() else 0
+    except (OSError, AttributeError):  # no statvfs (not POSIX): the write itself will tell
+        return
+    problem = space_problem(existing, len(dump(run.release.values).encode()), stat.f_bavail * stat.f_frsize)
+    if problem:
+        raise StepError(f"cannot write the values file {path}: {folder} {problem}")
+
+
+SPACE_MARGIN = 1 << 20
+"""Bytes left free beyond the values file and its backup (other programs write there too)."""
+
+
+def space_problem(existing: int, rendered: int, free: int) -> str:
+    """What is wrong with ``free`` bytes for writing the values file ("" when enough): the backup of the
+    ``existing`` file, the new file (about the larger of the two), and a margin."""
+    need = existing + max(existing, rendered) + SPACE_MARGIN
+    if free >= need:
+        return ""
+    return f"has {_size(free)} free, and writing the values file and its backup needs about {_size(need)}"
+
+
+def _size(n: int) -> str:
+    if n < 1024:
+        return f"{n} bytes"
+    size = float(n)
+    for unit in ("KiB", "MiB", "GiB"):
+        size /= 1024
+        if size < 1024 or unit == "GiB":
+            break
+    return f"{size:.1f} {unit}"
 
 
 def _secret_exists(run: ReleaseRun, name: str) -> bool:

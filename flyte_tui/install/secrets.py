@@ -57,6 +57,14 @@ def _secret(name: str, namespace: str, data: dict[str, str]) -> str:
     return json.dumps(manifest)
 
 
+def secret_name(manifest: str) -> str:
+    """The name of a Secret manifest made by this module ("" when it has none)."""
+    try:
+        return str(json.loads(manifest)["metadata"]["name"])
+    except (ValueError, KeyError, TypeError):
+        return ""
+
+
 def db_secret_manifest(plan: InstallPlan, password: str) -> str | None:
     """The database password Secret (None when the plan uses no password Secret)."""
     ref = plan.database.password_secret

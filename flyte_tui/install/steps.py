@@ -9,7 +9,7 @@ from flyte_tui.diagnose import match
 from flyte_tui.events import Explanation, OutputLine
 from flyte_tui.files.values import write_values_file
 from flyte_tui.install.context import ReleaseRun, Step, StepError
-from flyte_tui.install.secrets import db_secret_manifest, storage_secret_manifest
+from flyte_tui.install.secrets import db_secret_manifest, secret_name, storage_secret_manifest
 from flyte_tui.tools import process
 from flyte_tui.tools.helm import display, repo_alias, upgrade_install_argv
 
@@ -36,6 +36,7 @@ def namespace(run: ReleaseRun) -> Step:
         if "AlreadyExists" in done.stderr:
             return f"{ns} exists"
         raise StepError(f"cannot create namespace {ns}: {process.last_line(done.stderr)}")
+    run.created_namespace = True
     yield OutputLine("namespace", done.stdout.strip())
     return f"{ns} created"
 
@@ -53,6 +54,7 @@ def create_secrets(run: ReleaseRun) -> Step:
     if not wanted:
         yield from ()
         return "skipped: using existing Secrets"
+    run.note_new_secrets([n for n in (secret_name(m) for m in wanted) if n])
     # One apply for all of them (a multi-document stream on stdin): one process, one round of discovery.
     out = run.kubectl.apply_stdin("\n---\n".join(wanted)).strip()
     made = [line.split()[0] for line in out.splitlines() if line.split()]
@@ -81,7 +83,10 @@ def helm_upgrade(run: ReleaseRun) -> Step:
     exit_code: list[int] = []
 
     def relay() -> Iterator[process.Line]:
-        exit_code.append((yield from process.stream(argv, options.timeout + 60, run.cancel, options.env)))
+        with run.recorded("upgrade --install") as started:  # found by the next run if flyte-tui is killed
+            exit_code.append(
+                (yield from process.stream(argv, options.timeout + 60, run.cancel, options.env, None, started))
+            )
 
     for line in relay():
         lines.append(line.text)

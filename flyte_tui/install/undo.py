@@ -8,10 +8,10 @@ crash-loops, and keeps the explanation of why.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
 
-from flyte_tui.events import OutputLine
+from flyte_tui.events import Event, OutputLine
 from flyte_tui.install.context import ReleaseRun, Step, StepError
 from flyte_tui.install.steps import output_lines
 from flyte_tui.install.watch import wait_until_ready
@@ -21,6 +21,8 @@ from flyte_tui.tools.helm import HelmError, display
 
 UNDOABLE = ("helm", "readiness")
 """The steps whose failure can leave a new revision behind."""
+BEFORE_HELM = ("secrets", "helm")
+"""The steps after the namespace whose failure can come before helm recorded anything."""
 
 
 @dataclass(frozen=True)
@@ -96,8 +98,39 @@ def _helm(run: ReleaseRun, verb: str, *args: str) -> Step:
     """``helm <verb> …`` as part of the rollback step, its output shown; StepError when it fails."""
     argv = run.helm.argv(verb, *args)
     yield OutputLine("rollback", "$ " + display(argv))
-    done = process.run(argv, 300, run.cancel, run.options.env)
+    with run.recorded(verb) as started:  # found by the next run if flyte-tui is killed meanwhile
+        done = process.run(argv, 300, run.cancel, run.options.env, None, started)
     yield from output_lines(run, "rollback", done)
     if not done.ok:
         raise StepError(f"helm {verb} failed: {process.last_line(done.stderr)}")
     return ""
+
+
+def remove_created(run: ReleaseRun, step: str) -> Generator[Event, None, tuple[str, ...]]:
+    """After a failure before helm recorded a release: remove the namespace this run created (its Secrets go
+    with it), or else only the Secrets it created; a namespace or Secret that was there before is kept.
+    Returns the summary's lines about it."""
+    if step not in BEFORE_HELM or not (run.created_namespace or run.created_secrets):
+        return ()
+    if step == "helm":
+        try:
+            if run.probe().status(run.release.release) is not None:
+                return ()  # helm recorded a release: that is the rollback's business, not this
+        except (HelmError, process.ProcessError, ValueError):
+            return ()  # unknown: remove nothing
+    kubectl = run.kubectl
+    ns = run.release.namespace
+    if run.created_namespace:
+        done = kubectl.run("delete", "namespace", ns, "--wait=false", "--ignore-not-found", namespaced=False)
+        what = f"namespace {ns} (created by this run, with its Secrets)"
+    else:
+        names = run.created_secrets
+        done = kubectl.run("delete", "secrets", *names, "--ignore-not-found", "--wait=false")
+        what = "Secret" + ("s " if len(names) > 1 else " ") + ", ".join(names) + f" (created by this run in {ns})"
+    if not done.ok:
+        line = f"could not remove {what}: {process.last_line(done.stderr, 'kubectl failed')}"
+        yield OutputLine(step, run.clean(line), "stderr")
+        return (line,)
+    run.created_namespace, run.created_secrets = False, []
+    yield OutputLine(step, f"removed {what}: nothing was installed")
+    return (f"removed {what}, as nothing was installed",)

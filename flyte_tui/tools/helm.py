@@ -13,7 +13,7 @@ from typing import Any
 
 from flyte_tui.model.plan import DEFAULT_REPO, InstallPlan
 from flyte_tui.redact import mask_userinfo
-from flyte_tui.tools import output, process
+from flyte_tui.tools import output, process, retry
 
 OFFICIAL_REPO = DEFAULT_REPO
 
@@ -99,6 +99,10 @@ def display(argv: list[str]) -> str:
     return shlex.join(mask_userinfo(arg) for arg in argv)
 
 
+READ_VERBS = frozenset({"status", "history", "get", "list"})
+"""helm commands that only read the cluster: tried again on a transient error when :attr:`Helm.retries` is set."""
+
+
 class HelmError(Exception):
     """helm said no; the message is helm's own error line."""
 
@@ -117,6 +121,8 @@ class Helm:
     env: Mapping[str, str] | None = None
     cancel: threading.Event = field(default_factory=threading.Event)
     timeout: float = 60.0
+    retries: retry.Policy = retry.ONCE
+    """How a read of the cluster that failed with a transient error is tried again (once: not at all)."""
 
     def argv(self, *args: str) -> list[str]:
         """Full argv with the context and namespace flags."""
@@ -130,7 +136,11 @@ class Helm:
     def run(self, *args: str, timeout: float | None = None, scoped: bool = True) -> process.Completed:
         """Run a helm command (no check)."""
         argv = self.argv(*args) if scoped else [self.binary, *args]
-        return process.run(argv, timeout or self.timeout, self.cancel, self.env)
+
+        def once() -> process.Completed:
+            return process.run(argv, timeout or self.timeout, self.cancel, self.env)
+
+        return retry.retrying(once, self.retries, self.cancel) if args and args[0] in READ_VERBS else once()
 
     def check(self, *args: str, timeout: float | None = None, scoped: bool = True) -> str:
         """Run and return stdout; raise :class:`HelmError` on failure."""

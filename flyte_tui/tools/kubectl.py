@@ -8,13 +8,16 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from flyte_tui.tools import output, process
+from flyte_tui.tools import output, process, retry
 
 CREDENTIALS_REFUSED = re.compile(
     r"Unauthorized|provide credentials|must be logged in|token (has )?expired|getting credentials|exec plugin",
     re.IGNORECASE,
 )
 """What kubectl prints when the API server answered but did not accept the context's credentials."""
+
+READ_VERBS = frozenset({"get", "auth", "version", "logs", "api-resources", "describe"})
+"""kubectl commands that only read: a transient failure of one is tried again (:mod:`flyte_tui.tools.retry`)."""
 
 MAX_LOG_LINES = 10_000
 """The most lines flyte-tui asks ``kubectl logs --tail`` for: never unbounded (``-1``). The support bundle
@@ -40,6 +43,8 @@ class Kubectl:
     env: Mapping[str, str] | None = None
     cancel: threading.Event = field(default_factory=threading.Event)
     timeout: float = 30.0
+    retries: retry.Policy = retry.READS
+    """How a read that failed with a transient error (refused, reset, timeout, 5xx) is tried again."""
 
     def argv(self, *args: str, namespaced: bool = True) -> list[str]:
         """The full argument list for a kubectl command."""
@@ -53,10 +58,16 @@ class Kubectl:
     def run(
         self, *args: str, namespaced: bool = True, input_text: str | None = None, timeout: float | None = None
     ) -> process.Completed:
-        """Run a kubectl command and return what it printed (no check)."""
-        return process.run(
-            self.argv(*args, namespaced=namespaced), timeout or self.timeout, self.cancel, self.env, input_text
-        )
+        """Run a kubectl command and return what it printed (no check); a read is tried again on a transient
+        error (:attr:`retries`), a write never."""
+        argv = self.argv(*args, namespaced=namespaced)
+
+        def once() -> process.Completed:
+            return process.run(argv, timeout or self.timeout, self.cancel, self.env, input_text)
+
+        if input_text is not None or not args or args[0] not in READ_VERBS:
+            return once()
+        return retry.retrying(once, self.retries, self.cancel)
 
     def check(
         self, *args: str, namespaced: bool = True, input_text: str | None = None, timeout: float | None = None

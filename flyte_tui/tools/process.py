@@ -15,7 +15,7 @@ import signal
 import subprocess
 import threading
 import time
-from collections.abc import Generator, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -156,13 +156,17 @@ def stream(
     cancel: threading.Event | None = None,
     env: Mapping[str, str] | None = None,
     input_text: str | None = None,
+    on_start: Callable[[int], None] | None = None,
 ) -> Generator[Line, None, int]:
     """Yield the command's output lines as they come; the generator's return value is the exit code.
 
     Raises :class:`TimedOut` or :class:`Cancelled` (after killing the process group). Closing the
-    generator early also kills the process group.
+    generator early also kills the process group. ``on_start`` is called with the child's pid once it runs
+    (e.g. to record a helm operation that would outlive a killed flyte-tui: :mod:`flyte_tui.tools.operation`).
     """
     proc = _start(argv, env, stdin=input_text is not None)
+    if on_start is not None:
+        on_start(proc.pid)
     deadline = time.monotonic() + timeout
     if input_text is not None and proc.stdin is not None:
         try:
@@ -218,11 +222,12 @@ def run(
     cancel: threading.Event | None = None,
     env: Mapping[str, str] | None = None,
     input_text: str | None = None,
+    on_start: Callable[[int], None] | None = None,
 ) -> Completed:
     """Run to completion and collect the output (same guarantees as :func:`stream`)."""
     out: list[str] = []
     err: list[str] = []
-    lines = Lines(stream(argv, timeout, cancel, env, input_text))
+    lines = Lines(stream(argv, timeout, cancel, env, input_text, on_start))
     for line in lines:
         (out if line.stream == "stdout" else err).append(line.text)
     return Completed(tuple(argv), lines.code, "\n".join(out), "\n".join(err))

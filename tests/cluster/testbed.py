@@ -156,6 +156,9 @@ class Proc:
     pid: int
     exe: str
     log: Path
+    argv: tuple[str, ...] = ()
+    """The command line it was started with (a component stopped by a test starts again with the same one)."""
+    extra_env: Mapping[str, str] = dataclasses.field(default_factory=dict)
 
 
 @dataclasses.dataclass
@@ -381,9 +384,10 @@ class TestBed:
         env.pop("KUBECONFIG", None)
         if extra_env:
             env.update(extra_env)
+        args = tuple(str(a) for a in argv)
         with open(log, "ab") as out:
             proc = subprocess.Popen(
-                [str(a) for a in argv],
+                list(args),
                 stdin=subprocess.DEVNULL,
                 stdout=out,
                 stderr=subprocess.STDOUT,
@@ -391,7 +395,7 @@ class TestBed:
                 cwd=self.workdir,
                 start_new_session=True,  # survives `tests/cluster/up` exiting; not hit by the shell's Ctrl-C
             )
-        self.processes.append(Proc(name=name, pid=proc.pid, exe=str(argv[0]), log=log))
+        self.processes.append(Proc(name, proc.pid, args[0], log, args, dict(extra_env or {})))
         self._save_state()
 
     def _openssl(self, *args: str) -> None:
@@ -669,6 +673,59 @@ class TestBed:
                 f"export PATH={self.bin_dir}:{helm_bin_dir()}:$PATH",
             ]
         )
+
+    # ------------------------------------------------------------------ faults
+    def _proc(self, name: str) -> Proc:
+        for p in self.processes:
+            if p.name == name:
+                return p
+        raise TestBedError(f"no {name} in this test bed (has {', '.join(p.name for p in self.processes)})")
+
+    def stop_component(self, name: str = "kube-apiserver") -> None:
+        """Kill one component (SIGKILL, as a crash or an OOM kill): for the API server, clients then get
+        "connection refused" on its port until :meth:`start_component`. Only the pid this bed started."""
+        p = self._proc(name)
+        stop_processes([(p.pid, p.exe)], grace=0)
+
+    def start_component(self, name: str = "kube-apiserver", timeout: float = 60) -> None:
+        """Start a component :meth:`stop_component` stopped again: same argv (port, certs, etcd), same log.
+        Returns once the API server answers ``/readyz`` again (others: once started)."""
+        old = self._proc(name)
+        if _alive(old.pid) and _is_ours(old.pid, old.exe):
+            raise TestBedError(f"{name} (pid {old.pid}) is still running")
+        self.processes.remove(old)
+        self._spawn(name, old.argv, old.extra_env)
+        if name == "kube-apiserver":
+            self._wait_http("kube-apiserver", f"{self.api_url}/readyz", timeout, old.log)
+
+    def stop_apiserver(self) -> None:
+        """A real API server outage: the process is killed, its port refuses connections."""
+        self.stop_component("kube-apiserver")
+
+    def start_apiserver(self, timeout: float = 60) -> None:
+        """End an outage of :meth:`stop_apiserver`: the same API server again, ready."""
+        self.start_component("kube-apiserver", timeout)
+
+    def pause_component(self, name: str = "kube-apiserver") -> None:
+        """SIGSTOP one component: connections are accepted (the kernel's backlog) but never answered."""
+        p = self._proc(name)
+        if _is_ours(p.pid, p.exe):
+            os.kill(p.pid, signal.SIGSTOP)
+
+    def resume_component(self, name: str = "kube-apiserver") -> None:
+        """SIGCONT a component :meth:`pause_component` paused."""
+        p = self._proc(name)
+        if _is_ours(p.pid, p.exe):
+            os.kill(p.pid, signal.SIGCONT)
+
+    @contextlib.contextmanager
+    def apiserver_down(self) -> Iterator[None]:
+        """The API server is stopped inside the block and started again (ready) when it ends, whatever happens."""
+        self.stop_apiserver()
+        try:
+            yield
+        finally:
+            self.start_apiserver()
 
     # ------------------------------------------------------------------ stop
     def stop(self, keep_workdir: bool = False) -> None:

@@ -234,7 +234,12 @@ def test_pending_release_is_detected_with_a_recovery(testbed, namespace, helm_bi
     events, _ = collect(Installer(plan, options(testbed, helm_bin, tmp_path)))
     stuck = [e for e in events if isinstance(e, StepFailed)]
     assert stuck[0].step == "preflight" and "pending-install" in stuck[0].message
-    assert stuck[0].explanation is not None and f"helm uninstall flyte -n {namespace}" in stuck[0].explanation.fix
+    assert stuck[0].explanation is not None
+    fix = stuck[0].explanation.fix  # the safe recovery first; the uninstall last, said to be destructive
+    assert f"recover with `helm rollback flyte 1 -n {namespace}` (re-applies what the interrupted install" in fix
+    assert fix.endswith(
+        f"destructive: `helm uninstall flyte -n {namespace}` deletes the release and everything it created"
+    )
     assert isinstance(events[-1], InstallFinished) and events[-1].release_state == "pending-install"
 
 

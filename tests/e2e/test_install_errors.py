@@ -373,7 +373,11 @@ def test_a_recovery_that_fails_is_reported_and_changes_nothing(testbed, users, n
     argv = ["upgrade", "--yes", "--recover", "--helm", str(helm_bin), "--kubectl", str(testbed.kubectl), str(path)]
     run = flyte_tui(testbed, *argv, kubeconfig=users.kubeconfigs["reader"])
     assert run.code == 1
-    assert f"Recovery: {helm_bin} uninstall flyte --namespace {namespace}" in run.stdout
-    assert run.stderr.strip() == "error: recovery failed: Error: failed to delete release: flyte"
+    # the safe recovery first (re-apply revision 1), the uninstall only as the destructive last resort
+    assert f"Recovery: {helm_bin} rollback flyte 1 --namespace {namespace}" in run.stdout
+    assert f"Last resort (destructive): {helm_bin} uninstall flyte --namespace {namespace}" in run.stdout
+    assert run.stderr.strip().startswith(
+        "error: recovery failed: Error: create: failed to create: secrets is forbidden"
+    )
     assert "recovered: release" not in run.stdout
     assert kh.release_state(testbed, helm_bin, namespace) == "pending-install"

@@ -22,6 +22,8 @@ def recovery_effect(fix: ReleaseFix) -> str:
     """What running the recovery does, in one sentence."""
     if fix.target_revision is None:
         return "uninstalls the release (its interrupted first install is removed; install again afterwards)"
+    if fix.state == "pending-install":
+        return f"re-applies revision {fix.target_revision} (what the interrupted install applied) and marks it deployed"
     return f"rolls the release back to revision {fix.target_revision}, the last one that was deployed"
 
 
