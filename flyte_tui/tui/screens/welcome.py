@@ -140,7 +140,8 @@ class WelcomeScreen(StepScreen):
         ])
         await self.query_one("#files-box").mount_all([
             Label("…or continue from a file"),
-            Input(placeholder="path to flyte-tui.yaml or a values.yaml", id="path"),
+            # the values module's DEFAULT_NAME, written out: that module loads the renderer (start-up)
+            Input(placeholder="path to flyte-tui.yaml or a flyte-values.yaml", id="path"),
             Horizontal(
                 Button("Open answers file", id="open", compact=True),
                 Button("Import values file", id="import", compact=True),
