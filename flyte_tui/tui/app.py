@@ -147,8 +147,8 @@ class WizardApp(Detecting, Saving, ReportsFailures, UpgradeFlow):
         elif self.upgrading:
             self.notify("Computing what the upgrade changes…")
             self.review_upgrade(validation.plan, self.state.install_options())
-        else:
-            self.run_install(validation.plan, self.state.install_options(), releases)
+        else:  # a release that already exists goes through the upgrade review
+            self.install_checked(validation.plan, self.state.install_options(), releases)
 
     def run_install(
         self, plan: InstallPlan, options: InstallOptions, releases: Sequence[PlannedRelease] | None = None
