@@ -120,8 +120,9 @@ class UpgradeFlow(App[None]):
 
     def _helm(self) -> Helm:
         from flyte_tui.tools.helm import Helm
+        from flyte_tui.tui.detecting import looked_up
 
-        context, namespace, _ = self.state.where()
+        context, namespace, _ = looked_up(self.state)
         return Helm(self.state.tools()[0], context, namespace, cancel=self.stopping)
 
     # -- steps 1 and 3: the live release, or its fix first -----------------------------------------
@@ -131,11 +132,12 @@ class UpgradeFlow(App[None]):
         """Find the live release and read it into answers (off the UI thread)."""
         from flyte_tui.tools.helm import HelmError
         from flyte_tui.tools.process import ProcessError
+        from flyte_tui.tui.detecting import looked_up
         from flyte_tui.upgrade import NoRelease, StuckRelease, find_live, read_live
 
         helm = self._helm()
         try:
-            found = find_live(helm, self.state.where()[2])
+            found = find_live(helm, looked_up(self.state)[2])
             if isinstance(found, NoRelease):
                 self.post_message(LiveLoaded(None, found.message))
                 return
