@@ -168,14 +168,10 @@ class WizardApp(Detecting, Saving, ReportsFailures, UpgradeFlow):
 
     def open_doctor(self) -> None:
         """Diagnose the release the answers point at."""
-        from dataclasses import replace
-
-        from flyte_tui.tui.detecting import looked_up
+        from flyte_tui.tui.detecting import doctor_target
         from flyte_tui.tui.screens.doctor import DoctorScreen
 
-        context, namespace, release = looked_up(self.state)  # the release Welcome found
-        target = replace(self.state.doctor_target(), context=context, namespace=namespace, release=release)
-        self.push_screen(DoctorScreen(target))
+        self.push_screen(DoctorScreen(doctor_target(self.state)))
 
     # -- help, theme, palette -------------------------------------------------------------------
 

@@ -14,6 +14,7 @@ from textual.message import Message
 from flyte_tui.tui.screens.welcome import WelcomeScreen
 
 if TYPE_CHECKING:
+    from flyte_tui.doctor import DoctorTarget
     from flyte_tui.tools.detect import Detection
     from flyte_tui.tui.state import WizardState
 
@@ -31,6 +32,14 @@ def looked_up(state: WizardState) -> tuple[str, str, str]:
         str(saved.get("namespace") or namespace),
         str(saved.get("release") or release),
     )
+
+
+def doctor_target(state: WizardState) -> DoctorTarget:
+    """What the doctor examines: the release :func:`looked_up` names (the one Welcome found)."""
+    from dataclasses import replace
+
+    context, namespace, release = looked_up(state)
+    return replace(state.doctor_target(), context=context, namespace=namespace, release=release)
 
 
 def answers_file_target(path: Path) -> dict[str, Any]:
