@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from flyte_tui import tree
 from flyte_tui.charts import PlannedRelease, plan_releases
 from flyte_tui.install import Installer, InstallOptions
 from flyte_tui.model.plan import InstallPlan
@@ -152,7 +153,13 @@ def fix_stuck(fix: ReleaseFix, cancel: threading.Event | None = None, env: Mappi
 
 
 def read_live(helm: Helm, info: ReleaseInfo, saved_path: Path | None = None) -> LiveAnswers:
-    """Step 3: the live release as answers, and their drift from the saved answers file (when there is one)."""
+    """Step 3: the live release as answers, and their drift from the saved answers file (when there is one).
+
+    helm does not record where a release's chart came from: the chart source (repository, path or OCI
+    reference) is the saved answers' (none when there are none: :attr:`LiveAnswers.source_known` says so);
+    the chart's name and version are the release's. The answers hold only what differs from the defaults
+    (:func:`without_defaults`): a chart default stays a default.
+    """
     result = live_answers(helm, info)
     saved: dict[str, Any] | None = None
     if saved_path is not None and saved_path.exists():
@@ -162,38 +169,131 @@ def read_live(helm: Helm, info: ReleaseInfo, saved_path: Path | None = None) -> 
             saved = load_answers(saved_path)
         except Exception:  # an unreadable saved file: continue from the live release
             saved = None
-    changes = drift(saved, result.answers) if saved is not None else []
-    return LiveAnswers(info, result.answers, tuple(result.leftovers), saved, changes)
+    answers = dict(result.answers)
+    target = answers.get("target")
+    answers["target"] = {**(target if isinstance(target, dict) else {}), "chart": live_chart(info, saved)}
+    answers = without_defaults(answers)
+    changes = drift(saved, answers) if saved is not None else []
+    return LiveAnswers(info, answers, tuple(result.leftovers), saved, changes)
+
+
+CHART_SOURCES = ("repo", "path", "oci")
+"""The keys of ``target.chart`` that say where a chart comes from (exactly one is set)."""
+
+
+def live_chart(info: ReleaseInfo, saved: Mapping[str, Any] | None) -> dict[str, str]:
+    """``target.chart`` of a live release: its chart's name and version (helm records them) and the saved
+    answers' source (helm does not record it; none without saved answers)."""
+    found = tree.get(saved or {}, ("target", "chart"))
+    chart = found if isinstance(found, Mapping) else {}
+    version = info.chart_version
+    name = info.chart[: -len(version) - 1] if version and info.chart.endswith("-" + version) else info.chart
+    source = {k: str(chart[k]) for k in CHART_SOURCES if isinstance(chart.get(k), str) and chart[k]}
+    return {**source, "name": name or str(chart.get("name") or ""), "version": version}
+
+
+KEPT_AS_GIVEN = ("apiVersion", "kind", "target", "environment", "extraValues")
+"""Answers :func:`without_defaults` never removes: where the release goes, its environment, extra values."""
+
+
+def without_defaults(answers: dict[str, Any]) -> dict[str, Any]:
+    """The answers without what their defaults (the chart's, the model's, the environment's preset) already
+    give: an answer goes when leaving it out changes neither the rendered values nor the plan. Answers that
+    do not validate are returned as they are."""
+    import copy
+
+    def outcome(candidate: dict[str, Any]) -> tuple[Any, ...] | None:
+        from flyte_tui.charts import validate_answers
+        from flyte_tui.model.plan import DEFAULT_REPO
+
+        chart = tree.get(candidate, ("target", "chart"))
+        if isinstance(chart, dict) and not any(chart.get(k) for k in CHART_SOURCES):
+            # a live release without saved answers: its source is not known, and does not change the values
+            candidate = copy.deepcopy(candidate)
+            tree.put(candidate, ("target", "chart", "repo"), DEFAULT_REPO)
+        checked = validate_answers(candidate)
+        if not checked.ok or checked.plan is None:
+            return None
+        plan = checked.plan.model_dump(mode="json")
+        plan.pop("resources", None)  # the chart's defaults live in the values, not in the model
+        return tuple(r.values for r in plan_releases(checked.plan)), plan
+
+    wanted = outcome(answers)
+    if wanted is None:
+        return answers
+    kept = copy.deepcopy(answers)
+
+    def visit(path: tree.Path) -> None:
+        nonlocal kept
+        candidate = copy.deepcopy(kept)
+        tree.delete(candidate, path)
+        if outcome(candidate) == wanted:
+            kept = candidate
+            return
+        node = tree.get(kept, path)
+        if isinstance(node, dict):
+            for key in list(node):
+                visit((*path, key))
+
+    for key in list(kept):
+        if key not in KEPT_AS_GIVEN:
+            visit((key,))
+    return kept
 
 
 def drift(saved: dict[str, Any], live: dict[str, Any]) -> list[LeafChange]:
     """Where a saved answers file and the live release's answers disagree (old = saved, new = live).
 
     The saved answers go through the same path as the live ones (render, then import), so only real
-    differences show; the target (context, chart) is left out: it says where, not what.
+    differences show. The target is compared too (release, namespace, the chart's name and version, its
+    source when the live answers have one); only the kube context is left out: it is where the user looks.
     """
+    strip = {"target", "apiVersion", "kind"}
+    normal_saved, saved_target = _normal(saved)
+    normal_live, _ = _normal(live)
+    changes = answers_diff(
+        answers_view({k: v for k, v in normal_saved.items() if k not in strip}),
+        answers_view({k: v for k, v in normal_live.items() if k not in strip}),
+    )
+    return target_drift(saved_target, live) + changes
+
+
+def _normal(answers: dict[str, Any]) -> tuple[dict[str, Any], Any]:
+    """Answers as reading their rendered values back gives them (every default spelt out), and their target
+    with the model's defaults; answers that do not validate as they are."""
     from flyte_tui.charts import validate_answers
 
-    result = validate_answers(saved)
+    result = validate_answers(answers)
     if result.plan is None:
-        normal = saved
-    else:
-        t = result.plan.target
-        planned = plan_releases(result.plan)[0]
-        normal = planned.profile.import_values(
-            planned.values, environment=result.plan.environment, release=t.release, namespace=t.namespace
-        ).answers
-    strip = {"target", "apiVersion", "kind"}
-    return answers_diff(
-        answers_view({k: v for k, v in normal.items() if k not in strip}),
-        answers_view({k: v for k, v in live.items() if k not in strip}),
+        return answers, answers.get("target")
+    t = result.plan.target
+    planned = plan_releases(result.plan)[0]
+    imported = planned.profile.import_values(
+        planned.values, environment=result.plan.environment, release=t.release, namespace=t.namespace
     )
+    return imported.answers, t.model_dump()
 
 
-def review_upgrade(plan: InstallPlan, helm: Helm) -> Reviewed:
+def target_drift(saved_target: Any, live: Mapping[str, Any]) -> list[LeafChange]:
+    """Where the saved target and the live release's disagree (each key the live answers know)."""
+    keys: list[tree.Path] = [("namespace",), ("release",)]
+    keys += [("chart", k) for k in ("name", "version", *CHART_SOURCES)]
+    changes: list[LeafChange] = []
+    for key in keys:
+        path = ("target", *key)
+        if not tree.has(live, path):
+            continue
+        old, new = tree.get(saved_target, key, ""), tree.get(live, path)
+        if (old or "") != (new or ""):
+            changes.append(LeafChange(tree.dotted(path), "changed", old, new))
+    return changes
+
+
+def review_upgrade(plan: InstallPlan, helm: Helm, releases: Sequence[PlannedRelease] | None = None) -> Reviewed:
     """Step 4: what upgrading to ``plan`` changes (the plan's values rendered once, for the review and the
-    install after it). Raises HelmError / ProcessError on tool failures."""
-    releases = plan_releases(plan)
+    install after it; pass ``releases`` when they are rendered already). Raises HelmError / ProcessError on
+    tool failures."""
+    releases = list(releases) if releases is not None else plan_releases(plan)
     return Reviewed(review_plan(plan, helm, releases[0]), releases)
 
 

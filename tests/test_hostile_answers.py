@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from flyte_tui.charts import validate_answers
+from flyte_tui.charts import plan_releases, validate_answers
 from flyte_tui.charts.flyte_core.render import render_values
 from tests.conftest import FIXTURE_CHART, set_path
 
@@ -291,16 +291,16 @@ def test_helm_argv_never_reads_a_value_as_a_flag(realistic) -> None:
     chart = target.chart.model_copy(update={"version": "--post-renderer=./evil"})
     hostile_target = target.model_copy(update={"chart": chart, "context": "--kubeconfig=x"})
     hostile = plan.model_copy(update={"target": hostile_target})
-    argv = upgrade_install_argv(hostile, "values.yaml")
+    argv = upgrade_install_argv(plan_releases(hostile)[0], "values.yaml")
     assert "--version=--post-renderer=./evil" in argv and "--kube-context=--kubeconfig=x" in argv
     assert "--post-renderer=./evil" not in argv and "--kubeconfig=x" not in argv
     by_path = plan.model_copy(
         update={"target": target.model_copy(update={"chart": chart.model_copy(update={"path": "-chart", "repo": ""})})}
     )
-    assert template_argv(by_path, "v.yaml")[3] == "./-chart"
+    assert template_argv(plan_releases(by_path)[0], "v.yaml")[3] == "./-chart"
     bad_release = plan.model_copy(update={"target": target.model_copy(update={"release": "--debug"})})
     with pytest.raises(ValueError, match="read by helm as an option"):
-        upgrade_install_argv(bad_release, "v.yaml")
+        upgrade_install_argv(plan_releases(bad_release)[0], "v.yaml")
     assert Helm(namespace="-n", context="--x").argv("status", "flyte")[-2:] == ["--namespace=-n", "--kube-context=--x"]
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from flyte_tui import tree
-from flyte_tui.charts import validate_answers
+from flyte_tui.charts import plan_releases, validate_answers
 from flyte_tui.charts.flyte_core.importer import import_values
 from flyte_tui.files.yamlio import dump
 from flyte_tui.model.plan import InstallPlan
@@ -176,7 +176,8 @@ def test_display_masks_user_info_in_a_repository_url(realistic) -> None:
     plan = InstallPlan.model_validate(realistic["eks"])
     chart = plan.target.chart.model_copy(update={"repo": f"https://robot:{CANARY}@charts.example.com/flyte"})
     plan = plan.model_copy(update={"target": plan.target.model_copy(update={"chart": chart})})
-    for argv in (upgrade_install_argv(plan, "v.yaml"), template_argv(plan, "v.yaml")):
+    release = plan_releases(plan)[0]
+    for argv in (upgrade_install_argv(release, "v.yaml"), template_argv(release, "v.yaml")):
         assert f"https://robot:{CANARY}@" in " ".join(argv)  # helm itself gets the URL as written
         shown = display(argv)
         assert CANARY not in shown and "https://******@charts.example.com/flyte" in shown

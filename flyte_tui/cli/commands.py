@@ -156,7 +156,7 @@ def render(answers: Path, output: str | None) -> None:
         sys.exit(exit_codes.INVALID)
     if target is None:
         click.echo(render_text(result.plan, source=answers.name), nl=False)
-        click.echo(display(upgrade_install_argv(result.plan, STDOUT)), err=True)
+        click.echo(display(upgrade_install_argv(result.plan.target, STDOUT)), err=True)
         return
     try:
         written = write_values_file(result.plan, target, source=answers.name)
@@ -166,7 +166,7 @@ def render(answers: Path, output: str | None) -> None:
         click.echo(f"error: cannot write {target}: {exc.strerror or exc}", err=True)
         sys.exit(exit_codes.FAILED)
     click.echo(f"wrote {written.path}" + (f" (previous kept as {written.backup})" if written.backup else ""))
-    click.echo(display(upgrade_install_argv(result.plan, written.path)))
+    click.echo(display(upgrade_install_argv(result.plan.target, written.path)))
 
 
 @main.command()

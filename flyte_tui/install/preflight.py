@@ -83,7 +83,7 @@ def preflight(run: ReleaseRun) -> Step:
 
 def _check_chart(run: ReleaseRun) -> None:
     chart = run.release.chart
-    done = run.helm.run("show", "chart", *chart_args(run.plan), timeout=60, scoped=False)
+    done = run.helm.run("show", "chart", *chart_args(run.release), timeout=60, scoped=False)
     if not done.ok:
         where = chart.repo or chart.path or chart.oci
         reason = process.last_line(done.stderr, "no answer")

@@ -11,21 +11,19 @@ from flyte_tui.files.values import write_values_file
 from flyte_tui.install.context import ReleaseRun, Step, StepError
 from flyte_tui.install.secrets import db_secret_manifest, secret_name, storage_secret_manifest
 from flyte_tui.tools import process
-from flyte_tui.tools.helm import display, repo_alias, upgrade_install_argv
+from flyte_tui.tools.helm import display, upgrade_install_argv
 
 
 def repo(run: ReleaseRun) -> Step:
-    """``helm repo add`` for a repository chart (a fresh index even when the repository is known)."""
+    """Where the chart comes from. helm reads a repository chart with ``--repo URL`` (preflight checked it is
+    reachable): no ``helm repo add``, so the user's helm repositories are never changed."""
     chart = run.release.chart
     if not chart.repo:
         yield from ()
         return "skipped: the chart is a local path" if chart.path else "skipped: OCI chart"
-    alias = repo_alias(chart.repo)
-    done = run.helm.run("repo", "add", alias, chart.repo, "--force-update", timeout=120, scoped=False)
-    yield from output_lines(run, "repo", done)
-    if not done.ok:
-        raise StepError(f"helm repo add failed: {process.last_line(done.stderr)}")
-    return alias
+    yield OutputLine("repo", f"helm reads {chart.name} from {display([chart.repo])} (--repo); "
+                     "your helm repositories are not changed")
+    return f"--repo {display([chart.repo])}"
 
 
 def namespace(run: ReleaseRun) -> Step:
@@ -77,7 +75,7 @@ def helm_upgrade(run: ReleaseRun) -> Step:
         raise StepError(f"cannot write the values file: {exc.strerror or exc}") from exc
     kept = f" (previous kept as {written.backup})" if written.backup else ""
     yield OutputLine("helm", f"values written to {written.path}{kept}")
-    argv = upgrade_install_argv(run.plan, written.path, options.helm, [], via_repo_alias=bool(run.release.chart.repo))
+    argv = upgrade_install_argv(run.release, written.path, options.helm)
     yield OutputLine("helm", "$ " + display(argv))
     lines: list[str] = []
     exit_code: list[int] = []

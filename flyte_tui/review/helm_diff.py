@@ -11,10 +11,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from flyte_tui.model.plan import InstallPlan
 from flyte_tui.review.diff import NOISE_LABELS
 from flyte_tui.tools import output, process
-from flyte_tui.tools.helm import Helm, HelmError, chart_args, option
+from flyte_tui.tools.helm import Helm, HelmError, ReleaseTarget, chart_args, option
 
 _HELM_DIFF_HEADER = re.compile(
     r"^(?P<ns>[^,\s]*), (?P<name>[^,\s]+), (?P<kind>\w+) \([^)]*\) "
@@ -90,18 +89,17 @@ def compare_helm_diff(reported: Mapping[str, Sequence[str]], ours: set[str]) -> 
 
 
 def helm_diff_objects(
-    helm: Helm, plan: InstallPlan, values_file: Path, helm_major: int
+    helm: Helm, release: ReleaseTarget, values_file: Path, helm_major: int
 ) -> dict[str, tuple[str, ...]] | None:
     """Every object helm-diff says changes, with its diff lines (:func:`parse_helm_diff`), or None when
     the plugin is not installed."""
     if not helm.run("diff", "version", scoped=False, timeout=20).ok:
         return None
-    t = plan.target
     args = [
         "diff",
         "upgrade",
-        t.release,
-        *chart_args(plan, bool(t.chart.repo)),
+        release.release,
+        *chart_args(release),
         *option("--values", str(values_file)),
         "--no-color",
         "--context",

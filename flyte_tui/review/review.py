@@ -31,7 +31,7 @@ from flyte_tui.review.diff import (
 )
 from flyte_tui.review.helm_diff import HelmDiffCheck, compare_helm_diff, helm_diff_objects
 from flyte_tui.tools import output
-from flyte_tui.tools.helm import Helm, chart_args, option, repo_alias
+from flyte_tui.tools.helm import Helm, chart_args, option
 
 
 @dataclass
@@ -102,25 +102,23 @@ class Review:
         }
 
 
-def chart_default_values(helm: Helm, plan: InstallPlan, version: str) -> dict[str, Any]:
+def chart_default_values(helm: Helm, release: PlannedRelease, version: str) -> dict[str, Any]:
     """The chart's default values at a version (``helm show values``)."""
-    alias = bool(plan.target.chart.repo)
-    data = load_plain(helm.check("show", "values", *chart_args(plan, alias, version), scoped=False))
+    data = load_plain(helm.check("show", "values", *chart_args(release, version), scoped=False))
     return data if isinstance(data, dict) else {}
 
 
-def dry_run_manifest(helm: Helm, plan: InstallPlan, values_file: Path) -> str:
+def dry_run_manifest(helm: Helm, release: PlannedRelease, values_file: Path) -> str:
     """What ``helm upgrade`` would apply, rendered by the server-side dry run.
 
     ``--install``: without it helm refuses a release that does not exist yet ("has no deployed
     releases"), and ``flyte-tui diff`` before the first install shows every object as added.
     """
-    t = plan.target
     args = [
         "upgrade",
         "--install",
-        t.release,
-        *chart_args(plan, bool(t.chart.repo)),
+        release.release,
+        *chart_args(release),
         *option("--values", str(values_file)),
         "--dry-run=server",
         "-o",
@@ -147,7 +145,7 @@ def review(
     planned = release or plan_releases(plan)[0]
     info = find_release(helm, planned.release)
     new_values = planned.values
-    new_manifest = dry_run_manifest(helm, plan, values_file)
+    new_manifest = dry_run_manifest(helm, planned, values_file)
     if info is None:
         return Review(None, [], values_diff({}, new_values), manifest_diff("", new_manifest))
     old_values = live_values(helm, info.name)
@@ -159,9 +157,11 @@ def review(
     wanted = planned.chart.version
     if wanted and info.chart_version and wanted != info.chart_version:
         warnings = chart_version_warnings(
-            chart_default_values(helm, plan, info.chart_version), chart_default_values(helm, plan, wanted), new_values
+            chart_default_values(helm, planned, info.chart_version),
+            chart_default_values(helm, planned, wanted),
+            new_values,
         )
-    reported = helm_diff_objects(helm, plan, values_file, helm_major)
+    reported = helm_diff_objects(helm, planned, values_file, helm_major)
     ours = {str(o.key) for o in mdiff.objects}
     noise = list(compare_helm_diff(reported, ours).label_only) if reported is not None else []
     return Review(
@@ -176,13 +176,11 @@ def review(
 
 
 def review_plan(plan: InstallPlan, helm: Helm, release: PlannedRelease | None = None) -> Review:
-    """The review of upgrading to ``plan``, end to end: helm's version, the repository, a private values
-    file (removed afterwards), then :func:`review`. Raises HelmError / ProcessError on tool failures."""
+    """The review of upgrading to ``plan``, end to end: helm's version, a private values file (removed
+    afterwards), then :func:`review` (helm reads a repository chart with ``--repo``: the user's helm
+    repositories are not changed). Raises HelmError / ProcessError on tool failures."""
     planned = release or plan_releases(plan)[0]
     major, _ = helm.version()
-    chart = plan.target.chart
-    if chart.repo:
-        helm.check("repo", "add", repo_alias(chart.repo), chart.repo, "--force-update", scoped=False)
     tmp = Path(tempfile.mkdtemp(prefix="flyte-tui-review-"))
     try:
         values = tmp / "values.yaml"

@@ -57,6 +57,9 @@ class Detection:
     """The release as ``helm history`` describes its newest revision (None: none, or not asked)."""
     release_attention: str = ""
     """What a failed or pending-* release means and what to do; empty when the release is healthy."""
+    asked_context: str = ""
+    """The kube context the release was looked for in (the one asked for when the kubeconfig has it, else
+    the current one)."""
 
 
 def _run(argv: list[str], timeout: float | None = None) -> tuple[int, str, str]:
@@ -163,9 +166,12 @@ def detect_release(
     return exists, f"release {release} in {namespace}: " + ("installed" if exists else "not installed"), None, ""
 
 
-def detect(namespace: str | None = None, release: str | None = None, ask_cluster: bool = True) -> Detection:
-    """Detect tools, contexts and (when ``ask_cluster``) whether the release already exists (the namespace
-    and release default to the answers file's defaults)."""
+def detect(
+    namespace: str | None = None, release: str | None = None, ask_cluster: bool = True, context: str = ""
+) -> Detection:
+    """Detect tools, contexts and (when ``ask_cluster``) whether the release already exists in ``context``
+    (the current context when empty or not in the kubeconfig); the namespace and release default to the
+    answers file's defaults."""
     if namespace is None or release is None:
         from flyte_tui.model.plan import DEFAULT_NAMESPACE, DEFAULT_RELEASE
 
@@ -178,6 +184,8 @@ def detect(namespace: str | None = None, release: str | None = None, ask_cluster
     release_note = "not checked"
     info: ReleaseInfo | None = None
     attention = ""
+    asked = context if context and context in contexts else current
     if ask_cluster:
-        exists, release_note, info, attention = detect_release(kubectl, current, namespace, release, helm)
-    return Detection(helm, kubectl, contexts, current, exists, release_note, (note,) if note else (), info, attention)
+        exists, release_note, info, attention = detect_release(kubectl, asked, namespace, release, helm)
+    notes = (note,) if note else ()
+    return Detection(helm, kubectl, contexts, current, exists, release_note, notes, info, attention, asked)

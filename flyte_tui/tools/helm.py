@@ -2,27 +2,40 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 import shlex
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-from flyte_tui.model.plan import DEFAULT_REPO, InstallPlan
+from flyte_tui.model.plan import DEFAULT_REPO
 from flyte_tui.redact import mask_userinfo
 from flyte_tui.tools import output, process, retry
+
+if TYPE_CHECKING:
+    from flyte_tui.model.plan import ChartSource
 
 OFFICIAL_REPO = DEFAULT_REPO
 
 
-def repo_alias(url: str) -> str:
-    """The local name for a chart repository: ``flyteorg`` for Flyte's own, else a stable short name."""
-    if url.rstrip("/") == OFFICIAL_REPO:
-        return "flyteorg"
-    return "flyte-tui-" + hashlib.sha256(url.rstrip("/").encode()).hexdigest()[:8]
+class ReleaseTarget(Protocol):
+    """Where one release goes and its chart: what the argv builders need of a release.
+
+    :class:`flyte_tui.charts.PlannedRelease` (one per release of a plan, each with its own kube context) is
+    what the install pipeline and the review pass; a plan's :class:`~flyte_tui.model.plan.Target` also
+    fits, for a face that shows the command of a one-release plan without rendering its values.
+    """
+
+    @property
+    def release(self) -> str: ...
+    @property
+    def namespace(self) -> str: ...
+    @property
+    def context(self) -> str: ...
+    @property
+    def chart(self) -> ChartSource: ...
 
 
 def option(flag: str, value: str) -> list[str]:
@@ -39,24 +52,23 @@ def positional(value: str) -> str:
     raise ValueError(f"{value!r} would be read by helm as an option, not a value")
 
 
-def chart_ref(plan: InstallPlan, via_repo_alias: bool = False) -> str:
-    """The chart argument: ``alias/name`` (after ``helm repo add``), ``name`` with --repo, a path, or OCI."""
-    chart = plan.target.chart
-    if chart.repo and via_repo_alias:
-        return positional(f"{repo_alias(chart.repo)}/{chart.name}")
+def chart_ref(release: ReleaseTarget) -> str:
+    """The chart argument: ``name`` (read from ``--repo``), a path, or an OCI reference."""
+    chart = release.chart
     if chart.path and chart.path.startswith("-"):
         return f"./{chart.path}"
     return positional(chart.reference())
 
 
-def chart_args(plan: InstallPlan, via_repo_alias: bool = False, version: str | None = None) -> list[str]:
-    """The chart reference with its ``--repo`` (when not via an alias) and ``--version`` (not for paths).
+def chart_args(release: ReleaseTarget, version: str | None = None) -> list[str]:
+    """The chart reference with its ``--repo`` (a repository chart) and ``--version`` (not for paths).
 
-    ``version`` overrides the plan's chart version (e.g. to read another version's defaults).
+    helm reads the repository named by ``--repo`` directly: the user's helm repositories are never changed.
+    ``version`` overrides the release's chart version (e.g. to read another version's defaults).
     """
-    chart = plan.target.chart
-    args = [chart_ref(plan, via_repo_alias)]
-    if chart.repo and not via_repo_alias:
+    chart = release.chart
+    args = [chart_ref(release)]
+    if chart.repo:
         args += option("--repo", chart.repo)
     wanted = chart.version if version is None else version
     if wanted and not chart.path:
@@ -65,30 +77,25 @@ def chart_args(plan: InstallPlan, via_repo_alias: bool = False, version: str | N
 
 
 def upgrade_install_argv(
-    plan: InstallPlan,
-    values_file: Path | str,
-    helm: str = "helm",
-    extra: list[str] | None = None,
-    via_repo_alias: bool = False,
+    release: ReleaseTarget, values_file: Path | str, helm: str = "helm", extra: list[str] | None = None
 ) -> list[str]:
-    """``helm upgrade --install`` for the plan: release, chart (repo, path or OCI), version, namespace, values."""
-    t = plan.target
-    argv = [helm, "upgrade", "--install", positional(t.release), *chart_args(plan, via_repo_alias)]
-    argv += [*option("--namespace", t.namespace), "--create-namespace", *option("--values", str(values_file))]
-    if t.context:
-        argv += option("--kube-context", t.context)
+    """``helm upgrade --install`` for one release: its name, chart (repo, path or OCI), version, namespace,
+    values and kube context. This is the command the installer runs, as the review shows it."""
+    argv = [helm, "upgrade", "--install", positional(release.release), *chart_args(release)]
+    argv += [*option("--namespace", release.namespace), "--create-namespace", *option("--values", str(values_file))]
+    if release.context:
+        argv += option("--kube-context", release.context)
     return argv + list(extra or [])
 
 
-def template_argv(plan: InstallPlan, values_file: Path | str, helm: str = "helm") -> list[str]:
-    """``helm template`` for the plan, rendering offline exactly what an install would apply."""
-    t = plan.target
+def template_argv(release: ReleaseTarget, values_file: Path | str, helm: str = "helm") -> list[str]:
+    """``helm template`` for one release, rendering offline exactly what an install would apply."""
     return [
         helm,
         "template",
-        positional(t.release),
-        *chart_args(plan),
-        *option("--namespace", t.namespace),
+        positional(release.release),
+        *chart_args(release),
+        *option("--namespace", release.namespace),
         *option("--values", str(values_file)),
     ]
 
@@ -175,9 +182,21 @@ class Helm:
 
 
 def repo_versions(helm: Helm, repo: str, name: str) -> list[str]:
-    """Versions of a chart a repository offers, newest first (adds/refreshes the repository first)."""
-    alias = repo_alias(repo)
-    helm.check("repo", "add", alias, repo, "--force-update", scoped=False, timeout=120)
-    out = helm.check("search", "repo", f"{alias}/{name}", "--versions", "-o", "json", scoped=False)
+    """Versions of a chart a repository offers, newest first.
+
+    The repository is added to a private, temporary helm repository config and cache (removed afterwards):
+    listing versions never changes the user's helm repositories.
+    """
+    import shutil
+    import tempfile
+
+    private = Path(tempfile.mkdtemp(prefix="flyte-tui-repo-"))
+    where = [*option("--repository-config", str(private / "repositories.yaml"))]
+    where += option("--repository-cache", str(private / "cache"))
+    try:
+        helm.check("repo", "add", "listed", repo, *where, scoped=False, timeout=120)
+        out = helm.check("search", "repo", f"listed/{name}", "--versions", "-o", "json", *where, scoped=False)
+    finally:
+        shutil.rmtree(private, ignore_errors=True)
     found = output.json_list(out, "helm search repo", output.HelmChartVersion)
-    return [str(item["version"]) for item in found if item["name"] == f"{alias}/{name}"]
+    return [str(item["version"]) for item in found if item["name"] == f"listed/{name}"]

@@ -147,8 +147,8 @@ class WizardApp(Detecting, Saving, ReportsFailures, UpgradeFlow):
         elif self.upgrading:
             self.notify("Computing what the upgrade changes…")
             self.review_upgrade(validation.plan, self.state.install_options())
-        else:
-            self.run_install(validation.plan, self.state.install_options(), releases)
+        else:  # a release that already exists goes through the upgrade review
+            self.install_checked(validation.plan, self.state.install_options(), releases)
 
     def run_install(
         self, plan: InstallPlan, options: InstallOptions, releases: Sequence[PlannedRelease] | None = None
@@ -169,9 +169,10 @@ class WizardApp(Detecting, Saving, ReportsFailures, UpgradeFlow):
 
     def open_doctor(self) -> None:
         """Diagnose the release the answers point at."""
+        from flyte_tui.tui.detecting import doctor_target
         from flyte_tui.tui.screens.doctor import DoctorScreen
 
-        self.push_screen(DoctorScreen(self.state.doctor_target()))
+        self.push_screen(DoctorScreen(doctor_target(self.state)))
 
     # -- help, theme, palette -------------------------------------------------------------------
 

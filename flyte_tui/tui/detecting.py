@@ -4,7 +4,8 @@ thread once the first frame is on screen; the welcome screen shows what was foun
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import App
@@ -13,8 +14,45 @@ from textual.message import Message
 from flyte_tui.tui.screens.welcome import WelcomeScreen
 
 if TYPE_CHECKING:
+    from flyte_tui.doctor import DoctorTarget
     from flyte_tui.tools.detect import Detection
     from flyte_tui.tui.state import WizardState
+
+
+def looked_up(state: WizardState) -> tuple[str, str, str]:
+    """The kube context, namespace and release the wizard looks for: the session's answers once it began;
+    before that, the release and namespace of the answers file (``./flyte-tui.yaml`` or ``-f``) when there
+    is one, in the context chosen on Welcome (else the answers file's)."""
+    context, namespace, release = state.where()
+    if state.started:
+        return context, namespace, release
+    saved = answers_file_target(state.answers_path)
+    return (
+        context or str(saved.get("context") or ""),
+        str(saved.get("namespace") or namespace),
+        str(saved.get("release") or release),
+    )
+
+
+def doctor_target(state: WizardState) -> DoctorTarget:
+    """What the doctor examines: the release :func:`looked_up` names (the one Welcome found)."""
+    from dataclasses import replace
+
+    context, namespace, release = looked_up(state)
+    return replace(state.doctor_target(), context=context, namespace=namespace, release=release)
+
+
+def answers_file_target(path: Path) -> dict[str, Any]:
+    """The ``target`` of an answers file ({} when there is no file or it cannot be read)."""
+    if not path.is_file():
+        return {}
+    from flyte_tui.files.answers import load_answers
+
+    try:
+        target = load_answers(path).get("target")
+    except Exception:  # an unreadable file: Open says why; detection looks for the defaults
+        return {}
+    return target if isinstance(target, dict) else {}
 
 
 class Detected(Message):
@@ -40,14 +78,20 @@ class Detecting(App[None]):
         else:
             from flyte_tui.tools.detect import detect
 
-            result = detect(*self.state.where()[1:])
+            context, namespace, release = looked_up(self.state)
+            result = detect(namespace, release, context=context)
         self.post_message(Detected(result))
+
+    @on(WelcomeScreen.ContextChosen)
+    def _context_chosen(self) -> None:
+        self.run_detection()  # the release is looked for again, in the context now chosen
 
     @on(Detected)
     def _detected(self, message: Detected) -> None:
         self.state.detection = message.detection
         if not self.state.started and not self.state.get("target.context"):
-            self.state.set("target.context", message.detection.current_context)
+            found = message.detection
+            self.state.set("target.context", found.asked_context or found.current_context)
             self.state.dirty = False
         if isinstance(self.screen, WelcomeScreen):
             self.screen.detection = message.detection  # attributes down: the screen shows it

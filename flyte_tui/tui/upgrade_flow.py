@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from flyte_tui.release import ReleaseFix
     from flyte_tui.tools.helm import Helm
     from flyte_tui.tui.state import WizardState
-    from flyte_tui.upgrade import LiveAnswers, Reviewed
+    from flyte_tui.upgrade import LiveAnswers, LiveRelease, Reviewed
 
 
 class LiveLoaded(Message):
@@ -73,6 +73,24 @@ class ReviewReady(Message):
         self.options = options
 
 
+class ExistingChecked(Message):
+    """Whether the release a new install would change already exists (``found`` None: it does not, or the
+    cluster could not be asked; the installer's preflight then says why)."""
+
+    def __init__(
+        self,
+        found: LiveRelease | None,
+        plan: InstallPlan,
+        options: InstallOptions,
+        releases: Sequence[PlannedRelease] | None,
+    ) -> None:
+        super().__init__()
+        self.found = found
+        self.plan = plan
+        self.options = options
+        self.releases = releases
+
+
 class UpgradeFlow(App[None]):
     """The upgrade flow of the wizard; the app provides the answers, the tools and the navigation."""
 
@@ -102,8 +120,9 @@ class UpgradeFlow(App[None]):
 
     def _helm(self) -> Helm:
         from flyte_tui.tools.helm import Helm
+        from flyte_tui.tui.detecting import looked_up
 
-        context, namespace, _ = self.state.where()
+        context, namespace, _ = looked_up(self.state)
         return Helm(self.state.tools()[0], context, namespace, cancel=self.stopping)
 
     # -- steps 1 and 3: the live release, or its fix first -----------------------------------------
@@ -113,11 +132,12 @@ class UpgradeFlow(App[None]):
         """Find the live release and read it into answers (off the UI thread)."""
         from flyte_tui.tools.helm import HelmError
         from flyte_tui.tools.process import ProcessError
+        from flyte_tui.tui.detecting import looked_up
         from flyte_tui.upgrade import NoRelease, StuckRelease, find_live, read_live
 
         helm = self._helm()
         try:
-            found = find_live(helm, self.state.where()[2])
+            found = find_live(helm, looked_up(self.state)[2])
             if isinstance(found, NoRelease):
                 self.post_message(LiveLoaded(None, found.message))
                 return
@@ -140,9 +160,26 @@ class UpgradeFlow(App[None]):
             return
         live = dict(found.answers)
         context, _, _ = self.state.where()
-        live["target"] = {**fresh_answers(context)["target"], **live.get("target", {}), "context": context}
+        fresh = fresh_answers(context)["target"]
+        target = {**fresh, **live.get("target", {}), "context": context}
+        chart = target["chart"]
+        if not any(chart.get(k) for k in ("repo", "path", "oci")):  # no saved answers say where it came from
+            target["chart"] = {**fresh["chart"], **chart}
+            self.notify(
+                "helm does not record where a release's chart came from: Target shows the default repository. "
+                "Change it there if this release came from another one.",
+                title="Chart source",
+                severity="warning",
+            )
+        live["target"] = target
         self.notify(message.note, title="Upgrade")
         saved = found.saved
+        if saved is not None:  # the release is where it was found: in the context chosen on Welcome
+            kept = saved.get("target")
+            saved = {**saved, "target": {**(kept if isinstance(kept, dict) else {}), "context": context}}
+        if saved is not None and not found.drift:  # the saved answers are what the user set: keep them
+            self._begin_upgrade(saved)
+            return
         if saved is not None and found.drift:
             from flyte_tui.tui.dialogs.drift import DriftDialog
 
@@ -208,18 +245,60 @@ class UpgradeFlow(App[None]):
         )
         self.load_live()
 
+    # -- a new install that would change an existing release: the upgrade review first ---------------
+
+    @work(thread=True, exclusive=True, group="existing", exit_on_error=False)
+    def install_checked(
+        self, plan: InstallPlan, options: InstallOptions, releases: Sequence[PlannedRelease] | None = None
+    ) -> None:
+        """Install, unless the release already exists (``flyte-tui -f ANSWERS`` for a deployed release): then
+        it goes through the upgrade review, with rollback on failure, as every change of a release does."""
+        from flyte_tui.tools.helm import Helm, HelmError
+        from flyte_tui.tools.process import ProcessError
+        from flyte_tui.upgrade import NoRelease, find_live
+
+        t = plan.target
+        helm = Helm(options.helm, t.context, t.namespace, options.env, self.stopping, timeout=20)
+        try:
+            found = find_live(helm, t.release)
+        except (HelmError, ProcessError, ValueError):  # cannot ask: the installer's preflight says why
+            found = NoRelease(t.release, t.namespace)
+        existing = None if isinstance(found, NoRelease) or found.info.status == "uninstalled" else found
+        self.post_message(ExistingChecked(existing, plan, options, releases))
+
+    @on(ExistingChecked)
+    def _existing_checked(self, message: ExistingChecked) -> None:
+        from dataclasses import replace
+
+        from flyte_tui.upgrade import StuckRelease
+
+        found = message.found
+        if found is None:
+            self.run_install(message.plan, message.options, message.releases)
+            return
+        self.state.upgrading = True  # from now on Install of these answers is an upgrade
+        if isinstance(found, StuckRelease):
+            self.post_message(RecoveryNeeded(found.info.name, found.fix))
+            return
+        self.notify(f"{found.lines()[0]}: reviewing what the upgrade changes first…", title="Upgrade")
+        self.review_upgrade(message.plan, replace(message.options, rollback_on_failure=True), message.releases)
+
     # -- steps 4 and 5: the review, then the install with rollback on failure ------------------------
 
     @work(thread=True, exclusive=True, group="review", exit_on_error=False)
-    def review_upgrade(self, plan: InstallPlan, options: InstallOptions) -> None:
-        """Compute the three-layer review off the UI thread, then show it."""
+    def review_upgrade(
+        self, plan: InstallPlan, options: InstallOptions, releases: Sequence[PlannedRelease] | None = None
+    ) -> None:
+        """Compute the three-layer review off the UI thread (with the releases when already rendered), then
+        show it."""
         from flyte_tui.tools.helm import Helm, HelmError
         from flyte_tui.tools.process import ProcessError
         from flyte_tui.upgrade import review_upgrade
 
         t = plan.target
+        helm = Helm(options.helm, t.context, t.namespace, options.env, cancel=self.stopping)
         try:
-            reviewed = review_upgrade(plan, Helm(options.helm, t.context, t.namespace, cancel=self.stopping))
+            reviewed = review_upgrade(plan, helm, releases)
         except (HelmError, ProcessError, ValueError) as exc:
             self.post_message(ReviewReady(None, str(exc)))
             return

@@ -81,13 +81,16 @@ class ReviewScreen(StepScreen):
         if validation.ok and validation.plan is not None:
             from rich.syntax import Syntax
 
+            from flyte_tui.charts import plan_releases
             from flyte_tui.files.values import preview_text
             from flyte_tui.files.yamlio import UnmergeableFile
             from flyte_tui.tools.helm import display, upgrade_install_argv
 
-            helm.update(display(upgrade_install_argv(validation.plan, values_path)))
+            release = plan_releases(validation.plan)[0]  # rendered once: for the command and the preview
+            helm.update(display(upgrade_install_argv(release, values_path)))
             try:
-                text = preview_text(validation.plan, values_path, self._paths()[0].name)
+                rendered = (release.values, release.profile.is_owned)
+                text = preview_text(validation.plan, values_path, self._paths()[0].name, rendered=rendered)
             except OSError as exc:  # UnmergeableFile, or a file that cannot be read
                 message = str(exc) if isinstance(exc, UnmergeableFile) else f"cannot read {values_path}: {exc}"
                 values.update(Text(message, style="bold red"))

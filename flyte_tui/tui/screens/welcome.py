@@ -73,6 +73,9 @@ class WelcomeScreen(StepScreen):
             self.mode = mode
             self.path = path
 
+    class ContextChosen(Message):
+        """Another kube context was picked: the release is looked for again there."""
+
     class Begun(Message):
         """The session began: its answers are loaded (fresh, opened, imported or restored)."""
 
@@ -140,7 +143,8 @@ class WelcomeScreen(StepScreen):
         ])
         await self.query_one("#files-box").mount_all([
             Label("…or continue from a file"),
-            Input(placeholder="path to flyte-tui.yaml or a values.yaml", id="path"),
+            # the values module's DEFAULT_NAME, written out: that module loads the renderer (start-up)
+            Input(placeholder="path to flyte-tui.yaml or a flyte-values.yaml", id="path"),
             Horizontal(
                 Button("Open answers file", id="open", compact=True),
                 Button("Import values file", id="import", compact=True),
@@ -184,7 +188,16 @@ class WelcomeScreen(StepScreen):
             select.set_options([(c + (" (current)" if c == detection.current_context else ""), c) for c in contexts])
             if chosen in contexts:
                 select.value = chosen
+        self.release_shown(detection)
+
+    def release_shown(self, detection: Detection | str) -> None:
+        """Say what was found about the release (or, while it is looked for, that it is)."""
         release = self.query_one("#release", Static)
+        if isinstance(detection, str):
+            release.update(detection)
+            release.set_class(False, "-attention")
+            self.query_one("#release-buttons").display = False
+            return
         if detection.release_attention:
             release.update(f"⚠ {detection.release_note}\n{detection.release_attention}")
         elif detection.release_exists:
@@ -218,7 +231,11 @@ class WelcomeScreen(StepScreen):
         if event.select.id != "context":
             return
         value = event.value if isinstance(event.value, str) else ""
+        if value == (self.state.get("target.context") or ""):
+            return
         self.post_message(FormField.Changed("target.context", value))
+        self.release_shown(f"Looking for the release in {value or 'the current context'}…")
+        self.post_message(self.ContextChosen())
 
     @on(Button.Pressed, "#open-existing")
     def _open_existing(self, event: Button.Pressed) -> None:
