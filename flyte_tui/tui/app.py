@@ -130,14 +130,11 @@ class WizardApp(Detecting, Saving, ReportsFailures, UpgradeFlow):
 
     # Named after the message (not @on): the review module loads only when its screen is shown.
     def on_review_screen_save_requested(self, message: ReviewScreen.SaveRequested) -> None:
-        """Save to the files chosen on the review screen; for Install, then run it (rendered once for both)."""
-        from flyte_tui.charts import plan_releases
-
-        plan = self.state.validation.plan if message.install and not self.upgrading else None
-        releases = plan_releases(plan) if plan is not None and self.state.validation.ok else None
-        self.action_save(releases)
+        """Save to the files chosen on the review screen; for Install, then run it (the state's releases: the
+        preview, the save and the installer share one render)."""
+        self.action_save()
         if message.install:
-            self.install(releases)
+            self.install(self.state.releases())
 
     def install(self, releases: Sequence[PlannedRelease] | None = None) -> None:
         """Run the install on the runner screen (the typed password in memory only); an upgrade's review first."""
