@@ -76,9 +76,17 @@ class WizardApp(Detecting, Saving, ReportsFailures, UpgradeFlow):
         self.stopping = threading.Event()
         """Set when the app closes: cancels the helm and kubectl calls its workers are waiting on."""
 
-    def on_mount(self) -> None:
+    def get_default_screen(self) -> Screen[Any]:
+        """The Welcome screen is the app's first screen: it is in the first frame painted (no blank screen
+        is painted and then replaced by it)."""
         offered = self.autosave if self.autosave.exists() else None
-        self.push_screen(WelcomeScreen(self.state, autosave=offered, open_at_start=self._open_at_start))
+        welcome = WelcomeScreen(self.state, autosave=offered, open_at_start=self._open_at_start)
+        # Textual's switch_screen pops the result callback push_screen gives each screen, which a default screen
+        # never got: give it the empty one switch_screen gives its new screen, so the next step can replace it.
+        welcome._push_result_callback(welcome, None)
+        return welcome
+
+    def on_mount(self) -> None:
         # Detection forks helm and kubectl: start it once the first frame is on screen.
         self.call_after_refresh(self.run_detection)
 
