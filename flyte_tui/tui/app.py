@@ -77,13 +77,10 @@ class WizardApp(Detecting, Saving, ReportsFailures, UpgradeFlow):
         """Set when the app closes: cancels the helm and kubectl calls its workers are waiting on."""
 
     def get_default_screen(self) -> Screen[Any]:
-        """The Welcome screen is the app's first screen: it is in the first frame painted (no blank screen
-        is painted and then replaced by it)."""
+        """Welcome is the first screen, in the first frame painted (no blank screen is painted before it)."""
         offered = self.autosave if self.autosave.exists() else None
         welcome = WelcomeScreen(self.state, autosave=offered, open_at_start=self._open_at_start)
-        # Textual's switch_screen pops the result callback push_screen gives each screen, which a default screen
-        # never got: give it the empty one switch_screen gives its new screen, so the next step can replace it.
-        welcome._push_result_callback(welcome, None)
+        welcome._push_result_callback(welcome, None)  # what switch_screen pops when the first step replaces it
         return welcome
 
     def on_mount(self) -> None:
@@ -138,8 +135,7 @@ class WizardApp(Detecting, Saving, ReportsFailures, UpgradeFlow):
 
     # Named after the message (not @on): the review module loads only when its screen is shown.
     def on_review_screen_save_requested(self, message: ReviewScreen.SaveRequested) -> None:
-        """Save to the files chosen on the review screen; for Install, then run it (the state's releases: the
-        preview, the save and the installer share one render)."""
+        """Save to the files chosen on the review screen; for Install, then run the releases the save wrote."""
         self.action_save()
         if message.install:
             self.install(self.state.releases())
