@@ -21,8 +21,8 @@ from benchmarks.harness import Result, report, time_ms
 from flyte_tui.charts import validate_answers
 from flyte_tui.charts.flyte_core.owned import is_owned
 from flyte_tui.charts.flyte_core.render import render_values
+from flyte_tui.charts.values_file import write_values_file
 from flyte_tui.files import yamlio
-from flyte_tui.files.values import write_values_file
 from tests.conftest import REALISTIC
 
 

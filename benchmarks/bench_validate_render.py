@@ -11,7 +11,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks.harness import Result, report, time_ms
 from flyte_tui.charts import validate_answers
 from flyte_tui.charts.flyte_core.render import render_values
-from flyte_tui.files.values import render_text
+from flyte_tui.charts.values_file import render_text
 from tests.conftest import REALISTIC
 
 

@@ -19,7 +19,7 @@ from ruamel.yaml import YAML
 
 from flyte_tui.charts import plan_releases, validate_answers
 from flyte_tui.charts.flyte_core.components import COMPONENTS
-from flyte_tui.files.values import write_values_file
+from flyte_tui.charts.values_file import write_values_file
 from flyte_tui.tools.helm import template_argv
 from tests.conftest import FIXTURE_CHART, REALISTIC, helm_binaries, set_path
 

@@ -8,7 +8,7 @@ import pytest
 
 from flyte_tui.charts import validate_answers
 from flyte_tui.charts.flyte_core.importer import import_values
-from flyte_tui.files.values import render_text
+from flyte_tui.charts.values_file import render_text
 from flyte_tui.files.yamlio import dump
 from tests.test_cli import no_traceback, run
 

@@ -10,8 +10,8 @@ import pytest
 from flyte_tui.charts import validate_answers
 from flyte_tui.charts.flyte_core.owned import is_owned
 from flyte_tui.charts.flyte_core.render import render_values
+from flyte_tui.charts.values_file import write_values_file
 from flyte_tui.files.answers import load_answers, write_answers
-from flyte_tui.files.values import write_values_file
 from flyte_tui.files.yamlio import load_plain, write_atomic
 from tests.conftest import set_path
 

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 from flyte_tui.charts import validate_answers
 from flyte_tui.charts.flyte_core.owned import is_owned
 from flyte_tui.charts.flyte_core.render import render_values
+from flyte_tui.charts.values_file import write_values_file
 from flyte_tui.files import yaml_pieces, yamlio
-from flyte_tui.files.values import write_values_file
 from flyte_tui.files.yaml_limits import Outline
 from tests.conftest import REALISTIC
 

@@ -1,5 +1,5 @@
 """``python -m flyte_tui.cli``: the same as the ``flyte-tui`` command."""
 
-from flyte_tui.cli.commands import main
+from flyte_tui.cli import main
 
 main()

@@ -144,8 +144,9 @@ def validate(answers: Path, as_json: bool) -> None:
 def render(answers: Path, output: str | None) -> None:
     """Write the Helm values file for an answers file and print the exact helm command."""
     from flyte_tui.charts import validate_file
+    from flyte_tui.charts.values_file import render_text, write_values_file
     from flyte_tui.files import yamlio
-    from flyte_tui.files.values import default_path, render_text, write_values_file
+    from flyte_tui.files.values import default_path
     from flyte_tui.tools.helm import display, upgrade_install_argv
 
     target = _output_path(output if output is not None else str(default_path(answers)), [answers])

@@ -1,4 +1,6 @@
-"""Writing the Helm values file: render, merge into any existing file (comments kept), write atomically."""
+"""Writing the Helm values file: values already rendered (by the chart's profile, once per operation) merged
+into any existing file (comments kept), written atomically. Nothing here renders: the caller passes a
+:class:`~flyte_tui.charts.PlannedRelease`'s ``values`` and its profile's ``is_owned``."""
 
 from __future__ import annotations
 
@@ -9,10 +11,7 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap
 
-from flyte_tui.charts.flyte_core.owned import is_owned
-from flyte_tui.charts.flyte_core.render import render_values
 from flyte_tui.files import yaml_pieces, yamlio
-from flyte_tui.model.plan import InstallPlan
 
 DEFAULT_NAME = "flyte-values.yaml"
 """The values file's default name, beside the answers file: the wizard's, render's and install's."""
@@ -43,9 +42,9 @@ class WrittenValues:
     text: str
 
 
-def render_text(plan: InstallPlan, existing: str | None = None, source: str = "flyte-tui.yaml") -> str:
+def values_text(rendered: Rendered, existing: str | None = None, source: str = "flyte-tui.yaml") -> str:
     """The values file text: a fresh document with a header, or ``existing`` with the values merged in."""
-    return _render_into(plan, _document(existing), source)
+    return _merge_into(rendered, _document(existing), source)
 
 
 def _document(existing: str | None) -> Any:
@@ -61,18 +60,16 @@ def _document(existing: str | None) -> Any:
     return doc
 
 
-def preview_text(
-    plan: InstallPlan, path: Path, source: str = "flyte-tui.yaml", *, rendered: Rendered | None = None
-) -> str:
-    """What :func:`write_values_file` would write to ``path`` (raises ``yamlio.UnmergeableFile``); a large file
+def preview_text(rendered: Rendered, path: Path, source: str = "flyte-tui.yaml") -> str:
+    """What :func:`write_values` would write to ``path`` (raises ``yamlio.UnmergeableFile``); a large file
     is merged into piece by piece (:mod:`flyte_tui.files.yaml_pieces`)."""
-    values, owned = rendered if rendered is not None else (render_values(plan), is_owned)
+    values, owned = rendered
     merged = yaml_pieces.merge_existing(path, values, owned)
-    return merged if merged is not None else _render_into(plan, None, source, (values, owned))
+    return merged if merged is not None else _merge_into(rendered, None, source)
 
 
-def _render_into(plan: InstallPlan, doc: Any, source: str, rendered: Rendered | None = None) -> str:
-    values, owned = rendered if rendered is not None else (render_values(plan), is_owned)
+def _merge_into(rendered: Rendered, doc: Any, source: str) -> str:
+    values, owned = rendered
     if not isinstance(doc, CommentedMap):
         doc = CommentedMap()
         doc.yaml_set_start_comment(HEADER.format(source=source))
@@ -80,17 +77,15 @@ def _render_into(plan: InstallPlan, doc: Any, source: str, rendered: Rendered | 
     return yamlio.dump(doc)
 
 
-def write_values_file(
-    plan: InstallPlan, path: Path, source: str = "flyte-tui.yaml", *, rendered: Rendered | None = None
-) -> WrittenValues:
-    """Render into ``path`` (merging into what is there), atomically, keeping ``<path>.bak``.
+def write_values(rendered: Rendered, path: Path, source: str = "flyte-tui.yaml") -> WrittenValues:
+    """Merge ``rendered`` into ``path`` (what is there is kept), atomically, keeping ``<path>.bak``.
 
-    ``rendered``: the values already rendered for this operation and the chart's owned-keys predicate (a
+    ``rendered``: the values rendered for this operation and the chart's owned-keys predicate (a
     :class:`~flyte_tui.charts.PlannedRelease`'s ``values`` and ``profile.is_owned``), so nothing renders twice.
     Raises ``yamlio.UnmergeableFile`` (an ``OSError``) when ``path`` holds something that is not YAML:
     that file is never replaced.
     """
     path = Path(path)
-    text = preview_text(plan, path, source, rendered=rendered)
+    text = preview_text(rendered, path, source)
     backup = yamlio.write_atomic(path, text)
     return WrittenValues(path, backup, text)

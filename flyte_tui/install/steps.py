@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from flyte_tui.diagnose import match
 from flyte_tui.events import Explanation, OutputLine
-from flyte_tui.files.values import write_values_file
+from flyte_tui.files.values import write_values
 from flyte_tui.install.context import ReleaseRun, Step, StepError
 from flyte_tui.install.secrets import db_secret_manifest, secret_name, storage_secret_manifest
 from flyte_tui.tools import process
@@ -70,7 +70,7 @@ def helm_upgrade(run: ReleaseRun) -> Step:
     options = run.options
     try:
         rendered = (run.release.values, run.release.profile.is_owned)  # rendered once, by plan_releases
-        written = write_values_file(run.plan, options.values_path, options.source, rendered=rendered)
+        written = write_values(rendered, options.values_path, options.source)
     except OSError as exc:  # an unwritable path, or a file there that is not YAML (left untouched)
         raise StepError(f"cannot write the values file: {exc.strerror or exc}") from exc
     kept = f" (previous kept as {written.backup})" if written.backup else ""

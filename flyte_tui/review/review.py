@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from flyte_tui.charts import PlannedRelease, plan_releases
-from flyte_tui.files.values import write_values_file
+from flyte_tui.files.values import write_values
 from flyte_tui.files.yamlio import dump, load_plain
 from flyte_tui.model.plan import InstallPlan
 from flyte_tui.release import ReleaseInfo, find_release, live_manifest, live_values
@@ -184,7 +184,7 @@ def review_plan(plan: InstallPlan, helm: Helm, release: PlannedRelease | None = 
     tmp = Path(tempfile.mkdtemp(prefix="flyte-tui-review-"))
     try:
         values = tmp / "values.yaml"
-        write_values_file(plan, values, rendered=(planned.values, planned.profile.is_owned))
+        write_values((planned.values, planned.profile.is_owned), values)
         return review(helm, plan, values, major, planned)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -76,9 +76,14 @@ class WizardApp(Detecting, Saving, ReportsFailures, UpgradeFlow):
         self.stopping = threading.Event()
         """Set when the app closes: cancels the helm and kubectl calls its workers are waiting on."""
 
-    def on_mount(self) -> None:
+    def get_default_screen(self) -> Screen[Any]:
+        """Welcome is the first screen, in the first frame painted (no blank screen is painted before it)."""
         offered = self.autosave if self.autosave.exists() else None
-        self.push_screen(WelcomeScreen(self.state, autosave=offered, open_at_start=self._open_at_start))
+        welcome = WelcomeScreen(self.state, autosave=offered, open_at_start=self._open_at_start)
+        welcome._push_result_callback(welcome, None)  # what switch_screen pops when the first step replaces it
+        return welcome
+
+    def on_mount(self) -> None:
         # Detection forks helm and kubectl: start it once the first frame is on screen.
         self.call_after_refresh(self.run_detection)
 
@@ -130,14 +135,10 @@ class WizardApp(Detecting, Saving, ReportsFailures, UpgradeFlow):
 
     # Named after the message (not @on): the review module loads only when its screen is shown.
     def on_review_screen_save_requested(self, message: ReviewScreen.SaveRequested) -> None:
-        """Save to the files chosen on the review screen; for Install, then run it (rendered once for both)."""
-        from flyte_tui.charts import plan_releases
-
-        plan = self.state.validation.plan if message.install and not self.upgrading else None
-        releases = plan_releases(plan) if plan is not None and self.state.validation.ok else None
-        self.action_save(releases)
+        """Save to the files chosen on the review screen; for Install, then run the releases the save wrote."""
+        self.action_save()
         if message.install:
-            self.install(releases)
+            self.install(self.state.releases())
 
     def install(self, releases: Sequence[PlannedRelease] | None = None) -> None:
         """Run the install on the runner screen (the typed password in memory only); an upgrade's review first."""

@@ -11,9 +11,6 @@ from textual.app import App
 from flyte_tui.tui.screens.base import StepScreen
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
-
-    from flyte_tui.charts import PlannedRelease
     from flyte_tui.files.autosave import Autosave
     from flyte_tui.tui.dialogs.quit import QuitChoice
     from flyte_tui.tui.state import WizardState
@@ -36,16 +33,15 @@ class Saving(App[None]):
                 self._autosave_failed = True
                 self.notify(f"Autosave to {self.autosave.path} failed: {exc}", severity="warning")
 
-    def action_save(self, releases: Sequence[PlannedRelease] | None = None) -> None:
-        """Save the answers (always) and the values (when the answers are valid); both atomic, with .bak.
-        ``releases``: the plan's releases when already rendered (Install renders them once for both)."""
+    def action_save(self) -> None:
+        """Save the answers (always) and the values (when the answers are valid); both atomic, with .bak."""
         from flyte_tui.tui.wizard_files import save
 
         if not self.state.started:
             self.notify("Choose how to start first.", severity="warning")
             return
         try:
-            saved = save(self.state, releases)
+            saved = save(self.state)
         except OSError as exc:
             self.notify(f"Saving failed: {exc}", severity="error")
             return

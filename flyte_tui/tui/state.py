@@ -17,6 +17,7 @@ from flyte_tui import tree
 from flyte_tui.tui.steps import STEPS, step, step_of
 
 if TYPE_CHECKING:
+    from flyte_tui.charts import PlannedRelease
     from flyte_tui.doctor import DoctorTarget
     from flyte_tui.install import InstallOptions
     from flyte_tui.model import Problem, Validation
@@ -85,6 +86,7 @@ class WizardState:
         """Steady cursors (tests and snapshots): the screens turn blinking off."""
         self._validation: Validation | None = None
         self._effective: dict[str, Any] | None = None
+        self._releases: tuple[Validation, list[PlannedRelease]] | None = None
 
     @property
     def values_path(self) -> Path:
@@ -118,6 +120,18 @@ class WizardState:
 
             self._validation = validate_answers(self.raw)
         return self._validation
+
+    def releases(self) -> list[PlannedRelease] | None:
+        """The plan's releases, their values rendered once for these answers (the review's preview, the save and
+        the installer share them); None while the answers have errors."""
+        validation = self.validation
+        if not validation.ok or validation.plan is None:
+            return None
+        if self._releases is None or self._releases[0] is not validation:
+            from flyte_tui.charts import plan_releases
+
+            self._releases = (validation, plan_releases(validation.plan))
+        return self._releases[1]
 
     def effective(self, path: str, default: Any = None) -> Any:
         """The answer at a path with the environment's preset underneath (what validation sees)."""

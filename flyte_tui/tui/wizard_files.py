@@ -13,9 +13,6 @@ from typing import TYPE_CHECKING, Any, Literal
 from flyte_tui.tui.state import WizardState, fresh_answers
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
-
-    from flyte_tui.charts import PlannedRelease
     from flyte_tui.files.autosave import Autosave
 
 
@@ -42,9 +39,10 @@ class Saved:
         )
 
 
-def save(state: WizardState, releases: Sequence[PlannedRelease] | None = None) -> Saved:
+def save(state: WizardState) -> Saved:
     """Write the answers (always) and the values (when the answers are valid) to the session's files; both
-    atomic, with .bak. ``releases``: the plan's releases when already rendered (an install about to run them).
+    atomic, with .bak. The values are the state's releases, rendered once for the preview, the save and an
+    install.
 
     Raises OSError when a file cannot be written. Marks the state saved.
     """
@@ -52,18 +50,17 @@ def save(state: WizardState, releases: Sequence[PlannedRelease] | None = None) -
 
     answers_path, values_path = state.answers_path, state.values_path
     backups = [write_answers(state.raw, answers_path)]
-    validation = state.validation
+    releases = state.releases()
     written: Path | None = None
-    if validation.ok and validation.plan is not None:
-        from flyte_tui.files.values import write_values_file
+    if releases:
+        from flyte_tui.charts.values_file import rendered
+        from flyte_tui.files.values import write_values
 
-        first = releases[0] if releases else None
-        rendered = (first.values, first.profile.is_owned) if first is not None else None
-        written_values = write_values_file(validation.plan, values_path, source=answers_path.name, rendered=rendered)
+        written_values = write_values(rendered(releases[0]), values_path, source=answers_path.name)
         backups.append(written_values.backup)
         written = values_path
     state.dirty = False
-    return Saved(answers_path, written, len(validation.errors), tuple(b for b in backups if b is not None))
+    return Saved(answers_path, written, len(state.validation.errors), tuple(b for b in backups if b is not None))
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ import k8s_helpers as kh
 import pytest
 import testbed as tb
 
-from flyte_tui.files.values import write_values_file
+from flyte_tui.charts.values_file import write_values_file
 from flyte_tui.files.yamlio import dump
 from tests.e2e.test_install import answers, plan_of
 

@@ -13,9 +13,9 @@ from typing import Any
 import k8s_helpers as kh
 import pytest
 
+from flyte_tui.charts.values_file import write_values_file
 from flyte_tui.events import InstallFinished, StepFailed, StepFinished, StepStarted
 from flyte_tui.files.answers import load_answers, write_answers
-from flyte_tui.files.values import write_values_file
 from flyte_tui.files.yamlio import dump, load_plain
 from flyte_tui.install import Installer
 from flyte_tui.release import find_release, live_answers, live_values, stuck_release_fix

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
@@ -15,9 +17,8 @@ from textual.widget import Widget
 from textual.widgets import Button, Footer, Static
 from textual.worker import Worker, WorkerState
 
-from flyte_tui.tui.palette import StepCommands
 from flyte_tui.tui.state import WizardState
-from flyte_tui.tui.steps import STEP_IDS, step
+from flyte_tui.tui.steps import STEP_IDS, STEPS, step
 from flyte_tui.tui.styles import FORMS_CSS
 from flyte_tui.tui.widgets.field import FormField
 from flyte_tui.tui.widgets.note import Note
@@ -36,6 +37,32 @@ class WorkScreen(Screen[R]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR:
             self.app.post_message(event)
+
+
+class StepCommands(Provider):
+    """Go to a step of the wizard, listed in the order of the steps (once the session has begun); Textual's
+    system commands are listed alphabetically, which would put Database before Target."""
+
+    def _commands(self) -> list[tuple[str, str, str]]:
+        state = getattr(self.screen, "state", None)
+        if state is None or not state.started:
+            return []
+        return [(f"Go to {s.title}", f"Step {n} of {len(STEPS)}: open {s.title}", s.id) for n, s in
+                enumerate(STEPS, 1)]
+
+    def _go(self, step_id: str) -> None:
+        self.screen.post_message(StepScreen.Navigate(step_id))
+
+    async def discover(self) -> Hits:
+        for name, help_text, step_id in self._commands():
+            yield DiscoveryHit(name, partial(self._go, step_id), help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, help_text, step_id in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), partial(self._go, step_id), text=name, help=help_text)
 
 
 class StepScreen(WorkScreen[None]):

@@ -78,19 +78,18 @@ class ReviewScreen(StepScreen):
         helm = self.query_one("#helm", Static)
         values = self.query_one("#values", Note)
         _answers, values_path = self._paths()
-        if validation.ok and validation.plan is not None:
+        releases = self.state.releases()  # rendered once: the save and the installer take the same
+        if releases and validation.plan is not None:
             from rich.syntax import Syntax
 
-            from flyte_tui.charts import plan_releases
+            from flyte_tui.charts.values_file import rendered
             from flyte_tui.files.values import preview_text
             from flyte_tui.files.yamlio import UnmergeableFile
             from flyte_tui.tools.helm import display, upgrade_install_argv
 
-            release = plan_releases(validation.plan)[0]  # rendered once: for the command and the preview
-            helm.update(display(upgrade_install_argv(release, values_path)))
+            helm.update(display(upgrade_install_argv(releases[0], values_path)))
             try:
-                rendered = (release.values, release.profile.is_owned)
-                text = preview_text(validation.plan, values_path, self._paths()[0].name, rendered=rendered)
+                text = preview_text(rendered(releases[0]), values_path, self._paths()[0].name)
             except OSError as exc:  # UnmergeableFile, or a file that cannot be read
                 message = str(exc) if isinstance(exc, UnmergeableFile) else f"cannot read {values_path}: {exc}"
                 values.update(Text(message, style="bold red"))

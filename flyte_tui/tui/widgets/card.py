@@ -16,6 +16,14 @@ from textual.widgets import Static
 class Card(Vertical, can_focus=True):
     """One choice among several, shown as a bordered card."""
 
+    DEFAULT_CSS: ClassVar[str] = """
+    Card { border: round $foreground 30%; height: auto; padding: 0 1; }
+    Card:focus { border: round $accent; }
+    Card.-selected { border: double $success; }
+    Card .card-title { text-style: bold; }
+    Card .card-text { color: $text-muted; }
+    """
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter,space", "choose", "Choose", show=False),
         Binding("left", "move(0, -1)", "Card to the left", show=False),

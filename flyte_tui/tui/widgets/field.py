@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -30,7 +30,28 @@ def field_id(path: str) -> str:
 
 
 class FormField(Vertical):
-    """Edits the answer at one dotted path; shows the problems the model finds there."""
+    """Edits the answer at one dotted path; shows the problems the model finds there.
+
+    Its own styles (DEFAULT_CSS; the label, help and error classes it shares with the screens are in
+    forms.tcss): a rule on one of Textual's widgets inside it names ``FormField`` too, so it outranks that
+    widget's own DEFAULT_CSS as it did from the app's style sheet.
+    """
+
+    DEFAULT_CSS: ClassVar[str] = """
+    FormField.field { height: auto; margin-bottom: 1; }
+    FormField.field Input, FormField.field Select { width: 1fr; max-width: 72; }
+    FormField.field Input { background: $boost; }
+    FormField.field.-error Input, FormField.field.-error SelectCurrent { background: $error 20%; }
+    FormField.field.-error TextArea { border: tall $error; }
+    FormField.field TextArea { height: 8; }
+    FormField.field.-compact { margin: 0; height: 1; layout: horizontal; }
+    /* a bad cell: a glyph beside it and underlined bold text, readable without colour (NO_COLOR) */
+    FormField.field.-compact .cell-mark { width: 1; display: none; }
+    FormField.field.-compact.-error .cell-mark, FormField.field.-compact.-warning .cell-mark { display: block; }
+    FormField.field.-compact.-error .cell-mark { color: $error; text-style: bold; }
+    FormField.field.-compact.-warning .cell-mark { color: $warning; }
+    FormField.field.-compact.-error Input { color: $error; text-style: bold underline; }
+    """
 
     class Changed(Message):
         """The user changed the answer at ``path`` (``None`` removes it)."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
 from textual.events import Click
 from textual.message import Message
@@ -17,6 +19,10 @@ class StepList(Static):
     """Every step on its own line: ▶ current, ✓ complete, ✗ has errors, · not visited yet.
 
     One widget rather than one per step: it is on every screen, including the first one painted.
+    """
+
+    DEFAULT_CSS: ClassVar[str] = """
+    StepList { width: 23; height: 1fr; padding: 1 0 0 1; border-right: vkey $foreground 20%; }
     """
 
     class Selected(Message):
