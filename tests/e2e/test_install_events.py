@@ -57,18 +57,23 @@ def _ready_components(testbed, namespace: str) -> set[str]:
 
 
 def leaky_answers(testbed, namespace: str, password: str) -> dict:
-    """An install whose flyteadmin pod cannot pull its image, and whose image tag is the database password:
-    the pod's message (``Back-off pulling image "…:<password>"``) carries the password into the readiness
-    table, the failed step's message and its explanation."""
+    """An install whose flyteadmin pod cannot pull its image, and whose image name ends in the database
+    password (``flyteadmin:<tag>`` is the password; the tag alone is not, so validation, which refuses a known
+    secret in the values, lets it through): the pod's message (``Back-off pulling image "…/flyteadmin:<tag>"``)
+    carries the password into the readiness table, the failed step's message and its explanation."""
+    assert password.startswith("flyteadmin:")
     return answers(
         testbed,
         namespace,
-        flyteadmin={"podLabels": {"sim.kwok.test/fault": "imagepull"}, "image": {"tag": password}},
+        flyteadmin={
+            "podLabels": {"sim.kwok.test/fault": "imagepull"},
+            "image": {"tag": password.removeprefix("flyteadmin:")},
+        },
     )
 
 
 def test_json_plain_the_screen_and_the_log_never_show_a_known_secret(testbed, namespace, tmp_path) -> None:
-    password = "pwleak" + secrets.token_hex(6)
+    password = "flyteadmin:pwleak" + secrets.token_hex(6)
     env = {**testbed.env, "FLYTE_TUI_DB_PASSWORD": password, "FLYTE_TUI_S3_ACCESS_KEY": "AKIALEAK",
            "FLYTE_TUI_S3_SECRET_KEY": "sk-leak"}  # fmt: skip
     leaky = tmp_path / "flyte-tui.yaml"
@@ -97,7 +102,7 @@ async def test_the_runner_screen_and_its_log_never_show_a_known_secret(testbed, 
     from flyte_tui.tui.screens.runner import RunnerScreen
     from flyte_tui.tui.widgets.live_log import LiveLog
 
-    password = "pwleak" + secrets.token_hex(6)
+    password = "flyteadmin:pwleak" + secrets.token_hex(6)
     plan = plan_of(leaky_answers(testbed, namespace, password))
     opts = options(testbed, Path(testbed.helm4), tmp_path, secrets=SecretValues(password, "AKIALEAK", "sk-leak"))
     screen = RunnerScreen(plan, opts)
