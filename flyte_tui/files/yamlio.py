@@ -7,7 +7,6 @@ every file; :class:`RefusedYAML` says what was refused and why.
 from __future__ import annotations
 
 import copy
-import io
 import os
 import stat
 import tempfile
@@ -20,6 +19,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedBase, CommentedMap, CommentedSeq
 from ruamel.yaml.error import ReusedAnchorWarning, YAMLError
 
+from flyte_tui.files import yaml_emit
 from flyte_tui.files.yaml_limits import ACCEPTED, MAX_BYTES, MAX_DEPTH, MAX_NODES, Outline, RefusedYAML, check
 
 __all__ = [
@@ -29,6 +29,7 @@ __all__ = [
     "MAX_NODES",
     "RefusedYAML",
     "UnmergeableFile",
+    "UnwritableYAML",
     "YAMLError",
     "check",
     "destination",
@@ -54,6 +55,11 @@ class UnmergeableFile(OSError):
 
     An ``OSError``, so every place that reports a file it cannot write reports this one too.
     """
+
+
+class UnwritableYAML(UnmergeableFile):
+    """ruamel.yaml wrote text that does not read back as the data it was given (an emitter bug): nothing
+    is written. The message says so; callers that know the file add its name."""
 
 
 # -- loading -------------------------------------------------------------------------------------------
@@ -166,11 +172,23 @@ def parse_existing(path: Path, text: str, outline: Outline | None = None) -> Any
     return doc
 
 
+def _emit(data: Any) -> tuple[str, list[yaml_emit.Event]]:
+    return yaml_emit.emit(_round_trip(), data)
+
+
 def dump(data: Any) -> str:
-    """Serialise round-trip nodes or plain data to YAML text."""
-    stream = io.StringIO()
-    _round_trip().dump(data, stream)
-    return stream.getvalue()
+    """Serialise round-trip nodes or plain data to YAML text, read back and compared before it is returned.
+
+    Raises :class:`UnwritableYAML` when the text would not read back as ``data`` (see
+    :mod:`flyte_tui.files.yaml_emit`): a corrupt file is never written.
+    """
+    text, given = _emit(data)
+    if not yaml_emit.reads_back(text, given):
+        raise UnwritableYAML(
+            "the YAML written would not read back as the same data (a ruamel.yaml emitter bug with this layout "
+            "of comments and lists); nothing was written: move the end-of-line comment above its key and retry"
+        )
+    return text
 
 
 def to_plain(node: Any) -> Any:

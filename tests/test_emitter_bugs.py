@@ -1,0 +1,55 @@
+"""ruamel.yaml's emitter corrupts some documents it round-trips (0.18.6 … 0.19.1): flyte-tui never writes
+one. An end-of-line comment on a key whose block list starts with an empty flow map ``{}`` followed by two or
+more scalars came back as ``- a   -\\n    b`` (the list ``[{}, 'a   - b']``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from flyte_tui.files import yaml_pieces, yamlio
+
+CORRUPTED = [
+    "x:  # c\n  - {}\n  - a\n  - b\n",
+    "x:  # c\n  - {}\n  - {}\n  - a\n  - b\n  - c\n",
+    "top:\n  y:  # d\n    - {}\n    - a\n    - b\n",
+]
+
+
+@pytest.mark.parametrize("text", CORRUPTED)
+def test_a_values_file_is_written_back_with_its_data_and_comment(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "values.yaml"
+    path.write_text(text)
+    merged = yaml_pieces.merge_existing(path, {"image": "cr.flyte.org/flyteadmin"}, lambda _p: False)
+    assert merged is not None
+    yamlio.write_atomic(path, merged)
+    written = path.read_text()
+    assert yamlio.load_plain(written) == {**yamlio.load_plain(text), "image": "cr.flyte.org/flyteadmin"}
+    assert "# c" in written or "# d" in written
+
+
+def test_a_comment_on_a_null_replaced_by_such_a_list_keeps_the_list(tmp_path: Path) -> None:
+    path = tmp_path / "values.yaml"
+    path.write_text("x: null  # c\n")
+    merged = yaml_pieces.merge_existing(path, {"x": [{}, "a", "b"]}, lambda _p: False)
+    assert merged is not None
+    assert yamlio.load_plain(merged) == {"x": [{}, "a", "b"]}
+    assert "# c" in merged
+
+
+def test_a_dump_that_would_not_read_back_the_same_is_refused() -> None:
+    """The safety net: every round-trip dump is read back and compared; a mismatch is never returned."""
+    doc = yamlio.load_document("x: 1\n")
+    original = yamlio._emit
+
+    def corrupt(data: object) -> tuple[str, list[tuple[object, ...]]]:
+        text, events = original(data)
+        return text.replace("x: 1", "x: 2"), events
+
+    yamlio._emit = corrupt  # type: ignore[assignment]
+    try:
+        with pytest.raises(yamlio.UnwritableYAML, match="would not read back"):
+            yamlio.dump(doc)
+    finally:
+        yamlio._emit = original  # type: ignore[assignment]
