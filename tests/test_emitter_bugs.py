@@ -53,3 +53,12 @@ def test_a_dump_that_would_not_read_back_the_same_is_refused() -> None:
             yamlio.dump(doc)
     finally:
         yamlio._emit = original  # type: ignore[assignment]
+
+
+def test_a_line_break_character_in_a_value_is_written_quoted_and_reads_back() -> None:
+    """NEL and the Unicode line/paragraph separators end a plain scalar for libyaml: found by the fuzz test."""
+    from flyte_tui.files import yamlio
+
+    data = {"projects": {"initialProjects": "\x85"}, "a": "x\u2028y", "b": "z\u2029"}
+    text = yamlio.dump(data)
+    assert yamlio.load_plain(text) == data

@@ -74,7 +74,18 @@ def _round_trip() -> YAML:
     yaml.representer.add_representer(
         type(None), lambda rep, _data: rep.represent_scalar("tag:yaml.org,2002:null", "null")
     )
+    yaml.representer.add_representer(str, _represent_str)
     return yaml
+
+
+_LINE_BREAKS = ("\x85", "\u2028", "\u2029")
+"""Characters a YAML 1.1 reader (libyaml) takes for line breaks inside a plain scalar: written double-quoted."""
+
+
+def _represent_str(rep: Any, data: str) -> Any:
+    if any(c in data for c in _LINE_BREAKS):
+        return rep.represent_scalar("tag:yaml.org,2002:str", data, style='"')
+    return type(rep).represent_str(rep, data)
 
 
 def load_document(text: str, source: str = "") -> Any:
