@@ -13,8 +13,11 @@ from typing import Any
 
 MASK = "******"
 
-SECRET_ENVIRONMENT = ("FLYTE_TUI_DB_PASSWORD", "FLYTE_TUI_S3_ACCESS_KEY", "FLYTE_TUI_S3_SECRET_KEY")
-"""The environment variables flyte-tui takes secrets from (``install/secrets.py`` reads them): their values
+DB_PASSWORD_ENV = "FLYTE_TUI_DB_PASSWORD"
+S3_ACCESS_KEY_ENV = "FLYTE_TUI_S3_ACCESS_KEY"
+S3_SECRET_KEY_ENV = "FLYTE_TUI_S3_SECRET_KEY"
+SECRET_ENVIRONMENT = (DB_PASSWORD_ENV, S3_ACCESS_KEY_ENV, S3_SECRET_KEY_ENV)
+"""The environment variables flyte-tui takes secrets from (defined here, read by ``install/secrets.py``): their values
 are known secrets, masked wherever they appear (:func:`known_secrets`), whatever the text around them."""
 
 _SECRET_NOUNS = frozenset(

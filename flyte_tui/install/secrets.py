@@ -14,10 +14,8 @@ from typing import Any
 
 from flyte_tui.files.yamlio import dump
 from flyte_tui.model.plan import InstallPlan
+from flyte_tui.redact import DB_PASSWORD_ENV, S3_ACCESS_KEY_ENV, S3_SECRET_KEY_ENV
 
-DB_PASSWORD_ENV = "FLYTE_TUI_DB_PASSWORD"
-S3_ACCESS_KEY_ENV = "FLYTE_TUI_S3_ACCESS_KEY"
-S3_SECRET_KEY_ENV = "FLYTE_TUI_S3_SECRET_KEY"
 MANAGED_BY = {"app.kubernetes.io/managed-by": "flyte-tui"}
 
 
