@@ -40,6 +40,14 @@ VERSION_TUPLE = f"k8s-{KUBE_VERSION}-etcd-{ETCD_VERSION}-kwok-{KWOK_VERSION}"
 #: Chart versions published in the loopback repo (built from tests/charts/flyte-core).
 FIXTURE_CHART = "flyte-core"
 FIXTURE_CHART_VERSIONS = ("v1.16.7", "v1.16.8")
+
+
+def other_fixture_charts() -> list[Path]:
+    """Every other fixture chart under tests/charts (flyte-deps, flyte-binary, …): published once each, at
+    the version its Chart.yaml names."""
+    return sorted(d for d in CHARTS_SRC.iterdir() if d.name != FIXTURE_CHART and (d / "Chart.yaml").is_file())
+
+
 #: Name under which ``helm repo add`` registers the loopback repo in ``TestBed.env``'s helm home.
 REPO_NAME = "flyteorg"
 
@@ -599,6 +607,8 @@ class TestBed:
         with tempfile.TemporaryDirectory(prefix="chart-", dir=self.workdir) as tmp:
             for version in FIXTURE_CHART_VERSIONS:
                 package_fixture_chart(self.helm3, version, Path(tmp) / version, out, env=self.env)
+            for chart in other_fixture_charts():
+                run([self.helm3, "package", chart, "-d", out], env=self.env, timeout=60)
         run([self.helm3, "repo", "index", out, "--url", self.repo_url], env=self.env, timeout=60)
 
     def _save_state(self) -> None:
