@@ -18,15 +18,15 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.emitter import RoundTripEmitter
 from ruamel.yaml.nodes import ScalarNode
-from ruamel.yaml.resolver import VersionedResolver
 
+from flyte_tui.files.yaml_helm import HelmResolver
 from flyte_tui.files.yaml_limits import _events, _tag
 
 Event = tuple[Any, ...]
 """One event reduced to what decides the data: kind, anchor, and for a scalar its text and resolved type."""
 
 _STR = "tag:yaml.org,2002:str"
-_RESOLVER = VersionedResolver(version=(1, 2))
+_RESOLVER = HelmResolver(version=(1, 2))
 _SKIPPED = {"StreamStartEvent", "StreamEndEvent", "DocumentStartEvent", "DocumentEndEvent"}
 
 

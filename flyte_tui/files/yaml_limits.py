@@ -229,6 +229,6 @@ def _outline(outline: Outline, event: Any, kind: str, frames: list[_Frame], line
     elif len(frames) == 1 and frames[0].mapping and frames[0].expect_key and kind == "ScalarEvent":
         column = event.start_mark.column if event.start_mark is not None else -1
         one_line = event.end_mark is not None and event.end_mark.line == line
-        if column != 0 or not one_line or event.style not in (None, ""):
+        if column != 0 or not one_line or event.style not in (None, "", "'", '"'):
             outline.cuttable = False
         outline.top.append((str(event.value), line))

@@ -19,7 +19,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedBase, CommentedMap, CommentedSeq
 from ruamel.yaml.error import ReusedAnchorWarning, YAMLError
 
-from flyte_tui.files import yaml_emit
+from flyte_tui.files import yaml_emit, yaml_helm
 from flyte_tui.files.yaml_limits import ACCEPTED, MAX_BYTES, MAX_DEPTH, MAX_NODES, Outline, RefusedYAML, check
 
 __all__ = [
@@ -67,6 +67,8 @@ class UnwritableYAML(UnmergeableFile):
 
 def _round_trip() -> YAML:
     yaml = YAML(typ="rt")
+    yaml.Constructor = yaml_helm.HelmConstructor
+    yaml.Resolver = yaml_helm.HelmResolver
     yaml.indent(mapping=2, sequence=4, offset=2)
     yaml.width = 4096
     yaml.preserve_quotes = True
@@ -74,18 +76,8 @@ def _round_trip() -> YAML:
     yaml.representer.add_representer(
         type(None), lambda rep, _data: rep.represent_scalar("tag:yaml.org,2002:null", "null")
     )
-    yaml.representer.add_representer(str, _represent_str)
+    yaml.representer.add_representer(str, yaml_helm.represent_str)
     return yaml
-
-
-_LINE_BREAKS = ("\x85", "\u2028", "\u2029")
-"""Characters a YAML 1.1 reader (libyaml) takes for line breaks inside a plain scalar: written double-quoted."""
-
-
-def _represent_str(rep: Any, data: str) -> Any:
-    if any(c in data for c in _LINE_BREAKS):
-        return rep.represent_scalar("tag:yaml.org,2002:str", data, style='"')
-    return type(rep).represent_str(rep, data)
 
 
 def load_document(text: str, source: str = "") -> Any:

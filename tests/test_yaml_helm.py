@@ -1,0 +1,88 @@
+"""What flyte-tui writes means to the real helm what it means to flyte-tui (helm reads YAML 1.1 rules).
+
+A tiny chart prints the Go type and value helm sees for every top-level value; the values file is written by
+``flyte-tui render`` from answers (strings of flyte-tui's) merged into an existing values file (the user's
+own booleans and timestamps, untouched keys).
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from flyte_tui.cli.commands import main
+from flyte_tui.files import yamlio
+from tests.conftest import helm_binaries
+
+PROBE_TEMPLATE = """apiVersion: v1
+kind: ConfigMap
+metadata: {name: probe}
+data:
+{{- range $k, $v := .Values }}
+  {{ $k }}: {{ printf "%T %v" $v $v | quote }}
+{{- end }}
+"""
+
+ANSWERS = """environment: sandbox
+extraValues:
+  word_on: "on"
+  word_y: y
+  word_no: "NO"
+  stamp: 2001-12-14t21:59:43.10-05:00
+  day: 2001-12-14
+"""
+
+EXISTING = """users_on: on  # the user's boolean, kept
+users_off: OFF
+users_stamp: 2001-12-14t21:59:43.10-05:00
+users_day: 2002-01-01
+"""
+
+
+def _what_helm_sees(helm: Path, values: Path, tmp_path: Path) -> dict[str, str]:
+    chart = tmp_path / "probe"
+    (chart / "templates").mkdir(parents=True)
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: probe\nversion: 0.1.0\n")
+    (chart / "templates" / "cm.yaml").write_text(PROBE_TEMPLATE)
+    out = subprocess.run(
+        [str(helm), "template", str(chart), f"--values={values}"], capture_output=True, text=True, timeout=60,
+        check=True,
+    )
+    docs: Any = yamlio.load_plain(out.stdout.split("---", 1)[-1])
+    return dict(docs["data"])
+
+
+@pytest.mark.parametrize("helm", helm_binaries())
+def test_helm_reads_every_value_as_flyte_tui_wrote_it(helm: Path, tmp_path: Path) -> None:
+    answers = tmp_path / "flyte-tui.yaml"
+    answers.write_text(ANSWERS)
+    values = tmp_path / "values.yaml"
+    values.write_text(EXISTING)
+    done = CliRunner().invoke(main, ["render", str(answers), f"--output={values}"])
+    assert done.exit_code == 0, done.output
+    seen = _what_helm_sees(helm, values, tmp_path)
+    # flyte-tui's strings stay strings, whatever YAML 1.1 would make of the word
+    assert seen["word_on"] == "string on"
+    assert seen["word_y"] == "string y"
+    assert seen["word_no"] == "string NO"
+    assert seen["stamp"] == "string 2001-12-14t21:59:43.10-05:00"
+    assert seen["day"] == "string 2001-12-14"
+    # the user's own untouched keys mean what they meant: booleans stay booleans, timestamps keep their text
+    assert seen["users_on"] == "bool true"
+    assert seen["users_off"] == "bool false"
+    assert seen["users_stamp"] == "string 2001-12-14t21:59:43.10-05:00"
+    assert seen["users_day"] == "string 2002-01-01"
+    written = values.read_text()
+    assert "users_on: on  # the user's boolean, kept" in written
+    assert "users_stamp: 2001-12-14t21:59:43.10-05:00\n" in written
+
+
+def test_a_timestamp_is_read_as_its_text() -> None:
+    assert yamlio.load_plain("a: 2001-12-14t21:59:43.10-05:00\nb: !!timestamp 2002-01-01\n") == {
+        "a": "2001-12-14t21:59:43.10-05:00",
+        "b": "2002-01-01",
+    }
