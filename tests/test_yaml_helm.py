@@ -31,6 +31,7 @@ ANSWERS = """environment: sandbox
 extraValues:
   word_on: "on"
   word_y: y
+  plain_off: off
   word_no: "NO"
   stamp: 2001-12-14t21:59:43.10-05:00
   day: 2001-12-14
@@ -65,10 +66,11 @@ def test_helm_reads_every_value_as_flyte_tui_wrote_it(helm: Path, tmp_path: Path
     done = CliRunner().invoke(main, ["render", str(answers), f"--output={values}"])
     assert done.exit_code == 0, done.output
     seen = _what_helm_sees(helm, values, tmp_path)
-    # flyte-tui's strings stay strings, whatever YAML 1.1 would make of the word
+    # a quoted word stays a string, whatever YAML 1.1 would make of it; a plain one means what it means to helm
     assert seen["word_on"] == "string on"
-    assert seen["word_y"] == "string y"
     assert seen["word_no"] == "string NO"
+    assert seen["word_y"] == "bool true"
+    assert seen["plain_off"] == "bool false"
     assert seen["stamp"] == "string 2001-12-14t21:59:43.10-05:00"
     assert seen["day"] == "string 2001-12-14"
     # the user's own untouched keys mean what they meant: booleans stay booleans, timestamps keep their text
@@ -79,6 +81,10 @@ def test_helm_reads_every_value_as_flyte_tui_wrote_it(helm: Path, tmp_path: Path
     written = values.read_text()
     assert "users_on: on  # the user's boolean, kept" in written
     assert "users_stamp: 2001-12-14t21:59:43.10-05:00\n" in written
+
+
+def test_plain_boolean_words_read_as_helm_reads_them() -> None:
+    assert yamlio.load_plain("a: on\nb: 'on'\nc: N\nd: onward\n") == {"a": True, "b": "on", "c": False, "d": "onward"}
 
 
 def test_a_timestamp_is_read_as_its_text() -> None:

@@ -4,8 +4,9 @@ flyte-tui reads YAML 1.2 (ruamel.yaml); helm reads values files with sigs.k8s.io
 rules). The two disagree on a few plain scalars, and both directions lose data:
 
 - ``y``, ``n``, ``yes``, ``no``, ``on``, ``off`` (and their capitalised forms) are strings to YAML 1.2 but
-  booleans to helm. A string of flyte-tui's with that text is written quoted; the same word written plain in
-  a user's existing file is kept plain (it is the user's boolean, and helm goes on reading it as one).
+  booleans to helm. Written plain, in a values or an answers file, such a word is read as the boolean helm
+  reads (:func:`plain_value`), and a user's file keeps its spelling; a string with that text (quoted) is
+  written quoted.
 - A timestamp (``2001-12-14t21:59:43.10-05:00``) is a string to helm, but ruamel builds a datetime and
   writes it back in another form (``2001-12-14T21:59:43.100000-05:00``): helm would get another string. It
   is read as the text it is, and written as it was.
@@ -25,6 +26,12 @@ HELM_BOOLEAN_WORDS = frozenset(
     ["y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF"]
 )
 """Plain words go-yaml v2 (helm) reads as booleans that YAML 1.2 reads as strings (true/false are both's)."""
+_TRUE_WORDS = frozenset(["y", "Y", "yes", "Yes", "YES", "on", "On", "ON"])
+
+
+def plain_value(node: PlainScalarString) -> str | bool:
+    """What helm reads for a plain scalar this constructor kept as text: a boolean word's boolean."""
+    return node in _TRUE_WORDS if node in HELM_BOOLEAN_WORDS else str(node)
 
 _STR = "tag:yaml.org,2002:str"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"

@@ -18,6 +18,7 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedBase, CommentedMap, CommentedSeq
 from ruamel.yaml.error import ReusedAnchorWarning, YAMLError
+from ruamel.yaml.scalarstring import PlainScalarString
 
 from flyte_tui.files import yaml_emit, yaml_helm
 from flyte_tui.files.yaml_limits import ACCEPTED, MAX_BYTES, MAX_DEPTH, MAX_NODES, Outline, RefusedYAML, check
@@ -200,6 +201,8 @@ def to_plain(node: Any) -> Any:
         return {str(k) if not isinstance(k, str | int | float | bool) else k: to_plain(v) for k, v in node.items()}
     if isinstance(node, list):
         return [to_plain(v) for v in node]
+    if isinstance(node, PlainScalarString):
+        return yaml_helm.plain_value(node)
     if isinstance(node, str):
         return str(node)
     if isinstance(node, bool):
