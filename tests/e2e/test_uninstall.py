@@ -9,7 +9,9 @@ The FlyteWorkflow CRD is cluster-scoped: these tests create it (createCRDs: true
 from __future__ import annotations
 
 import json
+import os
 import secrets
+import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -182,3 +184,40 @@ def test_a_release_left_pending_install_or_failed_is_uninstalled(testbed, namesp
         assert f"  flyte: flyte-core-v1.16.8, revision 1, {state}" in done.stdout
         assert kh.release_state(testbed, helm_bin, namespace) == "not installed"
         assert kh.pods(testbed, namespace) == []
+
+
+def test_ctrl_c_while_the_pods_go_exits_130_and_says_what_is_left(testbed, namespace, tmp_path) -> None:
+    """A pod of the release that will not go (a finalizer holds it): the wait shows it; Ctrl-C stops the run
+    with exit 130, the cancelled step and the release's state."""
+    path = tmp_path / "flyte-tui.yaml"
+    path.write_text(dump(answers(testbed, namespace)))
+    install(testbed, Path(testbed.helm4), path)
+    held = next(p["metadata"]["name"] for p in kh.pods(testbed, namespace, "app.kubernetes.io/name=flyteadmin"))
+    testbed.kubectl_run("patch", "pod", held, "-n", namespace, "--type=merge",
+                        "-p", '{"metadata":{"finalizers":["e2e.flyte-tui.test/hold"]}}')  # fmt: skip
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "flyte_tui.cli", "uninstall", str(path), "--yes", "--json",
+         *tools(testbed, Path(testbed.helm4))],
+        env=testbed.env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        start_new_session=True,
+    )  # fmt: skip
+    events: list[dict[str, Any]] = []
+    try:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            events.append(json.loads(line))
+            if events[-1] == {"event": "OutputLine", "step": "pods", "text": f"1 pod(s) of the releases left: {held}",
+                              "stream": "stdout"}:  # fmt: skip
+                os.killpg(proc.pid, signal.SIGINT)
+        code = proc.wait(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        testbed.kubectl_run("patch", "pod", held, "-n", namespace, "--type=merge",
+                            "-p", '{"metadata":{"finalizers":null}}', check=False)  # fmt: skip
+    assert code == 130, events[-3:]
+    failed = [e for e in events if e["event"] == "StepFailed"]
+    assert [e["step"] for e in failed] == ["pods"]
+    assert failed[0]["message"] == "cancelled by the user: release flyte is uninstalled"
+    assert events[-1]["event"] == "InstallFinished" and events[-1]["ok"] is False
+    assert "next: run the uninstall again to finish it" in events[-1]["summary"]

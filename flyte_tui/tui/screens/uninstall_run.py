@@ -90,7 +90,10 @@ class UninstallRunner(RunnerScreen):
         head = "Uninstalled." if event.ok else "The uninstall did not finish."
         log.write_line(styled(head, "bold green" if event.ok else "bold red"))
         log.write_lines(f"  {line}" for line in event.summary)
-        log.write_line(styled(f"  full log: {self.log_path}", "dim"))
+        if self.install_log.error is None:
+            log.write_line(styled(f"  full log: {self.log_path}", "dim"))
+        else:
+            log.write_line(styled(f"  {self.install_log.error}", "yellow"))
         self.call_after_refresh(log.scroll_end, animate=False)
         status = f"{head} ({event.elapsed:.1f}s) Esc closes."
         self.query_one("#runner-status", Static).update(status)
