@@ -221,3 +221,37 @@ def test_ctrl_c_while_the_pods_go_exits_130_and_says_what_is_left(testbed, names
     assert failed[0]["message"] == "cancelled by the user: release flyte is uninstalled"
     assert events[-1]["event"] == "InstallFinished" and events[-1]["ok"] is False
     assert "next: run the uninstall again to finish it" in events[-1]["summary"]
+
+
+def dependency_chart(folder: Path) -> Path:
+    """A chart named flyte-deps (one Deployment standing in for minio), as the sandbox's dependency release."""
+    chart = folder / "flyte-deps"
+    (chart / "templates").mkdir(parents=True)
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: flyte-deps\nversion: 0.1.0\n")
+    (chart / "templates" / "minio.yaml").write_text(dump({
+        "apiVersion": "apps/v1", "kind": "Deployment",
+        "metadata": {"name": "minio", "labels": {"app.kubernetes.io/instance": "{{ .Release.Name }}"}},
+        "spec": {"replicas": 1, "selector": {"matchLabels": {"app.kubernetes.io/name": "minio"}},
+                 "template": {"metadata": {"labels": {"app.kubernetes.io/name": "minio"}},
+                              "spec": {"containers": [{"name": "minio", "image": "minio/minio"}]}}},
+    }))  # fmt: skip
+    return chart
+
+
+def test_the_dependency_release_is_found_by_name_and_removed_after_flyte(testbed, namespace, tmp_path) -> None:
+    helm = Path(testbed.helm4)
+    path = tmp_path / "flyte-tui.yaml"
+    path.write_text(dump(answers(testbed, namespace)))
+    install(testbed, helm, path)
+    testbed.helm_run(helm, "install", "flyte-deps", str(dependency_chart(tmp_path)), "-n", namespace,
+                     f"--kube-context={testbed.context}")  # fmt: skip
+    kh.wait_for("the minio pod", lambda: kh.pods(testbed, namespace, "app.kubernetes.io/name=minio"))
+    done = cli(testbed, "uninstall", "--release=flyte", f"--namespace={namespace}", f"--context={testbed.context}",
+               "--yes", "--json", *tools(testbed, helm))  # fmt: skip
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    started = [e["step"] for e in map(json.loads, done.stdout.splitlines()) if e["event"] == "StepStarted"]
+    assert started == ["uninstall-flyte", "uninstall-flyte-deps", "pods", "secrets"]
+    assert "  flyte-deps: flyte-deps-0.1.0, revision 1, deployed, 1 pod(s)" in done.stderr
+    for release in ("flyte", "flyte-deps"):
+        assert kh.release_state(testbed, helm, namespace, release) == "not installed"
+    assert kh.pods(testbed, namespace) == []
