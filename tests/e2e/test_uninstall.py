@@ -89,7 +89,7 @@ def synced_project(testbed: Any, name: str) -> None:
     namespace and its ResourceQuota project-quota), with a task pod running in it."""
     testbed.kubectl_run("create", "namespace", name)
     kh.apply(testbed, name, {"apiVersion": "v1", "kind": "ResourceQuota", "metadata": {"name": "project-quota"},
-                             "spec": {"hard": {"limits.cpu": "4"}}})  # fmt: skip
+                             "spec": {"hard": {"pods": "10"}}})  # fmt: skip
     kh.apply(testbed, name, kh.pod_manifest("task-1", init=()))
 
 
