@@ -341,6 +341,9 @@ from flyte_tui.cli.doctor import bundle, doctor  # noqa: E402
 
 main.add_command(doctor)
 main.add_command(bundle)
+from flyte_tui.cli.uninstall import uninstall  # noqa: E402
+
+main.add_command(uninstall)
 
 
 @main.command()

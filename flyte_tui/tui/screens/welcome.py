@@ -24,8 +24,9 @@ if TYPE_CHECKING:
     from flyte_tui.tools.detect import Detection, Tool
     from flyte_tui.tui.widgets.helm_picker import HelmPicker
 
-StartMode = Literal["fresh", "open", "import", "restore", "upgrade", "doctor"]
-"""How to begin: answers (fresh, from a file, from the autosave) or the existing release (upgrade, doctor)."""
+StartMode = Literal["fresh", "open", "import", "restore", "upgrade", "doctor", "uninstall"]
+"""How to begin: answers (fresh, from a file, from the autosave) or the existing release (upgrade, doctor,
+uninstall)."""
 
 INTRO = (
     "This wizard writes two files: an answers file (what to install, reusable and reviewable) and the "
@@ -47,8 +48,10 @@ def describe_tool(tool: Tool) -> str:
 
 def helm_hint(problem: str) -> str:
     """What to do about an unusable helm (said under the tool lines)."""
-    return (f"  flyte-tui needs helm 3 or 4 to install ({problem}): install it ({HELM_INSTALL}) "
-            "or pick a helm binary below.")
+    return (
+        f"  flyte-tui needs helm 3 or 4 to install ({problem}): install it ({HELM_INSTALL}) "
+        "or pick a helm binary below."
+    )
 
 
 class WelcomeScreen(StepScreen):
@@ -65,8 +68,8 @@ class WelcomeScreen(StepScreen):
     """What the detection found: the app sets it when its worker finishes (attributes down)."""
 
     class Start(Message):
-        """The user chose how to begin. The screen begins the answers' modes itself; ``upgrade`` and
-        ``doctor`` (the existing release's flows) go on to the app."""
+        """The user chose how to begin. The screen begins the answers' modes itself, and opens the uninstall
+        preview; ``upgrade`` and ``doctor`` (the existing release's other flows) go on to the app."""
 
         def __init__(self, mode: StartMode, path: Path | None = None) -> None:
             super().__init__()
@@ -132,25 +135,31 @@ class WelcomeScreen(StepScreen):
 
         if not self.is_attached:
             return  # the app is already closing
-        await self.query_one("#context-box").mount_all([
-            Label("Kubernetes context"),
-            Select[str]([], prompt="(no contexts found)", id="context", allow_blank=True),
-            Horizontal(
-                Button("Upgrade the existing release", id="upgrade", compact=True),
-                Button("Diagnose it (doctor)", id="doctor", compact=True),
-                classes="buttons", id="release-buttons",
-            ),
-        ])
-        await self.query_one("#files-box").mount_all([
-            Label("…or continue from a file"),
-            # the values module's DEFAULT_NAME, written out: that module loads the renderer (start-up)
-            Input(placeholder="path to flyte-tui.yaml or a flyte-values.yaml", id="path"),
-            Horizontal(
-                Button("Open answers file", id="open", compact=True),
-                Button("Import values file", id="import", compact=True),
-                classes="buttons",
-            ),
-        ])
+        await self.query_one("#context-box").mount_all(
+            [
+                Label("Kubernetes context"),
+                Select[str]([], prompt="(no contexts found)", id="context", allow_blank=True),
+                Horizontal(
+                    Button("Upgrade the existing release", id="upgrade", compact=True),
+                    Button("Diagnose it (doctor)", id="doctor", compact=True),
+                    Button("Uninstall it", id="uninstall", compact=True),
+                    classes="buttons",
+                    id="release-buttons",
+                ),
+            ]
+        )
+        await self.query_one("#files-box").mount_all(
+            [
+                Label("…or continue from a file"),
+                # the values module's DEFAULT_NAME, written out: that module loads the renderer (start-up)
+                Input(placeholder="path to flyte-tui.yaml or a flyte-values.yaml", id="path"),
+                Horizontal(
+                    Button("Open answers file", id="open", compact=True),
+                    Button("Import values file", id="import", compact=True),
+                    classes="buttons",
+                ),
+            ]
+        )
         if not self.is_attached:
             return
         self.query_one("#release-buttons").display = False
@@ -242,11 +251,11 @@ class WelcomeScreen(StepScreen):
         event.stop()
         self.post_message(self.Start("open", self.state.answers_path))
 
-    @on(Button.Pressed, "#fresh, #restore, #upgrade, #doctor, #open, #import")
+    @on(Button.Pressed, "#fresh, #restore, #upgrade, #doctor, #uninstall, #open, #import")
     def _start(self, event: Button.Pressed) -> None:
         event.stop()
         mode: StartMode = "fresh"
-        for candidate in ("restore", "upgrade", "doctor", "open", "import"):
+        for candidate in ("restore", "upgrade", "doctor", "uninstall", "open", "import"):
             if event.button.id == candidate:
                 mode = candidate
         path: Path | None = None
@@ -263,9 +272,34 @@ class WelcomeScreen(StepScreen):
 
     @on(Start)
     def _begin(self, message: Start) -> None:
-        if message.mode not in ("upgrade", "doctor"):
+        if message.mode == "uninstall":
+            message.stop()
+            self.open_uninstall()
+        elif message.mode not in ("upgrade", "doctor"):
             message.stop()
             self.begin(message.mode, message.path)
+
+    def open_uninstall(self) -> None:
+        """The uninstall preview of the release detection found (Flyte's and its dependency release); once an
+        uninstall ran, the release is looked for again."""
+        from flyte_tui.tui.screens.uninstall import UninstallScreen
+        from flyte_tui.uninstall import UninstallOptions, for_release
+
+        detection = self.state.detection
+        if detection is None or detection.release is None:
+            self.notify("No release was found to uninstall.", severity="warning")
+            return
+        info = detection.release
+        helm, kubectl = self.state.tools()
+        target = for_release(info.name, info.namespace, detection.asked_context or detection.current_context)
+        log = self.state.answers_path.parent / "flyte-tui-uninstall.log"
+
+        def done(uninstalled: bool | None) -> None:
+            if uninstalled:
+                self.release_shown("Looking for the release again…")
+                self.post_message(self.ContextChosen())  # the app runs the detection again
+
+        self.app.push_screen(UninstallScreen(target, UninstallOptions(helm, kubectl), log_path=log), done)
 
     def begin(self, mode: StartMode, path: Path | None = None) -> None:
         """Begin the session from answers (fresh, a file, the autosave); a file that cannot be read is

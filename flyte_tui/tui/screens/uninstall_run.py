@@ -1,0 +1,101 @@
+"""The runner screen for an uninstall: the install's runner (its steps panel, live log, failure panel, log
+file and cancel), fed with the uninstaller's events, its title saying Uninstalling and its end Uninstalled."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from rich.text import Text
+from textual.widgets import Static
+
+from flyte_tui.events import Event, InstallFinished
+from flyte_tui.install import InstallOptions
+from flyte_tui.model.plan import InstallPlan, Target
+from flyte_tui.tui.screens.runner import NARROW, RunnerScreen
+from flyte_tui.tui.widgets.live_log import LiveLog, styled
+from flyte_tui.uninstall import Preview, Uninstaller, UninstallOptions, UninstallTarget
+
+UninstallRun = Callable[[Preview, UninstallOptions, threading.Event], Iterator[Event]]
+"""What produces an uninstall's events (the :class:`~flyte_tui.uninstall.Uninstaller` unless a test says)."""
+
+
+def short_title(step: str) -> str:
+    """A step's label in a narrow terminal: ``Keep``, the release's name, ``Pods gone``, ``Secrets``, ``Purge``."""
+    if step.startswith("keep-"):
+        return "Keep"
+    if step.startswith("uninstall-"):
+        return step.removeprefix("uninstall-")
+    return {"pods": "Pods gone", "secrets": "Secrets", "purge": "Purge"}.get(step, step)
+
+
+def _uninstall(preview: Preview, options: UninstallOptions, cancel: threading.Event) -> Iterator[Event]:
+    return Uninstaller(preview, options, cancel).run()
+
+
+class UninstallRunner(RunnerScreen):
+    """Uninstall and watch the pods go."""
+
+    def __init__(
+        self,
+        preview: Preview,
+        options: UninstallOptions,
+        target: UninstallTarget,
+        run: UninstallRun | None = None,
+        log_path: Path | None = None,
+    ) -> None:
+        log = log_path or Path("flyte-tui-uninstall.log")
+        uninstall = run or _uninstall
+        # The runner screen speaks of a plan and install options: for an uninstall they carry only where it
+        # runs (the title's release, namespace and context) and where the log goes.
+        where = Target(release=target.releases[-1] if target.releases else "flyte", namespace=target.namespace,
+                       context=target.context)  # fmt: skip
+        super().__init__(
+            InstallPlan.model_construct(environment="generic", target=where),
+            InstallOptions(values_path=log),
+            run=lambda _plan, _options, cancel: uninstall(preview, options, cancel),
+            log_path=log,
+        )
+        self.preview = preview
+        titles = Uninstaller(preview, options).titles()
+        self.step_titles = dict(titles)
+        self.step_state = {step: ("·", "") for step, _ in titles}
+
+    def title_text(self) -> str:
+        """``Uninstalling: release flyte in namespace flyte (kind-dev)``."""
+        p = self.preview
+        names = " and ".join(r.name for r in p.releases) or "nothing but Secrets"
+        return f"Uninstalling: release {names} in namespace {p.namespace}" + (f" ({p.context})" if p.context else "")
+
+    def on_mount(self) -> None:
+        # Textual runs RunnerScreen.on_mount too (each class's handler, base first): it starts the run
+        self.query_one("#runner-components").display = False  # an uninstall has no readiness table
+
+    def _steps_text(self) -> Text:
+        """The steps panel, with an uninstall's short labels in a narrow terminal (the release's name for
+        its ``helm uninstall``)."""
+        narrow = self.is_mounted and self.size.width < NARROW
+        text = Text()
+        for step, title in self.step_titles.items():
+            mark, elapsed = self.step_state.get(step, ("·", ""))
+            text.append(f" {mark} ", style={"✓": "green", "✗": "red", "▶": "yellow"}.get(mark, "dim"))
+            text.append(f"{short_title(step)[:10]:<10}" if narrow else f"{title:<30}")
+            text.append(f"{elapsed:>{6 if narrow else 7}}\n", style="dim")
+        return text
+
+    def _show_finished(self, event: InstallFinished) -> None:
+        """The end, in an uninstall's words."""
+        log = self.query_one("#runner-log", LiveLog)
+        head = "Uninstalled." if event.ok else "The uninstall did not finish."
+        log.write_line(styled(head, "bold green" if event.ok else "bold red"))
+        log.write_lines(f"  {line}" for line in event.summary)
+        if self.install_log.error is None:
+            log.write_line(styled(f"  full log: {self.log_path}", "dim"))
+        else:
+            log.write_line(styled(f"  {self.install_log.error}", "yellow"))
+        self.call_after_refresh(log.scroll_end, animate=False)
+        status = f"{head} ({event.elapsed:.1f}s) Esc closes."
+        self.query_one("#runner-status", Static).update(status)
+        if self.failure is None:
+            self.query_one("#runner-failure").remove_class("shown")
