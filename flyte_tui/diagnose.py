@@ -58,6 +58,15 @@ SIGNATURES: tuple[Signature, ...] = (
         "dependencies.storage",
     ),
     _sig(
+        "dependency-exists",
+        r"\"(minio|postgres)\" in namespace \S+ exists and cannot be imported",
+        "a minio or postgres that flyte-tui did not install already runs in the namespace (an earlier sandbox, or "
+        "one of yours), so the dependency release cannot take it over",
+        "keep using it: set dependencies.storage (minio) or dependencies.database (postgres) to false; or remove "
+        "it first",
+        "dependencies.storage",
+    ),
+    _sig(
         "postgres-data",
         r"initdb: error|FATAL:\s+data directory|database files are incompatible with server",
         "the bundled PostgreSQL cannot set up its data directory",

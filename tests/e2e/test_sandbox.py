@@ -2,27 +2,32 @@
 dependency release (minio and postgres of the flyte-deps-shaped fixture chart) installed and Ready before
 Flyte's helm runs, then every Flyte component Ready, and the doctor's storage and database checks pass with
 nothing else created by the test; a crash-looping postgres ends the install there, naming the dependency.
+
+Opt-in: FLYTE_TUI_REAL_DEPS_CHART=<flyteorg/flyte checkout>/charts/flyte-deps (after ``helm dependency
+build``: helm wants its subcharts present even when they are off) installs the real chart as the dependencies.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 from typing import Any
 
 import k8s_helpers as kh
 import pytest
-from test_doctor import by_id, doctor_cli
-from test_install import FAST, collect, plan_of
 
 from flyte_tui.events import ComponentsChanged, InstallFinished, StepFailed, StepStarted
 from flyte_tui.files.yamlio import dump, load_plain
 from flyte_tui.install import Installer, InstallOptions
 from flyte_tui.install.secrets import SecretValues
+from tests.e2e.test_doctor import by_id, doctor_cli
+from tests.e2e.test_install import FAST, collect, plan_of
 
 pytestmark = pytest.mark.e2e
 
 DEPS_FIXTURE = Path(__file__).resolve().parents[1] / "charts" / "flyte-deps"
+REAL_DEPS = os.environ.get("FLYTE_TUI_REAL_DEPS_CHART", "")
 
 
 def sandbox(testbed: Any, namespace: str, deps_chart: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -102,3 +107,11 @@ def test_a_crash_looping_postgres_is_named_and_flytes_helm_never_runs(testbed, n
     _code, report = doctor_cli(testbed, helm_bin, namespace, "--release", "flyte")
     postgres = by_id(report)["dependency.postgres"]
     assert postgres["severity"] == "fail" and postgres["summary"].startswith("dependency postgres")
+
+
+@pytest.mark.skipif(not REAL_DEPS, reason="set FLYTE_TUI_REAL_DEPS_CHART to flyteorg/flyte's charts/flyte-deps")
+def test_the_real_dependency_chart_gets_ready(testbed, namespace, helm_bin, tmp_path) -> None:
+    real = {"path": str(Path(REAL_DEPS).resolve())}
+    events = run_install(testbed, helm_bin, tmp_path, sandbox(testbed, namespace, real))
+    assert isinstance(events[-1], InstallFinished) and events[-1].ok, [e for e in events if isinstance(e, StepFailed)]
+    assert kh.release_state(testbed, helm_bin, namespace, "flyte-deps") == "deployed"
