@@ -41,8 +41,12 @@ def write_release_files(
     """Render ``plan`` once and write the values file of every release, in install order: Flyte's at ``path``,
     a dependency release's beside it (``flyte-values.yaml`` → ``flyte-values-deps.yaml``).
 
-    Raises as :func:`write_values_file` (a file written before the failure stays written)."""
-    return [
-        (release, write_values(rendered(release), release.values_path(Path(path)), source))
-        for release in plan_releases(plan)
-    ]
+    Flyte's file is written first: when it cannot be, nothing else is written. Raises as
+    :func:`write_values_file`."""
+    releases = plan_releases(plan)
+    flyte = flyte_release(releases)
+    written = {id(flyte): write_values(rendered(flyte), Path(path), source)}
+    for release in releases:
+        if release is not flyte:
+            written[id(release)] = write_values(rendered(release), release.values_path(Path(path)), source)
+    return [(release, written[id(release)]) for release in releases]

@@ -56,7 +56,8 @@ def save(state: WizardState) -> Saved:
         from flyte_tui.charts.values_file import rendered
         from flyte_tui.files.values import write_values
 
-        for release in releases:  # Flyte's at values_path, a dependency release's beside it
+        # Flyte's at values_path (first: when it cannot be written, nothing else is), a dependency's beside it
+        for release in sorted(releases, key=lambda r: bool(r.serves)):
             written_values = write_values(
                 rendered(release), release.values_path(values_path), source=answers_path.name
             )
