@@ -45,6 +45,7 @@ def install_steps(plan: InstallPlan) -> tuple[tuple[str, str], ...]:
     at = [s for s, _ in INSTALL_STEPS].index("helm")
     return (*INSTALL_STEPS[:at], (dependencies.STEP, dependencies.title(plan)), *INSTALL_STEPS[at:])
 
+
 _RUN_STEP: dict[str, Callable[[ReleaseRun], Step]] = {
     "preflight": preflight,
     "repo": repo,
