@@ -49,6 +49,32 @@ SIGNATURES: tuple[Signature, ...] = (
         None,
     ),
     _sig(
+        "node-port-taken",
+        r"provided port is already allocated",
+        "a node port the dependency chart's Services take (minio 30084 and 30088, postgres 30089: fixed in "
+        "flyte-deps) is held by another Service, most likely another sandbox on this cluster",
+        "uninstall the other sandbox's dependency release, or set dependencies.storage and dependencies.database "
+        "to false and point this one at the minio and PostgreSQL already there",
+        "dependencies.storage",
+    ),
+    _sig(
+        "dependency-exists",
+        r"\"(minio|postgres)\" in namespace \S+ exists and cannot be imported",
+        "a minio or postgres that flyte-tui did not install already runs in the namespace (an earlier sandbox, or "
+        "one of yours), so the dependency release cannot take it over",
+        "keep using it: set dependencies.storage (minio) or dependencies.database (postgres) to false; or remove "
+        "it first",
+        "dependencies.storage",
+    ),
+    _sig(
+        "postgres-data",
+        r"initdb: error|FATAL:\s+data directory|database files are incompatible with server",
+        "the bundled PostgreSQL cannot set up its data directory",
+        "read the postgres pod's log; delete the pod so that it starts on an empty directory, or set "
+        "dependencies.database to false and use a PostgreSQL you run",
+        "dependencies.database",
+    ),
+    _sig(
         "db-password",
         r"password authentication failed|SQLSTATE 28P01",
         "the database rejected the password",
@@ -88,7 +114,8 @@ SIGNATURES: tuple[Signature, ...] = (
         "minio-missing",
         r"lookup minio[.\w-]*.*no such host|Failed to resolve 'minio",
         "storage is still the sandbox's minio, which this cluster does not have",
-        "choose storage type s3, gcs or custom with a real bucket",
+        "in the sandbox, let flyte-tui install minio (dependencies.storage: true); elsewhere choose storage type "
+        "s3, gcs or custom with a real bucket",
         "storage.type",
     ),
     _sig(

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from flyte_tui import tree
-from flyte_tui.charts import PlannedRelease, plan_releases
+from flyte_tui.charts import PlannedRelease, flyte_release, plan_releases
 from flyte_tui.install import Installer, InstallOptions
 from flyte_tui.model.plan import InstallPlan
 from flyte_tui.release import (
@@ -267,7 +267,7 @@ def _normal(answers: dict[str, Any]) -> tuple[dict[str, Any], Any]:
     if result.plan is None:
         return answers, answers.get("target")
     t = result.plan.target
-    planned = plan_releases(result.plan)[0]
+    planned = flyte_release(plan_releases(result.plan))
     imported = planned.profile.import_values(
         planned.values, environment=result.plan.environment, release=t.release, namespace=t.namespace
     )
@@ -294,7 +294,7 @@ def review_upgrade(plan: InstallPlan, helm: Helm, releases: Sequence[PlannedRele
     install after it; pass ``releases`` when they are rendered already). Raises HelmError / ProcessError on
     tool failures."""
     releases = list(releases) if releases is not None else plan_releases(plan)
-    return Reviewed(review_plan(plan, helm, releases[0]), releases)
+    return Reviewed(review_plan(plan, helm, flyte_release(releases)), releases)
 
 
 def apply_upgrade(

@@ -15,7 +15,15 @@ from typing import Any
 import pytest
 
 from flyte_tui import charts
-from flyte_tui.charts import ChartObjects, Component, ImportResult, plan_releases, profile_for_chart, validate_answers
+from flyte_tui.charts import (
+    ChartObjects,
+    Component,
+    ImportResult,
+    flyte_release,
+    plan_releases,
+    profile_for_chart,
+    validate_answers,
+)
 from flyte_tui.charts.flyte_core import FLYTE_CORE
 from flyte_tui.doctor import DoctorTarget, Snapshot
 from flyte_tui.doctor.checks import config, network, runtime
@@ -114,7 +122,7 @@ def test_validation_uses_the_profile_of_the_chart_the_answers_name(tiny: Tiny, t
 def test_a_release_of_the_second_chart_is_planned_rendered_and_imported(tiny: Tiny) -> None:
     plan = validate_answers(_answers(resources={"components": {"server": {"replicas": 3}}})).plan
     assert plan is not None
-    [release] = plan_releases(plan)
+    release = flyte_release(plan_releases(plan))
     assert release.profile is tiny
     assert (release.release, release.namespace, release.chart.path) == ("small", "tools", "./tiny")
     assert release.values == {"server": {"enabled": True, "replicaCount": 3}}
@@ -141,7 +149,7 @@ def _snapshot(plan: InstallPlan, **fields: Any) -> Snapshot:
 def test_the_doctor_looks_up_the_second_charts_objects(tiny: Tiny) -> None:
     plan = validate_answers(_answers()).plan
     assert plan is not None
-    [release] = plan_releases(plan)
+    release = flyte_release(plan_releases(plan))
     snap = _snapshot(plan, values=release.values, objects={"configmaps": [], "ingresses": []})
     assert snap.target.profile is tiny
     missing = config.configmaps(snap)
@@ -179,7 +187,7 @@ def test_plan_releases_renders_once_and_the_release_carries_the_values(monkeypat
     plan = validate_answers(copy.deepcopy(REALISTIC["eks"])).plan
     assert plan is not None
     calls.clear()  # validation may render (extraValues rules); planning is what is counted
-    [release] = plan_releases(plan)
+    release = flyte_release(plan_releases(plan))
     assert len(calls) == 1
     names = [c.name for c in release.expected_components]
     assert "flyteadmin" in names and release.objects.crd == "flyteworkflows.flyte.lyft.com"

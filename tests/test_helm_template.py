@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
-from flyte_tui.charts import plan_releases, validate_answers
+from flyte_tui.charts import flyte_release, plan_releases, validate_answers
 from flyte_tui.charts.flyte_core.components import COMPONENTS
 from flyte_tui.charts.values_file import write_values_file
 from flyte_tui.tools.helm import template_argv
@@ -49,7 +49,7 @@ def template(helm: Path, chart: Path, answers: dict[str, Any], tmp_path: Path) -
     )
     values = tmp_path / "values.yaml"
     write_values_file(plan, values)
-    argv = template_argv(plan_releases(plan)[0], values, helm=str(helm)) + [
+    argv = template_argv(flyte_release(plan_releases(plan)), values, helm=str(helm)) + [
         "--api-versions",
         "apiextensions.k8s.io/v1/CustomResourceDefinition",
         "--api-versions",

@@ -4,8 +4,9 @@ The install pipeline, readiness, validation, the upgrade review and the doctor n
 this?"; they ask the profile of each release in the plan. flyte-core is the first profile
 (:data:`flyte_tui.charts.flyte_core.FLYTE_CORE`); flyte-binary and the sandbox's dependency chart are
 new profiles (:func:`register`), not new branches. A plan becomes one or more :class:`PlannedRelease`
-(today one; several for a sandbox with its dependencies or a control plane with data planes), each with
-its own kube context and its values rendered once.
+(one; a sandbox that bundles minio or PostgreSQL has its dependency release first, flyte-deps
+(:data:`flyte_tui.charts.flyte_deps.FLYTE_DEPS`), then Flyte's), each with its own kube context and its values
+rendered once.
 
     for release in plan_releases(plan):          # rendered once, here
         release.values, release.expected_components, release.objects
@@ -33,6 +34,8 @@ __all__ = [
     "Component",
     "ImportResult",
     "PlannedRelease",
+    "dependency_problems",
+    "flyte_release",
     "plan_releases",
     "profile_for_chart",
     "profile_named",
@@ -103,6 +106,8 @@ class PlannedRelease:
     chart: ChartSource
     values: dict[str, Any] = field(compare=False)
     """The rendered values, computed once per operation and passed along (never re-rendered)."""
+    serves: str = ""
+    """The release this one is a dependency of ("" for Flyte's own release)."""
 
     @property
     def expected_components(self) -> list[Component]:
@@ -113,6 +118,13 @@ class PlannedRelease:
     def objects(self) -> ChartObjects:
         """The names of the objects this release creates."""
         return self.profile.objects(self.release)
+
+    def values_path(self, flyte_values: Path) -> Path:
+        """Where this release's values file goes, given Flyte's: beside it, ``flyte-values.yaml`` →
+        ``flyte-values-deps.yaml`` for a dependency release (Flyte's own is ``flyte_values`` itself)."""
+        if not self.serves:
+            return flyte_values
+        return flyte_values.with_name(f"{flyte_values.stem}-deps{flyte_values.suffix or '.yaml'}")
 
 
 _REGISTERED: dict[str, ChartProfile] = {}
@@ -130,8 +142,9 @@ def unregister(name: str) -> None:
 
 def _profiles() -> dict[str, ChartProfile]:
     from flyte_tui.charts.flyte_core import FLYTE_CORE
+    from flyte_tui.charts.flyte_deps import FLYTE_DEPS
 
-    return {FLYTE_CORE.name: FLYTE_CORE, **_REGISTERED}
+    return {FLYTE_CORE.name: FLYTE_CORE, FLYTE_DEPS.name: FLYTE_DEPS, **_REGISTERED}
 
 
 def profile_named(name: str) -> ChartProfile:
@@ -147,15 +160,37 @@ def profile_for_chart(name: str) -> ChartProfile:
     return _profiles().get(name, FLYTE_CORE)
 
 
-def _releases(plan: InstallPlan) -> list[tuple[ChartProfile, str, str, str, ChartSource]]:
-    """(profile, context, namespace, release, chart) of every release of a plan, in install order."""
-    t = plan.target
-    return [(profile_for_chart(t.chart.name), t.context, t.namespace, t.release, t.chart)]
+def _releases(plan: InstallPlan) -> list[tuple[ChartProfile, str, str, str, ChartSource, str]]:
+    """(profile, context, namespace, release, chart, serves) of every release of a plan, in install order: the
+    sandbox's dependencies (when it bundles any) before Flyte, in Flyte's namespace and context."""
+    from flyte_tui.charts.flyte_deps import FLYTE_DEPS
+
+    t, deps = plan.target, plan.dependencies
+    flyte = (profile_for_chart(t.chart.name), t.context, t.namespace, t.release, t.chart, "")
+    if not deps.bundled:
+        return [flyte]
+    # the flyte-deps profile whatever the chart is called (a local copy may be renamed)
+    return [(FLYTE_DEPS, t.context, t.namespace, deps.release_for(t.release), deps.chart, t.release), flyte]
 
 
 def plan_releases(plan: InstallPlan) -> list[PlannedRelease]:
     """The releases a plan installs, in install order, each with its values rendered once."""
-    return [PlannedRelease(p, ctx, ns, rel, chart, p.render(plan)) for p, ctx, ns, rel, chart in _releases(plan)]
+    return [
+        PlannedRelease(p, ctx, ns, rel, chart, p.render(plan), serves)
+        for p, ctx, ns, rel, chart, serves in _releases(plan)
+    ]
+
+
+def flyte_release(releases: Sequence[PlannedRelease]) -> PlannedRelease:
+    """Flyte's own release among a plan's releases (the one no other release is a dependency of)."""
+    return next(r for r in releases if not r.serves)
+
+
+def dependency_problems(plan: InstallPlan) -> list[Problem]:
+    """The problems of the plan's ``dependencies`` answers (the flyte-deps profile's checks)."""
+    from flyte_tui.charts.flyte_deps import FLYTE_DEPS
+
+    return FLYTE_DEPS.check(plan)
 
 
 def validate_answers(raw: Any, use_preset: bool = True) -> Validation:
@@ -166,7 +201,10 @@ def validate_answers(raw: Any, use_preset: bool = True) -> Validation:
 
     named = tree.get(raw, ("target", "chart", "name"))
     chart = named if isinstance(named, str) and named else DEFAULT_CHART
-    return validate_with(raw, profile_for_chart(chart), use_preset)
+    result = validate_with(raw, profile_for_chart(chart), use_preset)
+    if result.plan is not None:
+        result.problems.extend(dependency_problems(result.plan))
+    return result
 
 
 def validate_file(path: Path) -> Validation:

@@ -144,7 +144,7 @@ def validate(answers: Path, as_json: bool) -> None:
 def render(answers: Path, output: str | None) -> None:
     """Write the Helm values file for an answers file and print the exact helm command."""
     from flyte_tui.charts import validate_file
-    from flyte_tui.charts.values_file import render_text, write_values_file
+    from flyte_tui.charts.values_file import render_text, write_release_files
     from flyte_tui.files import yamlio
     from flyte_tui.files.values import default_path
     from flyte_tui.tools.helm import display, upgrade_install_argv
@@ -157,17 +157,21 @@ def render(answers: Path, output: str | None) -> None:
         sys.exit(exit_codes.INVALID)
     if target is None:
         click.echo(render_text(result.plan, source=answers.name), nl=False)
+        if result.plan.dependencies.bundled:
+            click.echo("note: the dependencies' values are written only with -o FILE (beside it)", err=True)
         click.echo(display(upgrade_install_argv(result.plan.target, STDOUT)), err=True)
         return
     try:
-        written = write_values_file(result.plan, target, source=answers.name)
+        written = write_release_files(result.plan, target, source=answers.name)
     except yamlio.UnmergeableFile as exc:
         _refuse(str(exc))
     except OSError as exc:
         click.echo(f"error: cannot write {target}: {exc.strerror or exc}", err=True)
         sys.exit(exit_codes.FAILED)
-    click.echo(f"wrote {written.path}" + (f" (previous kept as {written.backup})" if written.backup else ""))
-    click.echo(display(upgrade_install_argv(result.plan.target, written.path)))
+    for _release, file in written:
+        click.echo(f"wrote {file.path}" + (f" (previous kept as {file.backup})" if file.backup else ""))
+    for release, file in written:  # in install order: the dependencies first
+        click.echo(display(upgrade_install_argv(release, file.path)))
 
 
 @main.command()

@@ -2,6 +2,6 @@
 watch, undo on failure, and the Secrets it creates."""
 
 from flyte_tui.install.context import InstallOptions, StepError
-from flyte_tui.install.pipeline import INSTALL_STEPS, Installer
+from flyte_tui.install.pipeline import INSTALL_STEPS, Installer, install_steps
 
-__all__ = ["INSTALL_STEPS", "InstallOptions", "Installer", "StepError"]
+__all__ = ["INSTALL_STEPS", "InstallOptions", "Installer", "StepError", "install_steps"]

@@ -1,9 +1,11 @@
-"""The install pipeline: preflight → repo → namespace → secrets → helm → readiness → done, as events.
+"""The install pipeline: preflight → repo → namespace → secrets → [dependencies] → helm → readiness → done, as
+events.
 
 Textual-free: :meth:`Installer.run` is a generator of :mod:`flyte_tui.events`; the runner screen and
 the headless CLI both consume it. Every subprocess has a timeout and shares one cancel flag. A plan's
 releases (:func:`flyte_tui.charts.plan_releases`, each with its own kube context and its values rendered
-once) are installed one after the other; the first that fails ends the run.
+once) are installed in order: the dependency releases of a sandbox (minio, PostgreSQL) in their own step,
+each waited for until Ready, before Flyte's ``helm upgrade --install``; the first failure ends the run.
 """
 
 from __future__ import annotations
@@ -13,9 +15,9 @@ import threading
 import time
 from collections.abc import Callable, Generator, Iterator, Sequence
 
-from flyte_tui.charts import PlannedRelease, plan_releases
+from flyte_tui.charts import PlannedRelease, flyte_release, plan_releases
 from flyte_tui.events import ComponentsChanged, Event, InstallFinished, StepFailed, StepFinished, StepStarted, masked
-from flyte_tui.install import undo
+from flyte_tui.install import dependencies, undo
 from flyte_tui.install.cancel import after_cancel
 from flyte_tui.install.context import CANCELLED, FAILED, InstallOptions, ReleaseRun, Step, explanation_of
 from flyte_tui.install.preflight import preflight
@@ -33,7 +35,16 @@ INSTALL_STEPS = (
     ("helm", "helm upgrade --install"),
     ("readiness", "Waiting for Flyte components"),
 )
-"""Every step of installing one release, in order, with its title (the runner screen lists them)."""
+"""Every step of installing Flyte's release, in order, with its title (the runner screen lists them)."""
+
+
+def install_steps(plan: InstallPlan) -> tuple[tuple[str, str], ...]:
+    """The steps of installing ``plan``, in order: with bundled dependencies, their step comes before helm."""
+    if not plan.dependencies.bundled:
+        return INSTALL_STEPS
+    at = [s for s, _ in INSTALL_STEPS].index("helm")
+    return (*INSTALL_STEPS[:at], (dependencies.STEP, dependencies.title(plan)), *INSTALL_STEPS[at:])
+
 
 _RUN_STEP: dict[str, Callable[[ReleaseRun], Step]] = {
     "preflight": preflight,
@@ -60,6 +71,8 @@ class Installer:
         self.cancel = cancel or threading.Event()
         self.releases = list(releases) if releases is not None else plan_releases(plan)
         """The plan's releases in install order (rendered once: pass them in when already rendered)."""
+        self.dependencies = [r for r in self.releases if r.serves]
+        """The releases installed before Flyte's, in the dependencies step."""
         self.started = time.monotonic()
         self.components: tuple[ComponentStatus, ...] = ()
         """The last readiness table (what a cancel left not ready)."""
@@ -75,21 +88,27 @@ class Installer:
 
     def _run(self) -> Iterator[Event]:
         self.started = time.monotonic()
-        run: ReleaseRun | None = None
-        for release in self.releases:
-            run = ReleaseRun(self.plan, release, self.options, self.cancel)
-            if not (yield from self._install(run)):
-                return
-        if run is not None:
+        run = ReleaseRun(self.plan, flyte_release(self.releases), self.options, self.cancel)
+        if (yield from self._install(run)):
             yield self._finish(run, True)
 
+    def _steps(self) -> tuple[tuple[str, str], ...]:
+        steps = install_steps(self.plan)
+        return steps if self.dependencies else tuple(s for s in steps if s[0] != dependencies.STEP)
+
+    def _step(self, step: str, run: ReleaseRun) -> Step:
+        if step == dependencies.STEP:
+            return dependencies.install_dependencies(run, self.dependencies)
+        return _RUN_STEP[step](run)
+
     def _install(self, run: ReleaseRun) -> Generator[Event, None, bool]:
-        """One release's steps; False (after its InstallFinished) when one failed."""
-        for step, title in INSTALL_STEPS:
+        """Flyte's release's steps (the dependencies' among them); False (after the InstallFinished) when one
+        failed."""
+        for step, title in self._steps():
             yield StepStarted(step, title)
             began = time.monotonic()
             try:
-                detail = yield from _RUN_STEP[step](run)
+                detail = yield from self._step(step, run)
             except CANCELLED:
                 yield from self._cancelled(run, step)
                 return False
@@ -140,6 +159,13 @@ class Installer:
         if ok:
             summary += ready_summary(self.plan, ns)
             summary.append(f"values file: {self.options.values_path}")
+            path = self.options.values_path
+            summary += [f"values file of {d.release}: {d.values_path(path)}" for d in self.dependencies]
         else:
+            summary += [f"dependency release {d.release} is {self._state(run, d)}" for d in self.dependencies]
             summary.append(f"release {release} is {state}")
         return InstallFinished(ok, state, elapsed, tuple(summary))
+
+    @staticmethod
+    def _state(run: ReleaseRun, release: PlannedRelease) -> str:
+        return dependencies.dependency_run(run, release).release_state()

@@ -61,8 +61,9 @@ def create_secrets(run: ReleaseRun) -> Step:
     return ", ".join(made) if made else "secret"
 
 
-def helm_upgrade(run: ReleaseRun) -> Step:
-    """Write the values file, then ``helm upgrade --install`` with its output streamed.
+def helm_upgrade(run: ReleaseRun, step: str = "helm") -> Step:
+    """Write the values file, then ``helm upgrade --install`` with its output streamed (its lines labelled
+    ``step``).
 
     No --atomic / --rollback-on-failure: a failed run is undone by flyte-tui as soon as the failure is
     clear (:mod:`flyte_tui.install.undo`), not after helm's whole --wait timeout.
@@ -74,9 +75,9 @@ def helm_upgrade(run: ReleaseRun) -> Step:
     except OSError as exc:  # an unwritable path, or a file there that is not YAML (left untouched)
         raise StepError(f"cannot write the values file: {exc.strerror or exc}") from exc
     kept = f" (previous kept as {written.backup})" if written.backup else ""
-    yield OutputLine("helm", f"values written to {written.path}{kept}")
+    yield OutputLine(step, f"values written to {written.path}{kept}")
     argv = upgrade_install_argv(run.release, written.path, options.helm)
-    yield OutputLine("helm", "$ " + display(argv))
+    yield OutputLine(step, "$ " + display(argv))
     lines: list[str] = []
     exit_code: list[int] = []
 
@@ -88,7 +89,7 @@ def helm_upgrade(run: ReleaseRun) -> Step:
 
     for line in relay():
         lines.append(line.text)
-        yield OutputLine("helm", run.clean(line.text), line.stream)
+        yield OutputLine(step, run.clean(line.text), line.stream)
     if exit_code[0] != 0:
         error = process.error_summary("\n".join(lines))  # several errors: the first few and how many
         raise StepError(f"helm upgrade --install failed: {run.clean(error)}", _explain_helm(lines))

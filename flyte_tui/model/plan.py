@@ -49,6 +49,12 @@ DEFAULT_REPO = "https://flyteorg.github.io/flyte"
 """The official Flyte chart repository."""
 DEFAULT_VERSION = "v1.16.8"
 """The chart version flyte-tui is written for, when the answers name none."""
+DEPS_CHART = "flyte-deps"
+"""The chart of the sandbox's dependencies (minio and PostgreSQL) inside Flyte's repository."""
+DEPS_VERSION = "v1.16.8"
+"""The flyte-deps version published with Flyte v1.16.8 (Flyte's release stamps its version on every chart)."""
+DEPS_SUFFIX = "-deps"
+"""The dependency release's name is Flyte's release name and this, unless the answers name one."""
 
 Environment = Literal["sandbox", "eks", "gke", "generic"]
 StorageType = Literal["sandbox", "s3", "gcs", "custom"]
@@ -301,6 +307,46 @@ class Ingress(Section):
         return check_ingress_host(value)
 
 
+def _deps_chart() -> ChartSource:
+    return ChartSource(repo=DEFAULT_REPO, name=DEPS_CHART, version=DEPS_VERSION)
+
+
+class Dependencies(Section):
+    """What the sandbox installs before Flyte, as a Helm release of its own in the same namespace and context:
+    minio and PostgreSQL from Flyte's flyte-deps chart."""
+
+    storage: bool = False
+    """sandbox: install minio (with its bucket my-s3-bucket) before Flyte; false: use a store you run."""
+    database: bool = False
+    """sandbox: install PostgreSQL (both Flyte databases) before Flyte; false: use the one at database.host."""
+    release: str = ""
+    """Helm release of the dependencies; empty means <target.release>-deps."""
+    chart: ChartSource = Field(default_factory=_deps_chart)
+    """The flyte-deps chart to install (repo, name, version, path or oci, as target.chart)."""
+
+    @field_validator("chart", mode="before")
+    @classmethod
+    def _deps_name(cls, value: Any) -> Any:
+        # a chart given by repository without a name is flyte-deps, never ChartSource's flyte-core
+        if isinstance(value, dict) and "name" not in value:
+            return {**value, "name": DEPS_CHART}
+        return value
+
+    @field_validator("release")
+    @classmethod
+    def _release(cls, value: str) -> str:
+        return check_dns_label(value, max_len=53) if value else value
+
+    @property
+    def bundled(self) -> bool:
+        """Whether anything is installed before Flyte."""
+        return self.storage or self.database
+
+    def release_for(self, flyte_release: str) -> str:
+        """The dependency release's name beside Flyte's release ``flyte_release``."""
+        return self.release or flyte_release + DEPS_SUFFIX
+
+
 class InstallPlan(Section):
     """Everything flyte-tui needs to install Flyte: the answers file."""
 
@@ -324,5 +370,7 @@ class InstallPlan(Section):
     """Sizing and task defaults."""
     projects: Projects = Field(default_factory=Projects)
     """Domains, quotas and task identities."""
+    dependencies: Dependencies = Field(default_factory=Dependencies)
+    """sandbox: minio and PostgreSQL installed before Flyte (a release of their own)."""
     extra_values: dict[str, Any] = Field(default_factory=dict)
     """Raw flyte-core values merged last (escape hatch; kept verbatim)."""

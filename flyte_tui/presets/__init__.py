@@ -13,7 +13,7 @@ PRESET_NAMES: tuple[str, ...] = ("sandbox", "eks", "gke", "generic")
 """Every environment that has a preset."""
 
 DESCRIPTIONS: dict[str, str] = {
-    "sandbox": "Local or test cluster; minio and postgres from the Flyte sandbox charts.",
+    "sandbox": "Local or test cluster; flyte-tui installs minio and postgres (flyte-deps) first.",
     "eks": "AWS EKS: S3 via IRSA, RDS PostgreSQL, ALB ingress with ACM TLS.",
     "gke": "Google GKE: GCS via Workload Identity, Cloud SQL, nginx ingress with TLS.",
     "generic": "Any cluster: S3-compatible store with keys in a Secret, your PostgreSQL, nginx.",

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from flyte_tui.charts import PlannedRelease, plan_releases
+from flyte_tui.charts import PlannedRelease, flyte_release, plan_releases
 from flyte_tui.files.values import write_values
 from flyte_tui.files.yamlio import dump, load_plain
 from flyte_tui.model.plan import InstallPlan
@@ -142,7 +142,7 @@ def review(
     ``release`` is the plan's release with its values rendered once (by :func:`plan_releases` when not
     given); its chart's profile reads both sides' values back into answers.
     """
-    planned = release or plan_releases(plan)[0]
+    planned = release or flyte_release(plan_releases(plan))
     info = find_release(helm, planned.release)
     new_values = planned.values
     new_manifest = dry_run_manifest(helm, planned, values_file)
@@ -179,7 +179,7 @@ def review_plan(plan: InstallPlan, helm: Helm, release: PlannedRelease | None = 
     """The review of upgrading to ``plan``, end to end: helm's version, a private values file (removed
     afterwards), then :func:`review` (helm reads a repository chart with ``--repo``: the user's helm
     repositories are not changed). Raises HelmError / ProcessError on tool failures."""
-    planned = release or plan_releases(plan)[0]
+    planned = release or flyte_release(plan_releases(plan))
     major, _ = helm.version()
     tmp = Path(tempfile.mkdtemp(prefix="flyte-tui-review-"))
     try:

@@ -56,8 +56,12 @@ def save(state: WizardState) -> Saved:
         from flyte_tui.charts.values_file import rendered
         from flyte_tui.files.values import write_values
 
-        written_values = write_values(rendered(releases[0]), values_path, source=answers_path.name)
-        backups.append(written_values.backup)
+        # Flyte's at values_path (first: when it cannot be written, nothing else is), a dependency's beside it
+        for release in sorted(releases, key=lambda r: bool(r.serves)):
+            written_values = write_values(
+                rendered(release), release.values_path(values_path), source=answers_path.name
+            )
+            backups.append(written_values.backup)
         written = values_path
     state.dirty = False
     return Saved(answers_path, written, len(state.validation.errors), tuple(b for b in backups if b is not None))

@@ -16,6 +16,7 @@ from typing import Any
 from flyte_tui import tree
 from flyte_tui.charts.flyte_core import defaults
 from flyte_tui.charts.flyte_core.components import STORAGE_USERS
+from flyte_tui.charts.flyte_deps import chart as deps
 from flyte_tui.model.plan import InstallPlan, ResourceList
 
 DB_MOUNT = "/etc/db"
@@ -52,6 +53,8 @@ def storage_block(plan: InstallPlan) -> dict[str, Any]:
     if s.type != defaults.STORAGE["type"]:
         block["type"] = s.type
     bucket = s.metadata_bucket or (s.custom.get("container", "") if s.type == "custom" else "")
+    if plan.dependencies.storage:
+        bucket = deps.BUCKET  # the one bucket the bundled minio creates (validation refuses another)
     if bucket and bucket != defaults.STORAGE["bucketName"]:
         block["bucketName"] = bucket
     if s.type == "s3":
@@ -101,14 +104,15 @@ def _put_storage(values: dict[str, Any], plan: InstallPlan) -> None:
     elif s.type == "s3" and s.region and s.region != defaults.REMOTE_DATA_REGION:
         tree.put(values, ("configmap", "remoteData", "remoteData", "region"), s.region)
     if s.type == "sandbox":
-        minio = f"http://minio.{plan.target.namespace}.svc.cluster.local:9000"
+        # flyte-core's sandbox storage reads minio at minio.<namespace> with the sandbox's fixed keys (those
+        # of flyte-deps' minio, bundled or already there); task pods get the same through their environment
         tree.put(
             values,
             ("configmap", "k8s", "plugins", "k8s", "default-env-vars"),
             [
-                {"FLYTE_AWS_ENDPOINT": minio},
-                {"FLYTE_AWS_ACCESS_KEY_ID": "minio"},
-                {"FLYTE_AWS_SECRET_ACCESS_KEY": "miniostorage"},
+                {"FLYTE_AWS_ENDPOINT": deps.minio_endpoint(plan.target.namespace)},
+                {"FLYTE_AWS_ACCESS_KEY_ID": deps.MINIO_ACCESS_KEY},
+                {"FLYTE_AWS_SECRET_ACCESS_KEY": deps.MINIO_SECRET_KEY},
             ],
         )
 
@@ -116,10 +120,20 @@ def _put_storage(values: dict[str, Any], plan: InstallPlan) -> None:
 # -- database ----------------------------------------------------------------------------------
 
 
+def database_address(plan: InstallPlan) -> tuple[str, int, str]:
+    """(host, port, user) flyteadmin and datacatalog connect with: the bundled PostgreSQL's Service, port and
+    user when the plan bundles it (``dependencies.database``), else the answers'."""
+    if plan.dependencies.database:
+        return deps.POSTGRES.name, deps.POSTGRES_PORT, deps.POSTGRES_USER
+    db = plan.database
+    return db.host, db.port, db.username
+
+
 def _put_database(values: dict[str, Any], plan: InstallPlan) -> None:
     db = plan.database
+    host, port, user = database_address(plan)
     for component, dbname in (("admin", db.admin_database), ("datacatalog", db.datacatalog_database)):
-        block: dict[str, Any] = {"port": db.port, "username": db.username, "host": db.host, "dbname": dbname}
+        block: dict[str, Any] = {"port": port, "username": user, "host": host, "dbname": dbname}
         if db.password_secret is not None:
             block["passwordPath"] = f"{DB_MOUNT}/{db.password_secret.key}"
         if db.ssl_mode != "disable" or block != defaults.DB[component]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
@@ -16,6 +17,9 @@ from flyte_tui.tui.screens.base import StepScreen
 from flyte_tui.tui.state import HELM_INSTALL
 from flyte_tui.tui.steps import step_of
 from flyte_tui.tui.widgets.note import Note
+
+if TYPE_CHECKING:
+    from flyte_tui.charts import PlannedRelease
 
 
 class ReviewScreen(StepScreen):
@@ -47,6 +51,9 @@ class ReviewScreen(StepScreen):
                          tooltip="Save, then run helm and watch Flyte come up")
         yield Label("Values (flyte-core)", classes="section")
         yield Note(id="values", readable=True, keep_space=True)
+        # a sandbox's dependency release (minio, PostgreSQL) goes first: its own values, shown only then
+        yield Label("Values of the dependencies (flyte-deps, installed first)", id="deps-label", classes="section")
+        yield Note(id="deps-values", readable=True, keep_space=True)
 
     @staticmethod
     def helm_warning(problem: str) -> str:
@@ -79,26 +86,39 @@ class ReviewScreen(StepScreen):
         values = self.query_one("#values", Note)
         _answers, values_path = self._paths()
         releases = self.state.releases()  # rendered once: the save and the installer take the same
+        deps = [r for r in releases or [] if r.serves]
+        for widget in ("#deps-label", "#deps-values"):
+            self.query_one(widget).display = bool(deps)
         if releases and validation.plan is not None:
-            from rich.syntax import Syntax
-
-            from flyte_tui.charts.values_file import rendered
-            from flyte_tui.files.values import preview_text
-            from flyte_tui.files.yamlio import UnmergeableFile
+            from flyte_tui.charts import flyte_release
             from flyte_tui.tools.helm import display, upgrade_install_argv
 
-            helm.update(display(upgrade_install_argv(releases[0], values_path)))
-            try:
-                text = preview_text(rendered(releases[0]), values_path, self._paths()[0].name)
-            except OSError as exc:  # UnmergeableFile, or a file that cannot be read
-                message = str(exc) if isinstance(exc, UnmergeableFile) else f"cannot read {values_path}: {exc}"
-                values.update(Text(message, style="bold red"))
-                return
-            theme = "ansi_dark" if self.app.current_theme.dark else "ansi_light"
-            values.update(Syntax(text, "yaml", theme=theme, background_color="default", word_wrap=False))
+            # every release's command, in install order (the dependencies first)
+            helm.update("\n".join(display(upgrade_install_argv(r, r.values_path(values_path))) for r in releases))
+            if self._show_values(values, flyte_release(releases), values_path) and deps:
+                self._show_values(self.query_one("#deps-values", Note), deps[0], values_path)
         else:
             helm.update("(shown once the errors above are fixed)")
             values.update("The values file is rendered once every error above is fixed.")
+
+    def _show_values(self, note: Note, release: PlannedRelease, values_path: Path) -> bool:
+        """A release's values file as it will be written (merged into the one there); False when it cannot be."""
+        from rich.syntax import Syntax
+
+        from flyte_tui.charts.values_file import rendered
+        from flyte_tui.files.values import preview_text
+        from flyte_tui.files.yamlio import UnmergeableFile
+
+        path = release.values_path(values_path)
+        try:
+            text = preview_text(rendered(release), path, self._paths()[0].name)
+        except OSError as exc:  # UnmergeableFile, or a file that cannot be read
+            message = str(exc) if isinstance(exc, UnmergeableFile) else f"cannot read {path}: {exc}"
+            note.update(Text(message, style="bold red"))
+            return False
+        theme = "ansi_dark" if self.app.current_theme.dark else "ansi_light"
+        note.update(Syntax(text, "yaml", theme=theme, background_color="default", word_wrap=False))
+        return True
 
     @on(OptionList.OptionSelected, "#problems")
     def _jump_to_problem(self, event: OptionList.OptionSelected) -> None:

@@ -37,7 +37,7 @@ from flyte_tui.events import (
     StepStarted,
     masked,
 )
-from flyte_tui.install import INSTALL_STEPS, Installer, InstallOptions
+from flyte_tui.install import Installer, InstallOptions, install_steps
 from flyte_tui.model.plan import InstallPlan
 from flyte_tui.tui.dialogs.cancel import ConfirmCancel
 from flyte_tui.tui.install_log import InstallLog
@@ -56,7 +56,8 @@ FLUSH_SECONDS = 0.05
 NARROW = 110
 """Below this many columns the steps panel shows short labels, so the readiness table fits whole."""
 SHORT_TITLES = {"preflight": "Preflight", "repo": "Chart repo", "namespace": "Namespace", "secrets": "Secrets",
-                "helm": "helm", "readiness": "Readiness", "rollback": "Rollback"}  # fmt: skip
+                "dependencies": "Deps", "helm": "helm", "readiness": "Readiness",
+                "rollback": "Rollback"}  # fmt: skip
 """The steps' labels in a narrow terminal (at most 10 characters)."""
 STATE_MARKS = {"ready": ("✓", "green"), "progressing": ("…", "yellow"), "waiting": ("·", "dim"), "failed": ("✗", "red")}
 
@@ -138,8 +139,9 @@ class RunnerScreen(WorkScreen[RunnerResult]):
         self.cancel_event = threading.Event()
         self.finished: InstallFinished | None = None
         self.failure: StepFailed | None = None
-        self.step_state: dict[str, tuple[str, str]] = {s: ("·", "") for s, _ in INSTALL_STEPS}
-        self.step_titles = dict(INSTALL_STEPS)
+        steps = install_steps(plan)  # a sandbox's dependencies step among them, in its place
+        self.step_state: dict[str, tuple[str, str]] = {s: ("·", "") for s, _ in steps}
+        self.step_titles = dict(steps)
         self.step_started: dict[str, float] = {}
         self.lines_seen = 0
 

@@ -23,8 +23,8 @@ SHOWN_FOR: dict[str, tuple[str, ...]] = {
 }
 
 SANDBOX_NOTE = (
-    "Sandbox storage uses the minio that the flyte-sandbox / flyte-deps charts run in the release "
-    "namespace: it must exist before installing. The bucket is created there by those charts."
+    "Sandbox storage is a minio in the release namespace: flyte-tui installs it first, with its bucket "
+    "my-s3-bucket (dependencies.storage), or uses the one already there when dependencies.storage is false."
 )
 
 
