@@ -9,6 +9,7 @@ build``: helm wants its subcharts present even when they are off) installs the r
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -23,6 +24,7 @@ from flyte_tui.install import Installer, InstallOptions
 from flyte_tui.install.secrets import SecretValues
 from tests.e2e.test_doctor import by_id, doctor_cli
 from tests.e2e.test_install import FAST, collect, plan_of
+from tests.e2e.test_uninstall import cli, names, tools
 
 pytestmark = pytest.mark.e2e
 
@@ -83,6 +85,17 @@ def test_a_bare_namespace_gets_its_dependencies_then_flyte(testbed, namespace, h
                   "dependency.db-auth"):  # fmt: skip
         assert checks[check]["severity"] == "pass", checks[check]
     assert f"a minio Service runs in {namespace}" in checks["config.storage"]["summary"]
+    # and it can all be removed: uninstall with the same answers takes Flyte, then its dependencies
+    answers = tmp_path / "flyte-tui.yaml"
+    answers.write_text(dump(sandbox(testbed, namespace)))
+    done = cli(testbed, "uninstall", str(answers), "--yes", "--json", *tools(testbed, helm_bin))
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    started = [e["step"] for e in map(json.loads, done.stdout.splitlines()) if e["event"] == "StepStarted"]
+    assert started[:2] == ["uninstall-flyte", "uninstall-flyte-deps"]
+    for release in ("flyte", "flyte-deps"):
+        assert kh.release_state(testbed, helm_bin, namespace, release) == "not installed"
+    assert kh.pods(testbed, namespace) == []
+    assert names(testbed, "secrets", namespace, "-l", "app.kubernetes.io/managed-by=flyte-tui") == set()
 
 
 def test_a_crash_looping_postgres_is_named_and_flytes_helm_never_runs(testbed, namespace, helm_bin, tmp_path) -> None:
