@@ -100,7 +100,7 @@ def test_gke_gcs_workload_identity_and_nginx_tls() -> None:
     assert ingress["grpcAnnotations"] == {"nginx.ingress.kubernetes.io/backend-protocol": "GRPC"}
     assert ingress["commonAnnotations"] == {"nginx.ingress.kubernetes.io/ssl-redirect": "true"}
     sa = values["clusterResourceTemplates"]["inline"]["002_serviceaccount.yaml"]
-    assert "iam.gke.io/gcp-service-account: '{{ gsa }}'" in sa
+    assert "iam.gke.io/gcp-service-account: '{{ defaultIamServiceAccount }}'" in sa  # as gke-starter.yaml
 
 
 def test_generic_access_keys_come_from_the_secret_never_the_values() -> None:

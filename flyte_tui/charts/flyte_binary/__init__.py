@@ -63,13 +63,10 @@ class FlyteBinary:
     def import_values(
         self, values: Any, environment: str | None = None, release: str | None = None, namespace: str | None = None
     ) -> ImportResult:
-        """Answers from flyte-binary values: not yet supported (said so, never guessed)."""
-        from flyte_tui.model.rules import Problem
+        """Answers from flyte-binary values (the chart's starter files too)."""
+        from flyte_tui.charts.flyte_binary.importer import import_values
 
-        return ImportResult(
-            {},
-            [Problem("", "importing a flyte-binary values file is not supported yet: write the answers file by hand")],
-        )
+        return import_values(values, environment=environment, release=release, namespace=namespace)
 
     def is_owned(self, path: tuple[str, ...]) -> bool:
         """Whether flyte-tui writes this flyte-binary values key."""

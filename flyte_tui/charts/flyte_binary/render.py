@@ -270,7 +270,7 @@ def _task_identity(plan: InstallPlan) -> tuple[str, str, str] | None:
     if plan.environment == "eks" and plan.projects.task_role_arn:
         return "defaultIamRole", IRSA_ANNOTATION, plan.projects.task_role_arn
     if plan.environment == "gke" and plan.projects.task_service_account:
-        return "gsa", WI_ANNOTATION, plan.projects.task_service_account
+        return "defaultIamServiceAccount", WI_ANNOTATION, plan.projects.task_service_account
     return None
 
 
