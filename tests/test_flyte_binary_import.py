@@ -82,3 +82,18 @@ def test_the_starter_filled_in_renders_what_it_said() -> None:
 def test_an_answers_file_is_not_imported() -> None:
     imported = FLYTE_BINARY.import_values({"apiVersion": "flyte-tui/v1", "kind": "InstallPlan"})
     assert imported.answers == {} and "answers file" in imported.problems[0].message
+
+
+def test_the_import_command_recognises_a_flyte_binary_file(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from flyte_tui.cli.commands import main
+    from flyte_tui.files.yamlio import load_plain
+
+    out = tmp_path / "flyte-tui.yaml"
+    cli = CliRunner().invoke(main, ["import", str(STARTER), "-o", str(out)])
+    assert cli.exit_code == 0, cli.output
+    answers = load_plain(out.read_text())
+    assert answers["target"]["chart"]["name"] == "flyte-binary"
+    assert "database.host: <RDS_HOST_DNS> is a placeholder" in cli.output
+    assert "<DB_PASSWORD>" not in out.read_text() + cli.output

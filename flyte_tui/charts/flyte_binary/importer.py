@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import posixpath
+from collections.abc import Mapping
 from typing import Any
 
 from flyte_tui import tree
@@ -26,6 +27,17 @@ _QUANTITIES = ("cpu", "memory", "ephemeral-storage", "gpu")
 _TASK_IDENTITY = {"defaultIamRole": "taskRoleArn", "defaultIamServiceAccount": "taskServiceAccount",
                   "gsa": "taskServiceAccount"}  # fmt: skip
 """customData variables that carry the task pods' cloud identity, and their answer."""
+
+
+_OWN_KEYS = ("configuration", "deployment", "flyte-core-components", "clusterResourceTemplates")
+"""Top-level values keys only flyte-binary reads."""
+_FLYTE_CORE_KEYS = ("flyteadmin", "flytepropeller", "datacatalog", "configmap", "common", "db")
+"""Top-level values keys only flyte-core reads."""
+
+
+def looks_like_flyte_binary(values: Mapping[str, Any]) -> bool:
+    """Whether a values mapping was written for flyte-binary (its own keys, none of flyte-core's)."""
+    return any(k in values for k in _OWN_KEYS) and not any(k in values for k in _FLYTE_CORE_KEYS)
 
 
 def _quantities(read: ValuesReader, block: Any, path: tree.Path) -> dict[str, str]:
