@@ -49,3 +49,10 @@ async def test_choosing_flyte_binary_on_target_then_the_eks_preset(wizard: Calla
         [release] = plan_releases(app.state.validation.plan)  # type: ignore[arg-type]
         assert release.profile is FLYTE_BINARY
         assert release.values["configuration"]["storage"]["metadataContainer"] == "acme-meta"
+        # the Resources step sizes the chart's one Deployment, not flyte-core's components
+        app.screen.jump("resources")
+        await pilot.pause()
+        await pilot.pause()
+        assert app.current_step == "resources"
+        assert app.screen.query(f"#{field_id('resources.components.flyte-binary.requests.cpu')}")
+        assert not app.screen.query(f"#{field_id('resources.components.flyteadmin.requests.cpu')}")
