@@ -22,6 +22,30 @@ GUIDANCE = (
 """When to pick which chart, in one sentence (the wizard's Target step shows it)."""
 
 
+_VALUES = "it reads flyte-core's values keys ({keys}); flyte-binary keeps this in {where} (not checked yet)"
+NOT_APPLICABLE = {
+    "config.db-secret": _VALUES.format(
+        keys="common.databaseSecret, db.*.database.passwordPath",
+        where="configuration.database.passwordPath and deployment.extraVolumes",
+    ),
+    "config.storage": _VALUES.format(keys="storage.type, storage.bucketName", where="configuration.storage"),
+    "config.task-identity": _VALUES.format(
+        keys="flyteadmin.initialProjects, configmap.domain.domains",
+        where="flyte-core-components.admin.seedProjects and configuration.inline.domains",
+    ),
+    "runtime.projects": _VALUES.format(
+        keys="cluster_resource_manager.*", where="clusterResourceTemplates and configuration.inline.cluster_resources"
+    ),
+    **{
+        f"component.{name}": f"flyte-binary runs {name} inside its one Deployment (no Deployment of its own)"
+        for name in ("flyteadmin", "datacatalog", "flytepropeller", "flyteconsole", "flytescheduler")
+    },
+    "component.syncresources": "flyte-binary syncs cluster resources inside its one Deployment",
+    "component.flyte-pod-webhook": "flyte-binary serves the pod webhook from its one Deployment",
+}
+"""The doctor checks that do not apply to a flyte-binary release, with why."""
+
+
 class FlyteBinary:
     """The :class:`flyte_tui.charts.ChartProfile` of flyte-binary (the modules beside this one do the work)."""
 
@@ -98,6 +122,7 @@ class FlyteBinary:
             ingress_backends=frozenset({f"{full}-http", f"{full}-grpc"}),
             crd="flyteworkflows.flyte.lyft.com",
             crd_user=full,
+            not_applicable=NOT_APPLICABLE,
         )
 
 
