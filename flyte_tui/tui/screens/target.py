@@ -25,8 +25,8 @@ SOURCE_FIELDS: dict[str, tuple[SourceKind, ...]] = {
     "target.chart.oci": ("oci",),
 }
 CHARTS: dict[str, str] = {
-    "flyte-binary": "flyte-binary: one Deployment runs all of Flyte",
-    "flyte-core": "flyte-core: each component its own Deployment",
+    "flyte-binary": "flyte-binary (one Deployment)",
+    "flyte-core": "flyte-core (one per component)",
 }
 """The charts offered, by name, with what sets them apart."""
 SOURCE_LABELS: dict[SourceKind, str] = {
@@ -79,6 +79,12 @@ class TargetScreen(StepScreen):
         listing.display = self.source == "repo"  # only a repository can be asked (decided before mounting)
         yield listing
         yield Note(id="versions", readable=True)
+
+    def on_descendant_focus(self) -> None:
+        """A chart or source choice taking the focus is shown whole (the form is taller than 24 lines)."""
+        super().on_descendant_focus()
+        if isinstance(self.focused, Choices):
+            self.focused.scroll_visible(animate=False, immediate=True)
 
     def applies(self, path: str) -> bool:
         kinds = SOURCE_FIELDS.get(path)
