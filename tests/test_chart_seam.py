@@ -41,11 +41,12 @@ class Tiny:
     name = "tiny"
     components: Sequence[Component] = (SERVER,)
     sizable_components: Sequence[str] = ("server",)
+    accepted_components: Sequence[str] = ("server",)
 
     def __init__(self) -> None:
         self.renders = 0
 
-    def expected_components(self, values: Mapping[str, Any]) -> list[Component]:
+    def expected_components(self, values: Mapping[str, Any], release: str = "") -> list[Component]:
         return [SERVER] if (values.get("server") or {}).get("enabled", True) else []
 
     def render(self, plan: InstallPlan) -> dict[str, Any]:

@@ -59,11 +59,19 @@ class ChartProfile(Protocol):
 
     @property
     def sizable_components(self) -> Sequence[str]:
-        """The keys the answers file accepts under ``resources.components``."""
+        """The keys of the components the chart sizes under ``resources.components`` (the wizard's rows; an
+        environment preset's sizing of any other component is left out)."""
         ...
 
-    def expected_components(self, values: Mapping[str, Any]) -> list[Component]:
-        """The components these values make the chart create (the chart's own enable conditions)."""
+    @property
+    def accepted_components(self) -> Sequence[str]:
+        """The keys the answers model accepts under ``resources.components``: the sizable ones, and any that
+        :meth:`check` refuses with its reason (another chart's components)."""
+        ...
+
+    def expected_components(self, values: Mapping[str, Any], release: str = "") -> list[Component]:
+        """The components these values make the chart create (the chart's own enable conditions), named as
+        for ``release`` (a chart that names its Deployments after the release needs it)."""
         ...
 
     def render(self, plan: InstallPlan) -> dict[str, Any]:
@@ -112,7 +120,7 @@ class PlannedRelease:
     @property
     def expected_components(self) -> list[Component]:
         """The components this release's values make its chart create."""
-        return self.profile.expected_components(self.values)
+        return self.profile.expected_components(self.values, self.release)
 
     @property
     def objects(self) -> ChartObjects:
@@ -141,10 +149,16 @@ def unregister(name: str) -> None:
 
 
 def _profiles() -> dict[str, ChartProfile]:
+    from flyte_tui.charts.flyte_binary import FLYTE_BINARY
     from flyte_tui.charts.flyte_core import FLYTE_CORE
     from flyte_tui.charts.flyte_deps import FLYTE_DEPS
 
-    return {FLYTE_CORE.name: FLYTE_CORE, FLYTE_DEPS.name: FLYTE_DEPS, **_REGISTERED}
+    return {
+        FLYTE_CORE.name: FLYTE_CORE,
+        FLYTE_BINARY.name: FLYTE_BINARY,
+        FLYTE_DEPS.name: FLYTE_DEPS,
+        **_REGISTERED,
+    }
 
 
 def profile_named(name: str) -> ChartProfile:

@@ -62,6 +62,8 @@ class ChartObjects:
     """Keys the webhook's Secret holds once its init container has run."""
     hardcoded_namespace: str = ""
     """The namespace the chart's defaults write into values (to be rewritten for any other namespace)."""
+    not_applicable: Mapping[str, str] = field(default_factory=dict)
+    """Doctor checks (by id) that do not apply to this chart, each with the reason the report shows."""
 
 
 @dataclass

@@ -208,8 +208,8 @@ def schema() -> None:
     help="Environment, when the values do not make it clear.",
 )
 def import_(values: Path, output: str, environment: str | None) -> None:
-    """Turn an existing flyte-core values file into an answers file."""
-    from flyte_tui.charts.flyte_core.importer import import_values_file
+    """Turn an existing flyte-core or flyte-binary values file into an answers file."""
+    from flyte_tui.charts.import_file import import_values_file
     from flyte_tui.files import yamlio
     from flyte_tui.files.answers import answers_text, write_answers
 

@@ -128,7 +128,7 @@ class Snapshot:
     def expected_components(self) -> list[Component]:
         """The components the release's values make its chart create (every one when there are no values)."""
         profile = self.target.profile
-        return profile.expected_components(self.values) if self.values else list(profile.components)
+        return profile.expected_components(self.values, self.release) if self.values else list(profile.components)
 
     @property
     def release_status(self) -> str | None:

@@ -69,7 +69,7 @@ class ChartSource(Section):
     repo: str = ""
     """Helm repository URL, e.g. https://flyteorg.github.io/flyte."""
     name: str = DEFAULT_CHART
-    """Chart name inside the repository."""
+    """Chart name inside the repository: flyte-binary (one Deployment) or flyte-core (one per component)."""
     version: str = ""
     """Chart version, e.g. v1.16.8. Empty means the newest the repository offers (not recommended)."""
     path: str = ""
@@ -167,7 +167,7 @@ class Target(Section):
     release: str = DEFAULT_RELEASE
     """Helm release name (a DNS-1123 label of at most 53 characters)."""
     chart: ChartSource = Field(default_factory=lambda: ChartSource(repo=DEFAULT_REPO, version=DEFAULT_VERSION))
-    """The flyte-core chart to install."""
+    """The chart to install (flyte-binary or flyte-core) and where it comes from."""
 
     @field_validator("release")
     @classmethod

@@ -48,7 +48,12 @@ class ChartRules(Protocol):
 
     @property
     def sizable_components(self) -> Sequence[str]:
-        """The keys accepted under ``resources.components``."""
+        """The keys of the components the chart sizes (an environment preset sizes no other)."""
+        ...
+
+    @property
+    def accepted_components(self) -> Sequence[str]:
+        """The keys accepted under ``resources.components`` (the sizable ones and any the chart refuses)."""
         ...
 
     def default_limits(self, values_key: str) -> Mapping[str, str]:
@@ -72,10 +77,10 @@ def validate_with(raw: Any, chart: ChartRules, use_preset: bool = True) -> Valid
     filled: list[str] = []
     data = raw
     if use_preset:
-        data, filled = apply_preset(raw)
+        data, filled = apply_preset(raw, sizable=tuple(chart.sizable_components))
     problems = list(find_placeholders(raw))
     try:
-        plan = InstallPlan.model_validate(data, context={"components": tuple(chart.sizable_components)})
+        plan = InstallPlan.model_validate(data, context={"components": tuple(chart.accepted_components)})
     except ValidationError as exc:
         problems.extend(pydantic_problems(exc))
         return Validation(None, _dedupe(problems), filled)

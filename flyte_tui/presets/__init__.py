@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Collection
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -39,16 +40,25 @@ def preset(name: str) -> dict[str, Any]:
     return copy.deepcopy(_load(name))
 
 
-def apply_preset(answers: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+def apply_preset(answers: dict[str, Any], sizable: Collection[str] | None = None) -> tuple[dict[str, Any], list[str]]:
     """The answers with their environment's preset underneath, and the dotted paths the preset filled.
 
     Preset quotas for domains the answers dropped are left out, so a shorter domain list stays valid, and
-    a storage type other than the preset's takes none of the preset's storage fields.
+    a storage type other than the preset's takes none of the preset's storage fields. With ``sizable`` (the
+    chart's sizable components), the preset's sizing of any other component is left out: a chart with other
+    components (flyte-binary's one Deployment) takes none of it.
     """
     env = answers.get("environment")
     if not isinstance(env, str) or env not in PRESET_NAMES:
         return copy.deepcopy(answers), []
     base = preset(env)
+    components = tree.get(base, ("resources", "components"))
+    if sizable is not None and isinstance(components, dict):
+        kept = {k: v for k, v in components.items() if k in sizable}
+        if kept:
+            base["resources"]["components"] = kept
+        else:
+            del base["resources"]["components"]
     own_storage = answers.get("storage")
     chosen = own_storage.get("type") if isinstance(own_storage, dict) else None
     if chosen and chosen != (base.get("storage") or {}).get("type"):

@@ -138,7 +138,7 @@ class WizardState:
         if self._effective is None:
             from flyte_tui.presets import apply_preset
 
-            self._effective = apply_preset(self.raw)[0]
+            self._effective = apply_preset(self.raw, sizable=self._sizable())[0]
         return tree.get(self._effective, keys(path), default)
 
     def get(self, path: str, default: Any = None) -> Any:
@@ -185,10 +185,18 @@ class WizardState:
                 if tree.get(raw, path, _MISSING) == value:
                     tree.delete(raw, path)
         raw["environment"] = name
-        merged, filled = apply_preset(raw)
+        merged, filled = apply_preset(raw, sizable=self._sizable())
         self.raw = merged
         self._changed()
         return [p for p in filled if p != "environment"]
+
+    def _sizable(self) -> tuple[str, ...]:
+        """The components the answers' chart sizes (a preset sizes no other)."""
+        from flyte_tui.charts import profile_for_chart
+        from flyte_tui.model.plan import DEFAULT_CHART
+
+        name = self.get("target.chart.name")
+        return tuple(profile_for_chart(name if isinstance(name, str) and name else DEFAULT_CHART).sizable_components)
 
     def problems_for(self, step_id: str) -> list[Problem]:
         """The problems (errors and warnings) a step's fields have."""

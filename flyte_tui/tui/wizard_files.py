@@ -89,8 +89,8 @@ def open_answers(state: WizardState, path: Path) -> None:
 
 
 def import_values(path: Path) -> Imported:
-    """Answers from an existing flyte-core values file (the importer does the mapping)."""
-    from flyte_tui.charts.flyte_core.importer import import_values_file
+    """Answers from an existing flyte-core or flyte-binary values file (its chart's importer does the mapping)."""
+    from flyte_tui.charts.import_file import import_values_file
 
     result = import_values_file(path)
     if not result.answers:

@@ -43,8 +43,13 @@ class FlyteCore:
 
         return SIZABLE_KEYS
 
-    def expected_components(self, values: Mapping[str, Any]) -> list[Component]:
-        """The components these values make flyte-core create."""
+    @property
+    def accepted_components(self) -> Sequence[str]:
+        """The sizable ones: flyte-core refuses no component key of its own."""
+        return self.sizable_components
+
+    def expected_components(self, values: Mapping[str, Any], release: str = "") -> list[Component]:
+        """The components these values make flyte-core create (its names do not depend on the release)."""
         from flyte_tui.charts.flyte_core.components import expected_components
 
         return expected_components(values)

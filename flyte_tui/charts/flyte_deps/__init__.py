@@ -31,8 +31,13 @@ class FlyteDeps:
         """None: the answers size Flyte's components only."""
         return ()
 
-    def expected_components(self, values: Mapping[str, Any]) -> list[Component]:
-        """minio and PostgreSQL, each unless the values turn it off."""
+    @property
+    def accepted_components(self) -> Sequence[str]:
+        """None: the answers size Flyte's components only."""
+        return ()
+
+    def expected_components(self, values: Mapping[str, Any], release: str = "") -> list[Component]:
+        """minio and PostgreSQL, each unless the values turn it off (their names do not follow the release)."""
         from flyte_tui.charts.flyte_deps.chart import COMPONENTS
 
         def enabled(key: str) -> bool:

@@ -83,9 +83,11 @@ def check(id_: str, title: str, area: str) -> Callable[[CheckFn], CheckFn]:
 
 
 def run_check(item: Check, snap: Snapshot) -> Finding:
-    """Run one check; a check that breaks is reported as a warning, never as a crash of the doctor."""
+    """Run one check; a check that breaks is reported as a warning, never as a crash of the doctor. A check the
+    release's chart says does not apply to it is skipped with the chart's reason."""
     try:
-        out = item.fn(snap)
+        reason = snap.chart_objects.not_applicable.get(item.id)
+        out = skip(reason) if reason else item.fn(snap)
     except Exception as exc:  # a bug in one check must not hide the others
         out = Outcome("warn", f"the check itself failed: {type(exc).__name__}: {exc}")
     known = known_secrets(snap.target.env)  # logs and pod messages may quote the password the user gave

@@ -8,7 +8,8 @@ from textual.containers import Grid
 from textual.widget import Widget
 from textual.widgets import Label, Static
 
-from flyte_tui.charts.flyte_core.components import SIZABLE_KEYS
+from flyte_tui.charts import profile_for_chart
+from flyte_tui.model.plan import DEFAULT_CHART
 from flyte_tui.tui.screens.base import StepScreen
 from flyte_tui.tui.widgets.field import FormField, field_id
 from flyte_tui.tui.widgets.note import Note
@@ -38,7 +39,8 @@ class ResourcesScreen(StepScreen):
             yield Static("component", classes="th")
             for _key, title in COLUMNS:
                 yield Static(title, classes="th")
-            for component in SIZABLE_KEYS:
+            chart = self.state.get("target.chart.name") or DEFAULT_CHART
+            for component in profile_for_chart(str(chart)).sizable_components:  # the chart's own components
                 yield Static(component, classes="td", markup=False)
                 for key, _title in COLUMNS:
                     path = f"resources.components.{component}.{key}"

@@ -1,4 +1,5 @@
-"""Step 2: the cluster context, namespace, release name and where the chart comes from."""
+"""Step 2: the cluster context, namespace, release name, which chart (flyte-binary or flyte-core) and where it
+comes from."""
 
 from __future__ import annotations
 
@@ -23,6 +24,11 @@ SOURCE_FIELDS: dict[str, tuple[SourceKind, ...]] = {
     "target.chart.path": ("path",),
     "target.chart.oci": ("oci",),
 }
+CHARTS: dict[str, str] = {
+    "flyte-binary": "flyte-binary (one Deployment)",
+    "flyte-core": "flyte-core (one per component)",
+}
+"""The charts offered, by name, with what sets them apart."""
 SOURCE_LABELS: dict[SourceKind, str] = {
     "repo": "Helm repository + version",
     "path": "Local chart directory or .tgz",
@@ -31,7 +37,7 @@ SOURCE_LABELS: dict[SourceKind, str] = {
 
 
 class TargetScreen(StepScreen):
-    """Context, namespace, release name and chart source (repository, local path or OCI)."""
+    """Context, namespace, release name, the chart and its source (repository, local path or OCI)."""
 
     STEP_ID = "target"
 
@@ -54,6 +60,15 @@ class TargetScreen(StepScreen):
             yield self.field("target.context", placeholder="(current context)")
         yield self.field("target.namespace")
         yield self.field("target.release")
+        from flyte_tui.charts.flyte_binary import GUIDANCE
+        from flyte_tui.model.plan import DEFAULT_CHART
+
+        chart = self.state.get("target.chart.name") or DEFAULT_CHART
+        yield Label("Chart", classes="field-label")
+        with Choices(id="chart"):
+            for name, label in CHARTS.items():
+                yield Choice(label, value=name == chart, name=name)
+        yield Note(GUIDANCE, id="chart-guidance")
         yield Label("Chart source", classes="field-label")
         with Choices(id="source"):
             for kind, label in SOURCE_LABELS.items():
@@ -65,6 +80,12 @@ class TargetScreen(StepScreen):
         yield listing
         yield Note(id="versions", readable=True)
 
+    def on_descendant_focus(self) -> None:
+        """A chart or source choice taking the focus is shown whole (the form is taller than 24 lines)."""
+        super().on_descendant_focus()
+        if isinstance(self.focused, Choices):
+            self.focused.scroll_visible(animate=False, immediate=True)
+
     def applies(self, path: str) -> bool:
         kinds = SOURCE_FIELDS.get(path)
         return kinds is None or self.source in kinds
@@ -74,6 +95,16 @@ class TargetScreen(StepScreen):
         self.query_one("#list-versions").display = repo
         if not repo:
             self.query_one("#versions", Note).show("")
+
+    @on(RadioSet.Changed, "#chart")
+    def _chart_changed(self, event: RadioSet.Changed) -> None:
+        """A chart chosen: its name is the answer (the name field shows it when the source is a repository)."""
+        event.stop()
+        from textual.widgets import Input
+
+        name = str(event.pressed.name)
+        self._field("target.chart.name").query_one(Input).value = name  # the field sends the change
+        self.post_message(FormField.Changed("target.chart.name", name))
 
     @on(RadioSet.Changed, "#source")
     def _source_changed(self, event: RadioSet.Changed) -> None:
