@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import json
+import os
 import signal
 import sys
 import threading
@@ -20,6 +21,7 @@ from flyte_tui.events import InstallFinished, plain, to_json
 from flyte_tui.install import InstallOptions
 from flyte_tui.install.secrets import SecretValues
 from flyte_tui.model import InstallPlan
+from flyte_tui.redact import known_secrets, mask_values
 from flyte_tui.release import release_helm
 from flyte_tui.review.review import Review
 from flyte_tui.tools.helm import Helm, HelmError
@@ -250,9 +252,15 @@ def _upgrade(
 ) -> int:
     """The upgrade sequence up to the review (the live release as ``found`` when it is known already), then the
     install of the reviewed releases, with rollback on failure unless the flags turn it off."""
-    # Human lines go to stderr with --json, so that stdout stays one JSON event per line.
-    text_out = sys.stderr if flags.as_json else out
     from flyte_tui.cli.early_end import Stop, helm_message
+
+    known = known_secrets(os.environ)
+
+    def say(*lines: str) -> None:
+        """Human lines, every secret the environment gives masked; on stderr with --json, so that stdout stays
+        one JSON event per line."""
+        for line in lines:
+            print(mask_values(line, known), file=sys.stderr if flags.as_json else out)
 
     stop = Stop(flags.as_json, out)
     reviewed: Reviewed | None = None
@@ -265,15 +273,14 @@ def _upgrade(
                 if isinstance(step, FixDone):
                     if not step.ok:
                         return stop(f"recovery failed: {step.error}", "unknown", exit_codes.FAILED)
-                    print(f"recovered: release {plan.target.release} {step.fix.outcome}", file=text_out)
+                    say(f"recovered: release {plan.target.release} {step.fix.outcome}")
                 elif isinstance(step, Reviewed):
                     reviewed = step
-                    for line in review_lines(step.review):
-                        print(line, file=text_out)
+                    say(*review_lines(step.review))
                 else:
-                    print("\n".join(step.lines()), file=text_out)
+                    say(*step.lines())
                     if isinstance(step, StuckRelease):
-                        print("\n".join(step.fix_lines()), file=text_out)
+                        say(*step.fix_lines())
                         if not flags.recover:
                             message = f"release {step.info.name} is {step.info.status}: run again with --recover"
                             return stop(message, step.info.status, exit_codes.FAILED)
