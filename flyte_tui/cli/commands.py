@@ -313,7 +313,8 @@ _RECOVER = click.option(
 @_tool_options
 def install(answers: Path, rollback_on_failure: bool | None, recover: bool, **shared: Any) -> None:
     """Install Flyte from an answers file: exit 0 ready, 1 failed, 2 invalid input, 130 cancelled. When the
-    release exists already, this is ``upgrade``: the review first, then the upgrade, rolled back on failure."""
+    release exists already, this is an upgrade, as flyte-tui upgrade does it: the review first, then the upgrade,
+    rolled back on failure."""
     from flyte_tui.cli.run import run_install
 
     sys.exit(run_install(answers, _install_flags(answers, rollback_on_failure, recover, **shared)))
