@@ -111,7 +111,7 @@ def test_a_failed_release_with_a_deployed_revision_is_rolled_back_not_uninstalle
     kept = flyte_tui(testbed, helm_bin, "install", path, "--no-rollback", "--json")
     assert kept.returncode == 1
     assert [e["step"] for e in events_of(kept) if e["event"] == "StepStarted"][-1] == "helm"  # no rollback step
-    assert [h["status"] for h in history(testbed, helm_bin, namespace)] == ["superseded", "failed"]
+    assert [h["status"] for h in history(testbed, helm_bin, namespace)] == ["deployed", "failed"]
 
     again = flyte_tui(testbed, helm_bin, "install", path, "--json")
     assert again.returncode == 1
@@ -120,7 +120,7 @@ def test_a_failed_release_with_a_deployed_revision_is_rolled_back_not_uninstalle
     assert {"event": "StepStarted", "step": "rollback", "title": "Rolling back to revision 1"} in events
     assert events[-1]["release_state"] == "deployed"
     revisions = history(testbed, helm_bin, namespace)
-    assert [h["status"] for h in revisions] == ["superseded", "failed", "failed", "deployed"]
+    assert [h["status"] for h in revisions][1:] == ["failed", "failed", "deployed"]  # kept, and back at 1
     assert revisions[-1]["description"] == "Rollback to 1"
 
 
