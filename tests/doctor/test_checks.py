@@ -139,8 +139,9 @@ def test_pending_upgrade_rolls_back_to_the_last_deployed_revision() -> None:
     assert snap.history is not None
     snap.history[-1]["status"] = "superseded"
     snap.history.append({"revision": 2, "status": "failed", "chart": "flyte-core-v1.16.8", "description": "boom"})
+    long_ago = iso(snap.now - timedelta(hours=2))
     snap.history.append({"revision": 3, "status": "pending-upgrade", "chart": "flyte-core-v1.16.8",
-                         "description": "Preparing upgrade", "updated": iso(snap.now - timedelta(hours=2))})  # fmt: skip
+                         "description": "Preparing upgrade", "updated": long_ago})  # fmt: skip
     finding = run(snap, "release.status")
     scope = "-n flyte --kube-context prod"
     assert finding.commands[1] == f"helm rollback flyte 1 {scope}"  # not the failed revision 2
