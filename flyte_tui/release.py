@@ -12,11 +12,12 @@ import re
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from flyte_tui.diagnose import Explanation
 from flyte_tui.review.diff import ManifestDiff, manifest_diff
-from flyte_tui.tools import operation, output, process
+from flyte_tui.tools import operation, output, process, retry
 from flyte_tui.tools.helm import Helm, HelmError
 
 if TYPE_CHECKING:
@@ -48,6 +49,24 @@ class ReleaseInfo:
     def pending(self) -> bool:
         """An earlier helm operation did not finish."""
         return self.status.startswith("pending-")
+
+
+# -- the adapter ------------------------------------------------------------------------------------
+
+
+def release_helm(
+    binary: str,
+    context: str,
+    namespace: str,
+    env: Mapping[str, str] | None = None,
+    cancel: threading.Event | None = None,
+    timeout: float = 60.0,
+) -> Helm:
+    """The helm adapter of one release, the one every face builds (the installer, the headless install,
+    upgrade and diff, the wizard's upgrade flow): bound to the release's kube context and namespace, the
+    caller's cancel flag, and every read of the cluster tried again on a transient error (:data:`retry.READS`),
+    so that no face gives up on a release an API server blip hid for a second."""
+    return Helm(binary, context, namespace, env, cancel or threading.Event(), timeout, retries=retry.READS)
 
 
 # -- find and read ----------------------------------------------------------------------------------
@@ -134,6 +153,33 @@ def describe_release(info: ReleaseInfo) -> tuple[str, str]:
     else:
         meaning = f"helm reports the release as {info.status or 'unknown'}; the doctor can tell you more."
     return line, meaning
+
+
+RECENT_OPERATION = 300.0
+"""Seconds after its start during which a pending helm operation may still be running (helm's default
+--timeout): recovering it before then would race that helm."""
+
+
+def seconds_since(stamp: object, now: datetime | None = None) -> float | None:
+    """Seconds from a helm time stamp (``2026-12-02T07:11:40.26507418Z``) to ``now``, None when it cannot be
+    read."""
+    if not isinstance(stamp, str) or not stamp:
+        return None
+    text = re.sub(r"(\.\d{6})\d+", r"\1", stamp.strip()).replace("Z", "+00:00")
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if when.tzinfo is None:
+        return None
+    return ((now or datetime.now(UTC)) - when).total_seconds()
+
+
+def last_good_revision(history: Sequence[Mapping[str, Any]]) -> int | None:
+    """The newest revision before the last one that was deployed (deployed, or superseded by a later one):
+    where a rollback of a failed or stuck last revision goes. None: the release never had one."""
+    good = [int(h.get("revision", 0)) for h in history[:-1] if str(h.get("status")) in ("deployed", "superseded")]
+    return max(good, default=0) or None
 
 
 def stuck_explanation(release: str, namespace: str, state: str, revision: int | None = None) -> Explanation:
@@ -239,10 +285,10 @@ def _back_to_earlier(
     helm: Helm, release: str, history: Sequence[Mapping[str, Any]], state: str, description: str
 ) -> ReleaseFix | None:
     """A rollback from the last revision to the newest earlier one that was deployed (None: there is none)."""
-    earlier = [h for h in history[:-1] if str(h.get("status")) in ("deployed", "superseded")]
-    if not earlier:
+    target = last_good_revision(history)
+    if target is None:
         return None
-    revision, target = int(history[-1].get("revision", 0)), int(earlier[-1]["revision"])
+    revision = int(history[-1].get("revision", 0))
     return ReleaseFix(
         state,
         description,

@@ -305,12 +305,12 @@ def apply_upgrade(
 
 
 def upgrade_until_review(
-    plan: InstallPlan, helm: Helm, recover: bool
+    plan: InstallPlan, helm: Helm, recover: bool, found: NoRelease | LiveRelease | StuckRelease | None = None
 ) -> Iterator[NoRelease | LiveRelease | StuckRelease | FixDone | Reviewed]:
-    """Steps 1, 2 and 4 for a face that decides up front: the release found (or not), its fix when it is
-    stuck and ``recover`` says to run it, then the review. The sequence stops after an event that ends it
-    (no release, a stuck release not to recover, a fix that failed or uninstalled)."""
-    found = find_live(helm, plan.target.release)
+    """Steps 1, 2 and 4 for a face that decides up front: the release found (or not; pass ``found`` when step 1
+    ran already), its fix when it is stuck and ``recover`` says to run it, then the review. The sequence stops
+    after an event that ends it (no release, a stuck release not to recover, a fix that failed)."""
+    found = found if found is not None else find_live(helm, plan.target.release)
     yield found
     if isinstance(found, NoRelease):
         return

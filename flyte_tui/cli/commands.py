@@ -299,24 +299,35 @@ def _tool_options(command: Callable[..., None]) -> Callable[..., None]:
     return click.option("--helm", "helm_bin", default="helm", show_default=True, help="The helm binary.")(command)
 
 
+_RECOVER = click.option(
+    "--recover", is_flag=True, help="If the release is stuck in pending-*, run the recovery first."
+)
+"""``--recover``, as ``install`` and ``upgrade`` both take it."""
+
+
 @main.command()
 @_run_options
 @click.option(
-    "--rollback-on-failure",
-    is_flag=True,
-    help="Roll back when it fails: a new install is removed, an upgrade returns to the previous revision.",
+    "--rollback-on-failure/--no-rollback",
+    default=None,
+    help="Roll back when it fails: a new install is removed, an existing release returns to its last deployed "
+    "revision. Default: on for an existing release, off for a new install.",
 )
+@_RECOVER
 @_tool_options
-def install(answers: Path, rollback_on_failure: bool, **shared: Any) -> None:
-    """Install or upgrade Flyte from an answers file: exit 0 ready, 1 failed, 2 invalid input, 130 cancelled."""
+def install(answers: Path, rollback_on_failure: bool | None, recover: bool, **shared: Any) -> None:
+    """Install Flyte from an answers file: exit 0 ready, 1 failed, 2 invalid input, 130 cancelled. When the
+    release exists already, this is an upgrade, as flyte-tui upgrade does it: the review first, then the upgrade,
+    rolled back on failure."""
     from flyte_tui.cli.run import run_install
 
-    sys.exit(run_install(answers, _install_flags(answers, rollback_on_failure, **shared)))
+    sys.exit(run_install(answers, _install_flags(answers, rollback_on_failure, recover, **shared)))
 
 
 def _install_flags(
     answers: Path,
-    rollback: bool,
+    rollback: bool | None,
+    recover: bool,
     *,
     yes: bool,
     timeout: str,
@@ -338,6 +349,7 @@ def _install_flags(
         rollback=rollback,
         helm=_tool("--helm", helm_bin),
         kubectl=_tool("--kubectl", kubectl_bin),
+        recover=recover,
     )
 
 
@@ -367,16 +379,16 @@ def diff(answers: Path, as_json: bool, helm_bin: str) -> None:
     "--rollback-on-failure/--no-rollback",
     default=True,
     show_default=True,
-    help="Roll back to the previous revision when the upgrade fails.",
+    help="Roll back to the last deployed revision when the upgrade fails.",
 )
-@click.option("--recover", is_flag=True, help="If the release is stuck in pending-*, run the recovery first.")
+@_RECOVER
 @_tool_options
 def upgrade(answers: Path, rollback_on_failure: bool, recover: bool, **shared: Any) -> None:
     """Review and apply an upgrade of the live release: exit 0 ready, 1 failed (rolled back), 2 invalid,
     130 cancelled."""
     from flyte_tui.cli.run import run_upgrade
 
-    sys.exit(run_upgrade(answers, _install_flags(answers, rollback_on_failure, **shared), recover))
+    sys.exit(run_upgrade(answers, _install_flags(answers, rollback_on_failure, recover, **shared)))
 
 
 if __name__ == "__main__":  # pragma: no cover

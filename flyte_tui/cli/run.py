@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
+import os
 import signal
 import sys
 import threading
@@ -19,15 +21,19 @@ from flyte_tui.events import InstallFinished, plain, to_json
 from flyte_tui.install import InstallOptions
 from flyte_tui.install.secrets import SecretValues
 from flyte_tui.model import InstallPlan
+from flyte_tui.redact import known_secrets, mask_values
+from flyte_tui.release import release_helm
 from flyte_tui.review.review import Review
 from flyte_tui.tools.helm import Helm, HelmError
 from flyte_tui.tools.process import Cancelled, ProcessError
 from flyte_tui.upgrade import (
     FixDone,
+    LiveRelease,
     NoRelease,
     Reviewed,
     StuckRelease,
     apply_upgrade,
+    find_live,
     review_upgrade,
     upgrade_until_review,
 )
@@ -42,32 +48,66 @@ class InstallFlags:
     as_json: bool
     values_out: Path | None
     password_file: Path | None
-    rollback: bool
+    rollback: bool | None
+    """Roll back on failure; None: as the release needs (on for an existing release, off for a first install)."""
     helm: str = "helm"
     kubectl: str = "kubectl"
+    recover: bool = False
+    """A release stuck in pending-* is recovered first (else the run stops with the recovery advice)."""
 
 
 def run_install(answers: Path, flags: InstallFlags, out: TextIO = sys.stdout) -> int:
-    """Validate, confirm, install; print events; return the exit code (0 ok, 1 failed, 2 invalid, 130 cancelled)."""
+    """``flyte-tui install``: validate, confirm, install; print events; return the exit code (0 ok, 1 failed,
+    2 invalid, 130 cancelled).
+
+    When the release exists already, the install is the upgrade of ``flyte-tui upgrade`` (:func:`run_upgrade`):
+    the review, ``--yes``, rollback on failure (unless ``--no-rollback``), ``--recover`` for a stuck release.
+    """
     loaded = _load(answers, flags.helm)
     if isinstance(loaded, str):
         print(f"{loaded}; nothing installed", file=sys.stderr)
         return exit_codes.INVALID
-    return _install(answers, loaded[0], flags, out)
+    plan, adapter = loaded
+    with _cancel_on_signals(adapter.cancel):
+        try:
+            found = _existing(plan, adapter)
+        except Cancelled:
+            from flyte_tui.cli.early_end import Stop
+
+            return Stop(flags.as_json, out)("cancelled: nothing was installed", "unchanged", exit_codes.CANCELLED)
+    if found is not None:
+        return _upgrade(answers, plan, adapter, flags, out, found)
+    return _install(answers, plan, flags, out)
+
+
+def _existing(plan: InstallPlan, adapter: Helm) -> LiveRelease | StuckRelease | None:
+    """The release an install would change, when it exists (after an uninstall that kept its history, it does
+    not); None also when the cluster could not be asked: the installer's preflight then says why."""
+    try:
+        found = find_live(adapter, plan.target.release)
+    except Cancelled:
+        raise
+    except (HelmError, ProcessError, ValueError):
+        return None
+    if isinstance(found, NoRelease) or found.info.status == "uninstalled":
+        return None
+    return found
 
 
 def _install(
     answers: Path, plan: InstallPlan, flags: InstallFlags, out: TextIO, reviewed: Reviewed | None = None
 ) -> int:
     """Confirm, read the secrets, run the installer (of the reviewed releases, for an upgrade); print its events."""
+    verb = "install" if reviewed is None else "upgrade"
     if not flags.yes:
         if not sys.stdin.isatty():
-            print("refusing to install without --yes when not on a terminal", file=sys.stderr)
+            print(f"refusing to {verb} without --yes when not on a terminal", file=sys.stderr)
             return exit_codes.INVALID
         t = plan.target
-        reply = input(f"Install release {t.release} into namespace {t.namespace}? [y/N] ")
+        where = "into" if reviewed is None else "in"
+        reply = input(f"{verb.capitalize()} release {t.release} {where} namespace {t.namespace}? [y/N] ")
         if reply.strip().lower() not in ("y", "yes"):
-            print("nothing installed", file=sys.stderr)
+            print("nothing installed" if reviewed is None else "nothing changed", file=sys.stderr)
             return exit_codes.INVALID
     try:
         secrets = SecretValues.from_environment(flags.password_file)
@@ -82,7 +122,7 @@ def _install(
         helm=flags.helm,
         kubectl=flags.kubectl,
         timeout=flags.timeout,
-        rollback_on_failure=flags.rollback,
+        rollback_on_failure=bool(flags.rollback),
         secrets=secrets,
         source=answers.name,
     )
@@ -152,14 +192,15 @@ def review_lines(review: Review) -> list[str]:
 
 
 def _load(answers: Path, helm_bin: str) -> tuple[InstallPlan, Helm] | str:
-    """The validated plan and a helm bound to its target, or an error message (problems go to stderr)."""
+    """The validated plan and the helm of its release (:func:`~flyte_tui.release.release_helm`, as every face
+    builds it), or an error message (problems go to stderr)."""
     result = validate_file(answers)
     for problem in result.problems:
         print(f"{problem.severity}: {problem}", file=sys.stderr)
     if not result.ok or result.plan is None:
         return f"{answers}: {len(result.errors)} error(s)"
     t = result.plan.target
-    return result.plan, Helm(helm_bin, t.context, t.namespace)
+    return result.plan, release_helm(helm_bin, t.context, t.namespace)
 
 
 def run_diff(answers: Path, *, as_json: bool, helm: str = "helm", out: TextIO = sys.stdout) -> int:
@@ -186,43 +227,61 @@ def run_diff(answers: Path, *, as_json: bool, helm: str = "helm", out: TextIO = 
     return exit_codes.CHANGES if result.has_changes else exit_codes.OK
 
 
-def run_upgrade(answers: Path, flags: InstallFlags, recover: bool = False, out: TextIO = sys.stdout) -> int:
+def run_upgrade(answers: Path, flags: InstallFlags, out: TextIO = sys.stdout) -> int:
     """``flyte-tui upgrade``: review, then apply with rollback on failure; 0 ready, 1 failed, 2 invalid, 130
     cancelled.
 
     A release stuck in pending-* is explained with its recovery and what the recovery changes; with
-    ``recover`` the recovery runs first. The steps are :func:`flyte_tui.upgrade.upgrade_until_review`'s.
+    ``flags.recover`` the recovery runs first. The steps are :func:`flyte_tui.upgrade.upgrade_until_review`'s.
     """
     loaded = _load(answers, flags.helm)
     if isinstance(loaded, str):
         print(f"error: {loaded}", file=sys.stderr)
         return exit_codes.INVALID
     plan, adapter = loaded
-    # Human lines go to stderr with --json, so that stdout stays one JSON event per line.
-    text_out = sys.stderr if flags.as_json else out
+    return _upgrade(answers, plan, adapter, flags, out)
+
+
+def _upgrade(
+    answers: Path,
+    plan: InstallPlan,
+    adapter: Helm,
+    flags: InstallFlags,
+    out: TextIO,
+    found: LiveRelease | StuckRelease | None = None,
+) -> int:
+    """The upgrade sequence up to the review (the live release as ``found`` when it is known already), then the
+    install of the reviewed releases, with rollback on failure unless the flags turn it off."""
     from flyte_tui.cli.early_end import Stop, helm_message
+
+    known = known_secrets(os.environ)
+
+    def say(*lines: str) -> None:
+        """Human lines, every secret the environment gives masked; on stderr with --json, so that stdout stays
+        one JSON event per line."""
+        for line in lines:
+            print(mask_values(line, known), file=sys.stderr if flags.as_json else out)
 
     stop = Stop(flags.as_json, out)
     reviewed: Reviewed | None = None
     with _cancel_on_signals(adapter.cancel):
         try:
-            for step in upgrade_until_review(plan, adapter, recover):
+            for step in upgrade_until_review(plan, adapter, flags.recover, found):
                 if isinstance(step, NoRelease):
                     first = f"{step.message}; use `flyte-tui install` for a first install"
                     return stop(first, "not installed", exit_codes.INVALID)
                 if isinstance(step, FixDone):
                     if not step.ok:
                         return stop(f"recovery failed: {step.error}", "unknown", exit_codes.FAILED)
-                    print(f"recovered: release {plan.target.release} {step.fix.outcome}", file=text_out)
+                    say(f"recovered: release {plan.target.release} {step.fix.outcome}")
                 elif isinstance(step, Reviewed):
                     reviewed = step
-                    for line in review_lines(step.review):
-                        print(line, file=text_out)
+                    say(*review_lines(step.review))
                 else:
-                    print("\n".join(step.lines()), file=text_out)
+                    say(*step.lines())
                     if isinstance(step, StuckRelease):
-                        print("\n".join(step.fix_lines()), file=text_out)
-                        if not recover:
+                        say(*step.fix_lines())
+                        if not flags.recover:
                             message = f"release {step.info.name} is {step.info.status}: run again with --recover"
                             return stop(message, step.info.status, exit_codes.FAILED)
         except Cancelled:
@@ -231,5 +290,5 @@ def run_upgrade(answers: Path, flags: InstallFlags, recover: bool = False, out: 
             return stop(helm_message(exc), "unknown", exit_codes.FAILED)
         except (ProcessError, ValueError) as exc:
             return stop(str(exc), "unknown", exit_codes.FAILED)
-    return _install(answers, plan, flags, out, reviewed)
-
+    rollback = flags.rollback if flags.rollback is not None else True  # an existing release: back on failure
+    return _install(answers, plan, dataclasses.replace(flags, rollback=rollback), out, reviewed)

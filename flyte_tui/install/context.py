@@ -15,6 +15,7 @@ from flyte_tui.install.secrets import SecretValues
 from flyte_tui.model.plan import InstallPlan
 from flyte_tui.readiness import Timing
 from flyte_tui.redact import mask_values
+from flyte_tui.release import release_helm
 from flyte_tui.tools import operation, process, retry
 from flyte_tui.tools.helm import Helm, HelmError
 from flyte_tui.tools.kubectl import Kubectl, KubectlError
@@ -73,7 +74,9 @@ class ReleaseRun:
     cancel: threading.Event
     helm_major: int = 3
     previous_revision: int | None = None
-    """The deployed revision an upgrade replaces (None for a fresh install)."""
+    """The last deployed revision, which a failed upgrade returns to (None: the release never had one)."""
+    last_revision: int | None = None
+    """The release's newest revision before this run, in whatever state (None: there was no release)."""
     created_namespace: bool = False
     """This run created the namespace (a failure before helm recorded anything removes it again)."""
     created_secrets: list[str] = field(default_factory=list)
@@ -85,7 +88,7 @@ class ReleaseRun:
         r, o = self.release, self.options
         # every read of the cluster is tried again on a transient error (refused, reset, timeout, 5xx)
         self.kubectl = Kubectl(o.kubectl, r.context, r.namespace, o.env, self.cancel, retries=retry.READS)
-        self.helm = Helm(o.helm, r.context, r.namespace, o.env, self.cancel, retries=retry.READS)
+        self.helm = release_helm(o.helm, r.context, r.namespace, o.env, self.cancel)
 
     def recorded(self, verb: str) -> contextlib.AbstractContextManager[Callable[[int], None]]:
         """The record of a helm operation on this release while it runs (:mod:`flyte_tui.tools.operation`)."""
@@ -109,7 +112,7 @@ class ReleaseRun:
 
     def probe(self) -> Helm:
         """helm for questions asked after the run, with a fresh cancel flag (the user's may be set)."""
-        return Helm(self.helm.binary, self.helm.context, self.helm.namespace, self.helm.env, retries=retry.READS)
+        return release_helm(self.helm.binary, self.helm.context, self.helm.namespace, self.helm.env)
 
     def release_state(self) -> str:
         """The release's state now, asked with a fresh cancel flag."""

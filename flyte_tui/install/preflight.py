@@ -7,10 +7,8 @@ from __future__ import annotations
 import dataclasses
 import functools
 import os
-import re
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +16,8 @@ from flyte_tui.events import Event, Explanation, OutputLine
 from flyte_tui.files.yaml_pieces import check_existing
 from flyte_tui.files.yamlio import dump
 from flyte_tui.install.context import FAILED, ReleaseRun, Step, StepError
-from flyte_tui.release import stuck_explanation
-from flyte_tui.tools import process, retry
+from flyte_tui.release import RECENT_OPERATION, last_good_revision, seconds_since, stuck_explanation
+from flyte_tui.tools import output, process, retry
 from flyte_tui.tools.helm import chart_args
 from flyte_tui.tools.kubectl import CREDENTIALS_REFUSED
 
@@ -92,9 +90,12 @@ def _check_chart(run: ReleaseRun) -> None:
 
 def _check_release(run: ReleaseRun, status: dict[str, Any] | None) -> Iterator[Event]:
     state = (status or {}).get("info", {}).get("status", "none") if status else "none"
-    if state == "deployed" and status is not None:
-        run.previous_revision = int(status.get("version", 0)) or None
     release = run.release.release
+    if status is not None:
+        run.last_revision = int(status.get("version", 0)) or None
+        run.previous_revision = run.last_revision if state == "deployed" else None
+        if state == "failed":  # a failed upgrade of it goes back to the last revision that was deployed
+            run.previous_revision = _last_deployed(run, release)
     yield OutputLine("preflight", f"release {release}: {state}")
     live = run.live_operation()
     if live is not None:  # never a second helm beside one that still runs
@@ -109,10 +110,10 @@ def _check_release(run: ReleaseRun, status: dict[str, Any] | None) -> Iterator[E
         )
     if state.startswith("pending-"):
         revision = int((status or {}).get("version", 0)) or None
-        age = _age((status or {}).get("info", {}).get("last_deployed"))
+        age = seconds_since((status or {}).get("info", {}).get("last_deployed"))
         recent = (
             f"; it started {age:.0f}s ago, so a helm elsewhere may still be running it"
-            if age is not None and age < RECENT
+            if age is not None and age < RECENT_OPERATION
             else ""
         )
         raise StepError(
@@ -121,23 +122,13 @@ def _check_release(run: ReleaseRun, status: dict[str, Any] | None) -> Iterator[E
         )
 
 
-RECENT = 300.0
-"""Seconds after its start during which a pending operation that flyte-tui did not record may still run (helm's
-default --timeout)."""
-
-
-def _age(stamp: object) -> float | None:
-    """Seconds since a helm time stamp (``2026-12-02T07:11:40.26507418Z``), None when it cannot be read."""
-    if not isinstance(stamp, str) or not stamp:
-        return None
-    text = re.sub(r"(\.\d{6})\d+", r"\1", stamp.strip()).replace("Z", "+00:00")
-    try:
-        when = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    if when.tzinfo is None:
-        return None
-    return (datetime.now(UTC) - when).total_seconds()
+def _last_deployed(run: ReleaseRun, release: str) -> int | None:
+    """The newest revision of a failed release that was deployed, None when it never had one. A history that
+    cannot be read stops preflight: guessing "never" would make the rollback of a failed run an uninstall."""
+    done = run.helm.run("history", release, "-o", "json")
+    if not done.ok:
+        raise StepError(f"cannot read the release's history: {process.last_line(done.stderr, 'helm history failed')}")
+    return last_good_revision(output.json_list(done.stdout, "helm history", output.HelmRevision))
 
 
 def _check_secret_inputs(run: ReleaseRun) -> None:

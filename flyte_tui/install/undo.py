@@ -47,11 +47,12 @@ def needs_undo(run: ReleaseRun, step: str) -> bool:
         return False
     if status is None:
         return False
-    return run.previous_revision is None or int(status.get("version", 0)) > run.previous_revision
+    return run.last_revision is None or int(status.get("version", 0)) > run.last_revision
 
 
 def undo_for(run: ReleaseRun) -> Undo:
-    """Uninstall for a first install, a rollback to the revision before for an upgrade."""
+    """A rollback to the last deployed revision for an upgrade (of a deployed or a failed release); an
+    uninstall only for a release that never had a deployed revision (a first install, or a re-run of one)."""
     revision = run.previous_revision
     if revision is None:
         return Undo(

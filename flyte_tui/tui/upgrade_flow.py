@@ -119,11 +119,19 @@ class UpgradeFlow(App[None]):
         raise NotImplementedError
 
     def _helm(self) -> Helm:
-        from flyte_tui.tools.helm import Helm
+        """The helm of the release found on Welcome (built as every face builds it: reads retried)."""
+        from flyte_tui.release import release_helm
         from flyte_tui.tui.detecting import looked_up
 
         context, namespace, _ = looked_up(self.state)
-        return Helm(self.state.tools()[0], context, namespace, cancel=self.stopping)
+        return release_helm(self.state.tools()[0], context, namespace, cancel=self.stopping)
+
+    def _release_helm(self, plan: InstallPlan, options: InstallOptions, timeout: float = 60.0) -> Helm:
+        """The helm of a plan's release, with the options' binary and environment."""
+        from flyte_tui.release import release_helm
+
+        t = plan.target
+        return release_helm(options.helm, t.context, t.namespace, options.env, self.stopping, timeout)
 
     # -- steps 1 and 3: the live release, or its fix first -----------------------------------------
 
@@ -253,12 +261,12 @@ class UpgradeFlow(App[None]):
     ) -> None:
         """Install, unless the release already exists (``flyte-tui -f ANSWERS`` for a deployed release): then
         it goes through the upgrade review, with rollback on failure, as every change of a release does."""
-        from flyte_tui.tools.helm import Helm, HelmError
+        from flyte_tui.tools.helm import HelmError
         from flyte_tui.tools.process import ProcessError
         from flyte_tui.upgrade import NoRelease, find_live
 
         t = plan.target
-        helm = Helm(options.helm, t.context, t.namespace, options.env, self.stopping, timeout=20)
+        helm = self._release_helm(plan, options, timeout=20)
         try:
             found = find_live(helm, t.release)
         except (HelmError, ProcessError, ValueError):  # cannot ask: the installer's preflight says why
@@ -291,12 +299,11 @@ class UpgradeFlow(App[None]):
     ) -> None:
         """Compute the three-layer review off the UI thread (with the releases when already rendered), then
         show it."""
-        from flyte_tui.tools.helm import Helm, HelmError
+        from flyte_tui.tools.helm import HelmError
         from flyte_tui.tools.process import ProcessError
         from flyte_tui.upgrade import review_upgrade
 
-        t = plan.target
-        helm = Helm(options.helm, t.context, t.namespace, options.env, cancel=self.stopping)
+        helm = self._release_helm(plan, options)
         try:
             reviewed = review_upgrade(plan, helm, releases)
         except (HelmError, ProcessError, ValueError) as exc:

@@ -113,15 +113,54 @@ def test_missing_release_fails() -> None:
     assert run(snap, "release.chart").severity == "skip"
 
 
-def test_pending_release_points_to_recovery() -> None:
+def test_pending_install_is_recovered_safely_first_and_uninstalled_only_as_a_last_resort() -> None:
+    """A first install interrupted 30 s ago: wait for the helm that may still run it, then roll back to its own
+    revision (nothing deleted); the uninstall is last, marked destructive, and a comment: copying the commands
+    (the doctor screen's "c") and pasting them never runs it."""
     snap = load("deployed")
     assert snap.history is not None
-    snap.history[-1]["status"] = "pending-install"
+    snap.now = snap.now.replace(microsecond=0)  # iso() writes whole seconds
+    snap.history[-1].update(status="pending-install", updated=iso(snap.now - timedelta(seconds=30)))
     finding = run(snap, "release.status")
     assert finding.severity == "fail"
-    assert finding.commands == ("helm uninstall flyte -n flyte",)
-    snap.history[-1]["status"] = "pending-upgrade"
-    assert run(snap, "release.status").commands == ("helm rollback flyte -n flyte",)
+    assert finding.commands[:2] == ("helm history flyte -n flyte", "helm rollback flyte 1 -n flyte")
+    assert finding.commands[-1] == (
+        "# last resort, destructive (deletes the release and everything it created): helm uninstall flyte -n flyte"
+    )
+    assert not any(c.startswith("helm uninstall") for c in finding.commands)
+    fix = finding.fix
+    assert "started 30s ago" in fix and "wait until it ends" in fix
+    assert fix.index("wait") < fix.index("roll back") < fix.index("uninstall")
+    assert "nothing is deleted" in fix and "destructive" in fix
+
+
+def test_pending_upgrade_rolls_back_to_the_last_deployed_revision() -> None:
+    snap = load("deployed", context="prod")
+    assert snap.history is not None
+    snap.history[-1]["status"] = "superseded"
+    snap.history.append({"revision": 2, "status": "failed", "chart": "flyte-core-v1.16.8", "description": "boom"})
+    long_ago = iso(snap.now - timedelta(hours=2))
+    snap.history.append({"revision": 3, "status": "pending-upgrade", "chart": "flyte-core-v1.16.8",
+                         "description": "Preparing upgrade", "updated": long_ago})  # fmt: skip
+    finding = run(snap, "release.status")
+    scope = "-n flyte --kube-context prod"
+    assert finding.commands[1] == f"helm rollback flyte 1 {scope}"  # not the failed revision 2
+    assert finding.commands[-1].startswith("# last resort, destructive")
+    assert "make sure no helm is still working on it" in finding.fix and "back to revision 1" in finding.fix
+
+
+def test_pending_upgrade_without_a_deployed_revision_has_no_rollback() -> None:
+    snap = load("deployed")
+    assert snap.history is not None
+    snap.history[-1]["status"] = "failed"
+    snap.history.append({"revision": 2, "status": "pending-upgrade", "chart": "flyte-core-v1.16.8"})
+    finding = run(snap, "release.status")
+    assert not any("rollback" in c for c in finding.commands)
+    assert finding.commands == (
+        "helm history flyte -n flyte",
+        "# last resort, destructive (deletes the release and everything it created): helm uninstall flyte -n flyte",
+    )
+    assert "never had a deployed revision" in finding.fix
 
 
 def test_failed_release_offers_rollback_to_last_good_revision() -> None:

@@ -6,6 +6,7 @@ import re
 
 from flyte_tui.doctor.checks import Outcome, Severity, check, kubectl_cmd, ok, skip, unreadable
 from flyte_tui.doctor.snapshot import Snapshot
+from flyte_tui.release import RECENT_OPERATION, last_good_revision, seconds_since
 from flyte_tui.tools.kubectl import CREDENTIALS_REFUSED as _UNAUTHORIZED
 
 MIN_HELM = 3
@@ -223,19 +224,7 @@ def release_status(snap: Snapshot) -> Outcome:
     if status == "deployed":
         return ok(f"release {snap.release} is deployed ({detail})", *looked)
     if status.startswith("pending-"):
-        recovery = (
-            f"helm uninstall {snap.release} {scope}"
-            if status == "pending-install"
-            else f"helm rollback {snap.release} {scope}"
-        )
-        return Outcome(
-            "fail",
-            f"release {snap.release} is stuck in {status}: an earlier helm operation did not finish",
-            looked,
-            evidence=(detail,),
-            fix="helm refuses any other operation until the release is recovered; recover it, then install again",
-            commands=(recovery,),
-        )
+        return _stuck(snap, status, detail, looked)
     if status == "failed":
         good = [h for h in snap.history or [] if h.get("status") in ("deployed", "superseded")]
         commands = [f"helm history {snap.release} {scope}"]
@@ -251,6 +240,51 @@ def release_status(snap: Snapshot) -> Outcome:
             commands=tuple(commands),
         )
     return Outcome("warn", f"release {snap.release} is {status} ({detail})", looked)
+
+
+def _stuck(snap: Snapshot, status: str, detail: str, looked: tuple[str, ...]) -> Outcome:
+    """A release stuck in pending-*, with the recovery in its safe order (as :mod:`flyte_tui.release` runs it):
+    wait while a helm may still be working on it; roll back (a pending-install to its own revision: nothing is
+    deleted; else to the last deployed one); uninstall only as the last resort, destructive, and never as a
+    command that runs when the commands are pasted."""
+    history = snap.history or []
+    last = history[-1] if history else {}
+    scope = _helm_scope(snap)
+    uninstall = f"helm uninstall {snap.release} {scope}"
+    target = last.get("revision") if status == "pending-install" else last_good_revision(history)
+    age = seconds_since(last.get("updated"), snap.now)
+    steps: list[str] = []
+    if age is not None and age < RECENT_OPERATION:
+        steps.append(
+            f"it started {age:.0f}s ago, so a helm (elsewhere, or one a stopped flyte-tui left running) may still "
+            "be working on it: wait until it ends (helm history shows the revision no longer pending)"
+        )
+    else:
+        steps.append("make sure no helm is still working on it (an earlier run may have been stopped mid-way)")
+    commands = [f"helm history {snap.release} {scope}"]
+    if target:
+        what = (
+            "re-applies what the interrupted install applied and marks it deployed; nothing is deleted"
+            if status == "pending-install"
+            else f"back to revision {target}, the last deployed one"
+        )
+        steps.append(f"then roll back ({what}) and run the install or upgrade again")
+        commands.append(f"helm rollback {snap.release} {target} {scope}")
+        steps.append("only if that fails, uninstall (destructive: deletes the release and everything it created)")
+    else:
+        steps.append(
+            "then, as it never had a deployed revision, uninstall it (destructive: deletes the release and "
+            "everything it created) and install again"
+        )
+    commands.append(f"# last resort, destructive (deletes the release and everything it created): {uninstall}")
+    return Outcome(
+        "fail",
+        f"release {snap.release} is stuck in {status}: an earlier helm operation did not finish",
+        looked,
+        evidence=(detail,),
+        fix="helm refuses any other operation until the release is recovered: " + "; ".join(steps),
+        commands=tuple(commands),
+    )
 
 
 @check("release.chart", "chart and version", "release")
