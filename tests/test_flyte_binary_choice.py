@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from flyte_tui.charts import plan_releases, profile_for_chart, validate_answers
+from flyte_tui.charts import flyte_release, plan_releases, profile_for_chart, validate_answers
 from flyte_tui.charts.flyte_binary import FLYTE_BINARY
 from flyte_tui.charts.flyte_core import FLYTE_CORE
 from flyte_tui.model.plan import DEFAULT_REPO
@@ -30,7 +30,7 @@ def test_the_chart_name_picks_the_profile() -> None:
     assert profile_for_chart("flyte-core") is FLYTE_CORE
     plan = validate_answers(binary("eks")).plan
     assert plan is not None
-    [release] = plan_releases(plan)
+    release = flyte_release(plan_releases(plan))
     assert release.profile is FLYTE_BINARY
     assert release.chart.repo == DEFAULT_REPO and release.chart.reference() == "flyte-binary"
     assert [c.name for c in release.expected_components] == ["flyte-flyte-binary"]

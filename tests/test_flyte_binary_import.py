@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from flyte_tui.charts import plan_releases, validate_answers
+from flyte_tui.charts import flyte_release, plan_releases, validate_answers
 from flyte_tui.charts.flyte_binary import FLYTE_BINARY
 from flyte_tui.files.yamlio import read_plain_file
 from flyte_tui.presets import PRESET_NAMES
@@ -22,13 +22,13 @@ STARTER = Path(__file__).parent / "data" / "flyte-binary-eks-starter-shaped.yaml
 def test_rendered_values_import_back_to_the_same_values(env: str) -> None:
     plan = validate_answers(binary(env)).plan
     assert plan is not None
-    [release] = plan_releases(plan)
+    release = flyte_release(plan_releases(plan))
     imported = FLYTE_BINARY.import_values(copy.deepcopy(release.values), environment=env)
     assert not imported.leftovers, imported.leftovers
     assert imported.answers["extraValues"] == {}
     again = validate_answers(imported.answers)
     assert again.ok, [str(p) for p in again.errors]
-    assert again.plan is not None and plan_releases(again.plan)[0].values == release.values
+    assert again.plan is not None and flyte_release(plan_releases(again.plan)).values == release.values
 
 
 def test_a_starter_file_reports_its_placeholders_at_the_answers() -> None:
@@ -69,7 +69,7 @@ def test_the_starter_filled_in_renders_what_it_said() -> None:
     result = validate_answers(answers)
     assert result.ok, [str(p) for p in result.errors]
     assert result.plan is not None
-    values = plan_releases(result.plan)[0].values
+    values = flyte_release(plan_releases(result.plan)).values
     assert values["configuration"]["database"]["host"] == "flyte.abc.us-east-2.rds.amazonaws.com"
     assert values["configuration"]["logging"] == {"level": 5}
     assert values["serviceAccount"]["annotations"]["eks.amazonaws.com/role-arn"].endswith(":role/flyte")

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from flyte_tui.charts import plan_releases, validate_answers
+from flyte_tui.charts import flyte_release, plan_releases, validate_answers
 from flyte_tui.charts.values_file import render_text
 from flyte_tui.files.yamlio import load_plain
 from flyte_tui.model.plan import InstallPlan
@@ -23,7 +23,7 @@ def plan_of(answers: dict[str, Any]) -> InstallPlan:
 
 
 def values_of(answers: dict[str, Any]) -> dict[str, Any]:
-    [release] = plan_releases(plan_of(answers))
+    release = flyte_release(plan_releases(plan_of(answers)))
     return release.values
 
 

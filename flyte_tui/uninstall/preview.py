@@ -13,9 +13,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from flyte_tui.release import ReleaseInfo, find_release, live_answers, live_manifest
+from flyte_tui.release import ReleaseInfo, find_release, live_answers, live_manifest, release_helm
 from flyte_tui.review.diff import parse_manifest
-from flyte_tui.tools import output, retry
+from flyte_tui.tools import output
 from flyte_tui.tools.helm import Helm
 from flyte_tui.tools.kubectl import Kubectl
 from flyte_tui.uninstall import projects
@@ -169,7 +169,7 @@ class _Reader:
 
     def __init__(self, target: UninstallTarget, options: UninstallOptions, cancel: threading.Event) -> None:
         self.target = target
-        self.helm = Helm(options.helm, target.context, target.namespace, options.env, cancel, retries=retry.READS)
+        self.helm = release_helm(options.helm, target.context, target.namespace, options.env, cancel)
         self.kubectl = Kubectl(options.kubectl, target.context, target.namespace, options.env, cancel)
 
     def releases(self) -> list[ReleaseInfo]:

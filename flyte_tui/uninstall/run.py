@@ -18,9 +18,9 @@ from typing import Any
 from flyte_tui.events import Event, InstallFinished, OutputLine, StepFailed, StepFinished, StepStarted
 from flyte_tui.install.cancel import CANCELLED_MESSAGE
 from flyte_tui.install.context import CANCELLED, FAILED, Step, StepError, explanation_of
-from flyte_tui.release import find_release
-from flyte_tui.tools import process, retry
-from flyte_tui.tools.helm import Helm, HelmError, display
+from flyte_tui.release import find_release, release_helm
+from flyte_tui.tools import process
+from flyte_tui.tools.helm import HelmError, display
 from flyte_tui.tools.kubectl import Kubectl
 from flyte_tui.uninstall.preview import Preview, ReleaseToRemove, matches
 from flyte_tui.uninstall.record import RecordError, keep_through_uninstall
@@ -40,7 +40,7 @@ class Uninstaller:
         self.options = options
         self.cancel = cancel or threading.Event()
         p, o = preview, options
-        self.helm = Helm(o.helm, p.context, p.namespace, o.env, self.cancel, retries=retry.READS)
+        self.helm = release_helm(o.helm, p.context, p.namespace, o.env, self.cancel)
         self.kubectl = Kubectl(o.kubectl, p.context, p.namespace, o.env, self.cancel)
         self.started = time.monotonic()
 
@@ -169,7 +169,7 @@ class Uninstaller:
 
     def _state(self) -> str:
         """Each release's state now (asked with a fresh cancel flag: the user's may be set)."""
-        probe = Helm(self.helm.binary, self.helm.context, self.helm.namespace, self.helm.env)
+        probe = release_helm(self.helm.binary, self.helm.context, self.helm.namespace, self.helm.env)
         states = []
         for r in self.preview.releases:
             try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flyte_tui.charts import plan_releases, validate_answers
+from flyte_tui.charts import flyte_release, plan_releases, validate_answers
 from flyte_tui.charts.flyte_binary import FLYTE_BINARY
 from flyte_tui.doctor import DoctorTarget, Snapshot
 from flyte_tui.doctor.checks import all_checks, run_check
@@ -15,7 +15,7 @@ from tests.test_flyte_binary_choice import binary
 def _snapshot(**objects: Any) -> Snapshot:
     plan = validate_answers(binary("eks")).plan
     assert plan is not None
-    [release] = plan_releases(plan)
+    release = flyte_release(plan_releases(plan))
     target = DoctorTarget(namespace="flyte", release="flyte", plan=plan)
     return Snapshot(target, kubectl_version={"serverVersion": {"gitVersion": "v1.36.3"}}, values=release.values,
                     objects={"configmaps": [], "ingresses": [], "pods": [], "deployments": [], **objects})  # fmt: skip

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from textual.widgets import Input, Static
 
-from flyte_tui.charts import plan_releases
+from flyte_tui.charts import flyte_release, plan_releases
 from flyte_tui.charts.flyte_binary import FLYTE_BINARY
 from flyte_tui.tui.app import WizardApp
 from flyte_tui.tui.widgets.field import FormField, field_id
@@ -46,7 +46,7 @@ async def test_choosing_flyte_binary_on_target_then_the_eks_preset(wizard: Calla
         app.state.set("ingress.host", "flyte.example.com")
         app.state.set("projects.taskRoleArn", "arn:aws:iam::123456789012:role/flyte-tasks")
         assert app.state.validation.ok, [str(p) for p in app.state.validation.errors]
-        [release] = plan_releases(app.state.validation.plan)  # type: ignore[arg-type]
+        release = flyte_release(plan_releases(app.state.validation.plan))  # type: ignore[arg-type]
         assert release.profile is FLYTE_BINARY
         assert release.values["configuration"]["storage"]["metadataContainer"] == "acme-meta"
         # the Resources step sizes the chart's one Deployment, not flyte-core's components
