@@ -27,6 +27,7 @@ __all__ = [
     "MAX_BYTES",
     "MAX_DEPTH",
     "MAX_NODES",
+    "STDOUT_NAME",
     "RefusedYAML",
     "UnmergeableFile",
     "UnwritableYAML",
@@ -59,7 +60,35 @@ class UnmergeableFile(OSError):
 
 class UnwritableYAML(UnmergeableFile):
     """ruamel.yaml wrote text that does not read back as the data it was given (an emitter bug): nothing
-    is written. The message says so; callers that know the file add its name."""
+    is written. :func:`dump` raises it without a file; every writer names its file with :meth:`naming`."""
+
+    REASON = (
+        "the YAML flyte-tui made for it would not read back as the same data (a ruamel.yaml emitter bug with "
+        "this layout of comments and lists)"
+    )
+    ADVICE = "move end-of-line comments in it above their keys and retry"
+
+    def __init__(self, target: str | os.PathLike[str] | None = None) -> None:
+        self.target = None if target is None else str(target)
+        super().__init__(self._message())
+
+    def _message(self) -> str:
+        if self.target is None:
+            return f"{self.REASON}; nothing was written: {self.ADVICE}"
+        if self.target == STDOUT_NAME:
+            return f"nothing was written to stdout: {self.REASON}; {self.ADVICE}"
+        return (
+            f"{self.target} was not written: {self.REASON}; nothing was written, the file is as it was: "
+            f"{self.ADVICE}"
+        )
+
+    def naming(self, target: str | os.PathLike[str]) -> UnwritableYAML:
+        """The same refusal, naming the file it was for (or :data:`STDOUT_NAME`)."""
+        return UnwritableYAML(target)
+
+
+STDOUT_NAME = "<stdout>"
+"""What :meth:`UnwritableYAML.naming` takes for text that was meant for stdout."""
 
 
 # -- loading -------------------------------------------------------------------------------------------
@@ -195,10 +224,7 @@ def dump(data: Any) -> str:
     """
     text, given = _emit(data)
     if not yaml_emit.reads_back(text, given):
-        raise UnwritableYAML(
-            "the YAML written would not read back as the same data (a ruamel.yaml emitter bug with this layout "
-            "of comments and lists); nothing was written: move the end-of-line comment above its key and retry"
-        )
+        raise UnwritableYAML()
     return text
 
 

@@ -44,20 +44,26 @@ def save(state: WizardState) -> Saved:
     atomic, with .bak. The values are the state's releases, rendered once for the preview, the save and an
     install.
 
-    Raises OSError when a file cannot be written. Marks the state saved.
+    Both texts are made before either file is written, so a file that cannot be merged into (or YAML that
+    would not read back) leaves both files as they were. Raises OSError when a file cannot be written (the
+    message names it). Marks the state saved.
     """
-    from flyte_tui.files.answers import write_answers
+    from flyte_tui.files.answers import answers_file_text
+    from flyte_tui.files.yamlio import write_atomic
 
     answers_path, values_path = state.answers_path, state.values_path
-    backups = [write_answers(state.raw, answers_path)]
+    answers_text = answers_file_text(state.raw, answers_path)
     releases = state.releases()
-    written: Path | None = None
+    values_text: str | None = None
     if releases:
         from flyte_tui.charts.values_file import rendered
-        from flyte_tui.files.values import write_values
+        from flyte_tui.files.values import preview_text
 
-        written_values = write_values(rendered(releases[0]), values_path, source=answers_path.name)
-        backups.append(written_values.backup)
+        values_text = preview_text(rendered(releases[0]), values_path, source=answers_path.name)
+    backups = [write_atomic(answers_path, answers_text)]
+    written: Path | None = None
+    if values_text is not None:
+        backups.append(write_atomic(values_path, values_text))
         written = values_path
     state.dirty = False
     return Saved(answers_path, written, len(state.validation.errors), tuple(b for b in backups if b is not None))
