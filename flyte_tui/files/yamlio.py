@@ -316,7 +316,7 @@ def merge_into(
         elif key in doc and to_plain(current) == value:
             continue
         else:
-            doc[key] = to_commented(value)
+            _replace(doc, key, to_commented(value))
     for key in list(doc.keys()):
         if key in new:
             continue
@@ -327,6 +327,21 @@ def merge_into(
             _merge_child(doc, key, {}, owned, path, shared)
             if not doc[key]:
                 del doc[key]
+
+
+def _replace(doc: CommentedMap, key: Any, value: Any) -> None:
+    """``doc[key] = value``; the comment of a block scalar (``key: |  # note``) that anything but a string
+    replaces becomes the key's end-of-line comment. (ruamel keeps that comment as plain text where the emitter
+    of any other value expects a comment token: a list or a map there crashed it with AttributeError, and after a
+    number the comment was lost; found by the fuzz test. A string takes the block style and its comment.)"""
+    slots = doc.ca.items.get(key)
+    block_comment = slots[3] if slots is not None and len(slots) > 3 else None
+    doc[key] = value
+    if block_comment and not isinstance(value, str) and all(isinstance(c, str) for c in block_comment):
+        del doc.ca.items[key]
+        text = " ".join(c.strip() for c in block_comment if c.strip())
+        if text:
+            doc.yaml_add_eol_comment(text, key)
 
 
 def _merge_child(
