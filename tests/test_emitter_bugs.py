@@ -104,3 +104,13 @@ def test_render_over_a_values_file_whose_managed_key_is_a_commented_block_scalar
     assert "# old notes" in written and "kept: 1" in written
     assert values.with_name("flyte-values.yaml.bak").read_text() == BLOCK_WITH_COMMENT
 
+
+def test_a_document_dumped_twice_reads_back_both_times() -> None:
+    """ruamel marked a comment line as written on the document's own token, so a second dump of the same
+    document skipped it with the line break after ``a:`` (``a:   - {}``: refused as not reading back)."""
+    doc = yamlio.load_document("# top\na:\n  # inside\n  a: 1\n")
+    assert yamlio.dump(doc) == "# top\na:\n  # inside\n  a: 1\n"
+    yamlio.merge_into(doc, {"a": [{}, "a", "b"]})
+    first = yamlio.dump(doc)
+    assert yamlio.dump(doc) == first
+    assert yamlio.load_plain(first) == {"a": [{}, "a", "b"]} and "# inside" in first
