@@ -17,6 +17,7 @@ from flyte_tui import exit_codes
 from flyte_tui.charts import validate_file
 from flyte_tui.events import InstallFinished, plain, to_json
 from flyte_tui.install import InstallOptions
+from flyte_tui.install.ingress import fit_for_install
 from flyte_tui.install.secrets import SecretValues
 from flyte_tui.model import InstallPlan
 from flyte_tui.review.review import Review
@@ -53,7 +54,10 @@ def run_install(answers: Path, flags: InstallFlags, out: TextIO = sys.stdout) ->
     if isinstance(loaded, str):
         print(f"{loaded}; nothing installed", file=sys.stderr)
         return exit_codes.INVALID
-    return _install(answers, loaded[0], flags, out)
+    fitted = fit_for_install(loaded[0], flags.kubectl)  # before anything is rendered: one set of values
+    if fitted.note:
+        print(f"note: {fitted.note}", file=sys.stderr if flags.as_json else out, flush=True)
+    return _install(answers, fitted.plan, flags, out)
 
 
 def _install(
@@ -200,6 +204,10 @@ def run_upgrade(answers: Path, flags: InstallFlags, recover: bool = False, out: 
     plan, adapter = loaded
     # Human lines go to stderr with --json, so that stdout stays one JSON event per line.
     text_out = sys.stderr if flags.as_json else out
+    fitted = fit_for_install(plan, flags.kubectl)  # as install did: the review shows what is applied
+    if fitted.note:
+        print(f"note: {fitted.note}", file=text_out, flush=True)
+    plan = fitted.plan
     from flyte_tui.cli.early_end import Stop, helm_message
 
     stop = Stop(flags.as_json, out)

@@ -138,7 +138,7 @@ class Installer:
         release, ns = run.release.release, run.release.namespace
         summary: list[str] = []
         if ok:
-            summary += ready_summary(self.plan, ns)
+            summary += ready_summary(self.plan, ns, run.kubectl)
             summary.append(f"values file: {self.options.values_path}")
         else:
             summary.append(f"release {release} is {state}")

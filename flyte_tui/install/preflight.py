@@ -17,6 +17,7 @@ from typing import Any
 from flyte_tui.events import Event, Explanation, OutputLine
 from flyte_tui.files.yaml_pieces import check_existing
 from flyte_tui.files.yamlio import dump
+from flyte_tui.install import ingress
 from flyte_tui.install.context import FAILED, ReleaseRun, Step, StepError
 from flyte_tui.release import stuck_explanation
 from flyte_tui.tools import process, retry
@@ -38,6 +39,7 @@ def preflight(run: ReleaseRun) -> Step:
         "chart": functools.partial(_check_chart, run),
         "status": lambda: helm.status(run.release.release),
         **{f"can-i {verb} {resource}": functools.partial(kubectl.can_i, verb, resource) for verb, resource in CAN_I},
+        "ingress classes": functools.partial(ingress.read_classes, kubectl),
     }
     with ThreadPoolExecutor(max_workers=len(checks)) as pool:
         futures = {name: pool.submit(check) for name, check in checks.items()}
@@ -64,6 +66,7 @@ def preflight(run: ReleaseRun) -> Step:
         raise StepError(f"cannot reach the cluster of {context}: {reason}")
     yield OutputLine("preflight", "cluster reachable")
     yield from _permissions(run, {n: r for n, r in results.items() if n.startswith("can-i ")})
+    yield from ingress.preflight_warnings(run.plan, results["ingress classes"])
     if isinstance(results["chart"], Exception):
         raise results["chart"]
     yield OutputLine("preflight", "chart reachable")

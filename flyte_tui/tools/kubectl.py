@@ -143,6 +143,34 @@ class Kubectl:
         done = self.run("auth", "can-i", verb, resource)
         return Permission.read(f"kubectl auth can-i {verb} {resource}", done.stdout, done.stderr)
 
+    def ingress_classes(self) -> tuple[str, ...]:
+        """The cluster's IngressClass names (cluster-wide; raises :class:`KubectlError` or
+        :class:`~flyte_tui.tools.output.UnexpectedOutput` when they cannot be read)."""
+        items = self.get_json("ingressclasses", namespaced=False).get("items") or []
+        return tuple(sorted(str((i.get("metadata") or {}).get("name") or "") for i in items if isinstance(i, dict)))
+
+    def ready_endpoints(self, service: str) -> int:
+        """How many ready endpoints the Service's EndpointSlices list (0: a forward to it would not answer).
+
+        An endpoint without a ``ready`` condition counts as ready, as the API defines it."""
+        selector = f"--selector=kubernetes.io/service-name={service}"
+        count = 0
+        for item in self.items("endpointslices", selector):
+            for endpoint in item.get("endpoints") or []:
+                if not isinstance(endpoint, dict):
+                    continue
+                conditions = endpoint.get("conditions") or {}
+                if isinstance(conditions, dict) and conditions.get("ready") is not False:
+                    count += 1
+        return count
+
+    def current_context(self) -> str:
+        """The context this adapter talks to: its own, else the kubeconfig's current one ("" when unknown)."""
+        if self.context:
+            return self.context
+        done = self.run("config", "current-context", namespaced=False, timeout=10)
+        return done.stdout.strip() if done.ok else ""
+
     def logs(self, pod: str, container: str | None = None, previous: bool = False, tail: int = 40) -> list[str]:
         """The last lines of a container's log ([] when the log cannot be read)."""
         args = ["logs", pod, f"--tail={tail}"]
