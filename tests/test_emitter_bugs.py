@@ -114,3 +114,15 @@ def test_a_document_dumped_twice_reads_back_both_times() -> None:
     first = yamlio.dump(doc)
     assert yamlio.dump(doc) == first
     assert yamlio.load_plain(first) == {"a": [{}, "a", "b"]} and "# inside" in first
+
+
+@pytest.mark.parametrize("old", ["|  # c\n    lit", ">  # c\n    fold", "'single'  # c"])
+@pytest.mark.parametrize("new", ["\x1f", "a\x1fb", "\x85", "\x7f", "plain text"])
+def test_a_string_its_predecessors_style_cannot_hold_is_written_double_quoted(old: str, new: str) -> None:
+    """ruamel wrote a string in the style of the one it replaced: a control character or NEL in a block or
+    single-quoted scalar did not read back (refused as unwritable)."""
+    doc = yamlio.load_document(f"y: {old}\nkept: 1\n")
+    yamlio.merge_into(doc, {"y": new})
+    text = yamlio.dump(doc)
+    assert yamlio.load_plain(text) == {"y": new, "kept": 1}
+    assert "# c" in text

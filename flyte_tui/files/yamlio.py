@@ -18,6 +18,12 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedBase, CommentedMap, CommentedSeq
 from ruamel.yaml.error import ReusedAnchorWarning, YAMLError
+from ruamel.yaml.scalarstring import (
+    DoubleQuotedScalarString,
+    FoldedScalarString,
+    LiteralScalarString,
+    ScalarString,
+)
 
 from flyte_tui.files import yaml_emit
 from flyte_tui.files.yaml_limits import ACCEPTED, MAX_BYTES, MAX_DEPTH, MAX_NODES, Outline, RefusedYAML, check
@@ -330,18 +336,33 @@ def merge_into(
 
 
 def _replace(doc: CommentedMap, key: Any, value: Any) -> None:
-    """``doc[key] = value``; the comment of a block scalar (``key: |  # note``) that anything but a string
-    replaces becomes the key's end-of-line comment. (ruamel keeps that comment as plain text where the emitter
-    of any other value expects a comment token: a list or a map there crashed it with AttributeError, and after a
-    number the comment was lost; found by the fuzz test. A string takes the block style and its comment.)"""
+    """``doc[key] = value``, keeping what ruamel would keep only where it can be written back. (Both found by
+    the fuzz test.)
+
+    - ruamel writes a string in the style of the string it replaces (``|``, ``>``, ``'…'``); a string that style
+      cannot hold (a control character, NEL) is written double-quoted instead, as a new string would be.
+    - The comment of a block scalar (``key: |  # note``) becomes the key's end-of-line comment when anything
+      but a block scalar replaces it: ruamel keeps that comment as plain text where the emitter of any other
+      value expects a comment token (a list or a map there crashed it with AttributeError; after a number the
+      comment was lost).
+    """
+    current = doc.get(key)
+    if isinstance(value, str) and isinstance(current, ScalarString) and not _fits_any_style(value):
+        value = DoubleQuotedScalarString(value)  # not converted to the old style by CommentedMap
     slots = doc.ca.items.get(key)
     block_comment = slots[3] if slots is not None and len(slots) > 3 else None
     doc[key] = value
-    if block_comment and not isinstance(value, str) and all(isinstance(c, str) for c in block_comment):
+    still_block = isinstance(doc[key], LiteralScalarString | FoldedScalarString)
+    if block_comment and not still_block and all(isinstance(c, str) for c in block_comment):
         del doc.ca.items[key]
         text = " ".join(c.strip() for c in block_comment if c.strip())
         if text:
             doc.yaml_add_eol_comment(text, key)
+
+
+def _fits_any_style(text: str) -> bool:
+    """Whether a block or single-quoted scalar can hold ``text`` (only printable characters, tabs and ``\n``)."""
+    return all(c in "\t\n" or (c.isprintable() and c not in _LINE_BREAKS) for c in text)
 
 
 def _merge_child(
