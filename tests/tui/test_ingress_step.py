@@ -80,3 +80,16 @@ async def test_another_context_than_the_one_detected_is_not_concluded_about(
         await next_step(pilot)
         assert app.current_step == "identity"
         assert app.state.get("ingress.enabled") is True and note(app) == ""
+
+
+async def test_an_upgrades_answers_are_never_changed(wizard: Callable[..., WizardApp]) -> None:
+    """Answers read from a live release are what it runs: the step says there is no IngressClass, changes nothing."""
+    app = wizard(detector=lambda: NO_CLASS)
+    async with app.run_test(size=SIZE) as pilot:
+        await start_and_pick(pilot, "sandbox")
+        app.state.upgrading = True  # as after "Upgrade" on Welcome, which reads the live release's answers
+        await next_step(pilot)
+        await next_step(pilot)
+        assert app.current_step == "identity"
+        assert app.state.get("ingress.enabled") is True and switch_on(app)
+        assert "nothing would serve this Ingress" in note(app)

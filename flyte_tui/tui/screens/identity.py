@@ -68,6 +68,7 @@ class IdentityScreen(StepScreen):
         self.no_class_cluster = without_ingress_class(state)
         self.ingress_defaulted = (
             bool(self.no_class_cluster)
+            and not state.upgrading  # answers read from a live release are what it runs: never changed here
             and "ingress.enabled" not in state.detected_defaults
             and state.get("ingress.enabled") in (None, _preset_value(state, "ingress.enabled"))  # not the user's
         )
