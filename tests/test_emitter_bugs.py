@@ -62,3 +62,67 @@ def test_a_line_break_character_in_a_value_is_written_quoted_and_reads_back() ->
     data = {"projects": {"initialProjects": "\x85"}, "a": "x\u2028y", "b": "z\u2029"}
     text = yamlio.dump(data)
     assert yamlio.load_plain(text) == data
+
+
+# -- found by a long local fuzz run (issue 12, item 4 of the leftovers) -----------------------------------------
+
+BLOCK_WITH_COMMENT = "# the user's values\nflyteadmin: |  # old notes\n  free text\nkept: 1\n"
+
+
+@pytest.mark.parametrize("new", [{"k": 1}, [{}, "a"], 5, None, True])
+def test_a_block_scalar_with_a_comment_replaced_by_anything_keeps_the_comment(new: object) -> None:
+    """ruamel keeps a block scalar's comment as plain text: a map or list written there crashed its emitter
+    (AttributeError: 'str' object has no attribute 'value'), and after a number the comment was lost."""
+    doc = yamlio.load_document(BLOCK_WITH_COMMENT)
+    yamlio.merge_into(doc, {"flyteadmin": new})
+    text = yamlio.dump(doc)
+    assert yamlio.load_plain(text) == {"flyteadmin": new, "kept": 1}
+    assert "# old notes" in text and "# the user's values" in text
+
+
+def test_a_block_scalar_replaced_by_a_string_keeps_its_style_and_comment() -> None:
+    doc = yamlio.load_document(BLOCK_WITH_COMMENT)
+    yamlio.merge_into(doc, {"flyteadmin": "new text"})
+    text = yamlio.dump(doc)
+    assert yamlio.load_plain(text)["flyteadmin"] == "new text" and "# old notes" in text
+
+
+def test_render_over_a_values_file_whose_managed_key_is_a_commented_block_scalar(tmp_path: Path) -> None:
+    """Through the real CLI: this was a traceback (render replaces flyteadmin with a map)."""
+    from click.testing import CliRunner
+
+    from flyte_tui.cli.commands import main
+
+    answers = tmp_path / "flyte-tui.yaml"
+    answers.write_text("environment: sandbox\n")
+    values = tmp_path / "flyte-values.yaml"
+    values.write_text(BLOCK_WITH_COMMENT)
+    result = CliRunner().invoke(main, ["render", str(answers)])
+    assert result.exit_code == 0, (result.output, result.exc_info)
+    written = values.read_text()
+    assert isinstance(yamlio.load_plain(written)["flyteadmin"], dict)
+    assert "# old notes" in written and "kept: 1" in written
+    assert values.with_name("flyte-values.yaml.bak").read_text() == BLOCK_WITH_COMMENT
+
+
+def test_a_document_dumped_twice_reads_back_both_times() -> None:
+    """ruamel marked a comment line as written on the document's own token, so a second dump of the same
+    document skipped it with the line break after ``a:`` (``a:   - {}``: refused as not reading back)."""
+    doc = yamlio.load_document("# top\na:\n  # inside\n  a: 1\n")
+    assert yamlio.dump(doc) == "# top\na:\n  # inside\n  a: 1\n"
+    yamlio.merge_into(doc, {"a": [{}, "a", "b"]})
+    first = yamlio.dump(doc)
+    assert yamlio.dump(doc) == first
+    assert yamlio.load_plain(first) == {"a": [{}, "a", "b"]} and "# inside" in first
+
+
+@pytest.mark.parametrize("old", ["|  # c\n    lit", ">  # c\n    fold", "'single'  # c"])
+@pytest.mark.parametrize("new", ["\x1f", "a\x1fb", "\x85", "\x7f", "plain text"])
+def test_a_string_its_predecessors_style_cannot_hold_is_written_double_quoted(old: str, new: str) -> None:
+    """ruamel wrote a string in the style of the one it replaced: a control character or NEL in a block or
+    single-quoted scalar did not read back (refused as unwritable)."""
+    doc = yamlio.load_document(f"y: {old}\nkept: 1\n")
+    yamlio.merge_into(doc, {"y": new})
+    text = yamlio.dump(doc)
+    assert yamlio.load_plain(text) == {"y": new, "kept": 1}
+    assert "# c" in text

@@ -1,9 +1,11 @@
-"""The end summary builder on plain answers: the endpoint at the ingress host, or the port-forwards."""
+"""The end summary builder on plain answers: the endpoint at the ingress host, or the port-forwards with their
+context and namespace, and the console's address only once its Service has ready endpoints. (The endpoints
+are plain data here; tests/e2e/test_no_ingress_class.py reads them from the test bed's Services.)"""
 
 from __future__ import annotations
 
 from flyte_tui.charts import validate_answers
-from flyte_tui.install.summary import ready_summary
+from flyte_tui.install.summary import forward_lines, ready_summary
 
 
 def plan(**ingress: object):
@@ -21,7 +23,48 @@ def test_an_ingress_without_tls_gives_http_and_an_insecure_endpoint() -> None:
     ]
 
 
-def test_port_forwards_one_command_a_line_within_80_columns() -> None:
-    lines = ready_summary(plan(enabled=False), "flyte-production")
-    assert "  kubectl -n flyte-production port-forward svc/flyteadmin 8089:81" in lines
-    assert all(len("  " + line) <= 80 for line in lines)
+READY = {"flyteconsole": 1, "flyteadmin": 2}
+
+
+def test_port_forwards_name_the_context_and_namespace_and_the_chart_services() -> None:
+    lines = forward_lines("kind-flyte", "flyte", READY)
+    assert lines == [
+        "No ingress: reach Flyte through these port-forwards (each runs until stopped):",
+        "  kubectl --context=kind-flyte --namespace=flyte \\",
+        "    port-forward svc/flyteconsole 8080:80",
+        "  kubectl --context=kind-flyte --namespace=flyte \\",
+        "    port-forward svc/flyteadmin 8088:80 8089:81",
+        "Then open http://localhost:8080/console (the Flyte console)",
+        "flytectl/pyflyte endpoint: dns:///localhost:8089 (insecure)",
+    ]
+
+
+def test_every_line_fits_80_columns_with_the_headless_indent() -> None:
+    for ready in (READY, {"flyteconsole": 0, "flyteadmin": 0}, {"flyteconsole": None, "flyteadmin": None}):
+        lines = forward_lines("kind-flyte-e2e-cluster", "flyte-production", ready)
+        assert all(len("  " + line) <= 80 for line in lines), [line for line in lines if len("  " + line) > 80]
+
+
+def test_no_open_the_console_while_its_service_has_no_ready_endpoint() -> None:
+    lines = forward_lines("kind-flyte", "flyte", {"flyteconsole": 0, "flyteadmin": 1})
+    assert not any("http://localhost:8080" in line for line in lines)
+    at = lines.index("Not yet for the Flyte console: Service flyteconsole has no ready endpoint; see")
+    assert lines[at + 1 : at + 3] == [
+        "  kubectl --context=kind-flyte --namespace=flyte \\",
+        "    get endpointslices --selector=kubernetes.io/service-name=flyteconsole",
+    ]
+    assert "flytectl/pyflyte endpoint: dns:///localhost:8089 (insecure)" in lines
+
+
+def test_endpoints_that_could_not_be_read_are_said_so() -> None:
+    lines = forward_lines("", "flyte", {"flyteconsole": None, "flyteadmin": None})
+    assert lines[1] == "  kubectl --namespace=flyte \\"
+    assert "  (the endpoints of Service flyteconsole could not be read: it may not answer)" in lines
+
+
+def test_without_a_cluster_to_ask_the_plans_context_is_named() -> None:
+    data = {"environment": "sandbox", "ingress": {"enabled": False}, "target": {"context": "kind-x"}}
+    result = validate_answers(data)
+    assert result.plan is not None
+    lines = ready_summary(result.plan, "flyte")
+    assert lines[1] == "  kubectl --context=kind-x --namespace=flyte \\"

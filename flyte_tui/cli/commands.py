@@ -156,7 +156,11 @@ def render(answers: Path, output: str | None) -> None:
         click.echo(f"{answers}: {len(result.errors)} error(s); nothing written", err=True)
         sys.exit(exit_codes.INVALID)
     if target is None:
-        click.echo(render_text(result.plan, source=answers.name), nl=False)
+        try:
+            text = render_text(result.plan, source=answers.name)
+        except yamlio.UnwritableYAML as exc:
+            _refuse(str(exc.naming(yamlio.STDOUT_NAME)))
+        click.echo(text, nl=False)
         if result.plan.dependencies.bundled:
             click.echo("note: the dependencies' values are written only with -o FILE (beside it)", err=True)
         click.echo(display(upgrade_install_argv(result.plan.target, STDOUT)), err=True)
@@ -219,7 +223,11 @@ def import_(values: Path, output: str, environment: str | None) -> None:
         _print_problems(result.problems)
         sys.exit(exit_codes.INVALID)
     if target is None:
-        click.echo(answers_text(result.answers), nl=False)
+        try:
+            text = answers_text(result.answers)
+        except yamlio.UnwritableYAML as exc:
+            _refuse(str(exc.naming(yamlio.STDOUT_NAME)))
+        click.echo(text, nl=False)
     else:
         try:
             backup = write_answers(result.answers, target)

@@ -19,6 +19,7 @@ from flyte_tui import exit_codes
 from flyte_tui.charts import validate_file
 from flyte_tui.events import InstallFinished, plain, to_json
 from flyte_tui.install import InstallOptions
+from flyte_tui.install.ingress import fit_for_install
 from flyte_tui.install.secrets import SecretValues
 from flyte_tui.model import InstallPlan
 from flyte_tui.redact import known_secrets, mask_values
@@ -77,7 +78,10 @@ def run_install(answers: Path, flags: InstallFlags, out: TextIO = sys.stdout) ->
             return Stop(flags.as_json, out)("cancelled: nothing was installed", "unchanged", exit_codes.CANCELLED)
     if found is not None:
         return _upgrade(answers, plan, adapter, flags, out, found)
-    return _install(answers, plan, flags, out)
+    fitted = fit_for_install(plan, flags.kubectl)  # before anything is rendered: one set of values
+    if fitted.note:
+        print(f"note: {fitted.note}", file=sys.stderr if flags.as_json else out, flush=True)
+    return _install(answers, fitted.plan, flags, out)
 
 
 def _existing(plan: InstallPlan, adapter: Helm) -> LiveRelease | StuckRelease | None:
@@ -252,6 +256,10 @@ def _upgrade(
 ) -> int:
     """The upgrade sequence up to the review (the live release as ``found`` when it is known already), then the
     install of the reviewed releases, with rollback on failure unless the flags turn it off."""
+    fitted = fit_for_install(plan, flags.kubectl)  # as install did: the review shows what is applied
+    if fitted.note:
+        print(f"note: {fitted.note}", file=sys.stderr if flags.as_json else out, flush=True)
+    plan = fitted.plan
     from flyte_tui.cli.early_end import Stop, helm_message
 
     known = known_secrets(os.environ)

@@ -46,7 +46,19 @@ def _answers_into(raw: dict[str, Any], doc: Any, name: str) -> str:
     return yamlio.dump(doc)
 
 
+def answers_file_text(raw: dict[str, Any], path: Path) -> str:
+    """What :func:`write_answers` would write to ``path``: the answers merged into the file there.
+
+    Raises ``yamlio.UnmergeableFile`` (a file that cannot be merged into) and ``yamlio.UnwritableYAML`` naming
+    ``path`` (the text would not read back)."""
+    path = Path(path)
+    existing = yamlio.read_existing(path)
+    try:
+        return _answers_into(raw, existing, path.name)
+    except yamlio.UnwritableYAML as exc:
+        raise exc.naming(path) from exc
+
+
 def write_answers(raw: dict[str, Any], path: Path) -> Path | None:
     """Write the answers atomically, merging into an existing file; returns the backup's path, if any."""
-    path = Path(path)
-    return yamlio.write_atomic(path, _answers_into(raw, yamlio.read_existing(path), path.name))
+    return yamlio.write_atomic(Path(path), answers_file_text(raw, path))

@@ -61,11 +61,17 @@ def _document(existing: str | None) -> Any:
 
 
 def preview_text(rendered: Rendered, path: Path, source: str = "flyte-tui.yaml") -> str:
-    """What :func:`write_values` would write to ``path`` (raises ``yamlio.UnmergeableFile``); a large file
-    is merged into piece by piece (:mod:`flyte_tui.files.yaml_pieces`)."""
+    """What :func:`write_values` would write to ``path`` (raises ``yamlio.UnmergeableFile``, and
+    ``yamlio.UnwritableYAML`` naming ``path``); a large file is merged into piece by piece
+    (:mod:`flyte_tui.files.yaml_pieces`)."""
     values, owned = rendered
     merged = yaml_pieces.merge_existing(path, values, owned)
-    return merged if merged is not None else _merge_into(rendered, None, source)
+    if merged is not None:
+        return merged
+    try:
+        return _merge_into(rendered, None, source)
+    except yamlio.UnwritableYAML as exc:
+        raise exc.naming(path) from exc
 
 
 def _merge_into(rendered: Rendered, doc: Any, source: str) -> str:

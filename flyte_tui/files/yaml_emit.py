@@ -36,6 +36,7 @@ class CheckedEmitter(RoundTripEmitter):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.seen: list[Event] = []
+        self.marked: list[Any] = []
 
     def emit(self, event: Any) -> None:
         """Record ``event`` (see :data:`Event`), then emit it."""
@@ -43,6 +44,23 @@ class CheckedEmitter(RoundTripEmitter):
         if kind not in _SKIPPED:
             self.seen.append(_reduce(kind, event, given=True))
         super().emit(event)
+        if kind == "StreamEndEvent":
+            self._forget_written_comments()
+
+    def write_pre_comment(self, event: Any) -> bool:
+        """Write the comment lines before ``event``, remembering those ruamel marks as written."""
+        written = bool(super().write_pre_comment(event))
+        comments = event.comment[1] if event.comment else None
+        self.marked.extend(c for c in comments or () if getattr(c, "pre_done", False))
+        return written
+
+    def _forget_written_comments(self) -> None:
+        """ruamel marks a comment line it wrote (``pre_done``) on the document's own comment token, so a second
+        dump of the same document skipped it, and with it the line break after ``key:`` (``a:   - {}``)."""
+        for comment in self.marked:
+            if hasattr(comment, "pre_done"):
+                delattr(comment, "pre_done")
+        self.marked.clear()
 
     def write_line_break(self, data: Any = None) -> None:
         """A line break ends "directly after ``- ``": the next item must not skip its own line break."""

@@ -35,7 +35,7 @@ def plain_value(node: PlainScalarString) -> str | bool:
 
 _STR = "tag:yaml.org,2002:str"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
-_LINE_BREAKS = ("\x85", "\u2028", "\u2029")
+LINE_BREAKS = ("\x85", "\u2028", "\u2029")
 """Characters a YAML 1.1 reader (libyaml) takes for line breaks inside a plain scalar: written double-quoted."""
 
 
@@ -67,7 +67,7 @@ class HelmResolver(VersionedResolver):
 
 def represent_str(rep: Any, data: str) -> Any:
     """A plain ``str`` the way helm reads it back as the same string."""
-    if any(c in data for c in _LINE_BREAKS):
+    if any(c in data for c in LINE_BREAKS):
         return rep.represent_scalar(_STR, data, style='"')
     if data in HELM_BOOLEAN_WORDS:
         return rep.represent_scalar(_STR, data, style="'")

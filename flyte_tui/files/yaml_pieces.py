@@ -29,7 +29,8 @@ def merge_existing(path: Path, new: Mapping[str, Any], owned: Owned, pieces_from
     rules), as text; None when there is no file or it holds nothing (the caller starts a new document).
 
     Raises :class:`~flyte_tui.files.yamlio.UnmergeableFile` as :func:`~flyte_tui.files.yamlio.read_existing`
-    does. A file of ``pieces_from`` characters or more that can be cut is merged piece by piece.
+    does, and :class:`~flyte_tui.files.yamlio.UnwritableYAML` naming ``path`` when the merge would not read
+    back. A file of ``pieces_from`` characters or more that can be cut is merged piece by piece.
     """
     path = Path(path)
     text = yamlio.existing_text(path)
@@ -37,12 +38,15 @@ def merge_existing(path: Path, new: Mapping[str, Any], owned: Owned, pieces_from
         return None
     outline = Outline() if len(text) >= pieces_from else None
     doc = yamlio.parse_existing(path, text, outline)
-    if doc is not None:
-        yamlio.merge_into(doc, dict(new), owned=owned)
-        return yamlio.dump(doc)
-    if outline is None or not outline.top:
-        return None
-    return merge_pieces(text, outline, new, owned)
+    try:
+        if doc is not None:
+            yamlio.merge_into(doc, dict(new), owned=owned)
+            return yamlio.dump(doc)
+        if outline is None or not outline.top:
+            return None
+        return merge_pieces(text, outline, new, owned)
+    except yamlio.UnwritableYAML as exc:
+        raise exc.naming(path) from exc
 
 
 def check_existing(path: Path, pieces_from: int = PIECES_FROM) -> None:

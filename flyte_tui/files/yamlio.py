@@ -9,7 +9,6 @@ from __future__ import annotations
 import copy
 import os
 import stat
-import tempfile
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -18,9 +17,16 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedBase, CommentedMap, CommentedSeq
 from ruamel.yaml.error import ReusedAnchorWarning, YAMLError
-from ruamel.yaml.scalarstring import PlainScalarString
+from ruamel.yaml.scalarstring import (
+    DoubleQuotedScalarString,
+    FoldedScalarString,
+    LiteralScalarString,
+    PlainScalarString,
+    ScalarString,
+)
 
 from flyte_tui.files import yaml_emit, yaml_helm
+from flyte_tui.files.atomic import UnmergeableFile, destination, write_atomic
 from flyte_tui.files.yaml_limits import ACCEPTED, MAX_BYTES, MAX_DEPTH, MAX_NODES, Outline, RefusedYAML, check
 
 __all__ = [
@@ -28,6 +34,7 @@ __all__ = [
     "MAX_BYTES",
     "MAX_DEPTH",
     "MAX_NODES",
+    "STDOUT_NAME",
     "RefusedYAML",
     "UnmergeableFile",
     "UnwritableYAML",
@@ -50,17 +57,37 @@ __all__ = [
 ]
 
 
-class UnmergeableFile(OSError):
-    """A file to merge into exists but cannot be merged into (not a regular file, not UTF-8, not YAML, not a
-    mapping, too large): it is left as it is and nothing is written.
-
-    An ``OSError``, so every place that reports a file it cannot write reports this one too.
-    """
-
-
 class UnwritableYAML(UnmergeableFile):
     """ruamel.yaml wrote text that does not read back as the data it was given (an emitter bug): nothing
-    is written. The message says so; callers that know the file add its name."""
+    is written. :func:`dump` raises it without a file; every writer names its file with :meth:`naming`."""
+
+    REASON = (
+        "the YAML flyte-tui made for it would not read back as the same data (a ruamel.yaml emitter bug with "
+        "this layout of comments and lists)"
+    )
+    ADVICE = "move end-of-line comments in it above their keys and retry"
+
+    def __init__(self, target: str | os.PathLike[str] | None = None) -> None:
+        self.target = None if target is None else str(target)
+        super().__init__(self._message())
+
+    def _message(self) -> str:
+        if self.target is None:
+            return f"{self.REASON}; nothing was written: {self.ADVICE}"
+        if self.target == STDOUT_NAME:
+            return f"nothing was written to stdout: {self.REASON}; {self.ADVICE}"
+        return (
+            f"{self.target} was not written: {self.REASON}; nothing was written, the file is as it was: "
+            f"{self.ADVICE}"
+        )
+
+    def naming(self, target: str | os.PathLike[str]) -> UnwritableYAML:
+        """The same refusal, naming the file it was for (or :data:`STDOUT_NAME`)."""
+        return UnwritableYAML(target)
+
+
+STDOUT_NAME = "<stdout>"
+"""What :meth:`UnwritableYAML.naming` takes for text that was meant for stdout."""
 
 
 # -- loading -------------------------------------------------------------------------------------------
@@ -188,10 +215,7 @@ def dump(data: Any) -> str:
     """
     text, given = _emit(data)
     if not yaml_emit.reads_back(text, given):
-        raise UnwritableYAML(
-            "the YAML written would not read back as the same data (a ruamel.yaml emitter bug with this layout "
-            "of comments and lists); nothing was written: move the end-of-line comment above its key and retry"
-        )
+        raise UnwritableYAML()
     return text
 
 
@@ -285,7 +309,7 @@ def merge_into(
         elif key in doc and to_plain(current) == value:
             continue
         else:
-            doc[key] = to_commented(value)
+            _replace(doc, key, to_commented(value))
     for key in list(doc.keys()):
         if key in new:
             continue
@@ -296,6 +320,36 @@ def merge_into(
             _merge_child(doc, key, {}, owned, path, shared)
             if not doc[key]:
                 del doc[key]
+
+
+def _replace(doc: CommentedMap, key: Any, value: Any) -> None:
+    """``doc[key] = value``, keeping what ruamel would keep only where it can be written back. (Both found by
+    the fuzz test.)
+
+    - ruamel writes a string in the style of the string it replaces (``|``, ``>``, ``'…'``); a string that style
+      cannot hold (a control character, NEL) is written double-quoted instead, as a new string would be.
+    - The comment of a block scalar (``key: |  # note``) becomes the key's end-of-line comment when anything
+      but a block scalar replaces it: ruamel keeps that comment as plain text where the emitter of any other
+      value expects a comment token (a list or a map there crashed it with AttributeError; after a number the
+      comment was lost).
+    """
+    current = doc.get(key)
+    if isinstance(value, str) and isinstance(current, ScalarString) and not _fits_any_style(value):
+        value = DoubleQuotedScalarString(value)  # not converted to the old style by CommentedMap
+    slots = doc.ca.items.get(key)
+    block_comment = slots[3] if slots is not None and len(slots) > 3 else None
+    doc[key] = value
+    still_block = isinstance(doc[key], LiteralScalarString | FoldedScalarString)
+    if block_comment and not still_block and all(isinstance(c, str) for c in block_comment):
+        del doc.ca.items[key]
+        text = " ".join(c.strip() for c in block_comment if c.strip())
+        if text:
+            doc.yaml_add_eol_comment(text, key)
+
+
+def _fits_any_style(text: str) -> bool:
+    """Whether a block or single-quoted scalar can hold ``text`` (only printable characters, tabs and ``\n``)."""
+    return all(c in "\t\n" or (c.isprintable() and c not in yaml_helm.LINE_BREAKS) for c in text)
 
 
 def _merge_child(
@@ -314,81 +368,3 @@ def _merge_child(
     merge_into(mine, value, owned, path, _shared(mine))
     if to_plain(mine) != to_plain(current):
         doc[key] = mine
-
-
-# -- writing -------------------------------------------------------------------------------------------
-
-
-def _write_temp(folder: Path, name: str, data: bytes, mode: int) -> str:
-    """Write ``data`` to a new temporary file in ``folder`` (synced); returns its path."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return tmp
-
-
-def destination(path: Path) -> Path:
-    """The regular file a write to ``path`` replaces (a symlink's target), or ``path`` itself when it is new.
-
-    Refuses (:class:`UnmergeableFile`) whatever is not a regular file. (A missing folder is the caller's to
-    refuse: the CLI refuses ``-o`` into one, the wizard creates the folder of the file it was told to save.)
-    """
-    if os.path.lexists(path):
-        try:
-            info = os.stat(path)
-        except OSError as exc:
-            raise UnmergeableFile(f"{path} is a symbolic link to {os.readlink(path)}, which does not exist") from exc
-        if not stat.S_ISREG(info.st_mode):
-            what = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file (a device, a pipe or a socket)"
-            hint = "" if stat.S_ISDIR(info.st_mode) else " (for stdout, flyte-tui takes -o -)"
-            raise UnmergeableFile(f"{path} is {what}; it is never replaced{hint}")
-        return Path(os.path.realpath(path))
-    return path
-
-
-def write_atomic(path: Path, text: str, backup: bool = True) -> Path | None:
-    """Write ``text`` to ``path`` atomically; keep the previous file as ``<path>.bak``.
-
-    Returns the backup's path when one was made. A file that already holds ``text`` is left untouched (no
-    write, no backup). The file is written next to its destination and
-    renamed over it, so a crash or a full disk leaves either the old or the new file, never half of one;
-    the backup is written the same way (a failed backup leaves the old backup and the file untouched).
-    A symbolic link to a regular file is written through (its target is updated, the link stays); anything
-    else that is not a regular file is refused (:class:`UnmergeableFile`). A ``.bak`` that is a link is
-    replaced by the backup, never its target.
-    """
-    path = Path(path)
-    target = destination(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    backup_path: Path | None = None
-    mode = 0o644
-    data = text.encode("utf-8")
-    if target.exists():
-        mode = target.stat().st_mode & 0o777
-        old = target.read_bytes()
-        if old == data:  # already there: nothing to write, no backup identical to it
-            return None
-        if backup:
-            backup_path = path.with_name(path.name + ".bak")
-            if os.path.isdir(backup_path) and not os.path.islink(backup_path):
-                raise UnmergeableFile(f"{backup_path} is a folder; the backup cannot be kept there")
-            _replace_with(backup_path, old, mode)
-    _replace_with(target, data, mode)
-    return backup_path
-
-
-def _replace_with(path: Path, data: bytes, mode: int) -> None:
-    """Put ``data`` at ``path`` through a temporary file renamed over it (no temporary file is left behind)."""
-    tmp = _write_temp(path.parent, path.name, data, mode)
-    try:
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -15,11 +15,12 @@ from typing import Any
 from flyte_tui.events import Event, Explanation, OutputLine
 from flyte_tui.files.yaml_pieces import check_existing
 from flyte_tui.files.yamlio import dump
+from flyte_tui.install import ingress
 from flyte_tui.install.context import FAILED, ReleaseRun, Step, StepError
 from flyte_tui.release import RECENT_OPERATION, last_good_revision, seconds_since, stuck_explanation
 from flyte_tui.tools import output, process, retry
 from flyte_tui.tools.helm import chart_args
-from flyte_tui.tools.kubectl import CREDENTIALS_REFUSED
+from flyte_tui.tools.kubectl import CREDENTIALS_REFUSED, Permission
 
 CAN_I = (("create", "deployments"), ("create", "secrets"), ("create", "serviceaccounts"))
 """What the install creates in the namespace, asked with ``kubectl auth can-i``."""
@@ -36,6 +37,7 @@ def preflight(run: ReleaseRun) -> Step:
         "chart": functools.partial(_check_chart, run),
         "status": lambda: helm.status(run.release.release),
         **{f"can-i {verb} {resource}": functools.partial(kubectl.can_i, verb, resource) for verb, resource in CAN_I},
+        "ingress classes": functools.partial(ingress.read_classes, kubectl),
     }
     with ThreadPoolExecutor(max_workers=len(checks)) as pool:
         futures = {name: pool.submit(check) for name, check in checks.items()}
@@ -61,13 +63,8 @@ def preflight(run: ReleaseRun) -> Step:
             raise StepError(f"the cluster refused the credentials of {context}: {reason}")
         raise StepError(f"cannot reach the cluster of {context}: {reason}")
     yield OutputLine("preflight", "cluster reachable")
-    for name, allowed in results.items():
-        if name.startswith("can-i ") and allowed is not True:
-            _, verb, resource = name.split()
-            raise StepError(
-                f"you may not {verb} {resource} in namespace {run.release.namespace} (kubectl auth can-i said no)"
-            )
-    yield OutputLine("preflight", "permissions to create in the namespace: yes")
+    yield from _permissions(run, {n: r for n, r in results.items() if n.startswith("can-i ")})
+    yield from ingress.preflight_warnings(run.plan, results["ingress classes"])
     if isinstance(results["chart"], Exception):
         raise results["chart"]
     yield OutputLine("preflight", "chart reachable")
@@ -77,6 +74,25 @@ def preflight(run: ReleaseRun) -> Step:
     _check_secret_inputs(run)
     _check_values_path(run)
     return f"helm {run.helm_major}"
+
+
+def _permissions(run: ReleaseRun, answers: dict[str, Permission | Exception]) -> Iterator[Event]:
+    """A "no" stops preflight; an output that is not an answer is a warning (not a refusal: helm meets the
+    API server's real answer and names what it may not create)."""
+    unclear = []
+    for name, answer in answers.items():
+        if isinstance(answer, Exception):
+            answer = Permission(f"kubectl auth {name}", None, str(answer))
+        if answer.allowed is False:
+            _, verb, resource = name.split()
+            raise StepError(
+                f"you may not {verb} {resource} in namespace {run.release.namespace} (kubectl auth can-i said no)"
+            )
+        if answer.allowed is None:
+            unclear.append(answer.unclear())
+    for line in unclear:
+        yield OutputLine("preflight", f"warning: {line}; going on (helm will say if it is refused)", "stderr")
+    yield OutputLine("preflight", "permissions to create in the namespace: " + ("not all known" if unclear else "yes"))
 
 
 def _check_chart(run: ReleaseRun) -> None:

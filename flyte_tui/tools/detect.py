@@ -60,6 +60,9 @@ class Detection:
     asked_context: str = ""
     """The kube context the release was looked for in (the one asked for when the kubeconfig has it, else
     the current one)."""
+    ingress_classes: tuple[str, ...] | None = None
+    """The IngressClasses of the cluster of ``asked_context`` (none: no ingress controller); None when the
+    cluster was not asked or did not say."""
 
 
 def _run(argv: list[str], timeout: float | None = None) -> tuple[int, str, str]:
@@ -185,7 +188,23 @@ def detect(
     info: ReleaseInfo | None = None
     attention = ""
     asked = context if context and context in contexts else current
+    classes: tuple[str, ...] | None = None
     if ask_cluster:
         exists, release_note, info, attention = detect_release(kubectl, asked, namespace, release, helm)
+        if exists is not None:  # the cluster answered: one more quick question
+            classes = detect_ingress_classes(kubectl, asked)
     notes = (note,) if note else ()
-    return Detection(helm, kubectl, contexts, current, exists, release_note, notes, info, attention, asked)
+    return Detection(helm, kubectl, contexts, current, exists, release_note, notes, info, attention, asked, classes)
+
+
+def detect_ingress_classes(kubectl: Tool, context: str) -> tuple[str, ...] | None:
+    """The IngressClass names of the cluster of ``context``; None when they cannot be read."""
+    if kubectl.path is None or not context:
+        return None
+    from flyte_tui.tools import process, retry
+    from flyte_tui.tools.kubectl import Kubectl, KubectlError
+
+    try:
+        return Kubectl(kubectl.path, context, timeout=TIMEOUT, retries=retry.ONCE).ingress_classes()
+    except (KubectlError, process.ProcessError):
+        return None

@@ -8,6 +8,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from flyte_tui.redact import redact_text
 from flyte_tui.tools import output, process, retry
 
 CREDENTIALS_REFUSED = re.compile(
@@ -31,6 +32,40 @@ class KubectlError(Exception):
 def _first_error(text: str) -> str:
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     return lines[0] if lines else "kubectl failed"
+
+
+def _quoted(text: str, limit: int = 80) -> str:
+    """The start of what a command printed, on one line, secrets masked (a credential plugin may print a token)."""
+    flat = " ".join(redact_text(text).split())
+    return repr(flat if len(flat) <= limit else flat[:limit] + "…")
+
+
+@dataclass(frozen=True)
+class Permission:
+    """What ``kubectl auth can-i`` answered: ``allowed`` True (yes), False (no), or None when its output was
+    not an answer (a proxy's banner, a credential plugin's noise, an error): then ``printed`` holds it."""
+
+    command: str
+    allowed: bool | None
+    printed: str = ""
+
+    @classmethod
+    def read(cls, command: str, stdout: str, stderr: str = "") -> Permission:
+        """The answer in what ``command`` printed: stdout exactly ``yes``, or ``no`` (``no - <reason>`` when
+        the authorizer gives one). Anything else is not read as either."""
+        answer = stdout.strip()
+        if answer == "yes":
+            return cls(command, True)
+        if answer == "no" or (answer.startswith("no - ") and "\n" not in answer):
+            return cls(command, False, answer)
+        said = answer or stderr.strip()
+        return cls(command, None, _quoted(said) if said else "nothing")
+
+    def unclear(self) -> str:
+        """The warning for an output that is not an answer ("" for a yes or a no)."""
+        if self.allowed is not None:
+            return ""
+        return f"could not tell: `{self.command}` printed {self.printed}, not yes or no"
 
 
 @dataclass
@@ -103,10 +138,38 @@ class Kubectl:
         done = self.run("get", "namespace", name, "-o", "name", namespaced=False)
         return done.ok
 
-    def can_i(self, verb: str, resource: str) -> bool:
-        """``kubectl auth can-i`` in the namespace."""
+    def can_i(self, verb: str, resource: str) -> Permission:
+        """``kubectl auth can-i`` in the namespace: yes, no, or could not tell (:class:`Permission`)."""
         done = self.run("auth", "can-i", verb, resource)
-        return done.stdout.strip() == "yes"
+        return Permission.read(f"kubectl auth can-i {verb} {resource}", done.stdout, done.stderr)
+
+    def ingress_classes(self) -> tuple[str, ...]:
+        """The cluster's IngressClass names (cluster-wide; raises :class:`KubectlError` or
+        :class:`~flyte_tui.tools.output.UnexpectedOutput` when they cannot be read)."""
+        items = self.get_json("ingressclasses", namespaced=False).get("items") or []
+        return tuple(sorted(str((i.get("metadata") or {}).get("name") or "") for i in items if isinstance(i, dict)))
+
+    def ready_endpoints(self, service: str) -> int:
+        """How many ready endpoints the Service's EndpointSlices list (0: a forward to it would not answer).
+
+        An endpoint without a ``ready`` condition counts as ready, as the API defines it."""
+        selector = f"--selector=kubernetes.io/service-name={service}"
+        count = 0
+        for item in self.items("endpointslices", selector):
+            for endpoint in item.get("endpoints") or []:
+                if not isinstance(endpoint, dict):
+                    continue
+                conditions = endpoint.get("conditions") or {}
+                if isinstance(conditions, dict) and conditions.get("ready") is not False:
+                    count += 1
+        return count
+
+    def current_context(self) -> str:
+        """The context this adapter talks to: its own, else the kubeconfig's current one ("" when unknown)."""
+        if self.context:
+            return self.context
+        done = self.run("config", "current-context", namespaced=False, timeout=10)
+        return done.stdout.strip() if done.ok else ""
 
     def logs(self, pod: str, container: str | None = None, previous: bool = False, tail: int = 40) -> list[str]:
         """The last lines of a container's log ([] when the log cannot be read)."""

@@ -5,6 +5,7 @@ worker (:mod:`~flyte_tui.tui.failures`) and the upgrade (:mod:`~flyte_tui.tui.up
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -15,6 +16,7 @@ from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
+from flyte_tui import exit_codes
 from flyte_tui.files.autosave import Autosave
 from flyte_tui.tui.detecting import Detecting
 from flyte_tui.tui.failures import ReportsFailures
@@ -28,12 +30,14 @@ from flyte_tui.tui.styles import APP_CSS
 from flyte_tui.tui.upgrade_flow import UpgradeFlow
 
 if TYPE_CHECKING:
+    from rich.console import RenderableType
+
     from flyte_tui.charts import PlannedRelease
     from flyte_tui.install import InstallOptions
     from flyte_tui.model.plan import InstallPlan
     from flyte_tui.tools.detect import Detection
     from flyte_tui.tui.screens.review import ReviewScreen
-    from flyte_tui.tui.screens.runner import RunFactory, RunnerResult
+    from flyte_tui.tui.screens.runner import RunFactory, RunnerResult, RunnerScreen
 
 
 class WizardApp(Detecting, Saving, ReportsFailures, UpgradeFlow):
@@ -75,6 +79,8 @@ class WizardApp(Detecting, Saving, ReportsFailures, UpgradeFlow):
         self._open_at_start = answers_path if answers_path and Path(answers_path).exists() else None
         self.stopping = threading.Event()
         """Set when the app closes: cancels the helm and kubectl calls its workers are waiting on."""
+        self.last_run: RunnerScreen | None = None
+        """The session's last install or upgrade: how it ended is the process's exit code (:meth:`outcome`)."""
 
     def get_default_screen(self) -> Screen[Any]:
         """Welcome is the first screen, in the first frame painted (no blank screen is painted before it)."""
@@ -158,6 +164,7 @@ class WizardApp(Detecting, Saving, ReportsFailures, UpgradeFlow):
         from flyte_tui.tui.screens.runner import RunnerScreen
 
         runner = RunnerScreen(plan, options, self.install_run, releases=releases, upgrade=self.upgrading)
+        self.last_run = runner
         self.push_screen(runner, self._install_done)
 
     def _install_done(self, result: RunnerResult | None) -> None:
@@ -165,6 +172,20 @@ class WizardApp(Detecting, Saving, ReportsFailures, UpgradeFlow):
             self.goto(step_of(result.change_answer).id, result.change_answer)
         elif result is not None and result.open_doctor:
             self.open_doctor()
+
+    def outcome(self) -> int:
+        """The wizard's exit code, from the session's last install or upgrade (README, "exit codes"): 130 when
+        it was cancelled (as headless ``install``), 1 when it failed, 0 when it succeeded or none was run."""
+        run = self.last_run
+        if run is None or (run.finished is not None and run.finished.ok):
+            return exit_codes.OK
+        if run.cancel_event.is_set() or run.finished is None:  # the app closed with it running: it was stopped
+            return exit_codes.CANCELLED
+        return exit_codes.FAILED
+
+    def exit(self, result: None = None, return_code: int = 0, message: RenderableType | None = None) -> None:
+        """Quit; unless an error code is given, the code says how the last install or upgrade ended."""
+        super().exit(result, return_code or self.outcome(), message)
 
     # -- the existing release: upgrade and doctor -------------------------------------------------
 
@@ -197,5 +218,9 @@ make_app = WizardApp
 
 
 def run_app(answers_path: Path | None = None) -> None:
-    """Run the wizard in the terminal (``flyte-tui`` with no arguments)."""
-    WizardApp(answers_path).run()
+    """Run the wizard in the terminal (``flyte-tui`` with no arguments); the process exits with the app's code
+    (:meth:`WizardApp.outcome`, or 1 when the app itself crashed)."""
+    app = WizardApp(answers_path)
+    app.run()
+    if app.return_code:
+        sys.exit(app.return_code)

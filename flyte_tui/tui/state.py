@@ -78,6 +78,9 @@ class WizardState:
         self._values_beside = self.answers_path
         self.detection: Detection | None = None
         """What the detection found (helm, kubectl, contexts, the release); None until it finished."""
+        self.detected_defaults: set[str] = set()
+        """Answers a step set once from what detection found (e.g. the ingress off on a cluster without an
+        IngressClass): never set again, so the user's own choice stays."""
         self.started = False
         """The user chose how to begin (autosave starts then, so a recovery file is not overwritten unseen)."""
         self.upgrading = False

@@ -40,29 +40,31 @@ class Saved:
 
 
 def save(state: WizardState) -> Saved:
-    """Write the answers (always) and the values (when the answers are valid) to the session's files; both
+    """Write the answers (always) and the values (when the answers are valid) to the session's files; all
     atomic, with .bak. The values are the state's releases, rendered once for the preview, the save and an
-    install.
+    install: Flyte's at the values path, a dependency release's beside it.
 
-    Raises OSError when a file cannot be written. Marks the state saved.
+    Every text is made before any file is written, so a file that cannot be merged into (or YAML that would
+    not read back) leaves every file as it was. Raises OSError when a file cannot be written (the message
+    names it). Marks the state saved.
     """
-    from flyte_tui.files.answers import write_answers
+    from flyte_tui.files.answers import answers_file_text
+    from flyte_tui.files.yamlio import write_atomic
 
     answers_path, values_path = state.answers_path, state.values_path
-    backups = [write_answers(state.raw, answers_path)]
+    texts: list[tuple[Path, str]] = [(answers_path, answers_file_text(state.raw, answers_path))]
     releases = state.releases()
     written: Path | None = None
     if releases:
         from flyte_tui.charts.values_file import rendered
-        from flyte_tui.files.values import write_values
+        from flyte_tui.files.values import preview_text
 
-        # Flyte's at values_path (first: when it cannot be written, nothing else is), a dependency's beside it
+        # Flyte's first (when it cannot be written, no dependency file is), a dependency's beside it
         for release in sorted(releases, key=lambda r: bool(r.serves)):
-            written_values = write_values(
-                rendered(release), release.values_path(values_path), source=answers_path.name
-            )
-            backups.append(written_values.backup)
+            path = release.values_path(values_path)
+            texts.append((path, preview_text(rendered(release), path, source=answers_path.name)))
         written = values_path
+    backups = [write_atomic(path, text) for path, text in texts]
     state.dirty = False
     return Saved(answers_path, written, len(state.validation.errors), tuple(b for b in backups if b is not None))
 

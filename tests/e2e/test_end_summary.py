@@ -45,6 +45,9 @@ def test_without_an_ingress_the_summary_gives_port_forwards_within_80_columns(
     done = flyte_tui(testbed, *install_argv(path, testbed.helm4, testbed.kubectl))
     assert done.code == 0, done.stdout[-2000:]
     lines = summary(done.stdout)[:-1]  # the values file's path is as long as the user's path
-    assert any(f"kubectl -n {namespace} port-forward svc/flyteadmin 8089:81" in line for line in lines)
-    assert any("dns:///localhost:8089" in line for line in lines)
+    at = lines.index(f"    kubectl --context={testbed.context} --namespace={namespace} \\")
+    assert lines[at + 1] == "      port-forward svc/flyteconsole 8080:80"
+    assert lines[at + 3] == "      port-forward svc/flyteadmin 8088:80 8089:81"
+    assert "  Then open http://localhost:8080/console (the Flyte console)" in lines  # its Service has endpoints
+    assert "  flytectl/pyflyte endpoint: dns:///localhost:8089 (insecure)" in lines
     assert all(len(line) <= 80 for line in lines), [line for line in lines if len(line) > 80]

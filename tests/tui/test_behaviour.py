@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
@@ -375,3 +376,31 @@ async def test_saving_over_a_file_that_is_not_yaml_says_so_and_keeps_it(
         assert any("exists but is not valid YAML (line " in note and "left as it is" in note for note in seen), seen
         assert input_value(app, "target.release") == "flyte2"
     assert answers_path.read_text() == broken
+
+
+async def test_a_save_that_would_not_read_back_names_the_file_and_writes_neither(
+    wizard: Callable[..., WizardApp], answers_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ruamel's emitter as shipped corrupts this values file (tests/test_unwritable_yaml.py): neither the answers
+    nor the values are written, and the notification says which file and that nothing was written."""
+    from ruamel.yaml.emitter import RoundTripEmitter
+
+    from flyte_tui.files import yaml_emit
+    from flyte_tui.files.values import default_path
+
+    monkeypatch.setattr(yaml_emit.CheckedEmitter, "write_line_break", RoundTripEmitter.write_line_break)
+    values = default_path(answers_path)
+    values.parent.mkdir(parents=True, exist_ok=True)
+    corrupted = "x:  # c\n  - {}\n  - a\n  - b\n"
+    values.write_text(corrupted)
+    app = wizard()
+    async with app.run_test(size=SIZE) as pilot:
+        seen = spy_notifications(app)
+        await start_and_pick(pilot, "sandbox")  # valid answers: the values file is written too
+        assert app.state.validation.ok
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.is_running
+        assert any(f"{values} was not written" in n and "nothing was written" in n for n in seen), seen
+    assert values.read_text() == corrupted
+    assert not answers_path.exists()

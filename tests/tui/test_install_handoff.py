@@ -138,7 +138,60 @@ async def test_quitting_during_an_install_cancels_it_first(
         assert cancelled.is_set() and runner.finished is not None
         await pilot.press("ctrl+q")  # the run is over: now it quits
         await pilot.pause()
-        assert app.return_code == 0
+        assert app.return_code == 130  # cancelled, as headless install exits (it was 0)
+
+
+async def _install_and_quit(wizard: Callable[..., WizardApp], answers_path: Path, *ends: InstallFinished) -> int | None:
+    """Install from Review once per ``ends`` (each run ends so), close the runner, then quit: the exit code."""
+    write_answers(REALISTIC["eks"], answers_path)
+    runs = iter(ends)
+
+    def run(_plan: InstallPlan, _options: InstallOptions, _cancel: threading.Event) -> Iterator[Event]:
+        yield StepStarted("helm", "helm upgrade --install")
+        yield next(runs)
+
+    app = wizard(install_run=run)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        for _ in range(6):
+            await next_step(pilot)
+        for _ in ends:
+            assert app.current_step == "review"
+            await tab_to_id(pilot, "install")
+            await pilot.press("enter")
+            for _ in range(100):
+                if isinstance(app.screen, RunnerScreen) and app.screen.finished is not None:
+                    break
+                await pilot.pause(0.02)
+            assert isinstance(app.screen, RunnerScreen) and app.screen.finished is not None
+            await pilot.press("escape")  # close the finished runner: back to Review
+            await pilot.pause()
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    return app.return_code
+
+
+FAILED_RUN = InstallFinished(False, "failed", 1.0, ("release flyte is failed",))
+READY_RUN = InstallFinished(True, "deployed", 1.0, ())
+
+
+async def test_the_wizard_exits_1_after_a_failed_install(wizard: Callable[..., WizardApp], answers_path: Path) -> None:
+    assert await _install_and_quit(wizard, answers_path, FAILED_RUN) == 1
+
+
+async def test_the_wizard_exits_0_after_a_successful_install_even_after_a_failed_one(
+    wizard: Callable[..., WizardApp], answers_path: Path
+) -> None:
+    assert await _install_and_quit(wizard, answers_path, FAILED_RUN, READY_RUN) == 0
+
+
+async def test_the_wizard_exits_0_when_nothing_was_installed(wizard: Callable[..., WizardApp]) -> None:
+    app = wizard()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    assert app.return_code == 0
 
 
 async def test_a_runner_screen_that_goes_away_cancels_its_install(tmp_path: Path) -> None:
