@@ -90,8 +90,11 @@ def send_key(pilot: Pilot[None], key: str, char: str | None = None) -> None:
 
 
 async def tab(pilot: Pilot[None]) -> None:
-    """One Tab, settled."""
+    """One Tab, settled: the focus moved and the scroll that brings it into view done (on a loaded machine
+    that scroll lands a refresh after the focus)."""
     send_key(pilot, "tab")
+    await pilot.pause()
+    await pilot.wait_for_scheduled_animations()
     await pilot.pause()
 
 
