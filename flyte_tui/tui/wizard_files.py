@@ -85,7 +85,10 @@ def open_answers(state: WizardState, path: Path) -> None:
     from flyte_tui.files.answers import load_answers
     from flyte_tui.files.values import default_path
 
-    state.replace(load_answers(path), dirty=False)
+    answers = load_answers(path)
+    state.replace(answers, dirty=False)
+    if answers.get("ingress"):  # the file's own ingress answers: detection never switches the ingress off
+        state.detected_defaults.add("ingress.enabled")
     state.answers_path = path
     state.values_path = default_path(path)
 

@@ -36,6 +36,7 @@ def sandbox(testbed: tb.TestBed, namespace: str) -> dict[str, Any]:
             "release": "flyte",
             "chart": {"repo": testbed.repo_url, "name": "flyte-core", "version": "v1.16.8"},
         },
+        "dependencies": {"chart": {"repo": testbed.repo_url, "version": "v1.16.8"}},  # minio, postgres: its own
         "extraValues": {"flytepropeller": {"createCRDs": False}},
     }
 
