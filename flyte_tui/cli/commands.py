@@ -178,31 +178,6 @@ def render(answers: Path, output: str | None) -> None:
         click.echo(display(upgrade_install_argv(release, file.path)))
 
 
-@main.command()
-@click.argument("name", required=False)
-def presets(name: str | None) -> None:
-    """List the environment presets, or print one as YAML."""
-    from flyte_tui.files.yamlio import dump
-    from flyte_tui.presets import DESCRIPTIONS, preset
-
-    if name is None:
-        for preset_name in PRESET_NAMES:
-            click.echo(f"{preset_name:<8} {DESCRIPTIONS[preset_name]}")
-        return
-    if name not in PRESET_NAMES:
-        click.echo(f"error: unknown preset {name!r}; accepted: {', '.join(PRESET_NAMES)}", err=True)
-        sys.exit(exit_codes.INVALID)
-    click.echo(dump(preset(name)), nl=False)
-
-
-@main.command()
-def schema() -> None:
-    """Print the JSON Schema of the answers file."""
-    from flyte_tui.model.plan import InstallPlan
-
-    click.echo(json.dumps(InstallPlan.model_json_schema(by_alias=True), indent=2))
-
-
 @main.command(name="import")
 @click.argument("values", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-o", "--output", required=True, help="Answers file to write; - writes to stdout.")
@@ -368,6 +343,10 @@ main.add_command(bundle)
 from flyte_tui.cli.uninstall import uninstall  # noqa: E402
 
 main.add_command(uninstall)
+from flyte_tui.cli.reference import presets, schema  # noqa: E402
+
+main.add_command(presets)
+main.add_command(schema)
 
 
 @main.command()
