@@ -19,9 +19,9 @@ from flyte_tui.charts.flyte_binary import defaults
 from flyte_tui.charts.flyte_binary.components import SIZING_KEY
 from flyte_tui.charts.flyte_binary.render import ALB, INLINE, IRSA_ANNOTATION, TASK_RESOURCE_KEYS, WI_ANNOTATION
 from flyte_tui.charts.flyte_core.values_reader import ValuesReader
+from flyte_tui.charts.imported import finish_import
 from flyte_tui.model.plan import API_VERSION, DEFAULT_NAMESPACE, DEFAULT_REPO, DEFAULT_VERSION, KIND
 from flyte_tui.model.rules import Problem
-from flyte_tui.model.secret_values import secret_paths, without_secrets
 
 _QUANTITIES = ("cpu", "memory", "ephemeral-storage", "gpu")
 _TASK_IDENTITY = {"defaultIamRole": "taskRoleArn", "defaultIamServiceAccount": "taskServiceAccount",
@@ -335,20 +335,4 @@ def import_values(
     # what the answers render (a placeholder rendered where it stands), compared with the values
     rendered = _swap_back(render_values(first.plan), back) if first.plan is not None else {}
     _residual(values, rendered, (), extra, leftovers)
-    secrets = list(secret_paths(extra))
-    if secrets:
-        extra = without_secrets(extra)
-        leftovers = [p for p in leftovers if not any(p == s or p.startswith(s + ".") for s in secrets)]
-    answers["extraValues"] = extra
-    final = validate_answers(answers)
-    left_out = [
-        Problem(
-            path,
-            "a secret in the values file was left out of the answers (flyte-tui keeps secrets in Kubernetes "
-            "Secrets only): give it to the install (FLYTE_TUI_DB_PASSWORD, --db-password-file, FLYTE_TUI_S3_*) "
-            "or name an existing Secret",
-            "warning",
-        )
-        for path in secrets
-    ]
-    return ImportResult(answers, [*problems, *left_out, *final.problems], leftovers)
+    return finish_import(answers, extra, leftovers, list(problems))

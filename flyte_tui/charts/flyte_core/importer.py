@@ -17,9 +17,9 @@ from flyte_tui.charts.flyte_core import defaults
 from flyte_tui.charts.flyte_core.components import SIZABLE_KEYS, STORAGE_USERS
 from flyte_tui.charts.flyte_core.render import IRSA_ANNOTATION, TASK_RESOURCE_KEYS, WI_ANNOTATION, render_values
 from flyte_tui.charts.flyte_core.values_reader import ValuesReader
+from flyte_tui.charts.imported import finish_import
 from flyte_tui.model.plan import API_VERSION, DEFAULT_RELEASE, KIND
 from flyte_tui.model.rules import Problem
-from flyte_tui.model.secret_values import secret_paths, without_secrets
 from flyte_tui.redact import secret_value
 
 
@@ -310,36 +310,11 @@ def import_values(
     else:
         extra = copy.deepcopy(values)
         leftovers = sorted(str(k) for k in values)
-    secrets = list(secret_paths(extra))
-    if secrets:
-        extra = without_secrets(extra)
-        leftovers = [p for p in leftovers if not any(p == s or p.startswith(s + ".") for s in secrets)]
-    answers["extraValues"] = extra
-    final = validate_answers(answers)
-    left_out = [
-        Problem(
-            path,
-            "a secret in the values file was left out of the answers (flyte-tui keeps secrets in Kubernetes "
-            "Secrets only): give it to the install (FLYTE_TUI_DB_PASSWORD, --db-password-file, FLYTE_TUI_S3_*) "
-            "or name an existing Secret",
-            "warning",
-        )
-        for path in secrets
-    ]
-    return ImportResult(answers, [*read.problems, *left_out, *final.problems], leftovers)
+    return finish_import(answers, extra, leftovers, list(read.problems))
 
 
 def import_values_file(path: Path, **hints: str | None) -> ImportResult:
-    """Read a values file from disk (through the one bounded YAML reader) and import it."""
-    from flyte_tui.files.yamlio import YAMLError, read_plain_file
+    """Read a values file from disk (through the one bounded YAML reader) and import it as flyte-core's."""
+    from flyte_tui.charts.import_file import import_values_file as read_and_import
 
-    try:
-        values = read_plain_file(Path(path))
-    except OSError as exc:
-        return ImportResult({}, [Problem("", f"cannot read {path}: {exc.strerror or exc}")])
-    except UnicodeDecodeError:
-        return ImportResult({}, [Problem("", f"{path} is not UTF-8 text (a values file is YAML)")])
-    except YAMLError as exc:
-        text = " ".join(str(exc).split())
-        return ImportResult({}, [Problem("", text if str(path) in text else f"{path} is not valid YAML: {text}")])
-    return import_values(values or {}, **hints)
+    return read_and_import(path, chart="flyte-core", **hints)
