@@ -86,6 +86,30 @@ def explanation_text(message: str, explanation: Explanation | None) -> str:
     return "\n".join([message, *(explanation.lines() if explanation is not None else [])])
 
 
+def steps_text(
+    titles: dict[str, str], states: dict[str, tuple[str, str]], narrow: bool, short_label: Callable[[str], str]
+) -> Text:
+    """The steps panel: each step's mark, its title (in a narrow terminal its short label, at most 10
+    characters) and its elapsed time."""
+    text = Text()
+    for step, title in titles.items():
+        mark, elapsed = states.get(step, ("·", ""))
+        text.append(f" {mark} ", style={"✓": "green", "✗": "red", "▶": "yellow"}.get(mark, "dim"))
+        text.append(f"{short_label(step)[:10]:<10}" if narrow else f"{title:<30}")
+        text.append(f"{elapsed:>{6 if narrow else 7}}\n", style="dim")
+    return text
+
+
+def write_end(log: LiveLog, head: str, event: InstallFinished, log_path: Path, log_error: str | None) -> None:
+    """A run's end in the live log: the head line, the summary, and where the full log is (or why it is not)."""
+    log.write_line(styled(head, "bold green" if event.ok else "bold red"))
+    log.write_lines(f"  {line}" for line in event.summary)
+    if log_error is None:
+        log.write_line(styled(f"  full log: {log_path}", "dim"))
+    else:
+        log.write_line(styled(f"  {log_error}", "yellow"))
+
+
 class RunnerScreen(WorkScreen[RunnerResult]):
     """Install (or upgrade) Flyte and watch it come up."""
 
@@ -257,14 +281,7 @@ class RunnerScreen(WorkScreen[RunnerResult]):
 
     def _steps_text(self) -> Text:
         narrow = self.is_mounted and self.size.width < NARROW
-        text = Text()
-        for step, title in self.step_titles.items():
-            mark, elapsed = self.step_state.get(step, ("·", ""))
-            style = {"✓": "green", "✗": "red", "▶": "yellow"}.get(mark, "dim")
-            text.append(f" {mark} ", style=style)
-            text.append(f"{SHORT_TITLES.get(step, step[:10]):<10}" if narrow else f"{title:<30}")
-            text.append(f"{elapsed:>{6 if narrow else 7}}\n", style="dim")
-        return text
+        return steps_text(self.step_titles, self.step_state, narrow, lambda step: SHORT_TITLES.get(step, step))
 
     def _show_components(self, event: ComponentsChanged) -> None:
         table = self.query_one("#runner-components", DataTable)
@@ -295,12 +312,7 @@ class RunnerScreen(WorkScreen[RunnerResult]):
     def _show_finished(self, event: InstallFinished) -> None:
         log = self.query_one("#runner-log", LiveLog)
         head = "Flyte is ready." if event.ok else "The install did not finish."
-        log.write_line(styled(head, "bold green" if event.ok else "bold red"))
-        log.write_lines(f"  {line}" for line in event.summary)
-        if self.install_log.error is None:
-            log.write_line(styled(f"  full log: {self.log_path}", "dim"))
-        else:
-            log.write_line(styled(f"  {self.install_log.error}", "yellow"))
+        write_end(log, head, event, self.log_path, self.install_log.error)
         self.call_after_refresh(log.scroll_end, animate=False)  # the failure panel shrank the log: keep its end
         status = f"{head} Release state: {event.release_state}. ({event.elapsed:.1f}s) Esc closes."
         self.query_one("#runner-status", Static).update(status)

@@ -13,8 +13,8 @@ from textual.widgets import Static
 from flyte_tui.events import Event, InstallFinished
 from flyte_tui.install import InstallOptions
 from flyte_tui.model.plan import InstallPlan, Target
-from flyte_tui.tui.screens.runner import NARROW, RunnerScreen
-from flyte_tui.tui.widgets.live_log import LiveLog, styled
+from flyte_tui.tui.screens.runner import NARROW, RunnerScreen, steps_text, write_end
+from flyte_tui.tui.widgets.live_log import LiveLog
 from flyte_tui.uninstall import Preview, Uninstaller, UninstallOptions, UninstallTarget
 
 UninstallRun = Callable[[Preview, UninstallOptions, threading.Event], Iterator[Event]]
@@ -76,24 +76,13 @@ class UninstallRunner(RunnerScreen):
         """The steps panel, with an uninstall's short labels in a narrow terminal (the release's name for
         its ``helm uninstall``)."""
         narrow = self.is_mounted and self.size.width < NARROW
-        text = Text()
-        for step, title in self.step_titles.items():
-            mark, elapsed = self.step_state.get(step, ("·", ""))
-            text.append(f" {mark} ", style={"✓": "green", "✗": "red", "▶": "yellow"}.get(mark, "dim"))
-            text.append(f"{short_title(step)[:10]:<10}" if narrow else f"{title:<30}")
-            text.append(f"{elapsed:>{6 if narrow else 7}}\n", style="dim")
-        return text
+        return steps_text(self.step_titles, self.step_state, narrow, short_title)
 
     def _show_finished(self, event: InstallFinished) -> None:
         """The end, in an uninstall's words."""
         log = self.query_one("#runner-log", LiveLog)
         head = "Uninstalled." if event.ok else "The uninstall did not finish."
-        log.write_line(styled(head, "bold green" if event.ok else "bold red"))
-        log.write_lines(f"  {line}" for line in event.summary)
-        if self.install_log.error is None:
-            log.write_line(styled(f"  full log: {self.log_path}", "dim"))
-        else:
-            log.write_line(styled(f"  {self.install_log.error}", "yellow"))
+        write_end(log, head, event, self.log_path, self.install_log.error)
         self.call_after_refresh(log.scroll_end, animate=False)
         status = f"{head} ({event.elapsed:.1f}s) Esc closes."
         self.query_one("#runner-status", Static).update(status)

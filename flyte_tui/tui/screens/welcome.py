@@ -131,35 +131,12 @@ class WelcomeScreen(StepScreen):
             self.call_after_refresh(self.begin, "open", self.open_at_start)
 
     async def _mount_controls(self) -> None:
-        from textual.widgets import Input, Label, Select
+        from flyte_tui.tui.screens.welcome_controls import context_controls, file_controls
 
         if not self.is_attached:
             return  # the app is already closing
-        await self.query_one("#context-box").mount_all(
-            [
-                Label("Kubernetes context"),
-                Select[str]([], prompt="(no contexts found)", id="context", allow_blank=True),
-                Horizontal(
-                    Button("Upgrade the existing release", id="upgrade", compact=True),
-                    Button("Diagnose it (doctor)", id="doctor", compact=True),
-                    Button("Uninstall it", id="uninstall", compact=True),
-                    classes="buttons",
-                    id="release-buttons",
-                ),
-            ]
-        )
-        await self.query_one("#files-box").mount_all(
-            [
-                Label("…or continue from a file"),
-                # the values module's DEFAULT_NAME, written out: that module loads the renderer (start-up)
-                Input(placeholder="path to flyte-tui.yaml or a flyte-values.yaml", id="path"),
-                Horizontal(
-                    Button("Open answers file", id="open", compact=True),
-                    Button("Import values file", id="import", compact=True),
-                    classes="buttons",
-                ),
-            ]
-        )
+        await self.query_one("#context-box").mount_all(context_controls())
+        await self.query_one("#files-box").mount_all(file_controls())
         if not self.is_attached:
             return
         self.query_one("#release-buttons").display = False
