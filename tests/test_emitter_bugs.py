@@ -126,3 +126,14 @@ def test_a_string_its_predecessors_style_cannot_hold_is_written_double_quoted(ol
     text = yamlio.dump(doc)
     assert yamlio.load_plain(text) == {"y": new, "kept": 1}
     assert "# c" in text
+
+
+def test_a_map_made_empty_under_a_commented_key_is_written_with_its_comment(tmp_path: Path) -> None:
+    """Found by hypothesis (tests/test_yaml_pieces.py): ``z:  # c`` over a map whose only key flyte-tui removed
+    was written ``z:  # c\\n{}`` (not YAML of the same data), and the merge was refused."""
+    path = tmp_path / "values.yaml"
+    path.write_text("keep: 1\nz:  # about z\n  a: null\n")
+    merged = yaml_pieces.merge_existing(path, {"z": {}}, lambda p: tuple(p) == ("z", "a"))
+    assert merged is not None
+    assert yamlio.load_plain(merged) == {"keep": 1, "z": {}}
+    assert "# about z" in merged

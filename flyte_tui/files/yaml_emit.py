@@ -16,6 +16,7 @@ import io
 from typing import Any
 
 from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.emitter import RoundTripEmitter
 from ruamel.yaml.nodes import ScalarNode
 
@@ -91,9 +92,33 @@ def emit(yaml: YAML, data: Any) -> tuple[str, list[Event]]:
             self.seen = seen
 
     yaml.Emitter = Recording
+    _comment_beside_empty(data)
     stream = io.StringIO()
     yaml.dump(data, stream)
     return stream.getvalue(), seen
+
+
+def _comment_beside_empty(node: Any) -> None:
+    """A second known bug: a map or list that became empty keeps its block style, and under a key with an
+    end-of-line comment (which ruamel also keeps as the container's own first comment) it is written as the
+    comment, then ``{}`` on a line of its own at column 0 (``z:  # c\n{}``, not YAML of the same data). An empty
+    container is written in flow style with the comment the key's alone: ``z: {} # c``."""
+    if isinstance(node, CommentedMap):
+        pairs: Any = node.items()
+    elif isinstance(node, CommentedSeq):
+        pairs = enumerate(node)
+    else:
+        return
+    for key, value in pairs:
+        if not isinstance(value, CommentedMap | CommentedSeq):
+            continue
+        if value:
+            _comment_beside_empty(value)
+            continue
+        own = value.ca.comment[0] if value.ca.comment else None
+        if own is not None and own is node.ca.items.get(key, [None] * 4)[2]:
+            value.ca.comment[0] = None
+        value.fa.set_flow_style()
 
 
 def reads_back(text: str, given: list[Event]) -> bool:
