@@ -343,6 +343,9 @@ main.add_command(bundle)
 from flyte_tui.cli.uninstall import uninstall  # noqa: E402
 
 main.add_command(uninstall)
+from flyte_tui.cli.migrate import migrate  # noqa: E402
+
+main.add_command(migrate)
 from flyte_tui.cli.reference import presets, schema  # noqa: E402
 
 main.add_command(presets)
