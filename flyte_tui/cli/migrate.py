@@ -59,7 +59,7 @@ def migrate(
     written = _output_path(output or str(answers.with_name(f"{answers.stem}-core.yaml")), [answers])
     if written is None:
         sys.exit(_refuse("-o - (stdout): migrate writes the flyte-core answers to a file"))
-    prepared = _prepare(answers, new_release, written)
+    prepared = _prepare(answers, new_release, written, kubectl)
     if isinstance(prepared, int):
         sys.exit(prepared)
     values = default_path(written).with_name(f"flyte-values-{prepared.new_release}.yaml")
@@ -70,12 +70,13 @@ def migrate(
     sys.exit(run_migration(prepared, options, yes=yes, as_json=as_json))
 
 
-def _prepare(answers: Path, new_release: str | None, written: Path) -> MigrationPlan | int:
+def _prepare(answers: Path, new_release: str | None, written: Path, kubectl: str) -> MigrationPlan | int:
     """Read, map and validate the answers, write the flyte-core answers, print the review; the plan, or the
     exit code after saying why not."""
     from flyte_tui.charts import validate_answers, validate_file
     from flyte_tui.files import yamlio
     from flyte_tui.files.answers import load_answers, write_answers
+    from flyte_tui.install.ingress import fit_for_install
     from flyte_tui.migrate import MigrationError, MigrationPlan, migrate_answers, review_lines
 
     old = validate_file(answers)
@@ -100,7 +101,10 @@ def _prepare(answers: Path, new_release: str | None, written: Path) -> Migration
         click.echo(f"error: cannot write {written}: {exc.strerror or exc}", err=True)
         return exit_codes.FAILED
     click.echo(f"wrote {written}" + (f" (previous kept as {backup})" if backup else ""), err=True)
-    migration = MigrationPlan(new.plan, migrated.old_release)
+    fitted = fit_for_install(new.plan, kubectl)  # as install does: the review shows what is applied
+    if fitted.note:
+        click.echo(f"note: {fitted.note}", err=True)
+    migration = MigrationPlan(fitted.plan, migrated.old_release)
     for line in review_lines(migrated, migration):
         click.echo(line, err=True)
     return migration
