@@ -68,7 +68,7 @@ def test_migrate_installs_flyte_core_then_removes_flyte_binary(
     answers = install_binary(testbed, helm_bin, namespace, tmp_path)
     testbed.kubectl_run("apply", "-f", "-", input_text=json.dumps(UNOWNED_CRD))
     new_answers = tmp_path / "core.yaml"
-    done = cli(testbed, helm_bin, "migrate", str(answers), "--yes", "--json", "--timeout=2m", f"-o={new_answers}")
+    done = cli(testbed, helm_bin, "migrate", str(answers), "--yes", "--json", "--timeout=2m", f"--output={new_answers}")
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-3000:]
     events = [json.loads(line) for line in done.stdout.splitlines()]  # stdout: only events
     assert events[-1]["event"] == "InstallFinished" and events[-1]["ok"] is True, events[-1]
