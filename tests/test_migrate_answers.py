@@ -107,3 +107,18 @@ def test_headless_migrate_refuses_flyte_core_answers_with_exit_2_and_no_tracebac
     assert result.exit_code == 2, result.output
     assert "target.chart.name is 'flyte-core'" in result.output and "Traceback" not in result.output
     assert not (tmp_path / "flyte-tui-core.yaml").exists()
+
+
+def test_the_review_shows_both_releases_and_moves_the_ingress_after_the_old_release_is_gone() -> None:
+    from flyte_tui.migrate import MigrationPlan, review_lines
+
+    migrated = migrate_answers(binary_answers())
+    plan = validate_answers(migrated.answers).plan
+    assert plan is not None
+    migration = MigrationPlan(plan, migrated.old_release)
+    text = "\n".join(review_lines(migrated, migration))
+    assert "Old release: flyte (flyte-binary)" in text and "New release: flyte-core (flyte-core v1.16.8)" in text
+    assert "Left behind (3)" in text and "bucketName: meta" in text  # the new release's values
+    order = migration.order()
+    assert "Ingress off" in order[1] and "helm uninstall flyte" in order[3] and "Ingress on" in order[4]
+    assert migration.without_ingress().ingress.enabled is False and migration.plan.ingress.enabled is True
