@@ -12,8 +12,10 @@ from typing import Any
 
 import pytest
 
-from flyte_tui.charts import validate_file
+from flyte_tui.charts import validate_answers, validate_file
 from flyte_tui.files.yamlio import dump
+from flyte_tui.migrate import live_binary_answers, migrate_answers
+from flyte_tui.release import release_helm
 from tests.e2e import k8s_helpers as kh
 from tests.e2e.test_install_binary import binary_answers
 
@@ -67,6 +69,15 @@ def test_migrate_installs_flyte_core_then_removes_flyte_binary(
 ) -> None:
     answers = install_binary(testbed, helm_bin, namespace, tmp_path)
     testbed.kubectl_run("apply", "-f", "-", input_text=json.dumps(UNOWNED_CRD))
+    # without the answers file: the live release's answers, through the flyte-binary importer, map as well
+    live, _kept = live_binary_answers(release_helm(str(helm_bin), testbed.context, namespace, testbed.env), "flyte")
+    live["target"]["chart"]["repo"] = testbed.repo_url
+    from_live = migrate_answers(live)
+    checked = validate_answers(from_live.answers)
+    assert checked.ok and checked.plan is not None, [str(p) for p in checked.errors]
+    assert checked.plan.storage.metadata_bucket == "acme-flyte-meta"
+    assert checked.plan.ingress.host == "flyte.example.com"
+    assert checked.plan.target.chart.version == "v1.16.8" and from_live.new_release == "flyte-core"
     new_answers = tmp_path / "core.yaml"
     done = cli(testbed, helm_bin, "migrate", str(answers), "--yes", "--json", "--timeout=2m", f"--output={new_answers}")
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-3000:]
