@@ -22,7 +22,7 @@ from __future__ import annotations
 import dataclasses
 import threading
 import time
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 
 from flyte_tui.charts import plan_releases
@@ -133,11 +133,11 @@ class Migrator:
             f"release {m.old_release} (flyte-binary) uninstalled; the CRD and the Secrets kept",
             *finished.summary))  # fmt: skip
 
-    def _step(self, step: str, title: str, run: object) -> Generator[Event, None, bool]:
+    def _step(self, step: str, title: str, run: Callable[[], str]) -> Generator[Event, None, bool]:
         yield StepStarted(step, title)
         began = time.monotonic()
         try:
-            detail = run()  # type: ignore[operator]
+            detail = run()
         except process.Cancelled:
             yield StepFailed(step, f"cancelled: nothing changed; release {self.migration.old_release} untouched")
             yield self._end(False, "unchanged", ("cancelled before the install: nothing changed",))
