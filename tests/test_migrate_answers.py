@@ -122,3 +122,33 @@ def test_the_review_shows_both_releases_and_moves_the_ingress_after_the_old_rele
     order = migration.order()
     assert "Ingress off" in order[1] and "helm uninstall flyte" in order[3] and "Ingress on" in order[4]
     assert migration.without_ingress().ingress.enabled is False and migration.plan.ingress.enabled is True
+
+
+def _binary_file(tmp_path: Any) -> Any:
+    from flyte_tui.files.yamlio import dump
+
+    raw = binary_answers()
+    raw.pop("extraValues")
+    answers = tmp_path / "flyte-tui.yaml"
+    answers.write_text("# my flyte-binary install\n" + dump(raw))
+    return answers
+
+
+def test_headless_migrate_never_writes_over_the_input_and_backs_up_an_existing_output(tmp_path) -> None:
+    from click.testing import CliRunner
+
+    from flyte_tui.cli.commands import main
+
+    answers = _binary_file(tmp_path)
+    original = answers.read_text()
+    same = CliRunner().invoke(main, ["migrate", str(answers), f"--output={answers}"])
+    assert same.exit_code == 2 and "is the input file" in same.output and answers.read_text() == original
+    out = tmp_path / "core.yaml"
+    out.write_text("# kept comment\nenvironment: generic\n")
+    # no helm to ask: the answers are written and reviewed first, then reading the release fails (exit 1)
+    done = CliRunner().invoke(main, ["migrate", str(answers), f"--output={out}", "--helm=/nonexistent/helm"])
+    assert done.exit_code == 1, done.output
+    assert "cannot read release flyte" in done.output and "Traceback" not in done.output
+    assert (tmp_path / "core.yaml.bak").read_text() == "# kept comment\nenvironment: generic\n"
+    assert "# kept comment" in out.read_text() and "name: flyte-core" in out.read_text()
+    assert "Old release: flyte (flyte-binary)" in done.output and answers.read_text() == original

@@ -106,6 +106,9 @@ def test_migrate_installs_flyte_core_then_removes_flyte_binary(
 def test_a_failed_flyte_core_install_leaves_flyte_binary_deployed(testbed, namespace, tmp_path) -> None:
     helm = testbed.helm4
     answers = install_binary(testbed, helm, namespace, tmp_path)
+    unconfirmed = cli(testbed, helm, "migrate", str(answers))  # no --yes, no terminal: nothing changes
+    assert unconfirmed.returncode == 2 and "refusing to migrate without --yes" in unconfirmed.stderr
+    assert kh.release_state(testbed, helm, namespace, "flyte-core") == "not installed"
     answers.write_text(answers.read_text().replace("v1.16.8", "v9.9.9"))  # no flyte-core chart of that version
     done = cli(testbed, helm, "migrate", str(answers), "--yes", "--timeout=1m")
     assert done.returncode == 1, done.stdout[-3000:] + done.stderr[-2000:]
