@@ -113,7 +113,9 @@ class Migrator:
         if not finished.ok:
             yield self._end(False, finished.release_state, (
                 *finished.summary, f"release {m.old_release} (flyte-binary) is untouched: still deployed and serving",
-                "next: fix what the failed step says, then run the migration again"))  # fmt: skip
+                "next: fix what the failed step says, then run the migration again (it goes on from here); do not "
+                f"uninstall {m.new_release} while {m.old_release} runs: it shares {m.old_release}'s Secrets, and "
+                "helm would delete the FlyteWorkflow CRD with it"))  # fmt: skip
             return
         removed = yield from self._uninstall_old()
         if not removed.ok:
