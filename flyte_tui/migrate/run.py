@@ -39,6 +39,10 @@ CRD = "flyteworkflows.flyte.lyft.com"
 """The FlyteWorkflow CRD both charts use."""
 RELEASE_NAME = "meta.helm.sh/release-name"
 RELEASE_NAMESPACE = "meta.helm.sh/release-namespace"
+OLD_PREFIX = "old-"
+"""The id prefix of the old release's uninstall steps."""
+INGRESS_PREFIX = "ingress-"
+"""The id prefix of the steps that turn the new release's Ingress on."""
 
 
 @dataclass(frozen=True)
@@ -109,7 +113,7 @@ class Migrator:
         if not (yield from self._step("crd", "Adopt the FlyteWorkflow CRD", self._adopt_crd)):
             return
         first = m.without_ingress() if m.moves_ingress else m.plan
-        finished = yield from self._install(first, f"{m.new_release}: ")
+        finished = yield from self._install(first, f"{m.new_release}: ", "")
         if not finished.ok:
             yield self._end(False, finished.release_state, (
                 *finished.summary, f"release {m.old_release} (flyte-binary) is untouched: still deployed and serving",
@@ -123,7 +127,7 @@ class Migrator:
                 f"release {m.new_release} (flyte-core) is Ready", *removed.summary))  # fmt: skip
             return
         if m.moves_ingress:
-            finished = yield from self._install(m.plan, f"{m.new_release} Ingress: ")
+            finished = yield from self._install(m.plan, f"{m.new_release} Ingress: ", INGRESS_PREFIX)
             if not finished.ok:
                 yield self._end(False, finished.release_state, (
                     f"release {m.old_release} is uninstalled; {m.new_release} runs without its Ingress",
@@ -180,14 +184,14 @@ class Migrator:
                       namespaced=False)  # fmt: skip
         return f"{CRD} adopted by release {m.new_release}"
 
-    def _install(self, plan: InstallPlan, prefix: str) -> Generator[Event, None, InstallFinished]:
+    def _install(self, plan: InstallPlan, title: str, step: str) -> Generator[Event, None, InstallFinished]:
         installer = Installer(plan, self.options.install, self.cancel, plan_releases(plan))
         finished = InstallFinished(False, "unknown", 0.0)
         for event in installer.run():
             if isinstance(event, InstallFinished):
                 finished = event
                 continue
-            yield _titled(event, prefix)
+            yield _titled(event, title, step)
         return finished
 
     def _uninstall_old(self) -> Generator[Event, None, InstallFinished]:
@@ -216,15 +220,18 @@ class Migrator:
             if isinstance(event, InstallFinished):
                 finished = event
                 continue
-            yield _titled(event, f"{m.old_release}: ")
+            yield _titled(event, f"{m.old_release}: ", OLD_PREFIX)
         return finished
 
     def _end(self, ok: bool, state: str, summary: tuple[str, ...]) -> InstallFinished:
         return InstallFinished(ok, state, time.monotonic() - self.started, summary)
 
 
-def _titled(event: Event, prefix: str) -> Event:
-    """A step's title names the release it is about."""
+def _titled(event: Event, title: str, step: str) -> Event:
+    """A step's title names the release it is about; its id says the phase (``old-``, ``ingress-``), so that the
+    uninstall's and the second install's steps are not taken for the first install's."""
     if isinstance(event, StepStarted):
-        return dataclasses.replace(event, title=prefix + event.title)
+        return dataclasses.replace(event, step=step + event.step, title=title + event.title)
+    if isinstance(event, StepFinished | StepFailed | OutputLine):
+        return dataclasses.replace(event, step=step + event.step)
     return event

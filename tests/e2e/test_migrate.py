@@ -85,7 +85,8 @@ def test_migrate_installs_flyte_core_then_removes_flyte_binary(
     assert events[-1]["event"] == "InstallFinished" and events[-1]["ok"] is True, events[-1]
     steps = [e["step"] for e in events if e["event"] == "StepStarted"]
     # the old release goes only after the new one's readiness step, and the Ingress moves last
-    assert steps.index("uninstall-flyte") > steps.index("readiness") and steps[-1] == "readiness", steps
+    assert steps.index("old-uninstall-flyte") > steps.index("readiness") and steps[-1] == "ingress-readiness", steps
+    assert "old-secrets" in steps and steps.index("ingress-helm") > steps.index("old-uninstall-flyte")
     assert "Old release: flyte (flyte-binary)" in done.stderr and "Left behind" in done.stderr  # the review
     assert kh.release_state(testbed, helm_bin, namespace, "flyte-core") == "deployed"
     assert kh.release_state(testbed, helm_bin, namespace, "flyte") == "not installed"
