@@ -37,7 +37,10 @@ def test_a_dead_dependency_repo_stops_preflight_and_nothing_is_installed(testbed
     assert not (tmp_path / "flyte-values.yaml").exists()
 
 
-CRASHING_ADMIN = {"flytepropeller": {"createCRDs": False}, "flyteadmin": {"podLabels": {"sim.kwok.test/fault": "crashloop"}}}
+CRASHING_ADMIN = {
+    "flytepropeller": {"createCRDs": False},
+    "flyteadmin": {"podLabels": {"sim.kwok.test/fault": "crashloop"}},
+}
 """Answers' extraValues that make Flyte's flyteadmin pod crash-loop on the test bed."""
 
 
