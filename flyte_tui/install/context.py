@@ -81,6 +81,8 @@ class ReleaseRun:
     """This run created the namespace (a failure before helm recorded anything removes it again)."""
     created_secrets: list[str] = field(default_factory=list)
     """The Secrets this run created that did not exist before (removed like the namespace)."""
+    created_dependencies: list[str] = field(default_factory=list)
+    """The dependency releases this run installed that did not exist before (a rollback removes them)."""
     helm: Helm = field(init=False)
     kubectl: Kubectl = field(init=False)
 

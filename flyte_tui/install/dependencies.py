@@ -43,6 +43,8 @@ def install_dependencies(run: ReleaseRun, releases: Sequence[PlannedRelease]) ->
     details = []
     for release in releases:
         dep = dependency_run(run, release)
+        if dep.release_state() == "not installed":  # unknown is not "new": never remove what may have been there
+            run.created_dependencies.append(release.release)
         yield from helm_upgrade(dep, STEP)
         try:
             detail = yield from wait_until_ready(dep)

@@ -99,6 +99,8 @@ class Installer:
     def _step(self, step: str, run: ReleaseRun) -> Step:
         if step == dependencies.STEP:
             return dependencies.install_dependencies(run, self.dependencies)
+        if step == "preflight":
+            return preflight(run, self.dependencies)
         return _RUN_STEP[step](run)
 
     def _install(self, run: ReleaseRun) -> Generator[Event, None, bool]:

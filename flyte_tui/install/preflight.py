@@ -7,11 +7,12 @@ from __future__ import annotations
 import dataclasses
 import functools
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from flyte_tui.charts import PlannedRelease
 from flyte_tui.events import Event, Explanation, OutputLine
 from flyte_tui.files.yaml_pieces import check_existing
 from flyte_tui.files.yamlio import dump
@@ -26,15 +27,16 @@ CAN_I = (("create", "deployments"), ("create", "secrets"), ("create", "serviceac
 """What the install creates in the namespace, asked with ``kubectl auth can-i``."""
 
 
-def preflight(run: ReleaseRun) -> Step:
-    """Run the checks side by side, then report them in a fixed order."""
+def preflight(run: ReleaseRun, dependencies: Sequence[PlannedRelease] = ()) -> Step:
+    """Run the checks side by side, then report them in a fixed order. Every release's chart is checked:
+    Flyte's and those of the ``dependencies`` installed before it."""
     # the first questions to the cluster: one retry only, so that an unreachable cluster is said soon
     kubectl = dataclasses.replace(run.kubectl, retries=retry.QUICK)
     helm = dataclasses.replace(run.helm, retries=retry.QUICK)
     checks: dict[str, Callable[[], Any]] = {
         "helm": helm.version,
         "kubectl": lambda: kubectl.run("version", "-o", "json", namespaced=False, timeout=20),
-        "chart": functools.partial(_check_chart, run),
+        **{f"chart {r.release}": functools.partial(_check_chart, run, r) for r in (run.release, *dependencies)},
         "status": lambda: helm.status(run.release.release),
         **{f"can-i {verb} {resource}": functools.partial(kubectl.can_i, verb, resource) for verb, resource in CAN_I},
         "ingress classes": functools.partial(ingress.read_classes, kubectl),
@@ -65,9 +67,10 @@ def preflight(run: ReleaseRun) -> Step:
     yield OutputLine("preflight", "cluster reachable")
     yield from _permissions(run, {n: r for n, r in results.items() if n.startswith("can-i ")})
     yield from ingress.preflight_warnings(run.plan, results["ingress classes"])
-    if isinstance(results["chart"], Exception):
-        raise results["chart"]
-    yield OutputLine("preflight", "chart reachable")
+    for release in (run.release, *dependencies):
+        if isinstance(results[f"chart {release.release}"], Exception):
+            raise results[f"chart {release.release}"]
+        yield OutputLine("preflight", f"chart {release.chart.name} of release {release.release} reachable")
     if isinstance(results["status"], Exception):
         raise StepError(f"cannot read the release's state: {results['status']}")
     yield from _check_release(run, results["status"])
@@ -95,13 +98,26 @@ def _permissions(run: ReleaseRun, answers: dict[str, Permission | Exception]) ->
     yield OutputLine("preflight", "permissions to create in the namespace: " + ("not all known" if unclear else "yes"))
 
 
-def _check_chart(run: ReleaseRun) -> None:
-    chart = run.release.chart
-    done = run.helm.run("show", "chart", *chart_args(run.release), timeout=60, scoped=False)
+def _check_chart(run: ReleaseRun, release: PlannedRelease) -> None:
+    """``helm show chart`` of one release's chart; StepError naming the answers field that says where it is
+    (``target.chart.repo``, ``dependencies.chart.path``, …)."""
+    chart = release.chart
+    done = run.helm.run("show", "chart", *chart_args(release), timeout=60, scoped=False)
     if not done.ok:
-        where = chart.repo or chart.path or chart.oci
+        field, where = chart_field(release)
         reason = process.last_line(done.stderr, "no answer")
-        raise StepError(f"chart {chart.name} {chart.version} not reachable at {where}: {reason}")
+        raise StepError(f"{field}: chart {chart.name} {chart.version} not reachable at {where}: {reason}")
+
+
+def chart_field(release: PlannedRelease) -> tuple[str, str]:
+    """The answers field that says where ``release``'s chart is, and its value: ``target.chart.*`` for
+    Flyte's release, ``dependencies.chart.*`` for a dependency release."""
+    section = "dependencies.chart" if release.serves else "target.chart"
+    chart = release.chart
+    for key, value in (("repo", chart.repo), ("path", chart.path), ("oci", chart.oci)):
+        if value:
+            return f"{section}.{key}", value
+    return section, chart.name
 
 
 def _check_release(run: ReleaseRun, status: dict[str, Any] | None) -> Iterator[Event]:

@@ -82,17 +82,31 @@ def offer(run: ReleaseRun, step: str) -> tuple[str, ...]:
 
 
 def _remove(run: ReleaseRun) -> Step:
-    """Uninstall a failed first install (what helm's --atomic does for an install)."""
+    """Uninstall a failed first install (what helm's --atomic does for an install), then the dependency
+    releases this run created."""
     yield from _helm(run, "uninstall", run.release.release)
-    return "release removed"
+    removed = yield from _remove_created_dependencies(run)
+    return "release removed" + removed
 
 
 def _roll_back(run: ReleaseRun) -> Step:
-    """Return a failed upgrade to the revision deployed before it, and wait until it is ready again."""
+    """Return a failed upgrade to the revision deployed before it, and wait until it is ready again; the
+    dependency releases this run created are removed."""
     revision = run.previous_revision
     yield from _helm(run, "rollback", run.release.release, str(revision))
     detail = yield from wait_until_ready(run)
-    return f"revision {revision}: {detail}"
+    removed = yield from _remove_created_dependencies(run)
+    return f"revision {revision}: {detail}{removed}"
+
+
+def _remove_created_dependencies(run: ReleaseRun) -> Step:
+    """Uninstall the dependency releases this run installed (one that existed before the run is left alone);
+    the step's detail about them ("" when there were none)."""
+    names = list(reversed(run.created_dependencies))  # the reverse of the install order
+    for name in names:
+        yield from _helm(run, "uninstall", name)
+    run.created_dependencies = []
+    return f"; dependency release {', '.join(names)} removed (created by this run)" if names else ""
 
 
 def _helm(run: ReleaseRun, verb: str, *args: str) -> Step:

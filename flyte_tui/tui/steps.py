@@ -26,7 +26,7 @@ STEPS: tuple[Step, ...] = (
     Step("welcome", "Welcome", ()),
     Step("target", "Target", ("target",)),
     Step("environment", "Environment", ("environment", "apiVersion", "kind")),
-    Step("storage", "Storage", ("storage",)),
+    Step("storage", "Storage", ("storage", "dependencies")),
     Step("database", "Database", ("database",)),
     Step("identity", "Identity & ingress",
          ("identity", "ingress", "projects.taskRoleArn", "projects.taskServiceAccount")),

@@ -21,6 +21,12 @@ SHOWN_FOR: dict[str, tuple[str, ...]] = {
     "storage.projectId": ("gcs",),
     "storage.custom": ("custom",),
 }
+DEPENDENCY_FIELDS = (
+    "dependencies.storage", "dependencies.database", "dependencies.release",
+    "dependencies.chart.repo", "dependencies.chart.version", "dependencies.chart.path",
+)  # fmt: skip
+"""The sandbox's dependency release: shown for sandbox storage only."""
+SHOWN_FOR.update(dict.fromkeys(DEPENDENCY_FIELDS, ("sandbox",)))
 
 SANDBOX_NOTE = (
     "Sandbox storage is a minio in the release namespace: flyte-tui installs it first, with its bucket "
@@ -36,6 +42,13 @@ class StorageScreen(StepScreen):
     def compose_form(self) -> ComposeResult:
         yield self.field("storage.type", kind="select", choices=TYPES)
         yield Static(SANDBOX_NOTE, id="sandbox-note", classes="note", markup=False)
+        # the sandbox's dependency release (minio and PostgreSQL from flyte-deps), installed before Flyte
+        yield self.field("dependencies.storage", kind="switch", label="Install minio first (bundled storage)")
+        yield self.field("dependencies.database", kind="switch", label="Install PostgreSQL first (bundled database)")
+        yield self.field("dependencies.release", label="Dependency release (empty: <release>-deps)")
+        yield self.field("dependencies.chart.repo", label="Dependency chart repository")
+        yield self.field("dependencies.chart.version", label="Dependency chart version")
+        yield self.field("dependencies.chart.path", label="Dependency chart: local directory or .tgz (offline)")
         yield self.field("storage.metadataBucket")
         yield self.field("storage.userDataBucket")
         yield self.field("storage.region")
