@@ -16,7 +16,11 @@ MASK = "******"
 DB_PASSWORD_ENV = "FLYTE_TUI_DB_PASSWORD"
 S3_ACCESS_KEY_ENV = "FLYTE_TUI_S3_ACCESS_KEY"
 S3_SECRET_KEY_ENV = "FLYTE_TUI_S3_SECRET_KEY"
-SECRET_ENVIRONMENT = (DB_PASSWORD_ENV, S3_ACCESS_KEY_ENV, S3_SECRET_KEY_ENV)
+OIDC_CLIENT_SECRET_ENV = "FLYTE_TUI_OIDC_CLIENT_SECRET"
+PROPELLER_CLIENT_SECRET_ENV = "FLYTE_TUI_PROPELLER_CLIENT_SECRET"
+SECRET_ENVIRONMENT = (
+    DB_PASSWORD_ENV, S3_ACCESS_KEY_ENV, S3_SECRET_KEY_ENV, OIDC_CLIENT_SECRET_ENV, PROPELLER_CLIENT_SECRET_ENV
+)  # fmt: skip
 """The environment variables flyte-tui takes secrets from (defined here, read by ``install/secrets.py``): their values
 are known secrets, masked wherever they appear (:func:`known_secrets`), whatever the text around them."""
 

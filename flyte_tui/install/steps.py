@@ -9,7 +9,13 @@ from flyte_tui.diagnose import match
 from flyte_tui.events import Explanation, OutputLine
 from flyte_tui.files.values import write_values
 from flyte_tui.install.context import ReleaseRun, Step, StepError
-from flyte_tui.install.secrets import db_secret_manifest, secret_name, storage_secret_manifest
+from flyte_tui.install.secrets import (
+    admin_secret_manifest,
+    db_secret_manifest,
+    propeller_secret_manifest,
+    secret_name,
+    storage_secret_manifest,
+)
 from flyte_tui.tools import process
 from flyte_tui.tools.helm import display, upgrade_install_argv
 
@@ -21,8 +27,9 @@ def repo(run: ReleaseRun) -> Step:
     if not chart.repo:
         yield from ()
         return "skipped: the chart is a local path" if chart.path else "skipped: OCI chart"
-    yield OutputLine("repo", f"helm reads {chart.name} from {display([chart.repo])} (--repo); "
-                     "your helm repositories are not changed")
+    yield OutputLine(
+        "repo", f"helm reads {chart.name} from {display([chart.repo])} (--repo); your helm repositories are not changed"
+    )
     return f"--repo {display([chart.repo])}"
 
 
@@ -40,13 +47,23 @@ def namespace(run: ReleaseRun) -> Step:
 
 
 def create_secrets(run: ReleaseRun) -> Step:
-    """The database and storage Secrets from what the user gave, on kubectl's stdin only."""
+    """The database, storage and auth Secrets from what the user gave, on kubectl's stdin only."""
     given = run.options.secrets
+    try:
+        auth = [
+            propeller_secret_manifest(run.plan, given.propeller_client_secret)
+            if given.propeller_client_secret
+            else None,
+            admin_secret_manifest(run.plan, given.oidc_client_secret) if given.oidc_client_secret else None,
+        ]
+    except ValueError as exc:
+        raise StepError(str(exc)) from exc
     manifests = [
         db_secret_manifest(run.plan, given.db_password) if given.db_password else None,
         storage_secret_manifest(run.plan, given.s3_access_key, given.s3_secret_key)
         if given.s3_access_key and given.s3_secret_key
         else None,
+        *auth,
     ]
     wanted = [m for m in manifests if m]
     if not wanted:

@@ -11,6 +11,7 @@ from typing import Any, Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
+from flyte_tui.model.auth import Auth as Auth
 from flyte_tui.model.names import (
     AwsRegion,
     CertificateArn,
@@ -372,5 +373,7 @@ class InstallPlan(Section):
     """Domains, quotas and task identities."""
     dependencies: Dependencies = Field(default_factory=Dependencies)
     """sandbox: minio and PostgreSQL installed before Flyte (a release of their own)."""
+    auth: Auth = Field(default_factory=Auth)
+    """Authentication: OIDC login and the authorization server."""
     extra_values: dict[str, Any] = Field(default_factory=dict)
     """Raw flyte-core values merged last (escape hatch; kept verbatim)."""

@@ -52,6 +52,9 @@ def check_plan(plan: InstallPlan, default_limits: DefaultLimits | None = None) -
     problems.extend(_resources(plan, limits))
     for rule in (_projects, _extra_values):
         problems.extend(rule(plan))
+    from flyte_tui.model.auth_rules import check_auth  # it builds on Problem, defined here
+
+    problems.extend(check_auth(plan))
     return problems
 
 

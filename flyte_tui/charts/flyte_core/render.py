@@ -16,6 +16,7 @@ from typing import Any
 from flyte_tui import tree
 from flyte_tui.charts.flyte_core import defaults
 from flyte_tui.charts.flyte_core.components import STORAGE_USERS
+from flyte_tui.charts.flyte_core.render_auth import auth_values
 from flyte_tui.charts.flyte_deps import chart as deps
 from flyte_tui.model.plan import InstallPlan, ResourceList
 
@@ -40,6 +41,7 @@ def render_values(plan: InstallPlan) -> dict[str, Any]:
     _put_projects(values, plan)
     _put_namespace_keys(values, plan)
     values.setdefault("workflow_scheduler", {}).update({"enabled": True, "type": "native"})
+    values = tree.deep_merge(values, auth_values(plan))
     return tree.deep_merge(values, plan.extra_values)
 
 
