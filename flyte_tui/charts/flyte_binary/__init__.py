@@ -25,10 +25,6 @@ GUIDANCE = (
 
 _VALUES = "it reads flyte-core's values keys ({keys}); flyte-binary keeps this in {where} (not checked yet)"
 NOT_APPLICABLE = {
-    "config.db-secret": _VALUES.format(
-        keys="common.databaseSecret, db.*.database.passwordPath",
-        where="configuration.database.passwordPath and deployment.extraVolumes",
-    ),
     "config.storage": _VALUES.format(keys="storage.type, storage.bucketName", where="configuration.storage"),
     "config.task-identity": _VALUES.format(
         keys="flyteadmin.initialProjects, configmap.domain.domains",
