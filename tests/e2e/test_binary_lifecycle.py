@@ -19,7 +19,11 @@ from tests.e2e.test_install_binary import binary_answers
 
 pytestmark = pytest.mark.e2e
 
-SECRETS_ENV = {"FLYTE_TUI_DB_PASSWORD": "pw-e2e", "FLYTE_TUI_S3_ACCESS_KEY": "AKIAE2E", "FLYTE_TUI_S3_SECRET_KEY": "sk-e2e"}
+SECRETS_ENV = {
+    "FLYTE_TUI_DB_PASSWORD": "pw-e2e",
+    "FLYTE_TUI_S3_ACCESS_KEY": "AKIAE2E",
+    "FLYTE_TUI_S3_SECRET_KEY": "sk-e2e",
+}
 DEPLOYMENT = "flyte-flyte-binary"
 FLYTE_TUI_LABEL = "app.kubernetes.io/managed-by=flyte-tui"
 
@@ -47,18 +51,18 @@ def secrets_of_ours(testbed: Any, namespace: str) -> set[str]:
 def test_binary_install_upgrade_doctor_uninstall(testbed, namespace, helm_bin, tmp_path) -> None:
     data = binary_answers(testbed, namespace)
     data["ingress"] = {"enabled": False}
+    data["resources"] = {"components": {"flyte-binary": {"requests": {"cpu": "100m"}}}}
     answers = tmp_path / "flyte-tui.yaml"
     answers.write_text(dump(data))
-    values = f"--output={tmp_path / 'values.yaml'}"
 
-    installed = cli(testbed, helm_bin, "install", "--yes", "--timeout=2m", values, str(answers))
+    installed = cli(testbed, helm_bin, "install", "--yes", "--timeout=2m", str(answers))
     assert installed.returncode == 0, installed.stdout[-3000:] + installed.stderr[-2000:]
     assert f"port-forward svc/{DEPLOYMENT}-http 8088:8088" in installed.stdout
     assert f"port-forward svc/{DEPLOYMENT}-grpc 8089:8089" in installed.stdout
     assert "Then open http://localhost:8088/console (the Flyte console)" in installed.stdout
     assert "flyteconsole" not in installed.stdout and "svc/flyteadmin" not in installed.stdout
 
-    data["resources"] = {"components": {"flyte-binary": {"requests": {"cpu": "150m"}}}}
+    data["resources"]["components"]["flyte-binary"]["requests"]["cpu"] = "150m"
     answers.write_text(dump(data))
     diff = cli(testbed, helm_bin, "diff", "--json", str(answers))
     assert diff.returncode == 2, diff.stdout[-3000:] + diff.stderr[-2000:]
@@ -67,7 +71,7 @@ def test_binary_install_upgrade_doctor_uninstall(testbed, namespace, helm_bin, t
     assert [(m["kind"], m["name"], m["change"]) for m in report["manifests"]] == [
         ("Deployment", DEPLOYMENT, "changed")
     ]
-    upgraded = cli(testbed, helm_bin, "upgrade", "--yes", "--timeout=2m", values, str(answers))
+    upgraded = cli(testbed, helm_bin, "upgrade", "--yes", "--timeout=2m", str(answers))
     assert upgraded.returncode == 0, upgraded.stdout[-3000:] + upgraded.stderr[-2000:]
     deployment = json.loads(testbed.kubectl_run("get", "deployment", DEPLOYMENT, "-n", namespace, "-o", "json").stdout)
     assert deployment["spec"]["template"]["spec"]["containers"][0]["resources"]["requests"]["cpu"] == "150m"
