@@ -48,7 +48,34 @@ def secrets_of_ours(testbed: Any, namespace: str) -> set[str]:
     return {line.split("/", 1)[1] for line in out.split()}
 
 
-def test_binary_install_upgrade_doctor_uninstall(testbed, namespace, helm_bin, tmp_path) -> None:
+CRD = {
+    "apiVersion": "apiextensions.k8s.io/v1",
+    "kind": "CustomResourceDefinition",
+    "metadata": {"name": "flyteworkflows.flyte.lyft.com"},
+    "spec": {
+        "group": "flyte.lyft.com",
+        "names": {"kind": "FlyteWorkflow", "plural": "flyteworkflows", "singular": "flyteworkflow"},
+        "scope": "Namespaced",
+        "versions": [{"name": "v1alpha1", "served": True, "storage": True,
+                      "schema": {"openAPIV3Schema": {"type": "object", "x-kubernetes-preserve-unknown-fields": True}}}],
+    },
+}  # fmt: skip
+"""The FlyteWorkflow CRD: the real chart renders it (templates/crds) or its propeller creates it; the fixture
+chart does not, so the test gives the cluster what a real install would have."""
+
+
+@pytest.fixture
+def flyte_crd(testbed):
+    """The CRD present for the test (removed after when the test made it)."""
+    had = testbed.kubectl_run("get", "crd", CRD["metadata"]["name"], check=False).returncode == 0
+    if not had:
+        kh.apply(testbed, "default", CRD)
+    yield
+    if not had:
+        testbed.kubectl_run("delete", "crd", CRD["metadata"]["name"], "--wait=false", check=False)
+
+
+def test_binary_install_upgrade_doctor_uninstall(testbed, namespace, helm_bin, tmp_path, flyte_crd) -> None:
     data = binary_answers(testbed, namespace)
     data["ingress"] = {"enabled": False}
     data["resources"] = {"components": {"flyte-binary": {"requests": {"cpu": "100m"}}}}
@@ -78,14 +105,16 @@ def test_binary_install_upgrade_doctor_uninstall(testbed, namespace, helm_bin, t
 
     code, found = checks(testbed, helm_bin, namespace)
     failed = {i: c["summary"] for i, c in found.items() if c["severity"] == "fail"}
-    assert code == 0 and not failed, failed
+    warned = {i: c["summary"] for i, c in found.items() if c["severity"] == "warn"}
+    assert code in (0, 4) and not failed, (code, failed, warned)
+    assert set(warned) <= {"events.warnings", "cluster.nodes"}, warned  # the test bed has no node
     assert found["component.flyte-binary"]["severity"] == "pass", found["component.flyte-binary"]
     assert found["config.db-secret"]["severity"] == "pass", found["config.db-secret"]
     assert found["component.flyteadmin"]["severity"] == "skip"
 
     testbed.kubectl_run("delete", "secret", "db-pass", "-n", namespace)
     code, found = checks(testbed, helm_bin, namespace)
-    assert code != 0
+    assert code == 3
     assert found["config.db-secret"]["severity"] == "fail"
     assert "Secret db-pass does not exist" in found["config.db-secret"]["summary"]
 
