@@ -24,6 +24,7 @@ from flyte_tui.charts import (
     profile_for_chart,
     validate_answers,
 )
+from flyte_tui.charts.access import DatabaseSecret, Endpoints, Forward
 from flyte_tui.charts.flyte_core import FLYTE_CORE
 from flyte_tui.doctor import DoctorTarget, Snapshot
 from flyte_tui.doctor.checks import config, network, runtime
@@ -84,6 +85,15 @@ class Tiny:
             storage_service_accounts=(f"{release}-tiny",),
             ingress_backends=frozenset({f"{release}-tiny"}),
         )
+
+    def endpoints(self, values: Mapping[str, Any], release: str) -> Endpoints:
+        service = f"{release}-tiny"
+        return Endpoints(
+            (Forward(service, ("8080:80",)),), service, "http://localhost:8080/", service, "dns:///localhost:8080"
+        )
+
+    def database_secret(self, values: Mapping[str, Any]) -> DatabaseSecret:
+        return DatabaseSecret("")
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from flyte_tui import tree
+from flyte_tui.charts.access import DatabaseSecret, Endpoints
 from flyte_tui.charts.component import ChartObjects, Component, ImportResult
 from flyte_tui.model.rules import Problem
 from flyte_tui.model.validate import Validation, read_answers, validate_with
@@ -32,6 +33,8 @@ __all__ = [
     "ChartObjects",
     "ChartProfile",
     "Component",
+    "DatabaseSecret",
+    "Endpoints",
     "ImportResult",
     "PlannedRelease",
     "dependency_problems",
@@ -99,6 +102,14 @@ class ChartProfile(Protocol):
 
     def objects(self, release: str) -> ChartObjects:
         """The names of the objects a release of this chart creates (ConfigMaps, CRD, webhook, …)."""
+        ...
+
+    def endpoints(self, values: Mapping[str, Any], release: str) -> Endpoints:
+        """The Services that reach a release's console and gRPC API without an ingress (the end summary)."""
+        ...
+
+    def database_secret(self, values: Mapping[str, Any]) -> DatabaseSecret:
+        """The Secret these values read the database password from, and its keys (the doctor checks it)."""
         ...
 
 

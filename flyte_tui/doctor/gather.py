@@ -6,12 +6,15 @@ prints only their names, types and key names.
 
 from __future__ import annotations
 
+import dataclasses
+import re
 import threading
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
+from flyte_tui.charts import profile_named
 from flyte_tui.doctor.snapshot import DoctorTarget, Json, SecretInfo, Snapshot, meta
 from flyte_tui.readiness import matches, pod_ready
 from flyte_tui.tools import output, process
@@ -128,6 +131,7 @@ class Gatherer:
     def gather(self) -> Snapshot:
         """Read everything side by side, then the logs of failing containers."""
         started = datetime.now(UTC)
+        self._recognise_chart()
         snap = Snapshot(self.target, now=started)
         reads: dict[str, Callable[[Snapshot], None]] = {
             "kubectl": self._versions,
@@ -147,6 +151,26 @@ class Gatherer:
         snap.processes = self.processes
         snap.elapsed = (datetime.now(UTC) - started).total_seconds()
         return snap
+
+    def _recognise_chart(self) -> None:
+        """Without an answers file, the profile of the chart the live release runs (helm records its name), so
+        that a flyte-binary release is not examined for flyte-core's objects; unknown: left as it is."""
+        if self.target.chart is not None or self.target.plan is not None:
+            return
+        try:
+            done = self.helm("history", self.target.release, "--max", "1", "-o", "json")
+            revisions = output.json_list(done.stdout, "helm history", output.HelmRevision) if done.ok else []
+        except process.Cancelled:
+            raise
+        except (process.ProcessError, output.UnexpectedOutput):
+            return  # the history read says what went wrong
+        if not revisions:
+            return
+        name = re.sub(r"-v?\d+\.\d+\.\d+.*$", "", str(revisions[-1].get("chart") or ""))
+        try:
+            self.target = dataclasses.replace(self.target, chart=profile_named(name))
+        except KeyError:
+            return
 
     def _parallel(self, snap: Snapshot, reads: Mapping[str, Callable[[Snapshot], None]]) -> None:
         with ThreadPoolExecutor(max_workers=max(len(reads), 1)) as pool:

@@ -159,7 +159,7 @@ class Installer:
         release, ns = run.release.release, run.release.namespace
         summary: list[str] = []
         if ok:
-            summary += ready_summary(self.plan, ns, run.kubectl)
+            summary += ready_summary(self.plan, ns, run.kubectl, run.release)
             summary.append(f"values file: {self.options.values_path}")
             path = self.options.values_path
             summary += [f"values file of {d.release}: {d.values_path(path)}" for d in self.dependencies]

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from flyte_tui.charts.access import DatabaseSecret, Endpoints
 from flyte_tui.charts.component import ChartObjects, Component, ImportResult
 
 if TYPE_CHECKING:
@@ -24,10 +25,6 @@ GUIDANCE = (
 
 _VALUES = "it reads flyte-core's values keys ({keys}); flyte-binary keeps this in {where} (not checked yet)"
 NOT_APPLICABLE = {
-    "config.db-secret": _VALUES.format(
-        keys="common.databaseSecret, db.*.database.passwordPath",
-        where="configuration.database.passwordPath and deployment.extraVolumes",
-    ),
     "config.storage": _VALUES.format(keys="storage.type, storage.bucketName", where="configuration.storage"),
     "config.task-identity": _VALUES.format(
         keys="flyteadmin.initialProjects, configmap.domain.domains",
@@ -124,6 +121,18 @@ class FlyteBinary:
             crd_user=full,
             not_applicable=NOT_APPLICABLE,
         )
+
+    def endpoints(self, values: Mapping[str, Any], release: str) -> Endpoints:
+        """``<fullname>-http`` (the console, 8088) and ``<fullname>-grpc`` (8089)."""
+        from flyte_tui.charts.flyte_binary.access import endpoints
+
+        return endpoints(values, release)
+
+    def database_secret(self, values: Mapping[str, Any]) -> DatabaseSecret:
+        """The Secret volume mounted where ``configuration.database.passwordPath`` points."""
+        from flyte_tui.charts.flyte_binary.access import database_secret
+
+        return database_secret(values)
 
 
 FLYTE_BINARY = FlyteBinary()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from flyte_tui.charts.access import DatabaseSecret, Endpoints
 from flyte_tui.charts.component import ChartObjects, Component
 
 if TYPE_CHECKING:
@@ -109,6 +110,18 @@ class FlyteCore:
             webhook_secret_keys=("ca.crt", "tls.crt", "tls.key"),
             hardcoded_namespace=defaults.NAMESPACE,
         )
+
+    def endpoints(self, values: Mapping[str, Any], release: str) -> Endpoints:
+        """flyteconsole and flyteadmin (named without the release)."""
+        from flyte_tui.charts.flyte_core.access import ENDPOINTS
+
+        return ENDPOINTS
+
+    def database_secret(self, values: Mapping[str, Any]) -> DatabaseSecret:
+        """``common.databaseSecret.name`` and the keys ``db.*.database.passwordPath`` read."""
+        from flyte_tui.charts.flyte_core.access import database_secret
+
+        return database_secret(values)
 
 
 FLYTE_CORE = FlyteCore()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from flyte_tui.charts.access import DatabaseSecret, Endpoints
 from flyte_tui.charts.component import ChartObjects, Component
 
 if TYPE_CHECKING:
@@ -85,6 +86,14 @@ class FlyteDeps:
             storage_service_accounts=(),
             ingress_backends=frozenset(),
         )
+
+    def endpoints(self, values: Mapping[str, Any], release: str) -> Endpoints:
+        """flyte-deps serves no console and no gRPC API."""
+        return Endpoints((), "", "", "", "")
+
+    def database_secret(self, values: Mapping[str, Any]) -> DatabaseSecret:
+        """flyte-deps runs the database; it reads no password Secret of Flyte's."""
+        return DatabaseSecret("", without="flyte-deps runs the database itself")
 
 
 FLYTE_DEPS = FlyteDeps()

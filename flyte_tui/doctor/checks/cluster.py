@@ -294,10 +294,11 @@ def release_chart(snap: Snapshot) -> Outcome:
         return skip("no release (see release.status)")
     chart = str(snap.history[-1].get("chart", ""))
     looked = (f"helm history {snap.release} {_helm_scope(snap)}",)
-    if not chart.startswith("flyte-core-"):
+    known = snap.target.profile.name
+    if not chart.startswith(f"{known}-"):
         return Outcome(
             "warn",
-            f"release {snap.release} runs chart {chart}, not flyte-core: these checks are written for flyte-core",
+            f"release {snap.release} runs chart {chart}, not {known}: these checks are written for {known}",
             looked,
         )
     return ok(f"chart {chart}", *looked)

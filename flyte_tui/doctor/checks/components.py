@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flyte_tui.charts.component import Component
+from flyte_tui.charts.flyte_binary import FLYTE_BINARY
 from flyte_tui.charts.flyte_core import FLYTE_CORE
 from flyte_tui.diagnose import EVENT_LINES, diagnose_pod, oom_killed
 from flyte_tui.doctor.checks import REGISTRY, Check, Outcome, Severity, kubectl_cmd, ok, skip, unreadable
@@ -72,10 +73,22 @@ def _selector(component: Component, release: str) -> str:
     return ",".join(f"{k}={v}" for k, v in component.pod_selector(release).items())
 
 
+def _of_release(component: Component, snap: Snapshot) -> Component | None:
+    """The component as the release's chart names it (flyte-binary names its Deployment after the release);
+    None when the release's chart has no such component."""
+    if component.values_key not in {c.values_key for c in snap.target.profile.components}:
+        return None
+    return next((c for c in snap.expected_components() if c.values_key == component.values_key), component)
+
+
 def component_outcome(component: Component, snap: Snapshot) -> Outcome:
     """The state of one component's pods and, when broken, why."""
     if (gone := unreadable(snap, "pods")) is not None:
         return gone
+    named = _of_release(component, snap)
+    if named is None:
+        return skip(f"release {snap.release}'s chart {snap.target.profile.name} has no {component.name}")
+    component = named
     k = kubectl_cmd(snap)
     looked = [f"pods -l {_selector(component, snap.release)}", f"deployment {component.name}"]
     pods = [p for p in snap.items("pods") if matches(p, component, snap.release)]
@@ -190,7 +203,7 @@ def _no_pods(component: Component, snap: Snapshot, deployment: Json | None, look
 
 
 def _register() -> None:
-    for component in FLYTE_CORE.components:
+    for component in (*FLYTE_CORE.components, *FLYTE_BINARY.components):
 
         def run(snap: Snapshot, component: Component = component) -> Outcome:
             return component_outcome(component, snap)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import posixpath
-
-from flyte_tui.charts.flyte_core.render import DB_MOUNT, IRSA_ANNOTATION, WI_ANNOTATION
+from flyte_tui.charts.flyte_core.render import IRSA_ANNOTATION, WI_ANNOTATION
 from flyte_tui.doctor.checks import Outcome, check, kubectl_cmd, ok, skip, unreadable
 from flyte_tui.doctor.snapshot import Snapshot, meta
 from flyte_tui.model.rules import find_placeholders, string_leaves
@@ -18,47 +16,26 @@ def _no_values(snap: Snapshot) -> Outcome | None:
     return None
 
 
-@check("config.db-secret", "database password Secret matches passwordPath", "config")
+@check("config.db-secret", "database password Secret holds the key the pods read", "config")
 def db_secret(snap: Snapshot) -> Outcome:
-    """``common.databaseSecret.name`` exists and holds the key ``db.*.database.passwordPath`` names."""
+    """The Secret the release's values read the database password from exists and holds the key they name
+    (where the values point it is the chart's: :meth:`flyte_tui.charts.ChartProfile.database_secret`)."""
     if (gone := _no_values(snap) or unreadable(snap, "secrets")) is not None:
         return gone
-    name = snap.value("common.databaseSecret.name") or ""
-    paths = {
-        comp: str(snap.value(f"db.{comp}.database.passwordPath") or "")
-        for comp in ("admin", "datacatalog")
-        if snap.value(f"db.{comp}.database") is not None
-    }
-    looked = ["values common.databaseSecret.name", *(f"values db.{c}.database.passwordPath" for c in paths)]
-    if not name:
-        with_path = [c for c, p in paths.items() if p.startswith(DB_MOUNT + "/")]
-        if with_path:
-            return Outcome(
-                "fail",
-                f"db.{with_path[0]}.database.passwordPath points into {DB_MOUNT} but common.databaseSecret.name "
-                "is empty: no Secret is mounted there",
-                tuple(looked),
-                fix="set common.databaseSecret.name to the Secret holding the password",
-                answer="database.passwordSecret",
-            )
-        return ok("no database password Secret is used (password given in the values or not needed)", *looked)
+    found = snap.target.profile.database_secret(snap.values)
+    looked = list(found.looked_at)
+    if found.problem:
+        return Outcome("fail", found.problem, tuple(looked), fix=found.fix, answer=found.answer)
+    if not found.name:
+        return ok(f"no database password Secret is used ({found.without})", *looked)
+    name = found.name
     looked.append(f"Secret {name} (key names only)")
-    missing_path = [c for c, p in paths.items() if not p]
-    if missing_path:
-        return Outcome(
-            "fail",
-            f"common.databaseSecret.name is {name} but db.{missing_path[0]}.database.passwordPath is not set: "
-            "the pods will not find the password (missing database password at specified path)",
-            tuple(looked),
-            fix=f"set db.admin.database.passwordPath and db.datacatalog.database.passwordPath to {DB_MOUNT}/<key>",
-            answer="database.passwordSecret.key",
-        )
     secret = snap.secrets.get(name)
-    wanted = sorted({posixpath.basename(p) for p in paths.values()})
+    wanted = list(found.keys)
     if secret is None:
         return Outcome(
             "fail",
-            f"Secret {name} does not exist in {snap.namespace}: flyteadmin and datacatalog cannot start",
+            f"Secret {name} does not exist in {snap.namespace}: {found.users} cannot start",
             tuple(looked),
             fix=f"create it with the key {wanted[0]}, or re-run flyte-tui install with the password",
             commands=(f"{kubectl_cmd(snap)} create secret generic {name} --from-file={wanted[0]}=./db-password.txt",),
@@ -70,7 +47,8 @@ def db_secret(snap: Snapshot) -> Outcome:
             "fail",
             f"Secret {name} has keys {', '.join(secret.keys) or '(none)'} but passwordPath expects {absent[0]}",
             tuple(looked),
-            fix=f"make passwordPath {DB_MOUNT}/<the key holding the password>, or add the key {absent[0]}",
+            fix=f"point passwordPath at the key holding the password (answers: database.passwordSecret.key), or "
+            f"add the key {absent[0]}",
             answer="database.passwordSecret.key",
         )
     return ok(f"Secret {name} has the key {', '.join(wanted)} that passwordPath expects", *looked)
