@@ -186,5 +186,8 @@ async def test_doctor_from_the_welcome_screen(testbed, flyte_namespace, user_she
         # the components are healthy; what KWOK cannot provide (ingress addresses, the webhook's own
         # objects) is the doctor's business and is tested with its own e2e scenarios
         components = {key: row for key, row in rows.items() if key.startswith("component.")}
+        # flyte-binary's own check does not apply to a flyte-core release, and says so
+        other_chart = components.pop("component.flyte-binary")
+        assert other_chart[0] == "- skip", other_chart
         assert set(components) == {f"component.{name}" for name in COMPONENTS}
         assert all(row[0] == "✓ pass" for row in components.values()), components
