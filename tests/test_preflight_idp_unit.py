@@ -70,7 +70,7 @@ def test_missing_endpoints_are_named() -> None:
 def test_unsupported_scopes_name_the_scopes_answer_and_an_empty_list_says_nothing() -> None:
     found = scope_findings(EXP, {"scopes_supported": ["openid", "offline"]})
     assert {f.answer for f in found} == {"auth.external.scopes"}
-    assert "['all']" in found[0].message
+    assert "['all']" in found[0].message and found[0].warning
     assert scope_findings(EXP, {"scopes_supported": []}) == []
     assert scope_findings(EXP, {}) == []
 
@@ -129,7 +129,8 @@ def test_expected_follows_the_rendered_values() -> None:
                                                "audience": "https://flyte.acme.com"})  # fmt: skip
     exp = expected(plan)
     assert exp.metadata_url == "https://dev-1.okta.com/oauth2/aus1/.well-known/oauth-authorization-server"
-    assert exp.metadata_answer == "auth.external.issuer"
+    assert exp.metadata_answer == "auth.external.metadataUrl"
     assert exp.audience == "https://flyte.acme.com" and "https://flyte.acme.com" in exp.accepted
     assert exp.scopes == ("all", "offline") and exp.propeller == "0oaprop"
+    assert exp.external_issuer == "https://dev-1.okta.com/oauth2/aus1"
     assert expected(plan_for("okta-self")).metadata_url == ""

@@ -56,6 +56,7 @@ class Expected:
     issuer_answer: str
     metadata_url: str = ""
     metadata_answer: str = ""
+    """The answer that says where the metadata is (the path; the issuer it is under is named in the message)."""
     scopes: tuple[str, ...] = ()
     """The scopes propeller asks for."""
     scopes_answer: str = "auth.external.scopes"
@@ -65,6 +66,8 @@ class Expected:
     accepted: tuple[str, ...] = ()
     """The audiences flyteadmin accepts (``externalAuthServer.allowedAudience``)."""
     propeller: str = ""
+    external_issuer: str = ""
+    """External: the authorization server's issuer, when it is not the login issuer (then checked on its own)."""
 
 
 def metadata_url(issuer: str, path: str) -> str:
@@ -82,21 +85,18 @@ def expected(plan: InstallPlan) -> Expected:
     ext, client = app["externalAuthServer"], app["thirdPartyConfig"]["flyteClient"]
     admin = tree.get(values, ("configmap", "admin", "admin")) or {}
     audience = admin.get("audience") or (client.get("audience", "") if admin.get("useAudienceFromAdmin") else "")
-    if auth.external.metadata_url:
-        where = "auth.external.metadataUrl"
-    else:
-        where = "auth.external.issuer" if auth.external.issuer else "auth.issuer"
     return Expected(
         issuer=auth.login_issuer,
         issuer_answer="auth.issuer",
         metadata_url=metadata_url(ext["baseUrl"], ext["metadataUrl"]),
-        metadata_answer=where,
+        metadata_answer="auth.external.metadataUrl",
         scopes=tuple(admin.get("scopes") or client["scopes"]),
         scopes_answer="auth.external.propellerScopes" if auth.external.propeller_scopes else "auth.external.scopes",
         cli_scopes=tuple(client["scopes"]),
         audience=audience,
         accepted=tuple(ext["allowedAudience"]),
         propeller=auth.clients.propeller,
+        external_issuer=ext["baseUrl"] if ext["baseUrl"] != auth.login_issuer else "",
     )
 
 
@@ -126,7 +126,8 @@ def discovery_findings(issuer: str, doc: Mapping[str, Any], answer: str = "auth.
 
 
 def scope_findings(exp: Expected, doc: Mapping[str, Any]) -> list[Finding]:
-    """The scopes flytectl and propeller ask for against ``scopes_supported`` (nothing when the IdP lists none)."""
+    """The scopes flytectl and propeller ask for against ``scopes_supported`` (nothing when the IdP lists none):
+    warnings, as a server may leave scopes out of the list; propeller's token is the proof."""
     supported = doc.get("scopes_supported")
     if not isinstance(supported, list) or not supported:
         return []
@@ -137,8 +138,9 @@ def scope_findings(exp: Expected, doc: Mapping[str, Any]) -> list[Finding]:
             found.append(
                 Finding(
                     answer,
-                    f"the authorization server does not support the scopes {unknown} "
-                    f"(it lists {sorted(supported)}): create them at the IdP or change {answer}",
+                    f"the authorization server does not list the scopes {unknown} (it lists {sorted(supported)}, and "
+                    f"may leave some out): create them at the IdP or change {answer}",
+                    warning=True,  # RFC 8414: a server may choose not to advertise some of its scopes
                 )
             )
     return list({f.message: f for f in found}.values())
@@ -277,6 +279,10 @@ def idp_findings(plan: InstallPlan, http: IdpHttp, propeller_secret: str | None)
     if not meta.get("token_endpoint"):
         yield Finding(exp.metadata_answer, f"the metadata at {exp.metadata_url} names no token_endpoint")
         return
+    if exp.external_issuer and meta.get("issuer") != exp.external_issuer:
+        said = meta.get("issuer")
+        yield Finding("auth.external.issuer", f"the authorization server says its issuer is {said!r}, not "
+                      f"{exp.external_issuer!r}: set auth.external.issuer to {said!r}")  # fmt: skip
     yield from scope_findings(exp, meta)
     yield f"authorization server metadata {exp.metadata_url} ok"
     if not propeller_secret:
