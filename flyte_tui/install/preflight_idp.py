@@ -53,18 +53,19 @@ class Expected:
     """What the plan makes flyteadmin and propeller expect of the IdP (read from the rendered auth values)."""
 
     issuer: str
-    issuer_answer: str
-    metadata_url: str = ""
-    metadata_answer: str = ""
-    """The answer that says where the metadata is (the path; the issuer it is under is named in the message)."""
+    """The login issuer, as the answers give it (the discovery document's ``issuer`` must be this)."""
+    issuer_answer: str = "auth.issuer"
     scopes: tuple[str, ...] = ()
     """The scopes propeller asks for."""
     scopes_answer: str = "auth.external.scopes"
     cli_scopes: tuple[str, ...] = ()
-    audience: str = ""
-    """The audience propeller asks for ("" when it asks for none)."""
+    metadata_url: str = ""
+    metadata_answer: str = ""
+    """The answer that says where the metadata is (the path; the issuer it is under is named in the message)."""
     accepted: tuple[str, ...] = ()
     """The audiences flyteadmin accepts (``externalAuthServer.allowedAudience``)."""
+    audience: str = ""
+    """The audience propeller asks for ("" when it asks for none)."""
     propeller: str = ""
     external_issuer: str = ""
     """External: the authorization server's issuer, when it is not the login issuer (then checked on its own)."""
