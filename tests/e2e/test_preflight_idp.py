@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from test_install import answers, collect, options, plan_of
+from test_install_auth import secret_data
 
 from flyte_tui.events import InstallFinished, OutputLine, StepFailed, StepFinished, to_json
 from flyte_tui.files.yamlio import dump
@@ -80,6 +81,10 @@ def test_headless_install_with_the_real_idp_reaches_ready(testbed, namespace, id
     assert any("aud and scp as flyteadmin wants" in line for line in lines), lines
     assert clients["propeller_secret"] not in proc.stdout + proc.stderr
     assert clients["oidc_secret"] not in proc.stdout + proc.stderr
+    assert secret_data(testbed, namespace, "flyte-secret-auth") == {"client_secret": clients["propeller_secret"]}
+    assert secret_data(testbed, namespace, "flyte-admin-secrets")["oidc_client_secret"] == clients["oidc_secret"]
+    values = (tmp_path / "values.yaml").read_text()
+    assert clients["propeller_secret"] not in values and "externalAuthServer" in values
 
 
 BAD: list[tuple[str, dict[str, Any], str, str]] = [
