@@ -213,8 +213,8 @@ def token_findings(exp: Expected, token: str) -> list[Finding]:
 
 def token_error_findings(exp: Expected, status: int, answer: Mapping[str, Any]) -> list[Finding]:
     """Why the IdP refused the token request (status and its OAuth2 error), naming what to change."""
-    error = str(answer.get("error", "")) or f"HTTP {status}"
-    said = f"{error}: {answer.get('error_description', '')}".rstrip(": ")
+    error = _printable(answer.get("error", "")) or f"HTTP {status}"
+    said = f"{error}: {_printable(answer.get('error_description', ''))}".rstrip(": ")
     if error in ("invalid_client", "unauthorized_client") or status == 401:
         return [
             Finding(
@@ -317,7 +317,7 @@ def check_idp(run: ReleaseRun, http: IdpHttp | None = None) -> Iterator[Event]:
         if isinstance(item, str):
             yield OutputLine("preflight", item)
         elif item.warning:
-            yield OutputLine("preflight", f"warning: {item.answer}: {item.message}", "stderr")
+            yield OutputLine("preflight", f"warning: {item.answer}: {_masked(item.message, secret)}", "stderr")
         else:
             errors.append(item)
     if not errors:
@@ -333,6 +333,12 @@ def check_idp(run: ReleaseRun, http: IdpHttp | None = None) -> Iterator[Event]:
             answer=errors[0].answer if errors[0].answer.startswith("auth.") else None,
         ),
     )
+
+
+def _printable(value: Any, limit: int = 300) -> str:
+    """A server's text as one short printable line."""
+    text = "".join(c if c.isprintable() else " " for c in str(value))
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def _masked(text: str, secret: str | None) -> str:
