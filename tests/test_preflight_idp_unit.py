@@ -4,9 +4,15 @@ and token errors, each problem naming the answer to change (the real IdP: tests/
 from __future__ import annotations
 
 import base64
+import http.server
 import json
-from typing import Any
+import threading
+from collections.abc import Iterator
+from typing import Any, ClassVar
 
+import pytest
+
+from flyte_tui.install.idp_http import IdpHttp, IdpUnreachable
 from flyte_tui.install.preflight_idp import (
     SECRET_ANSWER,
     Expected,
@@ -18,6 +24,7 @@ from flyte_tui.install.preflight_idp import (
     token_error_findings,
     token_findings,
 )
+from flyte_tui.tools import process
 from tests.test_auth_render import plan_for
 
 ISSUER = "https://idp.example.com/oauth2/default"
@@ -134,3 +141,53 @@ def test_expected_follows_the_rendered_values() -> None:
     assert exp.scopes == ("all", "offline") and exp.propeller == "0oaprop"
     assert exp.external_issuer == "https://dev-1.okta.com/oauth2/aus1"
     assert expected(plan_for("okta-self")).metadata_url == ""
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    seen: ClassVar[list[str]] = []
+
+    def do_POST(self) -> None:
+        self.seen.append(self.path)
+        self.send_response(302)
+        self.send_header("Location", "/elsewhere")
+        self.end_headers()
+
+    def do_GET(self) -> None:
+        self.seen.append(self.path)
+        body = b"<html>not json</html>"
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def local_server() -> Iterator[str]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    _Handler.seen.clear()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_the_token_request_never_follows_a_redirect(local_server: str) -> None:
+    status, answer = IdpHttp().client_credentials(local_server + "/token", "prop", "s3cret", {"scope": "all"})
+    assert status == 302 and answer == {}
+    assert _Handler.seen == ["/token"]  # the secret's header went to the token endpoint only
+
+
+def test_an_answer_that_is_not_json_is_said_and_a_cancel_stops_before_asking(local_server: str) -> None:
+    with pytest.raises(IdpUnreachable, match="not a JSON object"):
+        IdpHttp().get_json(local_server + "/.well-known/openid-configuration")
+    cancel = threading.Event()
+    cancel.set()
+    with pytest.raises(process.Cancelled):
+        IdpHttp(cancel=cancel).get_json(local_server + "/x")
+    assert _Handler.seen == ["/.well-known/openid-configuration"]
