@@ -18,6 +18,7 @@ from flyte_tui.install.preflight_idp import (
     Expected,
     discovery_findings,
     expected,
+    idp_findings,
     jwt_payload,
     metadata_url,
     scope_findings,
@@ -191,3 +192,27 @@ def test_an_answer_that_is_not_json_is_said_and_a_cancel_stops_before_asking(loc
     with pytest.raises(process.Cancelled):
         IdpHttp(cancel=cancel).get_json(local_server + "/x")
     assert _Handler.seen == ["/.well-known/openid-configuration"]
+
+
+def _closed_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_an_idp_this_machine_cannot_reach_is_a_warning_not_a_stop() -> None:
+    """An in-cluster or private IdP may be out of the laptop's reach while flyteadmin reaches it: say so, go on."""
+    issuer = f"https://127.0.0.1:{_closed_port()}/oauth2/default"
+    found = list(idp_findings(plan_for("okta-self", issuer=issuer), IdpHttp(timeout=2), None))
+    problems = [f for f in found if not isinstance(f, str)]
+    assert len(problems) == 1 and problems[0].warning, found
+    assert problems[0].answer == "auth.issuer" and "cannot be reached from this machine" in problems[0].message
+
+
+def test_an_answer_that_is_no_idp_still_stops(local_server: str) -> None:
+    """Reached, but not an IdP (no JSON): that is an error naming the answer."""
+    found = list(idp_findings(plan_for("okta-self", issuer=local_server + "/oauth2"), IdpHttp(timeout=2), None))
+    problems = [f for f in found if not isinstance(f, str)]
+    assert len(problems) == 1 and not problems[0].warning and problems[0].answer == "auth.issuer", found

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import socket
 import ssl
 import threading
 import urllib.error
@@ -28,11 +29,14 @@ MAX_BYTES = 1 << 20
 class IdpUnreachable(Exception):
     """A request to the IdP got no usable answer (no connection, TLS refused, an HTTP error, not JSON)."""
 
-    def __init__(self, url: str, reason: str, status: int | None = None) -> None:
+    def __init__(self, url: str, reason: str, status: int | None = None, *, not_reached: bool = False) -> None:
         super().__init__(f"{url}: {reason}")
         self.url = url
         self.reason = reason
         self.status = status
+        self.not_reached = not_reached
+        """No connection at all from this machine (name not found, refused, no answer in time): the cluster may
+        still reach the IdP (an in-cluster or private one), so this is no reason to stop an install."""
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -96,7 +100,7 @@ class IdpHttp:
             with exc:
                 return exc.code, _json(exc.read(MAX_BYTES))
         except (urllib.error.URLError, OSError, ValueError) as exc:
-            raise IdpUnreachable(url, _reason(exc)) from None
+            raise IdpUnreachable(url, _reason(exc), not_reached=_not_reached(exc)) from None
 
 
 def _json(raw: bytes) -> dict[str, Any] | None:
@@ -105,6 +109,11 @@ def _json(raw: bytes) -> dict[str, Any] | None:
     except ValueError:
         return None
     return doc if isinstance(doc, dict) else None
+
+
+def _not_reached(exc: BaseException) -> bool:
+    reason = getattr(exc, "reason", None) or exc
+    return isinstance(reason, (ConnectionError, TimeoutError, socket.gaierror)) and not isinstance(reason, ssl.SSLError)
 
 
 def _reason(exc: BaseException) -> str:

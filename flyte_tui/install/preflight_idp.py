@@ -252,6 +252,10 @@ class _Fetch:
         try:
             return self.http.get_json(url)
         except IdpUnreachable as exc:
+            if exc.not_reached:
+                return Finding(answer, f"the IdP's {what} at {url} cannot be reached from this machine "
+                               f"({exc.reason}); not checked: flyteadmin may still reach it from the cluster "
+                               f"(if not, check {answer})", warning=True)  # fmt: skip
             hint = f" (Keycloak and Entra ID serve {OPENID_METADATA})" if answer.endswith("metadataUrl") else ""
             return Finding(answer, f"cannot read the IdP's {what} at {url}: {exc.reason}{hint}: check {answer}")
 
