@@ -11,6 +11,7 @@ chart must not make one from its ``foobar`` default).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -81,6 +82,16 @@ def idp_clients(plan: InstallPlan) -> list[IdpClient]:
     propeller = IdpClient("flytepropeller / scheduler", auth.clients.propeller, "confidential, client credentials",
                           (), tuple(auth.external.propeller_scopes or [REQUIRED_SCOPE]))  # fmt: skip
     return [web, cli, propeller]
+
+
+SELF_CLIENTS = ("auth", "appAuth", "selfAuthServer", "staticClients")
+"""Where flyteadmin's config (``server.yaml``; ``configmap.adminServer`` in the values) lists Self's clients."""
+
+
+def propeller_hash_in_config(server: Mapping[str, Any], client_id: str) -> str:
+    """The propeller client's hash (base64 of bcrypt) in flyteadmin's server config ("" when there is none)."""
+    found = tree.get(server, (*SELF_CLIENTS, client_id, "client_secret"), "")
+    return found if isinstance(found, str) else ""
 
 
 def _static_clients(auth: Auth) -> dict[str, Any]:
