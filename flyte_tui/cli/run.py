@@ -25,6 +25,7 @@ from flyte_tui.install.secrets import SecretValues
 from flyte_tui.model import InstallPlan
 from flyte_tui.redact import known_secrets, mask_values
 from flyte_tui.release import release_helm
+from flyte_tui.review.auth import registration_lines
 from flyte_tui.review.review import Review
 from flyte_tui.tools.helm import Helm, HelmError
 from flyte_tui.tools.process import Cancelled, ProcessError
@@ -109,6 +110,8 @@ def _install(
 ) -> int:
     """Confirm, read the secrets, run the installer (of the reviewed releases, for an upgrade); print its events."""
     verb = "install" if reviewed is None else "upgrade"
+    for line in registration_lines(plan):  # part of the review: what the IdP must know
+        print(line, file=sys.stderr if flags.as_json else out, flush=True)
     if not flags.yes:
         if not sys.stdin.isatty():
             print(f"refusing to {verb} without --yes when not on a terminal", file=sys.stderr)
