@@ -20,7 +20,7 @@ from flyte_tui.charts import validate_file
 from flyte_tui.events import InstallFinished, plain, to_json
 from flyte_tui.install import InstallOptions
 from flyte_tui.install.ingress import fit_for_install
-from flyte_tui.install.propeller_secret import SettledSecret, settle_for_install
+from flyte_tui.install.propeller_secret import SettledSecret, failure_code, settle_for_install
 from flyte_tui.install.secrets import SecretValues
 from flyte_tui.model import InstallPlan
 from flyte_tui.redact import known_secrets, mask_values
@@ -133,9 +133,9 @@ def _install(
     try:  # an upgrade settled it before its review
         with _cancel_on_signals(stop_settling := threading.Event()):
             settled = settled or settle_for_install(plan, flags.kubectl, stop_settling)
-    except (ValueError, Cancelled) as exc:
+    except (ValueError, ProcessError) as exc:
         print(f"error: {exc or 'cancelled'}; nothing {'installed' if reviewed is None else 'changed'}", file=sys.stderr)
-        return exit_codes.CANCELLED if isinstance(exc, Cancelled) else exit_codes.INVALID
+        return failure_code(exc)
     if settled.note:
         print(f"note: {settled.note}", file=sys.stderr if flags.as_json else out, flush=True)
     plan, secrets = settled.plan, settled.with_secret(secrets)
@@ -233,7 +233,8 @@ def run_diff(answers: Path, *, as_json: bool, helm: str = "helm", out: TextIO = 
         return exit_codes.FAILED
     plan, adapter = loaded
     try:
-        with _cancel_on_signals(adapter.cancel):
+        with _cancel_on_signals(adapter.cancel):  # the propeller hash as the upgrade would settle it (none applied)
+            plan = settle_for_install(plan, cancel=adapter.cancel).plan
             result = review_upgrade(plan, adapter).review
     except Cancelled:
         print("cancelled", file=sys.stderr)
@@ -293,8 +294,8 @@ def _upgrade(
     with _cancel_on_signals(adapter.cancel):
         try:  # the propeller secret before the review: it shows the values the upgrade applies
             settled = settle_for_install(plan, flags.kubectl, adapter.cancel)
-        except ValueError as exc:
-            return stop(str(exc), "unchanged", exit_codes.INVALID)
+        except (ValueError, ProcessError) as exc:
+            return stop(str(exc) or "cancelled", "unchanged", failure_code(exc))
         plan = settled.plan
         try:
             for step in upgrade_until_review(plan, adapter, flags.recover, found):

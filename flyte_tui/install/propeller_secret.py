@@ -16,6 +16,7 @@ import dataclasses
 import threading
 from dataclasses import dataclass, field
 
+from flyte_tui import exit_codes
 from flyte_tui.charts import profile_for_chart
 from flyte_tui.charts.flyte_core.render_auth import PROPELLER_SECRET, PROPELLER_SECRET_KEY, propeller_hash_in_config
 from flyte_tui.files.yamlio import load_plain
@@ -59,14 +60,17 @@ def _with_hash(plan: InstallPlan, secret_hash: str) -> InstallPlan:
 
 def read_existing_secret(kubectl: Kubectl) -> str | None:
     """``client_secret`` of the Secret ``flyte-secret-auth`` (None when there is no such Secret or key). The value
-    comes on kubectl's stdout only; raises ValueError naming the Secret when it cannot be read."""
+    comes on kubectl's stdout only; raises ProcessError naming the Secret when the cluster does not answer
+    (ValueError when the key is not base64 text)."""
     template = '{.metadata.name}{"\\t"}{.data.' + PROPELLER_SECRET_KEY + "}"
     try:
         out = kubectl.check("get", "secret", PROPELLER_SECRET, "--ignore-not-found", "-o", f"jsonpath={template}")
+    except process.Cancelled:
+        raise
     except (KubectlError, process.ProcessError) as exc:
-        if isinstance(exc, process.Cancelled):
-            raise
-        raise ValueError(f"cannot read Secret {PROPELLER_SECRET} (to reuse its {PROPELLER_SECRET_KEY}): {exc}") from exc
+        raise process.ProcessError(
+            f"cannot read Secret {PROPELLER_SECRET} (to reuse its {PROPELLER_SECRET_KEY}): {exc}"
+        ) from exc
     _name, _, encoded = out.strip().partition("\t")
     if not encoded:
         return None
@@ -142,7 +146,7 @@ def settle_for_install(
 ) -> SettledSecret:
     """:func:`settle_on_cluster` for ``flyte-tui install`` / ``upgrade``: the secret the user gave from
     ``FLYTE_TUI_PROPELLER_CLIENT_SECRET`` or its ``_FILE``, the cluster of the plan's target. ValueError with the
-    message to show (an unreadable file included)."""
+    message to show (an unreadable file included); ProcessError when the cluster cannot be read."""
     if not needs_settling(plan):
         return SettledSecret(plan)
     variable = PROPELLER_CLIENT_SECRET_ENV
@@ -156,3 +160,11 @@ def settle_for_install(
     kubectl = Kubectl(kubectl_binary, t.context, t.namespace, cancel=cancel or threading.Event())
     config_map = profile_for_chart(t.chart.name).objects(t.release).admin_config
     return settle_on_cluster(plan, given, kubectl, config_map)
+
+
+def failure_code(exc: Exception) -> int:
+    """The exit code of a settle that failed: 2 the answers and the secrets disagree (ValueError), 130 cancelled,
+    1 the cluster did not answer."""
+    if isinstance(exc, ValueError):
+        return exit_codes.INVALID
+    return exit_codes.CANCELLED if isinstance(exc, process.Cancelled) else exit_codes.FAILED
