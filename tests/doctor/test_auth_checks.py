@@ -141,3 +141,10 @@ def test_the_log_check_masks_tokens_in_the_lines_it_shows() -> None:
     ]
     finding = run(snap, "auth.logs")
     assert finding.severity == "fail" and "eyJhbGciOiJSUzI1NiJ9" not in shown(finding)
+
+
+def test_the_log_check_skips_when_no_log_line_was_read() -> None:
+    snap = with_auth()
+    snap.logs[("flyteadmin-5d56b9db69-f75c5", "flyteadmin")] = []
+    finding = run(snap, "auth.logs")
+    assert finding.severity == "skip" and "no line" in finding.summary

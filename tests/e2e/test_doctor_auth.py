@@ -93,6 +93,17 @@ def test_doctor_checks_auth_and_names_a_mismatched_propeller_secret(testbed, nam
     assert not [p for p in changed if "auth" in p.lower() or "secret" in p.lower()], changed
     assert generated not in diff.stdout + diff.stderr
 
+    admin = testbed.kubectl_run(
+        "get",
+        "pods",
+        "-n",
+        namespace,
+        "-l",
+        "app.kubernetes.io/name=flyteadmin",
+        "-o",
+        "jsonpath={.items[0].metadata.name}",
+    ).stdout.strip()
+    testbed.set_pod_logs(namespace, admin, ["Serving Flyte Admin Http on port :8088", "GET /healthcheck 200"])
     code, report = doctor_cli(testbed, Path(testbed.helm4), namespace)
     found = by_id(report)
     for check_id in AUTH_CHECKS:
@@ -104,7 +115,11 @@ def test_doctor_checks_auth_and_names_a_mismatched_propeller_secret(testbed, nam
         "patch", "secret", "flyte-secret-auth", "-n", namespace, "--type=merge", "-p",
         json.dumps({"data": {"client_secret": encoded}}),
     )  # fmt: skip
+    refused = 'token validation failed: invalid audience ["http://flyteadmin:80"], wanted ["https://flyte.example.com"]'
+    testbed.set_pod_logs(namespace, admin, ["Serving Flyte Admin Http on port :8088", refused])
     code, report = doctor_cli(testbed, Path(testbed.helm4), namespace)
+    logs = by_id(report)["auth.logs"]
+    assert logs["severity"] == "fail" and logs["signature"] == "auth-invalid-audience", logs
     finding = by_id(report)["auth.propeller-hash"]
     assert code == 3 and finding["severity"] == "fail"
     assert (
