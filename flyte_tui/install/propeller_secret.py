@@ -114,7 +114,7 @@ def settle(plan: InstallPlan, given: str | None, existing: str | None, live_hash
         made, made_hash = propeller_secret_and_hash()
         note = f"generated the propeller client secret and its bcrypt hash: the secret goes to {WHERE} (not shown)"
         return SettledSecret(_with_hash(plan, made_hash), made, note)
-    source = "given" if given else f"of {WHERE}"
+    source = "given" if given else f"in {WHERE} reused (not rotated)"
     if wanted:
         if not propeller_secret_matches(secret, wanted):
             raise ValueError(
@@ -123,15 +123,16 @@ def settle(plan: InstallPlan, given: str | None, existing: str | None, live_hash
             )
         return SettledSecret(plan, note=f"propeller client secret {source} matches auth.clients.propellerHash")
     if live_hash and propeller_secret_matches(secret, live_hash):
-        return SettledSecret(_with_hash(plan, live_hash), note=f"propeller client secret {source} kept with its hash")
-    note = f"propeller client secret {source} kept; its bcrypt hash made for flyteadmin's config"
+        note = f"propeller client secret {source}; its hash in flyteadmin's config kept"
+        return SettledSecret(_with_hash(plan, live_hash), note=note)
+    note = f"propeller client secret {source}; its bcrypt hash made for flyteadmin's config"
     return SettledSecret(_with_hash(plan, hash_propeller_secret(secret)), note=note)
 
 
 def settle_on_cluster(plan: InstallPlan, given: str | None, kubectl: Kubectl, config_map: str) -> SettledSecret:
     """:func:`settle` with what the plan's cluster holds: the existing ``flyte-secret-auth`` and the hash in
-    flyteadmin's ConfigMap ``config_map`` (read only when needed). ValueError when they cannot agree or the
-    Secret cannot be read."""
+    flyteadmin's ConfigMap ``config_map`` (read only when needed). ValueError when they cannot agree,
+    ProcessError when the Secret cannot be read."""
     if not needs_settling(plan):
         return SettledSecret(plan)
     existing = None if given else read_existing_secret(kubectl)
