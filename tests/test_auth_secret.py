@@ -4,13 +4,19 @@ and auth.clients.propellerHash disagree; never in a note or a repr."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 
 from flyte_tui import tree
 from flyte_tui.charts import flyte_release, plan_releases
+from flyte_tui.files.yamlio import dump
 from flyte_tui.install.propeller_secret import settle
 from flyte_tui.install.secrets import SecretValues
 from flyte_tui.model.auth import hash_propeller_secret, propeller_secret_matches
+from tests.test_auth_model import RECIPES, answers
 from tests.test_auth_render import plan_for
 
 STATIC = ("configmap", "adminServer", "auth", "appAuth", "selfAuthServer", "staticClients", "flytepropeller")
@@ -67,3 +73,18 @@ def test_external_and_auth_off_are_left_alone() -> None:
     for plan in (plan_for("okta-external"), plan_for("google", enabled=False)):
         settled = settle(plan, None, None, "")
         assert settled.plan == plan and settled.generated is None and not settled.note
+
+
+def test_install_refuses_a_propeller_secret_not_matching_the_hash_naming_it_and_never_showing_it(tmp_path) -> None:
+    raw = answers(RECIPES["google"])
+    raw["auth"]["clients"]["propellerHash"] = hash_propeller_secret("the-old-secret")
+    answers_file = tmp_path / "flyte-tui.yaml"
+    answers_file.write_text(dump(raw))
+    env = {**os.environ, "FLYTE_TUI_PROPELLER_CLIENT_SECRET": "CANARY-not-the-old-secret", "KUBECONFIG": "/nonexistent"}
+    argv = [sys.executable, "-m", "flyte_tui.cli", "install", "--yes", "--helm", "/nonexistent/helm", str(answers_file)]
+    proc = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=60, check=False)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "auth.clients.propellerHash" in proc.stderr and "nothing installed" in proc.stderr
+    assert "CANARY" not in proc.stdout + proc.stderr and "Traceback" not in proc.stderr
+    assert "Register at the IdP (google" in proc.stdout
+    assert not (tmp_path / "values.yaml").exists()
