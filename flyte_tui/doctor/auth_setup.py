@@ -24,6 +24,7 @@ from flyte_tui.charts.flyte_core.render_auth import (
     propeller_hash_in_config,
 )
 from flyte_tui.doctor.snapshot import Snapshot, meta
+from flyte_tui.files import yamlio
 from flyte_tui.files.yamlio import load_plain
 from flyte_tui.model.auth import propeller_secret_matches
 from flyte_tui.readiness import matches
@@ -67,7 +68,7 @@ def _server_config(snap: Snapshot) -> tuple[dict[str, Any], str]:
     if isinstance(text, str) and text.strip():
         try:
             data = load_plain(text)
-        except ValueError:
+        except (ValueError, yamlio.YAMLError):
             data = None
         if isinstance(data, dict):
             return data, f"ConfigMap {name} (server.yaml)"

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from flyte_tui import exit_codes
 from flyte_tui.charts import profile_for_chart
 from flyte_tui.charts.flyte_core.render_auth import PROPELLER_SECRET, PROPELLER_SECRET_KEY, propeller_hash_in_config
+from flyte_tui.files import yamlio
 from flyte_tui.files.yamlio import load_plain
 from flyte_tui.install.secrets import SecretValues, from_env_or_file
 from flyte_tui.model.auth import hash_propeller_secret, propeller_secret_and_hash, propeller_secret_matches
@@ -92,7 +93,7 @@ def read_live_hash(kubectl: Kubectl, config_map: str, client_id: str) -> str:
         return propeller_hash_in_config(load_plain(text) if text.strip() else {}, client_id)
     except process.Cancelled:
         raise
-    except (KubectlError, process.ProcessError, ValueError):
+    except (KubectlError, process.ProcessError, ValueError, yamlio.YAMLError):
         return ""
 
 

@@ -148,3 +148,12 @@ def test_the_log_check_skips_when_no_log_line_was_read() -> None:
     snap.logs[("flyteadmin-5d56b9db69-f75c5", "flyteadmin")] = []
     finding = run(snap, "auth.logs")
     assert finding.severity == "skip" and "no line" in finding.summary
+
+
+def test_an_unreadable_server_yaml_falls_back_to_the_values() -> None:
+    snap = with_auth()
+    config_map = snap.named("configmaps", "flyte-admin-base-config")
+    assert config_map is not None
+    config_map["data"]["server.yaml"] = "auth: [unclosed"
+    setup = auth_setup(snap)
+    assert setup.enabled and setup.source == "values configmap.adminServer" and setup.propeller_hash
