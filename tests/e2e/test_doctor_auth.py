@@ -1,8 +1,8 @@
 """Auth on the real API server, end to end through the headless CLI: `flyte-tui install` with auth on (Self) and
 no propeller secret makes the secret and its hash together (the secret only in flyte-secret-auth, never in the
-output, the values, the answers or any process's arguments); the doctor passes every auth check; an upgrade
-would keep the secret and its hash; a replaced client_secret makes the doctor fail naming flyte-secret-auth and
-the hash, without ever showing a secret."""
+output, the values, the answers or any process's arguments); `diff` shows no auth change and `upgrade` keeps the
+secret and its hash; the doctor passes every auth check; a replaced client_secret makes the doctor fail naming
+flyte-secret-auth and the hash, without ever showing a secret."""
 
 from __future__ import annotations
 
@@ -93,6 +93,14 @@ def test_doctor_checks_auth_and_names_a_mismatched_propeller_secret(testbed, nam
     changed = [c["path"] for c in json.loads(diff.stdout)["values"]]
     assert not [p for p in changed if "auth" in p.lower() or "secret" in p.lower()], changed
     assert generated not in diff.stdout + diff.stderr
+    hashed = live_hash(testbed, namespace)
+    argv = [sys.executable, "-m", "flyte_tui.cli", "upgrade", "--yes", "--helm", str(testbed.helm4),
+            "--kubectl", str(testbed.kubectl), "--timeout", "2m", str(answers_file)]  # fmt: skip
+    upgraded = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=300, check=False)
+    assert upgraded.returncode == 0, upgraded.stdout[-2000:] + upgraded.stderr[-2000:]
+    assert "reused (not rotated)" in upgraded.stdout and generated not in upgraded.stdout + upgraded.stderr
+    assert secret_data(testbed, namespace, "flyte-secret-auth")["client_secret"] == generated
+    assert live_hash(testbed, namespace) == hashed
 
     admin = testbed.kubectl_run(
         "get",
