@@ -59,15 +59,15 @@ def install_cli(testbed: Any, answers_file: Path, env: dict[str, str]) -> tuple[
     return proc, "\n".join(seen)
 
 
-def test_doctor_checks_auth_and_names_a_mismatched_propeller_secret(testbed, namespace, tmp_path) -> None:
-    data = auth_answers(testbed, namespace, "")  # no propellerHash: flyte-tui makes the secret and its hash
+def test_doctor_checks_auth_and_names_a_mismatched_propeller_secret(testbed, namespace, tmp_path, idp) -> None:
+    data = auth_answers(testbed, namespace, "", idp.issuer)  # no propellerHash: flyte-tui makes the secret and hash
     answers_file = tmp_path / "flyte-tui.yaml"
     answers_file.write_text(dump(data))
     written = answers_file.read_text()
     oidc = "CANARYOIDC" + secrets.token_hex(8)
     env = {**testbed.env, "FLYTE_TUI_DB_PASSWORD": "pw-" + secrets.token_hex(4),
            "FLYTE_TUI_S3_ACCESS_KEY": "AKIAE2E", "FLYTE_TUI_S3_SECRET_KEY": "sk-" + secrets.token_hex(4),
-           "FLYTE_TUI_OIDC_CLIENT_SECRET": oidc}  # fmt: skip
+           "FLYTE_TUI_OIDC_CLIENT_SECRET": oidc, "SSL_CERT_FILE": str(idp.ca_file)}  # fmt: skip
     proc, argv_seen = install_cli(testbed, answers_file, env)
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
     assert "generated the propeller client secret" in proc.stderr and "flyte-secret-auth" in proc.stderr
