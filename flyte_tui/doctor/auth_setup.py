@@ -41,10 +41,15 @@ class AuthSetup:
     """flyteadmin's authentication settings, from where the doctor read them."""
 
     enabled: bool
+    """``server.security.useAuth`` is true (and the chart is flyte-core's)."""
     server_type: str = "Self"
+    """``auth.appAuth.authServerType``: Self or External."""
     authorized_uris: tuple[str, ...] = ()
+    """``auth.authorizedUris``, in order (flyteadmin falls back to the first)."""
     propeller_id: str = "flytepropeller"
+    """Propeller's client id (``secrets.adminOauthClientCredentials.clientId``)."""
     propeller_hash: str = field(default="", repr=False)
+    """Self: the base64 bcrypt hash flyteadmin's static client for propeller carries ("" when none)."""
     propeller_secret: str = PROPELLER_SECRET
     """The Secret propeller's client secret is mounted from (``secrets.adminOauthClientCredentials.secretName``)."""
     source: str = ""
