@@ -113,4 +113,3 @@ class MultiBed:
         tb.unregister(self.workdir)
         if not keep_workdir:
             shutil.rmtree(self.workdir, ignore_errors=True)
-
