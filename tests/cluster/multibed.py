@@ -108,8 +108,8 @@ class MultiBed:
 
     def stop(self, keep_workdir: bool = False) -> None:
         """Stop every cluster (only the processes they started) and remove the workdir."""
-        for bed in self.beds:
-            bed.stop(keep_workdir=True)
+        with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, len(self.beds))) as pool:
+            list(pool.map(lambda bed: bed.stop(keep_workdir=True), self.beds))  # each waits up to 10 s for SIGTERM
         tb.unregister(self.workdir)
         if not keep_workdir:
             shutil.rmtree(self.workdir, ignore_errors=True)

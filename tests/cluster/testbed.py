@@ -854,9 +854,8 @@ def stop_workdir(workdir: Path, keep_workdir: bool = False) -> bool:
     if not state_files:
         unregister(workdir)
         return False
-    for state_file in state_files:
-        state = json.loads(state_file.read_text())
-        stop_processes([(int(p["pid"]), str(p["exe"])) for p in state["processes"]])
+    states = [json.loads(f.read_text()) for f in state_files]
+    stop_processes([(int(p["pid"]), str(p["exe"])) for state in states for p in state["processes"]])
     unregister(workdir)
     if not keep_workdir:
         shutil.rmtree(workdir, ignore_errors=True)
