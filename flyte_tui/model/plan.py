@@ -12,6 +12,7 @@ from typing import Any, Literal
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from flyte_tui.model.auth import Auth as Auth
+from flyte_tui.model.clusters import DataPlane as DataPlane
 from flyte_tui.model.names import (
     AwsRegion,
     CertificateArn,
@@ -375,5 +376,7 @@ class InstallPlan(Section):
     """sandbox: minio and PostgreSQL installed before Flyte (a release of their own)."""
     auth: Auth = Field(default_factory=Auth)
     """Authentication: OIDC login and the authorization server."""
+    data_planes: list[DataPlane] = Field(default_factory=list)
+    """flyte-core multi-cluster: the clusters executions go to (inCluster: the control plane itself too)."""
     extra_values: dict[str, Any] = Field(default_factory=dict)
     """Raw flyte-core values merged last (escape hatch; kept verbatim)."""

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from flyte_tui.model.clusters import check_data_planes
 from flyte_tui.model.names import check_gcs_bucket, check_s3_bucket, find_placeholder
 from flyte_tui.model.plan import InstallPlan, ResourceList
 from flyte_tui.model.quantity import parse_quantity
@@ -55,6 +56,8 @@ def check_plan(plan: InstallPlan, default_limits: DefaultLimits | None = None) -
     from flyte_tui.model.auth_rules import check_auth  # it builds on Problem, defined here
 
     problems.extend(check_auth(plan))
+    found = check_data_planes(plan.data_planes, plan.target.chart.name, plan.target.context)
+    problems.extend(_err(path, message) for path, message in found)
     return problems
 
 
