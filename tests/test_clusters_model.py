@@ -116,3 +116,10 @@ def test_the_control_plane_entry_has_no_context_or_endpoint_and_comes_once() -> 
 @pytest.mark.parametrize("labels", [["gpu", "gpu"], ["has space"], [""]])
 def test_labels_are_words_listed_once(labels: list[str]) -> None:
     assert "dataPlanes.0.labels" in errors(answers({**EU, "labels": labels}))
+
+
+def test_data_planes_warn_that_only_the_control_plane_is_installed_yet() -> None:
+    """Never silently ignored: until the multi-cluster install lands the user is told what install will do."""
+    warned = {p.path: p.message for p in validate_answers(answers(EU)).warnings}
+    assert "not installed yet" in warned["dataPlanes"] and "control plane only" in warned["dataPlanes"]
+    assert "dataPlanes" not in {p.path for p in validate_answers(answers()).warnings}
