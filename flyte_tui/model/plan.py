@@ -12,6 +12,7 @@ from typing import Any, Literal
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from flyte_tui.model.auth import Auth as Auth
+from flyte_tui.model.images import Images as Images
 from flyte_tui.model.names import (
     AwsRegion,
     CertificateArn,
@@ -375,5 +376,7 @@ class InstallPlan(Section):
     """sandbox: minio and PostgreSQL installed before Flyte (a release of their own)."""
     auth: Auth = Field(default_factory=Auth)
     """Authentication: OIDC login and the authorization server."""
+    images: Images = Field(default_factory=Images)
+    """Air-gapped clusters: the registry mirror every image is pulled from, and its pull secret."""
     extra_values: dict[str, Any] = Field(default_factory=dict)
     """Raw flyte-core values merged last (escape hatch; kept verbatim)."""

@@ -1,0 +1,140 @@
+"""The ``images`` answer: a registry mirror for air-gapped clusters, and the pull secret its images need.
+
+With a registry every image the charts pull is rewritten to it: the source registry's host is dropped and
+the rest of the path kept (``cr.flyte.org/flyteorg/flyteadmin`` → ``REGISTRY/flyteorg/flyteadmin``; a Docker
+Hub short name ``postgres`` → ``REGISTRY/library/postgres``), the tag unchanged. That is the layout
+``crane copy SRC DST`` and ``skopeo sync`` produce when given the same paths.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any
+
+from pydantic import field_validator
+
+from flyte_tui import tree
+from flyte_tui.model.names import check_dns_subdomain
+from flyte_tui.model.section import Section
+
+_HOST_PART = r"[a-z0-9]([a-z0-9-]*[a-z0-9])?"
+_HOST = rf"(localhost|{_HOST_PART}(\.{_HOST_PART})*|\[[0-9a-fA-F:]+\])"
+_PATH_PART = r"[a-z0-9]+([._-][a-z0-9]+)*"
+_REGISTRY = re.compile(rf"{_HOST}(:[0-9]{{1,5}})?(/{_PATH_PART})*")
+
+
+def check_registry(value: str) -> str:
+    """A registry reference ``host[:port][/path]``: no scheme, no tag or digest, lower-case path."""
+    if not value:
+        return value
+    if "://" in value:
+        raise ValueError(
+            f"{value!r} has a scheme: write host[:port][/path] without http:// or https://, "
+            "e.g. registry.corp.example:5000"
+        )
+    if "@" in value:
+        raise ValueError(
+            f"{value!r} holds a digest or a user name: write host[:port][/path], e.g. registry.corp.example"
+        )
+    if not _REGISTRY.fullmatch(value.rstrip("/")) or value.endswith("/"):
+        last = value.rsplit("/", 1)[-1]
+        if "/" in value and ":" in last:
+            raise ValueError(f"{value!r} has a tag: a registry is host[:port][/path], the images keep their own tags")
+        raise ValueError(
+            f"{value!r} is not a registry: host[:port][/path] with a lower-case host name, a port of digits and "
+            "a path of lower-case letters, digits, '.', '_' and '-', e.g. registry.corp.example:5000/flyte"
+        )
+    port = value.split("/", 1)[0].rpartition(":")[2] if ":" in value.split("/", 1)[0] else ""
+    if port and not 1 <= int(port) <= 65535:
+        raise ValueError(f"{value!r} has port {port}: a port is 1-65535")
+    return value
+
+
+class Images(Section):
+    """Where the images come from: a registry mirror (air-gapped clusters) and the Secret to pull with."""
+
+    registry: str = ""
+    """Registry mirror host[:port][/path] (e.g. registry.corp.example:5000) every image is pulled from; empty: none."""
+    pull_secret: str = ""
+    """Existing docker-registry Secret (release namespace) added to the charts' imagePullSecrets; empty: none."""
+
+    @field_validator("registry")
+    @classmethod
+    def _registry(cls, value: str) -> str:
+        return check_registry(value)
+
+    @field_validator("pull_secret")
+    @classmethod
+    def _pull_secret(cls, value: str) -> str:
+        return check_dns_subdomain(value) if value else value
+
+    def mirrored(self, repository: str) -> str:
+        """``repository`` (no tag) as the mirror serves it; unchanged without a registry or already on it."""
+        return mirror_repository(repository, self.registry)
+
+    def pull_secrets(self) -> list[dict[str, str]]:
+        """The ``imagePullSecrets`` list to write (empty without a pull secret)."""
+        return [{"name": self.pull_secret}] if self.pull_secret else []
+
+
+def _source_path(repository: str) -> str:
+    """``repository`` without its registry host: Docker Hub's short names get their ``library/``."""
+    first, _, rest = repository.partition("/")
+    if rest and ("." in first or ":" in first or first == "localhost"):
+        return rest
+    return repository if rest else f"library/{repository}"
+
+
+def mirror_repository(repository: str, registry: str) -> str:
+    """``repository`` (no tag) rewritten onto ``registry`` (unchanged when empty or already there)."""
+    if not registry or repository.startswith(registry.rstrip("/") + "/"):
+        return repository
+    return f"{registry.rstrip('/')}/{_source_path(repository)}"
+
+
+def mirror_image(image: str, registry: str) -> str:
+    """A whole image reference ``repository[:tag][@digest]`` rewritten onto ``registry``."""
+    name, at, digest = image.partition("@")
+    repository, tag = name, ""
+    head, sep, tail = name.rpartition(":")
+    if sep and "/" not in tail:
+        repository, tag = head, sep + tail
+    return mirror_repository(repository, registry) + tag + at + digest
+
+
+Path = tuple[str, ...]
+
+
+def with_images(
+    values: dict[str, Any],
+    images: Images,
+    repositories: Mapping[Path, str],
+    references: Mapping[Path, str] = MappingProxyType({}),
+    pull_secret_paths: tuple[Path, ...] = (),
+) -> dict[str, Any]:
+    """``values`` with every image on ``images.registry`` and the pull secret at each of ``pull_secret_paths``.
+
+    ``repositories`` maps a values path holding an image repository (no tag) to the chart's default;
+    ``references`` one holding a whole ``repository:tag`` (co-pilot's config). A value the user set (in
+    ``extraValues``) is mirrored too; nothing changes without a registry or a pull secret.
+    """
+    out = copy.deepcopy(values)
+    if images.registry:
+        for path, default in repositories.items():
+            tree.put(out, path, images.mirrored(_text(tree.get(out, path), default)))
+        for path, default in references.items():
+            tree.put(out, path, mirror_image(_text(tree.get(out, path), default), images.registry))
+    if images.pull_secret:
+        for path in pull_secret_paths:
+            current = tree.get(out, path)
+            theirs = current if isinstance(current, list) else []
+            kept = [s for s in theirs if isinstance(s, dict) and s.get("name") != images.pull_secret]
+            tree.put(out, path, [*kept, *images.pull_secrets()])
+    return out
+
+
+def _text(value: Any, default: str) -> str:
+    return value if isinstance(value, str) and value else default
