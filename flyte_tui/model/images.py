@@ -138,3 +138,28 @@ def with_images(
 
 def _text(value: Any, default: str) -> str:
     return value if isinstance(value, str) and value else default
+
+
+_SOURCES = (("flyteorg/", "cr.flyte.org/"), ("ubuntu/", "ecr.flyte.org/"), ("bitnami/", "ecr.flyte.org/"))
+"""Where the charts' images come from, by the path kept on the mirror (the rest: Docker Hub)."""
+PULL_REASONS = frozenset({"ErrImagePull", "ImagePullBackOff"})
+"""A container's waiting reasons that say its image could not be pulled."""
+
+
+def source_image(image: str, registry: str) -> str:
+    """The image ``image`` (on ``registry``) was mirrored from, as the charts name it."""
+    path = image[len(registry.rstrip("/")) + 1 :]
+    host = next((host for prefix, host in _SOURCES if path.startswith(prefix)), "docker.io/")
+    return host + path
+
+
+def mirror_hint(image: str, registry: str) -> tuple[str, str] | None:
+    """(cause, fix) for an image that cannot be pulled from the answers' mirror; None when not on it."""
+    if not registry or not image.startswith(registry.rstrip("/") + "/"):
+        return None
+    return (
+        f"image {image} cannot be pulled from the mirror {registry} (images.registry): it was not copied there, "
+        "or the pull secret (images.pullSecret) does not let this namespace read it",
+        f"copy the image to the mirror, e.g. `crane copy {source_image(image, registry)} {image}` "
+        "(`flyte-tui images ANSWERS` lists every image), and check images.pullSecret",
+    )
