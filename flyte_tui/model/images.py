@@ -49,7 +49,7 @@ def check_registry(value: str) -> str:
         )
     port = value.split("/", 1)[0].rpartition(":")[2] if ":" in value.split("/", 1)[0] else ""
     if port and not 1 <= int(port) <= 65535:
-        raise ValueError(f"{value!r} has port {port}: a port is 1-65535")
+        raise ValueError(f"{value!r} has port {port}: a registry is host[:port][/path] with a port of 1-65535")
     return value
 
 
