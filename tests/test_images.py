@@ -140,3 +140,15 @@ def test_an_image_elsewhere_keeps_the_general_diagnosis() -> None:
         by_name("flyteadmin"), _pulling(image), "flyteadmin", "ImagePullBackOff", "", events, [], "flyte", MIRROR
     )
     assert found.signature == "image-not-found"
+
+
+def test_a_pull_secret_with_bundled_dependencies_warns_with_the_command_for_their_pods() -> None:
+    data = answers(registry=MIRROR, pullSecret="images")
+    data["dependencies"] = {"storage": True, "database": True}
+    result = validate_answers(data)
+    assert result.ok
+    [warning] = [p for p in result.warnings if p.path == "images.pullSecret"]
+    assert "patch serviceaccount default" in warning.message and '"name": "images"' in warning.message
+    data["dependencies"] = {"storage": False, "database": False}
+    data["database"] = {"host": "db.example.com"}
+    assert not [p for p in validate_answers(data).problems if p.path.startswith("images")]

@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import field_validator
 
 from flyte_tui import tree
 from flyte_tui.model.names import check_dns_subdomain
 from flyte_tui.model.section import Section
+
+if TYPE_CHECKING:
+    from flyte_tui.model.plan import InstallPlan
 
 _HOST_PART = r"[a-z0-9]([a-z0-9-]*[a-z0-9])?"
 _HOST = rf"(localhost|{_HOST_PART}(\.{_HOST_PART})*|\[[0-9a-fA-F:]+\])"
@@ -163,3 +166,15 @@ def mirror_hint(image: str, registry: str) -> tuple[str, str] | None:
         f"copy the image to the mirror, e.g. `crane copy {source_image(image, registry)} {image}` "
         "(`flyte-tui images ANSWERS` lists every image), and check images.pullSecret",
     )
+
+
+def images_warnings(plan: InstallPlan) -> Iterator[tuple[str, str]]:
+    """(field path, message) of what the images answer cannot do for this plan (warnings, not errors)."""
+    images, deps = plan.images, plan.dependencies
+    if images.pull_secret and deps.bundled:
+        yield (
+            "images.pullSecret",
+            "flyte-deps has no imagePullSecrets: its minio and PostgreSQL pull as the namespace's default "
+            f"ServiceAccount; add the secret to it: kubectl -n {plan.target.namespace} patch serviceaccount default "
+            f'-p \'{{"imagePullSecrets": [{{"name": "{images.pull_secret}"}}]}}\'',
+        )

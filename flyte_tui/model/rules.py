@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from flyte_tui.model.images import images_warnings
 from flyte_tui.model.names import check_gcs_bucket, check_s3_bucket, find_placeholder
 from flyte_tui.model.plan import InstallPlan, ResourceList
 from flyte_tui.model.quantity import parse_quantity
@@ -55,6 +56,7 @@ def check_plan(plan: InstallPlan, default_limits: DefaultLimits | None = None) -
     from flyte_tui.model.auth_rules import check_auth  # it builds on Problem, defined here
 
     problems.extend(check_auth(plan))
+    problems.extend(_warn(path, message) for path, message in images_warnings(plan))
     return problems
 
 

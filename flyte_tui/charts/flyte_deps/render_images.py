@@ -1,7 +1,7 @@
 """flyte-deps' images (minio and PostgreSQL) on the answers' registry mirror.
 
 The chart has no ``imagePullSecrets`` for them: its pods run as the namespace's ``default``
-ServiceAccount, which is where a pull secret for them goes (see :data:`PULL_SECRET_HINT`).
+ServiceAccount, which is where a pull secret for them goes (validation warns with the command).
 """
 
 from __future__ import annotations
@@ -20,13 +20,6 @@ REPOSITORIES: dict[Path, str] = {
 
 OWNED_PATHS: frozenset[Path] = frozenset(REPOSITORIES)
 """The values paths this module writes."""
-
-PULL_SECRET_HINT = (
-    "flyte-deps cannot set imagePullSecrets: minio and PostgreSQL pull as the namespace's default ServiceAccount; "
-    "add the secret to it: kubectl -n NAMESPACE patch serviceaccount default "
-    '-p \'{"imagePullSecrets": [{"name": "SECRET"}]}\''
-)
-"""What to do for the dependency chart's pods when a pull secret is needed."""
 
 
 def image_values(values: dict[str, Any], plan: InstallPlan) -> dict[str, Any]:
