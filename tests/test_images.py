@@ -152,3 +152,10 @@ def test_a_pull_secret_with_bundled_dependencies_warns_with_the_command_for_thei
     data["dependencies"] = {"storage": False, "database": False}
     data["database"] = {"host": "db.example.com"}
     assert not [p for p in validate_answers(data).problems if p.path.startswith("images")]
+
+
+def test_the_pull_secret_s_name_is_not_masked_as_a_secret_value() -> None:
+    from flyte_tui.redact import redact_data
+
+    data = {"images": {"pullSecret": "images"}, "sa": {"imagePullSecrets": [{"name": "images"}]}, "clientSecret": "s3"}
+    assert redact_data(data) == {**data, "clientSecret": "******"}
