@@ -12,7 +12,7 @@ import json
 import sys
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,35 +25,43 @@ TEMPLATE_TIMEOUT = 180.0
 _CONTAINER_LISTS = ("containers", "initContainers", "ephemeralContainers")
 
 
-def pod_images(obj: Any) -> Iterator[str]:
-    """Every container image of every pod template inside ``obj`` (a Deployment, Job, CronJob, Pod, …)."""
+Visit = Callable[[str, Any], "list[str] | None"]
+"""What a walk takes from a key and its value: the images there (no deeper), or None to look inside."""
+
+
+def _walk(obj: Any, visit: Visit) -> Iterator[str]:
     if isinstance(obj, dict):
         for key, value in obj.items():
-            if key in _CONTAINER_LISTS and isinstance(value, list):
-                yield from (c["image"] for c in value if isinstance(c, dict) and isinstance(c.get("image"), str))
-            else:
-                yield from pod_images(value)
+            found = visit(str(key), value)
+            yield from _walk(value, visit) if found is None else found
     elif isinstance(obj, list):
         for item in obj:
-            yield from pod_images(item)
+            yield from _walk(item, visit)
+
+
+def _containers(key: str, value: Any) -> list[str] | None:
+    if key not in _CONTAINER_LISTS or not isinstance(value, list):
+        return None
+    return [c["image"] for c in value if isinstance(c, dict) and isinstance(c.get("image"), str)]
+
+
+def _copilot(key: str, value: Any) -> list[str] | None:
+    if key != "co-pilot" or not isinstance(value, dict):
+        return None
+    image = value.get("image")
+    if isinstance(image, dict) and image.get("repository"):  # repository and tag apart, as some charts keep them
+        return [f"{image['repository']}:{image.get('tag', 'latest')}"]
+    return [image] if isinstance(image, str) and image else []
+
+
+def pod_images(obj: Any) -> Iterator[str]:
+    """Every container image of every pod template inside ``obj`` (a Deployment, Job, CronJob, Pod, …)."""
+    return _walk(obj, _containers)
 
 
 def config_images(obj: Any) -> Iterator[str]:
-    """The images a config names outside any pod: a ``co-pilot`` block's ``image`` (a string, or the
-    repository and tag some charts keep apart)."""
-    if isinstance(obj, dict):
-        for key, value in obj.items():
-            if key == "co-pilot" and isinstance(value, dict):
-                image = value.get("image")
-                if isinstance(image, str) and image:
-                    yield image
-                elif isinstance(image, dict) and image.get("repository"):
-                    yield f"{image['repository']}:{image.get('tag', 'latest')}"
-            else:
-                yield from config_images(value)
-    elif isinstance(obj, list):
-        for item in obj:
-            yield from config_images(item)
+    """The images a config names outside any pod: a ``co-pilot`` block's ``image``."""
+    return _walk(obj, _copilot)
 
 
 def manifest_images(manifest: str) -> set[str]:

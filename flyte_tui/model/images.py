@@ -12,9 +12,9 @@ import copy
 import re
 from collections.abc import Iterator, Mapping
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-from pydantic import field_validator
+from pydantic import AfterValidator
 
 from flyte_tui import tree
 from flyte_tui.model.names import check_dns_subdomain
@@ -56,23 +56,19 @@ def check_registry(value: str) -> str:
     return value
 
 
+Registry = Annotated[str, AfterValidator(check_registry)]
+"""A registry mirror, or empty."""
+OptionalObjectName = Annotated[str, AfterValidator(lambda value: check_dns_subdomain(value) if value else value)]
+"""A Kubernetes object name, or empty."""
+
+
 class Images(Section):
     """Where the images come from: a registry mirror (air-gapped clusters) and the Secret to pull with."""
 
-    registry: str = ""
+    registry: Registry = ""
     """Registry mirror host[:port][/path] (e.g. registry.corp.example:5000) every image is pulled from; empty: none."""
-    pull_secret: str = ""
+    pull_secret: OptionalObjectName = ""
     """Existing docker-registry Secret (release namespace) added to the charts' imagePullSecrets; empty: none."""
-
-    @field_validator("registry")
-    @classmethod
-    def _registry(cls, value: str) -> str:
-        return check_registry(value)
-
-    @field_validator("pull_secret")
-    @classmethod
-    def _pull_secret(cls, value: str) -> str:
-        return check_dns_subdomain(value) if value else value
 
     def mirrored(self, repository: str) -> str:
         """``repository`` (no tag) as the mirror serves it; unchanged without a registry or already on it."""
