@@ -30,7 +30,8 @@ def errors(data: dict[str, Any]) -> dict[str, str]:
 
 
 @pytest.mark.parametrize(
-    "registry", [MIRROR, "registry.corp.example", "localhost:5000/flyte", "mirror.io/a/b-c", "10.0.0.7:5000"]
+    "registry",
+    [MIRROR, "registry.corp.example", "localhost:5000/flyte", "mirror.io/a/b-c", "10.0.0.7:5000", "[::1]:5000/m"],
 )
 def test_a_registry_host_port_path_is_accepted(registry: str) -> None:
     assert errors(answers(registry=registry)) == {}

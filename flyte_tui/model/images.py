@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 _HOST_PART = r"[a-z0-9]([a-z0-9-]*[a-z0-9])?"
 _HOST = rf"(localhost|{_HOST_PART}(\.{_HOST_PART})*|\[[0-9a-fA-F:]+\])"
 _PATH_PART = r"[a-z0-9]+([._-][a-z0-9]+)*"
-_REGISTRY = re.compile(rf"{_HOST}(:[0-9]{{1,5}})?(/{_PATH_PART})*")
+_REGISTRY = re.compile(rf"{_HOST}(:(?P<port>[0-9]{{1,5}}))?(/{_PATH_PART})*")
 
 
 def check_registry(value: str) -> str:
@@ -42,7 +42,8 @@ def check_registry(value: str) -> str:
         raise ValueError(
             f"{value!r} holds a digest or a user name: write host[:port][/path], e.g. registry.corp.example"
         )
-    if not _REGISTRY.fullmatch(value.rstrip("/")) or value.endswith("/"):
+    found = _REGISTRY.fullmatch(value)
+    if not found:
         last = value.rsplit("/", 1)[-1]
         if "/" in value and ":" in last:
             raise ValueError(f"{value!r} has a tag: a registry is host[:port][/path], the images keep their own tags")
@@ -50,7 +51,7 @@ def check_registry(value: str) -> str:
             f"{value!r} is not a registry: host[:port][/path] with a lower-case host name, a port of digits and "
             "a path of lower-case letters, digits, '.', '_' and '-', e.g. registry.corp.example:5000/flyte"
         )
-    port = value.split("/", 1)[0].rpartition(":")[2] if ":" in value.split("/", 1)[0] else ""
+    port = found.group("port")
     if port and not 1 <= int(port) <= 65535:
         raise ValueError(f"{value!r} has port {port}: a registry is host[:port][/path] with a port of 1-65535")
     return value
