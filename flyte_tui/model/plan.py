@@ -13,6 +13,7 @@ from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from flyte_tui.model.auth import Auth as Auth
 from flyte_tui.model.clusters import DataPlane as DataPlane
+from flyte_tui.model.images import Images as Images
 from flyte_tui.model.names import (
     AwsRegion,
     CertificateArn,
@@ -378,5 +379,7 @@ class InstallPlan(Section):
     """Authentication: OIDC login and the authorization server."""
     data_planes: list[DataPlane] = Field(default_factory=list)
     """flyte-core multi-cluster: the clusters executions go to (inCluster: the control plane itself too)."""
+    images: Images = Field(default_factory=Images)
+    """Air-gapped clusters: the registry mirror every image is pulled from, and its pull secret."""
     extra_values: dict[str, Any] = Field(default_factory=dict)
     """Raw flyte-core values merged last (escape hatch; kept verbatim)."""

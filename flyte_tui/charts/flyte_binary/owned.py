@@ -11,6 +11,7 @@ from flyte_tui.charts.flyte_binary.render import (
     NGINX,
     WI_ANNOTATION,
 )
+from flyte_tui.charts.flyte_binary.render_images import OWNED_PATHS as OWNED_IMAGES
 
 _OWNED_DOTTED = (
     "configuration.storage.provider",
@@ -69,6 +70,7 @@ OWNED_PATHS: frozenset[tuple[str, ...]] = frozenset(
         ("service", "grpcAnnotations", CONTOUR_H2C),
         ("serviceAccount", "annotations", IRSA_ANNOTATION),
         ("serviceAccount", "annotations", WI_ANNOTATION),
+        *OWNED_IMAGES,
     )
 )
 """Exactly the values paths flyte-tui writes for flyte-binary."""
