@@ -52,13 +52,15 @@ AUTH_NEEDS = "auth needs"
 """How the model's rules begin the problems auth makes on another step (the ingress host and TLS)."""
 SECRETS = ("oidc-secret", "propeller-secret")
 SECRET_WIDGETS = tuple(f"#{w}{part}" for w in SECRETS for part in ("-label", "", "-note"))
-OIDC_NOTE = ("Kept in memory for the installer (it puts it in flyte-admin-secrets); never written to any file. "
-             "Leave empty when that Secret already holds it.")
+OIDC_NOTE = (
+    "Kept in memory for the installer (it puts it in flyte-admin-secrets); never written to any file. "
+    "Leave empty when that Secret already holds it."
+)
 PROPELLER_NOTES = {
     "Self": "Optional. Kept in memory for the installer (Secret flyte-secret-auth); only its hash goes in the "
-            "answers (auth.clients.propellerHash, not a secret).",
+    "answers (auth.clients.propellerHash, not a secret).",
     "External": "Optional: the propeller client's secret at the IdP. Kept in memory for the installer (Secret "
-                "flyte-secret-auth); never written to any file.",
+    "flyte-secret-auth); never written to any file.",
 }
 
 
@@ -121,8 +123,9 @@ class AuthScreen(StepScreen):
         )
         for widget_id, value, title, note in secrets:
             yield Label(title, id=f"{widget_id}-label", classes="field-label")
-            yield Input(value, password=True, placeholder="never saved", id=widget_id, classes="secret-input",
-                        compact=True)
+            yield Input(
+                value, password=True, placeholder="never saved", id=widget_id, classes="secret-input", compact=True
+            )
             yield Static(note, id=f"{widget_id}-note", classes="field-help", markup=False)
 
     def choice(self, path: str, options: dict[str, str], label: str) -> ChoiceField:
@@ -172,7 +175,8 @@ class AuthScreen(StepScreen):
         """What auth needs that another step answers (the ingress host and TLS), with where to change it."""
         where = step("identity")
         return "\n".join(
-            f"✗ {p} (on {where.title})" for p in self.state.validation.problems
+            f"✗ {p} (on {where.title})"
+            for p in self.state.validation.problems
             if where.owns(p.path) and p.severity == "error" and p.message.startswith(AUTH_NEEDS)
         )
 
