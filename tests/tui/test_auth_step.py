@@ -300,3 +300,36 @@ def test_snapshot_okta_on(snap_compare: Any, tmp_path: Path, monkeypatch: Any) -
         await tab_to(pilot, "auth.issuer")  # its error line in view
 
     assert snap_compare(app, run_before=run_before, terminal_size=SIZE)
+
+
+async def test_the_propeller_hash_follows_the_secret_and_the_server_type(wizard: Callable[..., WizardApp]) -> None:
+    app = wizard()
+    async with app.run_test(size=SIZE) as pilot:
+        await to_auth(pilot, {"auth.enabled": True, "auth.authorizationServer": "External"})
+        await tab_to_id(pilot, "propeller-secret")
+        await type_text(pilot, PROPELLER_SECRET)
+        assert app.state.get("auth.clients.propellerHash") is None  # External: the IdP checks the secret
+        await choose(pilot, "auth.authorizationServer", "Self", tuple(SERVERS))
+        await pilot.pause()
+        made = app.state.get("auth.clients.propellerHash")
+        assert isinstance(made, str) and propeller_secret_matches(PROPELLER_SECRET, made)
+        await tab_to_id(pilot, "propeller-secret")
+        await pilot.press("end", "ctrl+u")  # the secret cleared: the hash made from it goes too
+        await pilot.pause()
+        assert app.state.propeller_client_secret == "" and app.state.get("auth.clients.propellerHash") is None
+
+
+async def test_review_has_no_idp_section_with_auth_off_and_shows_the_lines_given(
+    wizard: Callable[..., WizardApp],
+) -> None:
+    app = wizard()
+    async with app.run_test(size=SIZE) as pilot:
+        await to_auth(pilot)
+        app.goto("review")
+        await pilot.pause()
+        assert not app.screen.query_one("#idp-label").display and not app.screen.query_one("#idp-register").display
+        lines = ["Register at the IdP (okta):", "  web login: redirect URIs: https://flyte.acme.com/callback"]
+        app.screen.show_registration(lines)  # type: ignore[attr-defined]
+        await pilot.pause()
+        assert app.screen.query_one("#idp-label").display
+        assert str(app.screen.query_one("#idp-register").render()) == "\n".join(lines)

@@ -183,6 +183,8 @@ class AuthScreen(StepScreen):
     def widget_for(self, path: str) -> Widget | None:
         if not self._on() and path.startswith("auth.") and path != "auth.enabled":
             return super().widget_for("auth.enabled")  # its fields are hidden: the switch that shows them
+        if path == "auth.clients.propellerHash":
+            return self.query_one("#propeller-secret")  # the hash is made from the secret typed there
         return super().widget_for(path)
 
     @on(FormField.Changed, f"#{field_id('auth.authorizationServer')}")
