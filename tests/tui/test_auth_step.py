@@ -143,6 +143,9 @@ async def test_a_bad_issuer_is_refused_as_typed_with_the_fields_message(wizard: 
         assert problem(app, "auth.issuer") == ""
         await type_into(pilot, "auth.issuer", "https://idp.example.com")
         assert problem(app, "auth.issuer") == "" and app.state.errors_for("auth") == []
+        await type_into(pilot, "auth.clients.cli", "my-cli")
+        await type_into(pilot, "auth.clients.cli", "")  # cleared: the default id again, not a missing one
+        assert app.state.get("auth.clients.cli") is None and app.state.errors_for("auth") == []
         await next_step(pilot)
         assert app.current_step == "resources"
 

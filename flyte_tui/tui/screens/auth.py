@@ -57,8 +57,8 @@ OIDC_NOTE = (
     "Leave empty when that Secret already holds it."
 )
 PROPELLER_NOTES = {
-    "Self": "Optional. Kept in memory for the installer (Secret flyte-secret-auth); only its hash goes in the "
-    "answers (auth.clients.propellerHash, not a secret).",
+    "Self": "Optional (empty: the installer makes one). Kept in memory for the installer (Secret "
+    "flyte-secret-auth); only its hash goes in the answers (auth.clients.propellerHash, not a secret).",
     "External": "Optional: the propeller client's secret at the IdP. Kept in memory for the installer (Secret "
     "flyte-secret-auth); never written to any file.",
 }
@@ -115,8 +115,11 @@ class AuthScreen(StepScreen):
             else:
                 yield self.field(f"auth.external.{name}")
         yield self.field("auth.clients.web", label="Web login client ID")
-        yield self.field("auth.clients.cli", label="flytectl / pyflyte client ID")
-        yield self.field("auth.clients.propeller", label="Propeller client ID")
+        # empty: the model's default id (an empty answer would be refused as a missing id)
+        yield self.field("auth.clients.cli", label="flytectl / pyflyte client ID", empty=None,
+                         placeholder=_default("auth.clients.cli"))  # fmt: skip
+        yield self.field("auth.clients.propeller", label="Propeller client ID", empty=None,
+                         placeholder=_default("auth.clients.propeller"))  # fmt: skip
         secrets = (
             ("oidc-secret", self.state.oidc_client_secret, "Web login client secret (OIDC)", OIDC_NOTE),
             ("propeller-secret", self.state.propeller_client_secret, "Propeller client secret", ""),
@@ -213,4 +216,9 @@ def _default(path: str) -> str:
     from flyte_tui.model.auth import Auth
 
     defaults = Auth()
-    return {"auth.idp": defaults.idp, "auth.authorizationServer": defaults.authorization_server}[path]
+    return {
+        "auth.idp": defaults.idp,
+        "auth.authorizationServer": defaults.authorization_server,
+        "auth.clients.cli": defaults.clients.cli,
+        "auth.clients.propeller": defaults.clients.propeller,
+    }[path]
