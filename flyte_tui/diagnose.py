@@ -154,6 +154,41 @@ SIGNATURES: tuple[Signature, ...] = (
         None,
     ),
     _sig(
+        "auth-invalid-audience",
+        r"invalid audience",
+        "a token's audience (aud) is neither the URL the request came in on (matched against authorizedUris, whose "
+        "first entry must be the public https URL) nor in externalAuthServer.allowedAudience",
+        "make the IdP's audience the public URL https://<ingress.host> or list it in auth.external.allowedAudience; "
+        "flyte-tui puts the public URL first in authorizedUris (re-render and upgrade)",
+        "auth.external.audience",
+    ),
+    _sig(
+        "auth-missing-scope",
+        r"(doesn't|does not) have required scope",
+        "the token carries no 'all' in its 'scp' claim (flyteadmin reads scopes only from 'scp'; Keycloak writes "
+        "'scope')",
+        "at the IdP, add a client scope 'all' and a mapper that writes it into the token's 'scp' claim, and let "
+        "propeller ask for it (auth.external.propellerScopes)",
+        "auth.external.propellerScopes",
+    ),
+    _sig(
+        "auth-cookie-too-long",
+        r"securecookie: the value is too long",
+        "the IdP's ID token is too big for flyteadmin's login cookie (many groups or claims: Entra ID, GitLab), so "
+        "the login loops",
+        "have the IdP send fewer claims in the ID token (no group claims, fewer optional claims), then log in again",
+        "auth.idp",
+    ),
+    _sig(
+        "auth-invalid-client",
+        r"invalid_client|Unauthorized client|hashedPassword is not the hash of the given password",
+        "propeller's client secret (Secret flyte-secret-auth, key client_secret) is not the one its hash in "
+        "flyteadmin's config was made from (Self), or not the IdP's (External)",
+        "remove auth.clients.propellerHash from the answers and run flyte-tui upgrade: it keeps the Secret's "
+        "client_secret and writes its hash; External: put the IdP's client secret in FLYTE_TUI_PROPELLER_CLIENT_SECRET",
+        "auth.clients.propellerHash",
+    ),
+    _sig(
         "image-not-found",
         r"not found|manifest unknown|pull access denied",
         "the image cannot be pulled (wrong tag, private registry, or no network to the registry)",

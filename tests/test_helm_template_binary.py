@@ -1,9 +1,11 @@
 """The rendered flyte-binary values work with real helm (3 and 4): `helm template` of a flyte-binary-shaped
-chart for every preset, and the rendered configuration carries the answers.
+chart for every preset, and the manifests carry the answers (storage, database, ingress, the ServiceAccount's
+annotations, task defaults, quotas).
 
 In the suite the chart is the project's own fixture (tests/charts/flyte-binary), which reads the same keys
 as the real flyte-binary. Set FLYTE_TUI_REAL_CHART_BINARY to a checkout of flyteorg/flyte's
-charts/flyte-binary (with `helm dependency build` done) to run the very same assertions against it.
+charts/flyte-binary (tag v1.16.8, with `helm dependency build` done: it needs ../flyteconnector beside it)
+to run the very same assertions against it; without it, the ``real`` cases skip.
 """
 
 from __future__ import annotations
@@ -22,9 +24,12 @@ from tests.test_flyte_binary_choice import binary
 from tests.test_helm_template import objects, template
 
 FIXTURE = Path(__file__).parent / "charts" / "flyte-binary"
-CHARTS = [pytest.param(FIXTURE, id="fixture")]
-if os.environ.get("FLYTE_TUI_REAL_CHART_BINARY"):
-    CHARTS.append(pytest.param(Path(os.environ["FLYTE_TUI_REAL_CHART_BINARY"]), id="real"))
+REAL = os.environ.get("FLYTE_TUI_REAL_CHART_BINARY", "")
+CHARTS = [
+    pytest.param(FIXTURE, id="fixture"),
+    pytest.param(Path(REAL), id="real", marks=pytest.mark.skipif(
+        not REAL, reason="set FLYTE_TUI_REAL_CHART_BINARY to flyteorg/flyte's charts/flyte-binary (v1.16.8)")),
+]  # fmt: skip
 
 pytestmark = [pytest.mark.parametrize("helm", helm_binaries()), pytest.mark.parametrize("chart", CHARTS)]
 
@@ -74,6 +79,21 @@ def test_every_preset_renders_its_answers_into_the_configuration(
     secret = objects(docs, "Secret")[f"{FULLNAME}-config-secret"]
     assert "012-database-secrets.yaml" not in (secret.get("stringData") or {})
     pod = objects(docs, "Deployment")[FULLNAME]["spec"]["template"]["spec"]
+    # the one ServiceAccount carries the preset's identity (IRSA, Workload Identity), the Deployment runs as it
+    [sa] = objects(docs, "ServiceAccount").values()
+    annotations = sa["metadata"].get("annotations") or {}
+    assert annotations.get("eks.amazonaws.com/role-arn", "") == plan.identity.aws_role_arn
+    assert annotations.get("iam.gke.io/gcp-service-account", "") == plan.identity.gcp_service_account
+    assert pod["serviceAccountName"] == sa["metadata"]["name"]
+    # the Ingress (HTTP, and the separate gRPC one) on the answers' host, or none when it is off
+    ingresses = objects(docs, "Ingress")
+    if plan.ingress.enabled:
+        grpc = {f"{FULLNAME}-grpc"} if plan.ingress.separate_grpc else set()
+        assert set(ingresses) == {f"{FULLNAME}-http", *grpc}
+        for ingress in ingresses.values():
+            assert [r.get("host") for r in ingress["spec"]["rules"]] == [plan.ingress.host or None]
+    else:
+        assert ingresses == {}
     volumes = {v["name"]: v for v in pod["volumes"]}
     if plan.database.password_secret is not None:
         assert db["passwordPath"] == f"/etc/db/{plan.database.password_secret.key}"

@@ -147,6 +147,7 @@ def render(answers: Path, output: str | None) -> None:
     from flyte_tui.charts.values_file import render_text, write_release_files
     from flyte_tui.files import yamlio
     from flyte_tui.files.values import default_path
+    from flyte_tui.review.auth import registration_lines
     from flyte_tui.tools.helm import display, upgrade_install_argv
 
     target = _output_path(output if output is not None else str(default_path(answers)), [answers])
@@ -164,6 +165,8 @@ def render(answers: Path, output: str | None) -> None:
         if result.plan.dependencies.bundled:
             click.echo("note: the dependencies' values are written only with -o FILE (beside it)", err=True)
         click.echo(display(upgrade_install_argv(result.plan.target, STDOUT)), err=True)
+        for line in registration_lines(result.plan):  # stdout is the values file
+            click.echo(line, err=True)
         return
     try:
         written = write_release_files(result.plan, target, source=answers.name)
@@ -176,6 +179,8 @@ def render(answers: Path, output: str | None) -> None:
         click.echo(f"wrote {file.path}" + (f" (previous kept as {file.backup})" if file.backup else ""))
     for release, file in written:  # in install order: the dependencies first
         click.echo(display(upgrade_install_argv(release, file.path)))
+    for line in registration_lines(result.plan):
+        click.echo(line)
 
 
 @main.command(name="import")

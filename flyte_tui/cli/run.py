@@ -20,10 +20,12 @@ from flyte_tui.charts import validate_file
 from flyte_tui.events import InstallFinished, plain, to_json
 from flyte_tui.install import InstallOptions
 from flyte_tui.install.ingress import fit_for_install
+from flyte_tui.install.propeller_secret import SettledSecret, failure_code, settle_for_install
 from flyte_tui.install.secrets import SecretValues
 from flyte_tui.model import InstallPlan
 from flyte_tui.redact import known_secrets, mask_values
 from flyte_tui.release import release_helm
+from flyte_tui.review.auth import registration_lines
 from flyte_tui.review.review import Review
 from flyte_tui.tools.helm import Helm, HelmError
 from flyte_tui.tools.process import Cancelled, ProcessError
@@ -99,10 +101,17 @@ def _existing(plan: InstallPlan, adapter: Helm) -> LiveRelease | StuckRelease | 
 
 
 def _install(
-    answers: Path, plan: InstallPlan, flags: InstallFlags, out: TextIO, reviewed: Reviewed | None = None
+    answers: Path,
+    plan: InstallPlan,
+    flags: InstallFlags,
+    out: TextIO,
+    reviewed: Reviewed | None = None,
+    settled: SettledSecret | None = None,
 ) -> int:
     """Confirm, read the secrets, run the installer (of the reviewed releases, for an upgrade); print its events."""
     verb = "install" if reviewed is None else "upgrade"
+    for line in registration_lines(plan):  # part of the review: what the IdP must know
+        print(line, file=sys.stderr if flags.as_json else out, flush=True)
     if not flags.yes:
         if not sys.stdin.isatty():
             print(f"refusing to {verb} without --yes when not on a terminal", file=sys.stderr)
@@ -121,6 +130,15 @@ def _install(
     except UnicodeDecodeError:
         print(f"cannot read the password file {flags.password_file}: it is not UTF-8 text", file=sys.stderr)
         return exit_codes.INVALID
+    try:  # an upgrade settled it before its review
+        with _cancel_on_signals(stop_settling := threading.Event()):
+            settled = settled or settle_for_install(plan, flags.kubectl, stop_settling)
+    except (ValueError, ProcessError) as exc:
+        print(f"error: {exc or 'cancelled'}; nothing {'installed' if reviewed is None else 'changed'}", file=sys.stderr)
+        return failure_code(exc)
+    if settled.note:
+        print(f"note: {settled.note}", file=sys.stderr if flags.as_json else out, flush=True)
+    plan, secrets = settled.plan, settled.with_secret(secrets)
     options = InstallOptions(
         values_path=flags.values_out or answers.with_name("values.yaml"),
         helm=flags.helm,
@@ -215,7 +233,8 @@ def run_diff(answers: Path, *, as_json: bool, helm: str = "helm", out: TextIO = 
         return exit_codes.FAILED
     plan, adapter = loaded
     try:
-        with _cancel_on_signals(adapter.cancel):
+        with _cancel_on_signals(adapter.cancel):  # the propeller hash as the upgrade would settle it (none applied)
+            plan = settle_for_install(plan, cancel=adapter.cancel).plan
             result = review_upgrade(plan, adapter).review
     except Cancelled:
         print("cancelled", file=sys.stderr)
@@ -273,6 +292,11 @@ def _upgrade(
     stop = Stop(flags.as_json, out)
     reviewed: Reviewed | None = None
     with _cancel_on_signals(adapter.cancel):
+        try:  # the propeller secret before the review: it shows the values the upgrade applies
+            settled = settle_for_install(plan, flags.kubectl, adapter.cancel)
+        except (ValueError, ProcessError) as exc:
+            return stop(str(exc) or "cancelled", "unchanged", failure_code(exc))
+        plan = settled.plan
         try:
             for step in upgrade_until_review(plan, adapter, flags.recover, found):
                 if isinstance(step, NoRelease):
@@ -299,4 +323,4 @@ def _upgrade(
         except (ProcessError, ValueError) as exc:
             return stop(str(exc), "unknown", exit_codes.FAILED)
     rollback = flags.rollback if flags.rollback is not None else True  # an existing release: back on failure
-    return _install(answers, plan, dataclasses.replace(flags, rollback=rollback), out, reviewed)
+    return _install(answers, plan, dataclasses.replace(flags, rollback=rollback), out, reviewed, settled)

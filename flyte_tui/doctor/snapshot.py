@@ -89,6 +89,9 @@ class Snapshot:
     """The kubeconfig's context names (None: not read)."""
     current_context: str = ""
     """The kubeconfig's current context (empty: none set, or not read)."""
+    propeller_secret: str = ""
+    """What comparing the propeller Secret's client_secret with the hash in flyteadmin's config found: match,
+    mismatch or absent ("" when not compared: auth off, External, no hash). Never the value."""
     errors: dict[str, str] = field(default_factory=dict)
     """What could not be read, by what it was: ``kubectl``, ``helm``, ``pods``, ``secrets``, ``crd``…"""
     processes: int = 0
@@ -156,7 +159,7 @@ def meta(obj: Mapping[str, Any]) -> Json:
 
 _SAVED = ("helm_version", "kubectl_version", "objects", "namespaces", "ingress_classes", "crd", "webhook_config",
           "quotas", "default_service_accounts", "history", "values", "contexts", "current_context", "errors",
-          "processes", "elapsed")  # fmt: skip
+          "processes", "elapsed", "propeller_secret")  # fmt: skip
 
 
 def snapshot_to_json(snap: Snapshot) -> Json:

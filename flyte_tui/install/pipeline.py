@@ -118,7 +118,7 @@ class Installer:
                 yield StepFailed(step, run.clean(str(exc)), explanation_of(exc))
                 removed = yield from undo.remove_created(run, step)  # before helm: what this run created
                 if undo.needs_undo(run, step):
-                    yield from self._undo(run)
+                    yield from self._undo(run, step)
                     return False
                 finished = self._finish(run, False)
                 yield dataclasses.replace(finished, summary=(*finished.summary, *undo.offer(run, step), *removed))
@@ -126,9 +126,9 @@ class Installer:
             yield StepFinished(step, True, time.monotonic() - began, detail or "")
         return True
 
-    def _undo(self, run: ReleaseRun) -> Iterator[Event]:
-        """The rollback step after a failure (see :mod:`flyte_tui.install.undo`), then the end."""
-        how = undo.undo_for(run)
+    def _undo(self, run: ReleaseRun, failed: str) -> Iterator[Event]:
+        """The rollback step after the ``failed`` step (see :mod:`flyte_tui.install.undo`), then the end."""
+        how = undo.undo_for(run, failed)
         yield StepStarted("rollback", how.title)
         began = time.monotonic()
         try:
@@ -141,8 +141,9 @@ class Installer:
             yield self._finish(run, False)
             return
         yield StepFinished("rollback", True, time.monotonic() - began, detail)
+        removed = (yield from undo.remove_created(run, failed)) if how.clean else ()
         finished = self._finish(run, False)
-        yield dataclasses.replace(finished, summary=(how.done, *finished.summary))
+        yield dataclasses.replace(finished, summary=(how.done, *finished.summary, *removed))
 
     def _cancelled(self, run: ReleaseRun, step: str) -> Iterator[Event]:
         """The user cancelled during ``step``: the state that leaves (the components not ready yet included)

@@ -57,8 +57,8 @@ class SecretValues:
             password,
             os.environ.get(S3_ACCESS_KEY_ENV) or None,
             os.environ.get(S3_SECRET_KEY_ENV) or None,
-            _from_env_or_file(OIDC_CLIENT_SECRET_ENV),
-            _from_env_or_file(PROPELLER_CLIENT_SECRET_ENV),
+            from_env_or_file(OIDC_CLIENT_SECRET_ENV),
+            from_env_or_file(PROPELLER_CLIENT_SECRET_ENV),
         )
 
     def all(self) -> list[str]:
@@ -73,7 +73,7 @@ def _read(path: Path) -> str:
     return path.read_text(encoding="utf-8").rstrip("\r\n")
 
 
-def _from_env_or_file(variable: str) -> str | None:
+def from_env_or_file(variable: str) -> str | None:
     """``$VARIABLE``, or the text of the file ``$VARIABLE_FILE`` names (OSError/UnicodeError if unreadable)."""
     named = os.environ.get(variable + "_FILE")
     if named:

@@ -13,15 +13,16 @@ from dataclasses import dataclass
 
 from flyte_tui.events import Event, OutputLine
 from flyte_tui.install.context import ReleaseRun, Step, StepError
+from flyte_tui.install.dependencies import STEP as DEPENDENCIES
 from flyte_tui.install.steps import output_lines
 from flyte_tui.install.watch import wait_until_ready
 from flyte_tui.release import rollback_offer
 from flyte_tui.tools import process
 from flyte_tui.tools.helm import HelmError, display
 
-UNDOABLE = ("helm", "readiness")
-"""The steps whose failure can leave a new revision behind."""
-BEFORE_HELM = ("secrets", "helm")
+UNDOABLE = (DEPENDENCIES, "helm", "readiness")
+"""The steps whose failure can leave a new revision behind (of a dependency release, or of Flyte's)."""
+BEFORE_HELM = ("secrets", DEPENDENCIES, "helm")
 """The steps after the namespace whose failure can come before helm recorded anything."""
 
 
@@ -32,6 +33,8 @@ class Undo:
     title: str
     step: Callable[[ReleaseRun], Step]
     done: str
+    clean: bool = False
+    """After it, nothing helm installed is left: the namespace and Secrets this run created go too."""
 
 
 def needs_undo(run: ReleaseRun, step: str) -> bool:
@@ -40,19 +43,31 @@ def needs_undo(run: ReleaseRun, step: str) -> bool:
         return False
     if step == "readiness":
         return True
+    if step == DEPENDENCIES:  # Flyte's helm never ran: undo the dependency releases this run created
+        return bool(_recorded(run, run.created_dependencies))
     # helm itself failed: undo only what it recorded (a render error records nothing)
     try:
         status = run.helm.status(run.release.release)
     except (HelmError, process.ProcessError, ValueError):
         return False
-    if status is None:
-        return False
+    if status is None:  # Flyte's helm recorded nothing: the dependency releases this run created may be left
+        return bool(_recorded(run, run.created_dependencies))
     return run.last_revision is None or int(status.get("version", 0)) > run.last_revision
 
 
-def undo_for(run: ReleaseRun) -> Undo:
+def undo_for(run: ReleaseRun, step: str = "readiness") -> Undo:
     """A rollback to the last deployed revision for an upgrade (of a deployed or a failed release); an
-    uninstall only for a release that never had a deployed revision (a first install, or a re-run of one)."""
+    uninstall only for a release that never had a deployed revision (a first install, or a re-run of one);
+    after a failed dependencies step, the uninstall of the dependency releases this run created."""
+    if step == DEPENDENCIES or (step == "helm" and _recorded(run, [run.release.release]) == []):
+        names = ", ".join(run.created_dependencies)
+        return Undo(
+            f"Removing the dependency release {names} (created by this run)",
+            _remove_dependencies,
+            f"the install failed and dependency release {names}, created by this run, was removed "
+            "(rollback on failure); the reason is above",
+            clean=True,
+        )
     revision = run.previous_revision
     if revision is None:
         return Undo(
@@ -86,7 +101,29 @@ def _remove(run: ReleaseRun) -> Step:
     releases this run created."""
     yield from _helm(run, "uninstall", run.release.release)
     removed = yield from _remove_created_dependencies(run)
-    return "release removed" + removed
+    return "; ".join(("release removed", *removed))
+
+
+def _remove_dependencies(run: ReleaseRun) -> Step:
+    """After a failed dependencies step: uninstall the dependency releases this run created that helm
+    recorded (Flyte's release was never installed)."""
+    recorded = _recorded(run, run.created_dependencies)
+    if recorded is not None:
+        run.created_dependencies = recorded
+    removed = yield from _remove_created_dependencies(run)
+    return "; ".join((*removed, f"release {run.release.release} was not installed"))
+
+
+def _recorded(run: ReleaseRun, names: list[str]) -> list[str] | None:
+    """Of the releases ``names``, those helm has a record of; None when helm cannot tell."""
+    found = []
+    for name in names:
+        try:
+            if run.probe().status(name) is not None:
+                found.append(name)
+        except (HelmError, process.ProcessError, ValueError):
+            return None
+    return found
 
 
 def _roll_back(run: ReleaseRun) -> Step:
@@ -96,17 +133,17 @@ def _roll_back(run: ReleaseRun) -> Step:
     yield from _helm(run, "rollback", run.release.release, str(revision))
     detail = yield from wait_until_ready(run)
     removed = yield from _remove_created_dependencies(run)
-    return f"revision {revision}: {detail}{removed}"
+    return "; ".join((f"revision {revision}: {detail}", *removed))
 
 
-def _remove_created_dependencies(run: ReleaseRun) -> Step:
+def _remove_created_dependencies(run: ReleaseRun) -> Generator[Event, None, tuple[str, ...]]:
     """Uninstall the dependency releases this run installed (one that existed before the run is left alone);
-    the step's detail about them ("" when there were none)."""
+    the step's detail about them (none when there were none)."""
     names = list(reversed(run.created_dependencies))  # the reverse of the install order
     for name in names:
         yield from _helm(run, "uninstall", name)
     run.created_dependencies = []
-    return f"; dependency release {', '.join(names)} removed (created by this run)" if names else ""
+    return (f"dependency release {', '.join(names)} removed (created by this run)",) if names else ()
 
 
 def _helm(run: ReleaseRun, verb: str, *args: str) -> Step:
@@ -127,12 +164,10 @@ def remove_created(run: ReleaseRun, step: str) -> Generator[Event, None, tuple[s
     Returns the summary's lines about it."""
     if step not in BEFORE_HELM or not (run.created_namespace or run.created_secrets):
         return ()
-    if step == "helm":
-        try:
-            if run.probe().status(run.release.release) is not None:
-                return ()  # helm recorded a release: that is the rollback's business, not this
-        except (HelmError, process.ProcessError, ValueError):
-            return ()  # unknown: remove nothing
+    # a release helm recorded (Flyte's, or a dependency release this run created) is the rollback's business
+    releases = ([run.release.release] if step == "helm" else []) + run.created_dependencies
+    if _recorded(run, releases) != []:
+        return ()  # recorded, or unknown: remove nothing
     kubectl = run.kubectl
     ns = run.release.namespace
     if run.created_namespace:

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import base64
 import secrets
-from typing import Literal
+from typing import Annotated, Literal
 
 import bcrypt
-from pydantic import Field, field_validator
+from pydantic import AfterValidator, Field
 
 from flyte_tui.model.names import check_argument
 from flyte_tui.model.section import Section
@@ -45,19 +45,45 @@ def _check_url(value: str) -> str:
     return value
 
 
-def _check_id(value: str) -> str:
-    check_argument(value)
-    if any(c.isspace() for c in value):
-        raise ValueError(f"{value!r} must not contain spaces: a client id as the IdP shows it")
+def _spaceless(what: str) -> AfterValidator:
+    """A validator refusing spaces in a value, saying what it should be."""
+
+    def check(value: str) -> str:
+        check_argument(value)
+        if any(c.isspace() for c in value):
+            raise ValueError(f"{value!r} must not contain spaces: {what}")
+        return value
+
+    return AfterValidator(check)
+
+
+def _check_hash(value: str) -> str:
+    if not value:
+        return value
+    wanted = "the base64 of a bcrypt hash ($2a$… or $2b$…), as flyteadmin reads it"
+    try:
+        raw = base64.b64decode(value, validate=True)
+    except ValueError as exc:
+        raise ValueError(f"is not {wanted}") from exc
+    if not raw.startswith((b"$2a$", b"$2b$", b"$2y$")):
+        raise ValueError(f"is not {wanted}")
     return value
+
+
+Url = Annotated[str, AfterValidator(_check_url)]
+"""An http(s) URL without user info."""
+ClientId = Annotated[str, _spaceless("a client id as the IdP shows it")]
+MetadataPath = Annotated[str, _spaceless(f"a path such as {OPENID_METADATA}")]
+PropellerHash = Annotated[str, AfterValidator(_check_hash)]
+"""base64 of a bcrypt hash, the form flyteadmin reads the propeller client's hash in."""
 
 
 class ExternalAuthServer(Section):
     """``External`` authorization server: the IdP issues the tokens and flyteadmin only checks them."""
 
-    issuer: str = ""
+    issuer: Url = ""
     """Issuer of the IdP's authorization server, e.g. https://dev-1.okta.com/oauth2/aus1; empty: auth.issuer."""
-    metadata_url: str = ""
+    metadata_url: MetadataPath = ""
     """Metadata path under the issuer; empty: .well-known/openid-configuration for keycloak and entra, else
     flyteadmin's .well-known/oauth-authorization-server."""
     audience: str = ""
@@ -69,50 +95,18 @@ class ExternalAuthServer(Section):
     propeller_scopes: list[str] = Field(default_factory=list)
     """Scopes propeller and the scheduler ask for (entra: api://<client id>/.default); empty: the IdP's defaults."""
 
-    @field_validator("issuer")
-    @classmethod
-    def _issuer(cls, value: str) -> str:
-        return _check_url(value)
-
-    @field_validator("metadata_url")
-    @classmethod
-    def _metadata(cls, value: str) -> str:
-        check_argument(value)
-        if any(c.isspace() for c in value):
-            raise ValueError(f"{value!r} must not contain spaces: a path such as {OPENID_METADATA}")
-        return value
-
 
 class AuthClients(Section):
     """The client ids registered at the IdP (or flyteadmin's own, for Self)."""
 
-    web: str = ""
+    web: ClientId = ""
     """The web login's OIDC client id (a confidential web app at the IdP); required when auth is on."""
-    cli: str = "flytectl"
+    cli: ClientId = "flytectl"
     """The client flytectl and pyflyte log in with (External: a public/native app with PKCE at the IdP)."""
-    propeller: str = "flytepropeller"
+    propeller: ClientId = "flytepropeller"
     """The client propeller and the scheduler get tokens with (client credentials)."""
-    propeller_hash: str = ""
+    propeller_hash: PropellerHash = ""
     """Self: base64 of the bcrypt hash of the propeller secret, written by flyte-tui with the secret (not a secret)."""
-
-    @field_validator("web", "cli", "propeller")
-    @classmethod
-    def _client_id(cls, value: str) -> str:
-        return _check_id(value)
-
-    @field_validator("propeller_hash")
-    @classmethod
-    def _hash(cls, value: str) -> str:
-        if not value:
-            return value
-        wanted = "the base64 of a bcrypt hash ($2a$… or $2b$…), as flyteadmin reads it"
-        try:
-            raw = base64.b64decode(value, validate=True)
-        except ValueError as exc:
-            raise ValueError(f"is not {wanted}") from exc
-        if not raw.startswith((b"$2a$", b"$2b$", b"$2y$")):
-            raise ValueError(f"is not {wanted}")
-        return value
 
 
 class Auth(Section):
@@ -122,7 +116,7 @@ class Auth(Section):
     """Require a login for the console, flytectl, pyflyte and every in-cluster call (needs ingress host and TLS)."""
     idp: IdP = "oidc"
     """The identity provider: google, okta, keycloak, entra, auth0 or oidc (any OpenID Connect issuer)."""
-    issuer: str = ""
+    issuer: Url = ""
     """The IdP's OIDC issuer, e.g. https://dev-1.okta.com/oauth2/default; empty for google."""
     authorization_server: AuthServerType = "Self"
     """Self (flyteadmin issues tokens; google needs it) or External (the IdP's authorization server)."""
@@ -130,11 +124,6 @@ class Auth(Section):
     """External: the IdP's authorization server."""
     clients: AuthClients = Field(default_factory=AuthClients)
     """Client ids."""
-
-    @field_validator("issuer")
-    @classmethod
-    def _issuer(cls, value: str) -> str:
-        return _check_url(value)
 
     @property
     def login_issuer(self) -> str:

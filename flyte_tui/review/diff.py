@@ -21,8 +21,7 @@ from ruamel.yaml import YAML
 
 from flyte_tui import tree
 from flyte_tui.files.yamlio import dump
-from flyte_tui.redact import holds_secret
-from flyte_tui.review.mask import ABSENT, CHANGED, REDACTED, mask
+from flyte_tui.review.mask import ABSENT, CHANGED, REDACTED, mask, masked_key
 
 Change = Literal["added", "removed", "changed"]
 NOISE_LABELS = ("helm.sh/chart",)
@@ -273,7 +272,7 @@ def manifest_diff(old_text: str, new_text: str) -> ManifestDiff:
 
 def _mask_change(path: tree.Path, change: LeafChange) -> LeafChange:
     """A leaf change with its values masked (the leaf's own key decides, then :func:`mask`)."""
-    secret = holds_secret(path[-1])
+    secret = masked_key(path[-1])
     before = change.old if change.change == "changed" else ABSENT
     old = None if change.old is None else mask(change.old, secret=secret)
     new = None if change.new is None else mask(change.new, before, secret)

@@ -1,7 +1,8 @@
 """Masking secrets in what a review shows: values, answers and manifests (Secrets themselves show only
 which keys changed, see :mod:`flyte_tui.review.diff`).
 
-Masked: scalars under a key that :func:`~flyte_tui.redact.holds_secret`, env entries such as
+Masked: scalars under a key that :func:`~flyte_tui.redact.holds_secret` (and hashes of secrets, such as
+``propellerHash``: :func:`masked_key`), env entries such as
 ``DB_PASSWORD``, the argument after ``--token``, and secrets inside text (``password: …`` in a ConfigMap's
 ``db.yaml``), with the doctor's redaction rules (:mod:`flyte_tui.redact`). A masked value that differs
 from the deployed one reads ``(redacted, changed)``, so the change still shows, never the value.
@@ -14,7 +15,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from flyte_tui.redact import MASK, holds_secret, redact_text
+from flyte_tui.redact import MASK, holds_secret, key_words, redact_text
 
 REDACTED = "(redacted)"
 CHANGED = "(redacted, changed)"
@@ -27,6 +28,19 @@ _ACCESS_KEY_ID_TEXT = re.compile(
 )
 ABSENT: Any = object()
 """The old side of a value that has no old side."""
+
+
+_HASHED = frozenset({"propeller", "secret", "password", "passwd", "token", "client", "key"})
+"""Words before ``hash`` that make a key the hash of a secret (``propellerHash``, ``passwordHash``)."""
+
+
+def masked_key(key: object) -> bool:
+    """Whether the review masks the value under ``key``: a secret (:func:`~flyte_tui.redact.holds_secret`), or the
+    hash of one (``auth.clients.propellerHash``): a hash is no secret, yet the review shows only that it changed."""
+    if holds_secret(key):
+        return True
+    words = key_words(key)
+    return len(words) > 1 and words[-1] == "hash" and bool(_HASHED.intersection(words[:-1]))
 
 
 def _maskable(value: Any) -> bool:
@@ -89,7 +103,7 @@ def mask(value: Any, before: Any = ABSENT, secret: bool = False) -> Any:
         old = before if isinstance(before, Mapping) else {}
         env_secret = "value" in value and holds_secret(value.get("name", ""))
         return {
-            k: mask(v, old.get(k, ABSENT), holds_secret(k) or (env_secret and k == "value")) for k, v in value.items()
+            k: mask(v, old.get(k, ABSENT), masked_key(k) or (env_secret and k == "value")) for k, v in value.items()
         }
     if isinstance(value, list):
         flags = [False, *(_secret_flag(v) for v in value[:-1])]

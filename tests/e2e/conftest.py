@@ -4,6 +4,7 @@
   ``tests/cluster/build`` when the binaries are missing, but FAILS when ``CI`` is set.
 * ``namespace`` (function): a fresh namespace per test, deleted afterwards.
 * ``helm_bin`` (function, parametrized ``helm3``/``helm4``): the real helm binary to run.
+* ``idp`` (session): a real OIDC / OAuth2 server (ory/hydra, tests/e2e/idp.py), started only when asked for.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "cluster"))
 
+import idp as idp_server
 import k8s_helpers as kh
 import testbed as tb
 
@@ -87,3 +89,18 @@ def helm_bin(request: pytest.FixtureRequest) -> Path:
     if not os.access(path, os.X_OK):
         _unavailable(f"{request.param} not installed; run tests/cluster/install-helm")
     return path
+
+
+@pytest.fixture(scope="session")
+def idp() -> Iterator[idp_server.Idp]:
+    if not idp_server.available():
+        why = idp_server.unavailable_reason()  # the build could not make it (a skip in CI too), else: not built
+        (pytest.skip if why else _unavailable)(f"hydra (test IdP) not built: {why or 'run ' + tb.BUILD_CMD}")
+    try:
+        server = idp_server.Idp.start()
+    except tb.TestBedError as exc:
+        pytest.fail(f"test IdP failed to start: {exc}", pytrace=False)
+    try:
+        yield server
+    finally:
+        server.stop()

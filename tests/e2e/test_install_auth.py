@@ -20,13 +20,13 @@ from flyte_tui.install.secrets import SecretValues
 from flyte_tui.model.auth import hash_propeller_secret, propeller_secret_and_hash
 
 
-def auth_answers(testbed: Any, namespace: str, propeller_hash: str) -> dict[str, Any]:
+def auth_answers(testbed: Any, namespace: str, propeller_hash: str, issuer: str) -> dict[str, Any]:
     data = answers(testbed, namespace)
     data["ingress"] = {"host": "flyte.example.com", "tls": {"enabled": True}}
     data["auth"] = {
         "enabled": True,
         "idp": "okta",
-        "issuer": "https://dev-1.okta.com/oauth2/default",
+        "issuer": issuer,  # the test IdP: preflight reads its discovery document
         "clients": {"web": "0oaweb", "propellerHash": propeller_hash},
     }
     return data
@@ -37,10 +37,13 @@ def secret_data(testbed: Any, namespace: str, name: str) -> dict[str, str]:
     return {k: base64.b64decode(v).decode() for k, v in (got.get("data") or {}).items()}
 
 
-def test_auth_secrets_reach_the_cluster_and_nowhere_else(testbed, namespace, helm_bin, tmp_path) -> None:
+def test_auth_secrets_reach_the_cluster_and_nowhere_else(
+    testbed, namespace, helm_bin, tmp_path, idp, monkeypatch
+) -> None:
+    monkeypatch.setenv("SSL_CERT_FILE", str(idp.ca_file))
     oidc = "CANARYOIDC" + secrets.token_hex(8)
     propeller, propeller_hash = propeller_secret_and_hash()
-    data = auth_answers(testbed, namespace, propeller_hash)
+    data = auth_answers(testbed, namespace, propeller_hash, idp.issuer)
     answers_file = tmp_path / "flyte-tui.yaml"
     answers_file.write_text(dump(data))
     given = SecretValues("pw-" + secrets.token_hex(4), "AKIA" + secrets.token_hex(4), secrets.token_hex(8),
@@ -78,9 +81,10 @@ def test_auth_secrets_reach_the_cluster_and_nowhere_else(testbed, namespace, hel
 
 
 def test_a_propeller_secret_that_does_not_match_its_hash_stops_before_helm(
-    testbed, namespace, helm_bin, tmp_path
+    testbed, namespace, helm_bin, tmp_path, idp, monkeypatch
 ) -> None:
-    data = auth_answers(testbed, namespace, hash_propeller_secret("the-old-secret"))
+    monkeypatch.setenv("SSL_CERT_FILE", str(idp.ca_file))
+    data = auth_answers(testbed, namespace, hash_propeller_secret("the-old-secret"), idp.issuer)
     given = SecretValues("pw", "AKIA1", "sk1", "oidc-" + secrets.token_hex(4), "not-the-old-secret")
     events, _ = collect(Installer(plan_of(data), options(testbed, helm_bin, tmp_path, secrets=given)))
     failed = [e for e in events if isinstance(e, StepFailed)]

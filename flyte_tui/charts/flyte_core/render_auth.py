@@ -11,6 +11,7 @@ chart must not make one from its ``foobar`` default).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,13 +34,15 @@ _SELF_SCOPES = [REQUIRED_SCOPE, "offline", "access_token"]
 
 @dataclass(frozen=True)
 class IdpClient:
-    """One client to register at the IdP: its id, kind, redirect URIs and scopes (the review lists them)."""
+    """One client to register at the IdP: its id, kind, redirect URIs, grant types and scopes (the review lists
+    them)."""
 
     role: str
     client_id: str
     kind: str
     redirect_uris: tuple[str, ...]
     scopes: tuple[str, ...]
+    grant_types: tuple[str, ...] = ()
 
 
 def public_url(plan: InstallPlan) -> str:
@@ -50,6 +53,13 @@ def public_url(plan: InstallPlan) -> str:
 def authorized_uris(plan: InstallPlan) -> list[str]:
     """``authorizedUris``: the public https URL first, then the in-cluster ones for the release namespace."""
     return [public_url(plan), *defaults.authorized_uris(plan.target.namespace)[1:]]
+
+
+def allowed_audience(plan: InstallPlan) -> list[str]:
+    """External: the audiences flyteadmin accepts, the IdP's audience first (in-cluster calls arrive at
+    http://flyteadmin:80, so it must be listed, not matched against the URL), then the user's."""
+    ext = plan.auth.external
+    return list(dict.fromkeys([ext.audience or public_url(plan), *ext.allowed_audience]))
 
 
 def login_scopes(auth: Auth) -> list[str]:
@@ -73,14 +83,26 @@ def idp_clients(plan: InstallPlan) -> list[IdpClient]:
         "confidential web application",
         (f"{public_url(plan)}/callback", f"{public_url(plan)}/logout"),
         tuple(login_scopes(auth)),
+        ("authorization_code", "refresh_token"),
     )
     if auth.authorization_server == "Self":
         return [web]
     cli = IdpClient("flytectl / pyflyte", auth.clients.cli, "public (native) application with PKCE",
-                    (CLI_REDIRECT,), tuple(cli_scopes(auth)))  # fmt: skip
+                    (CLI_REDIRECT,), tuple(cli_scopes(auth)), ("authorization_code", "refresh_token"))  # fmt: skip
     propeller = IdpClient("flytepropeller / scheduler", auth.clients.propeller, "confidential, client credentials",
-                          (), tuple(auth.external.propeller_scopes or [REQUIRED_SCOPE]))  # fmt: skip
+                          (), tuple(auth.external.propeller_scopes or [REQUIRED_SCOPE]),
+                          ("client_credentials",))  # fmt: skip
     return [web, cli, propeller]
+
+
+SELF_CLIENTS = ("auth", "appAuth", "selfAuthServer", "staticClients")
+"""Where flyteadmin's config (``server.yaml``; ``configmap.adminServer`` in the values) lists Self's clients."""
+
+
+def propeller_hash_in_config(server: Mapping[str, Any], client_id: str) -> str:
+    """The propeller client's hash (base64 of bcrypt) in flyteadmin's server config ("" when there is none)."""
+    found = tree.get(server, (*SELF_CLIENTS, client_id, "client_secret"), "")
+    return found if isinstance(found, str) else ""
 
 
 def _static_clients(auth: Auth) -> dict[str, Any]:
@@ -127,15 +149,12 @@ def auth_values(plan: InstallPlan) -> dict[str, Any]:
     if auth.authorization_server == "Self":
         app["selfAuthServer"] = {"staticClients": _static_clients(auth)}
     else:
-        ext = auth.external
-        audience = ext.audience or public_url(plan)
         app["externalAuthServer"] = {
             "baseUrl": auth.external_issuer,
             "metadataUrl": auth.metadata_url,
-            # in-cluster calls arrive at http://flyteadmin:80, so the IdP's audience must be listed
-            "allowedAudience": list(dict.fromkeys([audience, *ext.allowed_audience])),
+            "allowedAudience": allowed_audience(plan),
         }
-        flyte_client["audience"] = audience
+        flyte_client["audience"] = auth.external.audience or public_url(plan)
     app["thirdPartyConfig"] = {"flyteClient": flyte_client}
     tree.put(values, (*base, "auth", "appAuth"), app)
     credentials = {"enabled": True, "clientSecret": None, "clientId": auth.clients.propeller,

@@ -24,9 +24,9 @@ if TYPE_CHECKING:
     from flyte_tui.tools.detect import Detection, Tool
     from flyte_tui.tui.widgets.helm_picker import HelmPicker
 
-StartMode = Literal["fresh", "open", "import", "restore", "upgrade", "doctor", "uninstall"]
+StartMode = Literal["fresh", "open", "import", "restore", "upgrade", "doctor", "uninstall", "migrate"]
 """How to begin: answers (fresh, from a file, from the autosave) or the existing release (upgrade, doctor,
-uninstall)."""
+uninstall, move a flyte-binary release to flyte-core)."""
 
 INTRO = (
     "This wizard writes two files: an answers file (what to install, reusable and reviewable) and the "
@@ -69,7 +69,7 @@ class WelcomeScreen(StepScreen):
 
     class Start(Message):
         """The user chose how to begin. The screen begins the answers' modes itself, and opens the uninstall
-        preview; ``upgrade`` and ``doctor`` (the existing release's other flows) go on to the app."""
+        preview and the migration's review; ``upgrade`` and ``doctor`` go on to the app."""
 
         def __init__(self, mode: StartMode, path: Path | None = None) -> None:
             super().__init__()
@@ -192,6 +192,7 @@ class WelcomeScreen(StepScreen):
             release.update(detection.release_note)
         release.set_class(bool(detection.release_attention), "-attention")
         self.query_one("#release-buttons").display = bool(detection.release_exists)
+        self.query_one("#migrate").display = "flyte-binary-" in (detection.release.chart if detection.release else "")
 
     def offer_helm_binaries(self) -> None:
         """Offer the helm binaries on PATH (helm, helm3, helm4) when the detected helm cannot be used."""
@@ -228,11 +229,11 @@ class WelcomeScreen(StepScreen):
         event.stop()
         self.post_message(self.Start("open", self.state.answers_path))
 
-    @on(Button.Pressed, "#fresh, #restore, #upgrade, #doctor, #uninstall, #open, #import")
+    @on(Button.Pressed, "#fresh, #restore, #upgrade, #doctor, #uninstall, #migrate, #open, #import")
     def _start(self, event: Button.Pressed) -> None:
         event.stop()
         mode: StartMode = "fresh"
-        for candidate in ("restore", "upgrade", "doctor", "uninstall", "open", "import"):
+        for candidate in ("restore", "upgrade", "doctor", "uninstall", "migrate", "open", "import"):
             if event.button.id == candidate:
                 mode = candidate
         path: Path | None = None
@@ -249,34 +250,19 @@ class WelcomeScreen(StepScreen):
 
     @on(Start)
     def _begin(self, message: Start) -> None:
-        if message.mode == "uninstall":
+        if message.mode in ("uninstall", "migrate"):  # their screens: :mod:`.release_actions`
             message.stop()
-            self.open_uninstall()
+            from flyte_tui.tui.screens.release_actions import open_migration, open_uninstall
+
+            (open_uninstall if message.mode == "uninstall" else open_migration)(self)
         elif message.mode not in ("upgrade", "doctor"):
             message.stop()
             self.begin(message.mode, message.path)
 
-    def open_uninstall(self) -> None:
-        """The uninstall preview of the release detection found (Flyte's and its dependency release); once an
-        uninstall ran, the release is looked for again."""
-        from flyte_tui.tui.screens.uninstall import UninstallScreen
-        from flyte_tui.uninstall import UninstallOptions, for_release
-
-        detection = self.state.detection
-        if detection is None or detection.release is None:
-            self.notify("No release was found to uninstall.", severity="warning")
-            return
-        info = detection.release
-        helm, kubectl = self.state.tools()
-        target = for_release(info.name, info.namespace, detection.asked_context or detection.current_context)
-        log = self.state.answers_path.parent / "flyte-tui-uninstall.log"
-
-        def done(uninstalled: bool | None) -> None:
-            if uninstalled:
-                self.release_shown("Looking for the release again…")
-                self.post_message(self.ContextChosen())  # the app runs the detection again
-
-        self.app.push_screen(UninstallScreen(target, UninstallOptions(helm, kubectl), log_path=log), done)
+    def look_again(self) -> None:
+        """After an uninstall or a migration ran: the release is looked for again (the app runs the detection)."""
+        self.release_shown("Looking for the release again…")
+        self.post_message(self.ContextChosen())
 
     def begin(self, mode: StartMode, path: Path | None = None) -> None:
         """Begin the session from answers (fresh, a file, the autosave); a file that cannot be read is

@@ -1,5 +1,6 @@
 """The Welcome screen's controls that mount right after its first frame: the context picker with the
-existing release's buttons, and the file controls (open answers, import values)."""
+existing release's buttons (upgrade, doctor, uninstall; move to flyte-core for a flyte-binary release), and the
+file controls (open answers, import values)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ def context_controls() -> list[Widget]:
             Button("Upgrade the existing release", id="upgrade", compact=True),
             Button("Diagnose it (doctor)", id="doctor", compact=True),
             Button("Uninstall it", id="uninstall", compact=True),
+            Button("Move to flyte-core", id="migrate", compact=True),  # shown for a flyte-binary release
             classes="buttons",
             id="release-buttons",
         ),
