@@ -322,17 +322,42 @@ async def test_the_propeller_hash_follows_the_secret_and_the_server_type(wizard:
         assert app.state.propeller_client_secret == "" and app.state.get("auth.clients.propellerHash") is None
 
 
-async def test_review_has_no_idp_section_with_auth_off_and_shows_the_lines_given(
-    wizard: Callable[..., WizardApp],
+async def test_self_without_a_propeller_secret_says_so_and_make_one_fills_it(
+    wizard: Callable[..., WizardApp], recovery_dir: Path
 ) -> None:
+    app = wizard()
+    async with app.run_test(size=SIZE) as pilot:
+        await to_auth(pilot, {"auth.enabled": True, "auth.issuer": "https://idp.acme.com", "auth.clients.web": "w"})
+        warning = app.screen.query_one("#propeller-missing")
+        assert warning.display and "Save and install needs it (Self)" in str(warning.render())
+        await tab_to_id(pilot, "make-propeller-secret")
+        await pilot.press("enter")
+        await pilot.pause()
+        made = app.state.propeller_client_secret
+        assert len(made) >= 32 and app.screen.query_one("#propeller-secret", Input).value == made
+        secret_hash = app.state.get("auth.clients.propellerHash")
+        assert isinstance(secret_hash, str) and propeller_secret_matches(made, secret_hash)
+        assert not warning.display
+        assert made not in (recovery_dir / FILE_NAME).read_text(encoding="utf-8")
+        await choose(pilot, "auth.authorizationServer", "External", tuple(SERVERS))
+        assert not app.screen.query_one("#make-propeller-secret").display  # the IdP's secret: nothing to make
+
+
+async def test_review_says_what_to_register_at_the_idp(wizard: Callable[..., WizardApp]) -> None:
     app = wizard()
     async with app.run_test(size=SIZE) as pilot:
         await to_auth(pilot)
         app.goto("review")
         await pilot.pause()
         assert not app.screen.query_one("#idp-label").display and not app.screen.query_one("#idp-register").display
-        lines = ["Register at the IdP (okta):", "  web login: redirect URIs: https://flyte.acme.com/callback"]
-        app.screen.show_registration(lines)  # type: ignore[attr-defined]
+        on = {"auth.enabled": True, "auth.idp": "okta", "auth.issuer": "https://acme.okta.com/oauth2/default",
+              "auth.clients.web": "0oa-web"}  # fmt: skip
+        for path, value in on.items():
+            app.state.set(path, value)
+        app.goto("auth")
+        await pilot.pause()
+        app.goto("review")
         await pilot.pause()
         assert app.screen.query_one("#idp-label").display
-        assert str(app.screen.query_one("#idp-register").render()) == "\n".join(lines)
+        text = str(app.screen.query_one("#idp-register").render())
+        assert "0oa-web" in text and "https://flyte.acme.com/callback" in text, text

@@ -9,7 +9,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.events import Mount
 from textual.widget import Widget
-from textual.widgets import Input, Label, RadioSet, Static
+from textual.widgets import Button, Input, Label, RadioSet, Static
 
 from flyte_tui.tui.screens.base import StepScreen
 from flyte_tui.tui.steps import step
@@ -57,11 +57,14 @@ OIDC_NOTE = (
     "Leave empty when that Secret already holds it."
 )
 PROPELLER_NOTES = {
-    "Self": "Optional (empty: the installer makes one). Kept in memory for the installer (Secret "
-    "flyte-secret-auth); only its hash goes in the answers (auth.clients.propellerHash, not a secret).",
+    "Self": "Type it, or Make one. Kept in memory for the installer (Secret flyte-secret-auth); only its hash "
+    "goes in the answers (auth.clients.propellerHash, not a secret).",
     "External": "Optional: the propeller client's secret at the IdP. Kept in memory for the installer (Secret "
     "flyte-secret-auth); never written to any file.",
 }
+
+
+MAKE_TIP = "A new random propeller client secret, kept in memory; its hash goes in the answers"
 
 
 class ChosenChoices(Choices):
@@ -130,6 +133,8 @@ class AuthScreen(StepScreen):
                 value, password=True, placeholder="never saved", id=widget_id, classes="secret-input", compact=True
             )
             yield Static(note, id=f"{widget_id}-note", classes="field-help", markup=False)
+        yield Button("Make one", id="make-propeller-secret", compact=True, tooltip=MAKE_TIP)
+        yield Note(id="propeller-missing", classes="field-error")
 
     def choice(self, path: str, options: dict[str, str], label: str) -> ChoiceField:
         """A radio-button field for ``path``: the answer chosen, else the model's default."""
@@ -173,6 +178,17 @@ class AuthScreen(StepScreen):
         audience = self.query_one(f"#{field_id('auth.external.audience')} .field-input", Input)
         audience.placeholder = f"https://{host}" if host else "https://<ingress host>"
         self.query_one("#auth-elsewhere", Note).show(self._elsewhere() if on_ else "")
+        self_server = on_ and self._server() == "Self"
+        self.query_one("#make-propeller-secret").display = self_server
+        self.query_one("#propeller-missing", Note).show(self._propeller_missing() if self_server else "")
+
+    def _propeller_missing(self) -> str:
+        """Self without a typed propeller secret: what the wizard's install needs (it makes none itself)."""
+        if self.state.propeller_client_secret:
+            return ""
+        if self.state.get("auth.clients.propellerHash"):
+            return "⚠ auth.clients.propellerHash is set: type the secret it was made from, or Make one (a new hash)"
+        return "⚠ Save and install needs it (Self): type it or Make one (headless flyte-tui install makes one)"
 
     def _elsewhere(self) -> str:
         """What auth needs that another step answers (the ingress host and TLS), with where to change it."""
@@ -199,6 +215,14 @@ class AuthScreen(StepScreen):
         if self.state.sync_propeller_hash():
             self.answers_edited()
 
+    @on(Button.Pressed, "#make-propeller-secret")
+    def _make_propeller_secret(self, event: Button.Pressed) -> None:
+        event.stop()
+        from flyte_tui.model.auth import propeller_secret_and_hash
+
+        secret, _hash = propeller_secret_and_hash()
+        self.query_one("#propeller-secret", Input).value = secret  # Input.Changed: kept, and its hash made
+
     @on(Input.Changed, "#oidc-secret")
     def _oidc_secret(self, event: Input.Changed) -> None:
         event.stop()
@@ -209,6 +233,8 @@ class AuthScreen(StepScreen):
         event.stop()
         if self.state.set_propeller_secret(event.value):  # memory only; for Self its hash in the answers
             self.answers_edited()
+        else:
+            self.refresh_extras()
 
 
 def _default(path: str) -> str:

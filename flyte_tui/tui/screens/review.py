@@ -95,6 +95,12 @@ class ReviewScreen(StepScreen):
         deps = [r for r in releases or [] if r.serves]
         for widget in ("#deps-label", "#deps-values"):
             self.query_one(widget).display = bool(deps)
+        if validation.plan is not None:
+            from flyte_tui.review.auth import registration_lines
+
+            self.show_registration(registration_lines(validation.plan))
+        else:
+            self.show_registration([])
         if releases and validation.plan is not None:
             from flyte_tui.charts import flyte_release
             from flyte_tui.tools.helm import display, upgrade_install_argv
