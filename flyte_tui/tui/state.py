@@ -2,8 +2,8 @@
 change, and what the wizard knows beside them (files, detection, how the session began).
 
 No Textual here: the app and the screens are handed this object and change it in the open. The typed
-database password and S3 keys live in their own attributes only, never in ``raw``, so nothing that
-writes ``raw`` can leak them.
+database password, S3 keys and auth client secrets live in their own attributes only, never in ``raw``, so
+nothing that writes ``raw`` can leak them.
 """
 
 from __future__ import annotations
@@ -71,6 +71,11 @@ class WizardState:
         self.s3_access_key: str = ""
         self.s3_secret_key: str = ""
         """Typed S3 access keys (auth accesskey): memory only, like the password."""
+        self.oidc_client_secret: str = ""
+        """The typed client secret of the web login (OIDC): memory only, the installer puts it in its Secret."""
+        self.propeller_client_secret: str = ""
+        """The typed propeller client secret (optional): memory only; for Self its hash goes in the answers."""
+        self._made_hash = ""
         self.dirty = False
         self.visited: set[str] = {"welcome"}
         self.answers_path = Path(answers_path) if answers_path else DEFAULT_ANSWERS
@@ -201,6 +206,32 @@ class WizardState:
         name = self.get("target.chart.name")
         return tuple(profile_for_chart(name if isinstance(name, str) and name else DEFAULT_CHART).sizable_components)
 
+    def set_propeller_secret(self, secret: str) -> bool:
+        """Keep the typed propeller client secret (memory only) and the hash of it the answers need for Self;
+        True when that changed the answers."""
+        self.propeller_client_secret = secret
+        return self.sync_propeller_hash()
+
+    def sync_propeller_hash(self) -> bool:
+        """For ``Self``, ``auth.clients.propellerHash`` made from the typed propeller secret (kept when it
+        already matches; the one this session made removed with the secret); True when the answers changed.
+
+        The hash is not a secret (flyteadmin's config carries it); the secret itself never enters ``raw``."""
+        from flyte_tui.model.auth import hash_propeller_secret, propeller_secret_matches
+
+        path = "auth.clients.propellerHash"
+        current = self.get(path)
+        secret = self.propeller_client_secret
+        if not secret:
+            made, self._made_hash = self._made_hash, ""
+            return bool(made) and current == made and self.set(path, None)
+        if self.effective("auth.authorizationServer", "Self") != "Self":
+            return False
+        if isinstance(current, str) and current and propeller_secret_matches(secret, current):
+            return False
+        self._made_hash = hash_propeller_secret(secret)
+        return self.set(path, self._made_hash)
+
     def problems_for(self, step_id: str) -> list[Problem]:
         """The problems (errors and warnings) a step's fields have."""
         owner = step(step_id)
@@ -256,6 +287,8 @@ class WizardState:
             db_password=self.password or None,
             s3_access_key=self.s3_access_key or None,
             s3_secret_key=self.s3_secret_key or None,
+            oidc_client_secret=self.oidc_client_secret or None,
+            propeller_client_secret=self.propeller_client_secret or None,
         )
         helm, kubectl = self.tools()
         return InstallOptions(

@@ -30,6 +30,7 @@ STEPS: tuple[Step, ...] = (
     Step("database", "Database", ("database",)),
     Step("identity", "Identity & ingress",
          ("identity", "ingress", "projects.taskRoleArn", "projects.taskServiceAccount")),
+    Step("auth", "Authentication", ("auth",)),
     Step("resources", "Resources", ("resources", "projects")),
     Step("review", "Review", ()),
 )

@@ -114,7 +114,7 @@ async def test_upgrade_from_the_welcome_screen(testbed, flyte_namespace, user_sh
         await pilot.press("enter")  # "Type it now"
         await tab_to_id(pilot, "password")
         await type_text(pilot, password)
-        for _ in range(3):
+        for _ in range(4):
             await next_step(pilot)
         assert app.current_step == "review"
         await tab_to_id(pilot, "install")

@@ -132,7 +132,7 @@ async def test_an_answers_file_for_a_deployed_release_goes_through_the_upgrade_r
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: app.current_step == "target", 30)
         await until(pilot, lambda: app.detection is not None, 30)
-        for _ in range(6):
+        for _ in range(7):
             await next_step(pilot)
         assert app.current_step == "review"
         await tab_to_id(pilot, "install")

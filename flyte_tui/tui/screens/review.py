@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -49,6 +50,11 @@ class ReviewScreen(StepScreen):
             yield Button("Save", id="save", variant="primary", compact=True)
             yield Button("Save and install", id="install", compact=True,
                          tooltip="Save, then run helm and watch Flyte come up")
+        # auth on: the redirect URIs, grant types and scopes to register at the IdP, per client
+        idp_label = Label("What to register at the IdP", id="idp-label", classes="section")
+        idp_label.display = False
+        yield idp_label
+        yield Note(id="idp-register", readable=True)
         yield Label("Values (flyte-core)", classes="section")
         yield Note(id="values", readable=True, keep_space=True)
         # a sandbox's dependency release (minio, PostgreSQL) goes first: its own values, shown only then
@@ -89,6 +95,12 @@ class ReviewScreen(StepScreen):
         deps = [r for r in releases or [] if r.serves]
         for widget in ("#deps-label", "#deps-values"):
             self.query_one(widget).display = bool(deps)
+        if validation.plan is not None:
+            from flyte_tui.review.auth import registration_lines
+
+            self.show_registration(registration_lines(validation.plan))
+        else:
+            self.show_registration([])
         if releases and validation.plan is not None:
             from flyte_tui.charts import flyte_release
             from flyte_tui.tools.helm import display, upgrade_install_argv
@@ -100,6 +112,11 @@ class ReviewScreen(StepScreen):
         else:
             helm.update("(shown once the errors above are fixed)")
             values.update("The values file is rendered once every error above is fixed.")
+
+    def show_registration(self, lines: Sequence[str]) -> None:
+        """Show what to register at the IdP, one line each (the section is hidden without lines: auth off)."""
+        self.query_one("#idp-register", Note).show("\n".join(lines))
+        self.query_one("#idp-label").display = bool(lines)
 
     def _show_values(self, note: Note, release: PlannedRelease, values_path: Path) -> bool:
         """A release's values file as it will be written (merged into the one there); False when it cannot be."""
