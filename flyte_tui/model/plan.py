@@ -375,5 +375,7 @@ class InstallPlan(Section):
     """sandbox: minio and PostgreSQL installed before Flyte (a release of their own)."""
     auth: Auth = Field(default_factory=Auth)
     """Authentication: OIDC login and the authorization server."""
+    plugins: list[str] = Field(default_factory=list)
+    """Task plugins to enable beside the chart's own: spark, ray, pytorch, tensorflow, mpi, dask, connector."""
     extra_values: dict[str, Any] = Field(default_factory=dict)
     """Raw flyte-core values merged last (escape hatch; kept verbatim)."""

@@ -55,6 +55,9 @@ def check_plan(plan: InstallPlan, default_limits: DefaultLimits | None = None) -
     from flyte_tui.model.auth_rules import check_auth  # it builds on Problem, defined here
 
     problems.extend(check_auth(plan))
+    from flyte_tui.model.plugins import check_plugins  # as auth_rules
+
+    problems.extend(check_plugins(plan))
     return problems
 
 
