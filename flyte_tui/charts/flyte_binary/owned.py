@@ -11,6 +11,7 @@ from flyte_tui.charts.flyte_binary.render import (
     NGINX,
     WI_ANNOTATION,
 )
+from flyte_tui.charts.flyte_binary.render_plugins import OWNED as PLUGINS_OWNED
 
 _OWNED_DOTTED = (
     "configuration.storage.provider",
@@ -60,6 +61,7 @@ _COMMON = (
 OWNED_PATHS: frozenset[tuple[str, ...]] = frozenset(
     (
         *(tuple(dotted.split(".")) for dotted in _OWNED_DOTTED),
+        *PLUGINS_OWNED,
         *((*INLINE, *dotted.split(".")) for dotted in _INLINE_OWNED),
         *(("ingress", "commonAnnotations", key) for key in _COMMON),
         ("ingress", "httpAnnotations", NGINX + "app-root"),
