@@ -99,3 +99,25 @@ def test_flyte_binary_enabled_plugins_list_is_read_at_its_own_key() -> None:
 def test_spark_warns_about_its_service_account() -> None:
     assert "ServiceAccount 'spark'" in problems(core(["spark"]))["plugins"]
     assert "plugins" not in problems(core(["ray"]))
+
+
+def crd(name: str, *versions: tuple[str, bool]) -> dict[str, Any]:
+    return {"metadata": {"name": name}, "spec": {"versions": [{"name": v, "served": s} for v, s in versions]}}
+
+
+def test_crd_problems_name_a_missing_crd_a_wrong_version_and_the_operator_command() -> None:
+    from flyte_tui.model.plugins import crd_problems
+
+    ray, spark = CATALOG["ray"], CATALOG["spark"]
+    cluster = [
+        crd("rayjobs.ray.io", ("v1alpha1", True)),
+        crd("rayclusters.ray.io", ("v1", True)),
+        crd("sparkapplications.sparkoperator.k8s.io", ("v1beta2", False), ("v1beta1", True)),
+    ]
+    found = [str(p) for p in crd_problems([ray, spark], cluster)]
+    assert len(found) == 2
+    assert "rayjobs.ray.io, which is served at v1alpha1, not v1" in found[0] and "kuberay-operator" in found[0]
+    assert "sparkapplications.sparkoperator.k8s.io, which is served at v1beta1, not v1beta2" in found[1]
+    assert crd_problems([ray], [crd("rayjobs.ray.io", ("v1", True)), crd("rayclusters.ray.io", ("v1", True))]) == []
+    (missing,) = crd_problems([CATALOG["dask"]], cluster)
+    assert "daskjobs.kubernetes.dask.org, which is not on the cluster" in str(missing)

@@ -240,3 +240,39 @@ def _extra_values(plan: InstallPlan) -> Iterator[Problem]:
             "this list replaces the rules flyte-tui writes for the plugins; repeat them or remove it",
             "warning",
         )
+
+
+@dataclass(frozen=True)
+class CrdProblem:
+    """A chosen plugin's CRD that is not on the cluster, or not served at a version Flyte talks to."""
+
+    plugin: Plugin
+    crd: Crd
+    served: tuple[str, ...]
+    """The versions the cluster serves (empty: the CRD is absent)."""
+
+    def __str__(self) -> str:
+        p, crd = self.plugin, self.crd
+        if not self.served:
+            found = "is not on the cluster"
+        else:
+            found = f"is served at {', '.join(self.served)}, not {' or '.join(crd.versions)} (what Flyte 1.16 creates)"
+        return f"plugin {p.name} needs CRD {crd.name}, which {found}: install the {p.operator}: {p.install}"
+
+
+def crd_problems(plugins: list[Plugin], crds: list[dict[str, Any]]) -> list[CrdProblem]:
+    """What is wrong with the CRDs the ``plugins`` need, given the cluster's CRD objects (``kubectl get crd``)."""
+    served: dict[str, tuple[str, ...]] = {}
+    for item in crds:
+        name = tree.get(item, ("metadata", "name"))
+        versions = tree.get(item, ("spec", "versions"))
+        if isinstance(name, str) and isinstance(versions, list):
+            served[name] = tuple(
+                str(v.get("name")) for v in versions if isinstance(v, dict) and v.get("served") is not False
+            )
+    return [
+        CrdProblem(p, crd, served.get(crd.name, ()))
+        for p in plugins
+        for crd in p.crds
+        if not set(crd.versions) & set(served.get(crd.name, ()))
+    ]
