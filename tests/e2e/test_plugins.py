@@ -1,7 +1,8 @@
 """A chosen task plugin on the real control plane (flyte-binary from the loopback repository): without its
 CRD the install stops at preflight naming the CRD and the operator's helm command, and helm installs nothing;
 with the CRD applied (a minimal one made here, as the dask operator's chart would) the install goes on and the
-ConfigMap on the cluster enables the plugin for its task type."""
+ConfigMap on the cluster enables the plugin for its task type; the doctor's plugins.crds passes, and fails
+once the CRD is deleted."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from ruamel.yaml import YAML
 
 from flyte_tui.files.yamlio import dump
 from flyte_tui.model.plugins import CATALOG
+from tests.e2e.test_doctor import by_id, doctor_cli
 from tests.e2e.test_install_binary import binary_answers
 
 pytestmark = pytest.mark.e2e
@@ -90,5 +92,12 @@ def test_a_missing_crd_stops_at_preflight_and_an_applied_one_lets_the_install_go
         ours = [r for r in role if r["metadata"]["name"] == "flyte-flyte-binary-cluster-role"]
         rules = [rule for r in ours for rule in r.get("rules", [])]
         assert any(CRD.group in rule.get("apiGroups", []) and CRD.plural in rule.get("resources", []) for rule in rules)
+        # the doctor reads the release's enabled plugins and checks their CRDs: served, then gone
+        _, report = doctor_cli(testbed, helm_bin, namespace)
+        assert by_id(report)["plugins.crds"]["severity"] == "pass", by_id(report)["plugins.crds"]
+        testbed.kubectl_run("delete", "crd", CRD.name, "--wait=true")
+        _, report = doctor_cli(testbed, helm_bin, namespace)
+        finding = by_id(report)["plugins.crds"]
+        assert finding["severity"] == "fail" and CRD.name in finding["summary"], finding
     finally:
         testbed.kubectl_run("delete", "crd", CRD.name, "--ignore-not-found", check=False)
