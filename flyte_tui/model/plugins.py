@@ -172,6 +172,32 @@ def task_type_defaults(plan: InstallPlan) -> dict[str, str]:
     return {task_type: p.plugin_id for p in chosen(plan) for task_type in p.task_types}
 
 
+def task_plugins(plan: InstallPlan) -> dict[str, Any]:
+    """The ``task-plugins`` block the chosen plugins make (both charts): ``enabled-plugins`` when it differs from
+    the chart's, the new ``default-for-task-types``; empty when nothing differs."""
+    block: dict[str, Any] = {}
+    enabled = enabled_plugins(plan)
+    if enabled != list(CHART_DEFAULT_PLUGINS):
+        block["enabled-plugins"] = enabled
+    types = task_type_defaults(plan)
+    if types:
+        block["default-for-task-types"] = types
+    return block
+
+
+def put_task_plugins(values: dict[str, Any], plan: InstallPlan, where: tuple[str, ...]) -> None:
+    """Write :func:`task_plugins` at ``where`` in ``values`` (nothing when it is empty)."""
+    block = task_plugins(plan)
+    if block:
+        tree.put(values, where, block)
+
+
+def task_plugins_owned(where: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    """The keys :func:`put_task_plugins` may write at ``where`` (re-rendering removes a stale one)."""
+    types = (t for p in CATALOG.values() for t in p.task_types)
+    return ((*where, "enabled-plugins"), *((*where, "default-for-task-types", t) for t in types))
+
+
 def connector_endpoint(namespace: str) -> str:
     """The connector's gRPC endpoint in the release namespace (the charts' default names ``flyte``)."""
     return f"k8s://flyteconnector.{namespace}:8000"

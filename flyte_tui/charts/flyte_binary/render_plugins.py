@@ -12,15 +12,7 @@ from typing import Any
 
 from flyte_tui import tree
 from flyte_tui.model.plan import DEFAULT_NAMESPACE, InstallPlan
-from flyte_tui.model.plugins import (
-    CATALOG,
-    CHART_DEFAULT_PLUGINS,
-    WRITE_VERBS,
-    chosen,
-    connector_endpoint,
-    enabled_plugins,
-    task_type_defaults,
-)
+from flyte_tui.model.plugins import WRITE_VERBS, chosen, connector_endpoint, put_task_plugins, task_plugins_owned
 
 TASK_PLUGINS = ("enabled_plugins", "tasks", "task-plugins")
 """Where flyte-binary takes propeller's task plugins."""
@@ -35,28 +27,19 @@ ENDPOINTS_RULE = {"apiGroups": [""], "resources": ["endpoints"], "verbs": ["get"
 """The connector's ``k8s://`` endpoint is resolved by watching Endpoints, which the chart's ClusterRole lacks."""
 
 OWNED: tuple[tuple[str, ...], ...] = (
-    (*TASK_PLUGINS, "enabled-plugins"),
-    *((*TASK_PLUGINS, "default-for-task-types", t) for p in CATALOG.values() for t in p.task_types),
+    *task_plugins_owned(TASK_PLUGINS),
     (*PLUGINS, "spark", "spark-config-default"),
     (*PLUGINS, "connector-service", "defaultConnector", "endpoint"),
-    ("rbac", "extraRules"),
 )
-"""The keys this module writes that a stale one is removed on re-render (not ``sparkoperator.enabled`` nor
-``flyteconnector.enabled``: a user's own is kept)."""
+"""The keys this module writes that a stale one is removed on re-render (not ``flyteconnector.enabled`` nor
+``rbac.extraRules``: a user's own is kept)."""
 
 
 def plugin_values(plan: InstallPlan) -> dict[str, Any]:
     """The values the chosen plugins add (empty when none is chosen)."""
     plugins = chosen(plan)
     values: dict[str, Any] = {}
-    if not plugins:
-        return values
-    enabled = enabled_plugins(plan)
-    if enabled != list(CHART_DEFAULT_PLUGINS):
-        tree.put(values, (*TASK_PLUGINS, "enabled-plugins"), enabled)
-    types = task_type_defaults(plan)
-    if types:
-        tree.put(values, (*TASK_PLUGINS, "default-for-task-types"), types)
+    put_task_plugins(values, plan, TASK_PLUGINS)
     rules = [
         {"apiGroups": [p.crds[0].group], "resources": list(p.rbac_resources), "verbs": list(WRITE_VERBS)}
         for p in plugins

@@ -12,31 +12,20 @@ from typing import Any
 
 from flyte_tui import tree
 from flyte_tui.model.plan import InstallPlan
-from flyte_tui.model.plugins import CATALOG, CHART_DEFAULT_PLUGINS, chosen, enabled_plugins, task_type_defaults
+from flyte_tui.model.plugins import chosen, put_task_plugins, task_plugins_owned
 
 TASK_PLUGINS = ("configmap", "enabled_plugins", "tasks", "task-plugins")
 """Where flyte-core takes propeller's task plugins."""
-OWNED: tuple[tuple[str, ...], ...] = (
-    (*TASK_PLUGINS, "enabled-plugins"),
-    *((*TASK_PLUGINS, "default-for-task-types", t) for p in CATALOG.values() for t in p.task_types),
-)
+OWNED = task_plugins_owned(TASK_PLUGINS)
 """The keys this module writes that a stale one is removed on re-render (not ``sparkoperator.enabled`` nor
 ``flyteconnector.enabled``: a user's own is kept)."""
 
 
 def plugin_values(plan: InstallPlan) -> dict[str, Any]:
     """The values the chosen plugins add (empty when none is chosen)."""
-    plugins = chosen(plan)
     values: dict[str, Any] = {}
-    if not plugins:
-        return values
-    enabled = enabled_plugins(plan)
-    if enabled != list(CHART_DEFAULT_PLUGINS):
-        tree.put(values, (*TASK_PLUGINS, "enabled-plugins"), enabled)
-    types = task_type_defaults(plan)
-    if types:
-        tree.put(values, (*TASK_PLUGINS, "default-for-task-types"), types)
-    names = {p.name for p in plugins}
+    put_task_plugins(values, plan, TASK_PLUGINS)
+    names = {p.name for p in chosen(plan)}
     if "spark" in names:
         tree.put(values, ("sparkoperator", "enabled"), True)
     if "connector" in names:
