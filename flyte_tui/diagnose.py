@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flyte_tui.charts.component import Component
+from flyte_tui.model.images import PULL_REASONS, mirror_hint
 from flyte_tui.readiness import FATAL_WAITING
 
 EVENT_LINES = 5
@@ -280,6 +281,19 @@ def oom_killed(pod: Mapping[str, Any]) -> str | None:
     return None
 
 
+def _mirror_hint(
+    pod: Mapping[str, Any], container: str | None, reason: str, found: tuple[Signature, str] | None, registry: str
+) -> tuple[str, str] | None:
+    """The mirror's (cause, fix) when the failing container's image, on ``registry``, cannot be pulled."""
+    if not registry or (reason not in PULL_REASONS and (found is None or found[0].id != "image-not-found")):
+        return None
+    spec = pod.get("spec") or {}
+    for c in [*(spec.get("initContainers") or []), *(spec.get("containers") or [])]:
+        if container in (None, c.get("name")) and (hint := mirror_hint(str(c.get("image", "")), registry)):
+            return hint
+    return None
+
+
 def diagnose_pod(
     component: Component,
     pod: Mapping[str, Any],
@@ -289,13 +303,15 @@ def diagnose_pod(
     events: Sequence[str],
     logs: Sequence[str],
     namespace: str,
+    registry: str = "",
 ) -> Explanation:
     """Why a component's pod is broken and what to do.
 
     ``reason`` is the pod's failure reason (a container waiting reason such as CrashLoopBackOff,
     ``Unschedulable``, ``StuckInit``; "" when it is only restarting), ``summary`` the one line that says what
     is wrong, ``events`` its Warning events (``Reason: message``, oldest first), ``logs`` the failing
-    container's log. The lines are kept as given: the caller redacts them for its audience.
+    container's log, ``registry`` the answers' ``images.registry`` (an image on it that cannot be pulled is
+    named, with the copy to make). The lines are kept as given: the caller redacts them for its audience.
     """
     name = str((pod.get("metadata") or {}).get("name", "?"))
     oom = oom_killed(pod)
@@ -308,6 +324,8 @@ def diagnose_pod(
         cause = f"container {oom} ran out of memory (OOMKilled)"
         fix = f"raise {component.name}'s memory limit"
         answer = f"resources.components.{component.values_key}"
+    elif hint := _mirror_hint(pod, container, reason, found, registry):
+        (cause, fix), answer, signature = hint, "images.registry", "image-not-in-mirror"
     elif found is not None:
         sig, _line = found
         cause, fix, answer, signature = sig.cause, sig.fix, sig.answer, sig.id

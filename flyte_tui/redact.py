@@ -72,8 +72,9 @@ def holds_secret(key: object) -> bool:
         return True  # S3 access_key_id (flyte-core's storage.yaml): a key id, yet half of a credential
     if not _secret_noun(words):
         return False
-    # passwordSecret, credentialsSecret: the name of the Kubernetes Secret
-    return not (words[-1] in ("secret", "secrets") and len(words) > 1 and _secret_noun(words[:-1]))
+    # passwordSecret, credentialsSecret: the name of the Kubernetes Secret; pullSecret(s): an image pull Secret's
+    named = words[-1] in ("secret", "secrets") and len(words) > 1
+    return not (named and (_secret_noun(words[:-1]) or words[-2] == "pull"))
 
 
 def secret_value(key: object, value: object) -> bool:

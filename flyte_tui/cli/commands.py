@@ -351,6 +351,9 @@ main.add_command(uninstall)
 from flyte_tui.cli.migrate import migrate  # noqa: E402
 
 main.add_command(migrate)
+from flyte_tui.cli.images import images  # noqa: E402
+
+main.add_command(images)
 from flyte_tui.cli.reference import presets, schema  # noqa: E402
 
 main.add_command(presets)

@@ -300,6 +300,7 @@ def _failure(run: ReleaseRun, failed: ComponentStatus, pods: dict[str, dict[str,
         [run.clean(e) for e in events],
         [run.clean(line) for line in logs],
         run.release.namespace,
+        registry=run.plan.images.registry,
     )
     return StepError(message, found)
 

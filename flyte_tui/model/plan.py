@@ -12,6 +12,8 @@ from typing import Any, Literal
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from flyte_tui.model.auth import Auth as Auth
+from flyte_tui.model.clusters import DataPlane as DataPlane
+from flyte_tui.model.images import Images as Images
 from flyte_tui.model.names import (
     AwsRegion,
     CertificateArn,
@@ -375,6 +377,10 @@ class InstallPlan(Section):
     """sandbox: minio and PostgreSQL installed before Flyte (a release of their own)."""
     auth: Auth = Field(default_factory=Auth)
     """Authentication: OIDC login and the authorization server."""
+    data_planes: list[DataPlane] = Field(default_factory=list)
+    """flyte-core multi-cluster: the clusters executions go to (inCluster: the control plane itself too)."""
+    images: Images = Field(default_factory=Images)
+    """Air-gapped clusters: the registry mirror every image is pulled from, and its pull secret."""
     plugins: list[str] = Field(default_factory=list)
     """Task plugins to enable beside the chart's own: spark, ray, pytorch, tensorflow, mpi, dask, connector."""
     extra_values: dict[str, Any] = Field(default_factory=dict)

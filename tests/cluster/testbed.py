@@ -199,10 +199,14 @@ class TestBed:
         workdir: Path | None = None,
         context: str = "flyte-tui-e2e",
         timeout: float = 90,
+        serve_charts: bool = True,
+        register_bed: bool = True,
     ) -> TestBed:
         """Start etcd, kube-apiserver, KCM, scheduler, kwok, fake nodes and the loopback chart repo.
 
         ``pod_delay_ms``: delay of every normal kwok pod step (default env FLYTE_TUI_E2E_POD_DELAY_MS or 200).
+        ``serve_charts=False``: no chart repo (a further cluster of a multi-cluster bed shares the first's);
+        ``register_bed=False``: not recorded for `tests/cluster/down` (its multi-cluster bed is).
         """
         missing = missing_binaries()
         if missing:
@@ -226,15 +230,18 @@ class TestBed:
             helm4=hdir / "helm4",
             api_url="",
         )
-        register(wd, owner="pytest" if "pytest" in sys.modules else "script")
+        if register_bed:
+            register(wd, owner="pytest" if "pytest" in sys.modules else "script")
         try:
-            bed._start(pod_delay_ms, crash_after_ms, restart_ms, timeout)
+            bed._start(pod_delay_ms, crash_after_ms, restart_ms, timeout, serve_charts)
         except BaseException:
             bed.stop()
             raise
         return bed
 
-    def _start(self, pod_delay_ms: int, crash_after_ms: int, restart_ms: int, timeout: float) -> None:
+    def _start(
+        self, pod_delay_ms: int, crash_after_ms: int, restart_ms: int, timeout: float, serve_charts: bool = True
+    ) -> None:
         t0 = time.monotonic()
         wd = self.workdir
         ports = {k: free_port() for k in ("etcd", "etcd_peer", "api", "kcm", "sched", "repo", "kwok")}
@@ -263,20 +270,21 @@ class TestBed:
             ],
         )
         # the chart repo can be prepared while etcd and the apiserver come up
-        self._spawn(
-            "chart-repo",
-            [
-                sys.executable,
-                "-m",
-                "http.server",
-                "--bind",
-                "127.0.0.1",
-                "--directory",
-                str(wd / "charts"),
-                str(ports["repo"]),
-            ],
-        )
-        self.repo_url = f"http://127.0.0.1:{ports['repo']}"
+        if serve_charts:
+            self._spawn(
+                "chart-repo",
+                [
+                    sys.executable,
+                    "-m",
+                    "http.server",
+                    "--bind",
+                    "127.0.0.1",
+                    "--directory",
+                    str(wd / "charts"),
+                    str(ports["repo"]),
+                ],
+            )
+            self.repo_url = f"http://127.0.0.1:{ports['repo']}"
         self._wait_http("etcd", f"{etcd_url}/health", 20, self._log("etcd"))
         self.timings["etcd"] = time.monotonic() - t0
 
@@ -375,7 +383,8 @@ class TestBed:
         if crds.is_dir():
             self.kubectl_run("apply", "--server-side", "-f", str(crds), timeout=60)
 
-        self._package_charts()
+        if serve_charts:
+            self._package_charts()
         self.timings["charts"] = time.monotonic() - t0
 
         self.kubectl_run("apply", "-f", "-", input_text=self._nodes_manifest())
@@ -838,13 +847,15 @@ def registered(orphans: bool = False, everything: bool = False) -> list[Path]:
 
 
 def stop_workdir(workdir: Path, keep_workdir: bool = False) -> bool:
-    """Tear down the test bed recorded in ``workdir/state.json`` (used by ``tests/cluster/down``)."""
-    state_file = workdir / "state.json"
-    if not state_file.is_file():
+    """Tear down the test bed recorded in ``workdir/state.json``, or each cluster of a multi-cluster bed
+    (``workdir/*/state.json``) (used by ``tests/cluster/down``)."""
+    state_files = [workdir / "state.json"] if (workdir / "state.json").is_file() else []
+    state_files = state_files or sorted(workdir.glob("*/state.json"))
+    if not state_files:
         unregister(workdir)
         return False
-    state = json.loads(state_file.read_text())
-    stop_processes([(int(p["pid"]), str(p["exe"])) for p in state["processes"]])
+    states = [json.loads(f.read_text()) for f in state_files]
+    stop_processes([(int(p["pid"]), str(p["exe"])) for state in states for p in state["processes"]])
     unregister(workdir)
     if not keep_workdir:
         shutil.rmtree(workdir, ignore_errors=True)

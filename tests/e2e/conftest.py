@@ -5,6 +5,8 @@
 * ``namespace`` (function): a fresh namespace per test, deleted afterwards.
 * ``helm_bin`` (function, parametrized ``helm3``/``helm4``): the real helm binary to run.
 * ``idp`` (session): a real OIDC / OAuth2 server (ory/hydra, tests/e2e/idp.py), started only when asked for.
+* ``clusters`` (session): three independent clusters, one kubeconfig (tests/cluster/multibed.py), started only
+  when asked for.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "cluster"))
 
 import idp as idp_server
 import k8s_helpers as kh
+import multibed
 import testbed as tb
 
 HELM_IDS = ("helm3", "helm4")
@@ -34,12 +37,16 @@ def _unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="session")
-def testbed() -> Iterator[tb.TestBed]:
+def _require_binaries() -> None:
     missing = tb.missing_binaries()
     if missing:
         shown = ", ".join(missing[:3]) + (f" and {len(missing) - 3} more" if len(missing) > 3 else "")
         _unavailable(f"e2e test bed not built (missing {shown}); run {tb.BUILD_CMD}")
+
+
+@pytest.fixture(scope="session")
+def testbed() -> Iterator[tb.TestBed]:
+    _require_binaries()
     try:
         bed = tb.TestBed.start()
     except tb.TestBedError as exc:
@@ -104,3 +111,18 @@ def idp() -> Iterator[idp_server.Idp]:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def clusters() -> Iterator[multibed.MultiBed]:
+    """Three clusters (contexts ``flyte-tui-e2e-1`` … ``-3``), skipped (failed in CI) as ``testbed`` is."""
+    _require_binaries()
+    try:
+        bed = multibed.MultiBed.start(3)
+    except tb.TestBedError as exc:
+        pytest.fail(f"multi-cluster test bed failed to start: {exc}", pytrace=False)
+    try:
+        tb.run([bed.beds[0].helm3, "repo", "add", tb.REPO_NAME, bed.repo_url], env=bed.env, timeout=60)
+        yield bed
+    finally:
+        bed.stop(keep_workdir=bool(os.environ.get("FLYTE_TUI_E2E_KEEP")))

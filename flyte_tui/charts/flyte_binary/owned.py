@@ -11,6 +11,7 @@ from flyte_tui.charts.flyte_binary.render import (
     NGINX,
     WI_ANNOTATION,
 )
+from flyte_tui.charts.flyte_binary.render_images import OWNED_PATHS as OWNED_IMAGES
 from flyte_tui.charts.flyte_binary.render_plugins import OWNED as PLUGINS_OWNED
 
 _OWNED_DOTTED = (
@@ -71,6 +72,7 @@ OWNED_PATHS: frozenset[tuple[str, ...]] = frozenset(
         ("service", "grpcAnnotations", CONTOUR_H2C),
         ("serviceAccount", "annotations", IRSA_ANNOTATION),
         ("serviceAccount", "annotations", WI_ANNOTATION),
+        *OWNED_IMAGES,
     )
 )
 """Exactly the values paths flyte-tui writes for flyte-binary."""

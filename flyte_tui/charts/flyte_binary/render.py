@@ -17,6 +17,7 @@ from typing import Any
 from flyte_tui import tree
 from flyte_tui.charts.flyte_binary import defaults
 from flyte_tui.charts.flyte_binary.components import SIZING_KEY
+from flyte_tui.charts.flyte_binary.render_images import image_values
 from flyte_tui.charts.flyte_binary.render_plugins import plugin_values
 from flyte_tui.model.plan import InstallPlan, ResourceList
 
@@ -45,7 +46,7 @@ def render_values(plan: InstallPlan) -> dict[str, Any]:
     _put_resources(values, plan)
     _put_projects(values, plan)
     values = tree.deep_merge(values, plugin_values(plan))
-    return _merge_extra(values, plan.extra_values)
+    return image_values(_merge_extra(values, plan.extra_values), plan)
 
 
 def _merge_extra(values: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:

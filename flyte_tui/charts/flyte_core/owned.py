@@ -3,7 +3,7 @@ kept (a user's own annotation, another component's replicas …), whatever its n
 
 from __future__ import annotations
 
-from flyte_tui.charts.flyte_core import defaults
+from flyte_tui.charts.flyte_core import defaults, render_images
 from flyte_tui.charts.flyte_core.components import SIZABLE_KEYS, STORAGE_USERS
 from flyte_tui.charts.flyte_core.render import ALB, IRSA_ANNOTATION, NGINX, WI_ANNOTATION
 from flyte_tui.charts.flyte_core.render_plugins import OWNED as PLUGINS_OWNED
@@ -64,6 +64,7 @@ OWNED_PATHS: frozenset[tuple[str, ...]] = frozenset(
         ),
         *((key, "replicaCount") for key in SIZABLE_KEYS),
         *((key, "resources", kind) for key in SIZABLE_KEYS for kind in ("requests", "limits")),
+        *render_images.OWNED_PATHS,
     )
 )
 """Exactly the values paths flyte-tui writes: a stale one is removed on re-render, every other key is

@@ -11,6 +11,8 @@ from typing import Any
 
 from flyte_tui.charts.component import ImportResult
 from flyte_tui.charts.flyte_deps.chart import MINIO, POSTGRES, POSTGRES_DB_DEFAULT
+from flyte_tui.charts.flyte_deps.render_images import OWNED_PATHS as IMAGE_PATHS
+from flyte_tui.charts.flyte_deps.render_images import image_values
 from flyte_tui.model.plan import InstallPlan
 
 ALWAYS_OFF = ("webhook", "kubernetes-dashboard")
@@ -20,6 +22,7 @@ OWNED_PATHS: frozenset[tuple[str, ...]] = frozenset(
     {
         *((key, "enabled") for key in (*ALWAYS_OFF, MINIO.values_key, POSTGRES.values_key)),
         (POSTGRES.values_key, "dbname"),
+        *IMAGE_PATHS,
     }
 )
 """Exactly the values paths flyte-tui writes (a stale one is removed on re-render)."""
@@ -38,7 +41,7 @@ def render_values(plan: InstallPlan) -> dict[str, Any]:
         postgres["dbname"] = plan.database.admin_database
     if postgres:
         values[POSTGRES.values_key] = postgres
-    return values
+    return image_values(values, plan)
 
 
 def is_owned(path: tuple[str, ...]) -> bool:

@@ -149,7 +149,9 @@ def _diagnose(
     logs = snap.logs.get((name, container or ""), [])
     if not logs:
         logs = next((lines for (p, _c), lines in snap.logs.items() if p == name and lines), [])
-    found = diagnose_pod(component, pod, container, reason, summary, warning_events(snap, name), logs, snap.namespace)
+    registry = snap.target.plan.images.registry if snap.target.plan is not None else ""
+    found = diagnose_pod(component, pod, container, reason, summary, warning_events(snap, name), logs, snap.namespace,
+                         registry=registry)  # fmt: skip
     commands = [f"{k} describe pod {name}"]
     if container:
         looked.append(f"logs {name} -c {container}")

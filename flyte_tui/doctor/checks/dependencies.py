@@ -72,7 +72,8 @@ def dependency_outcome(component: Component, snap: Snapshot) -> Outcome:
         pod = next(p for p in pods if meta(p).get("name") == status.failure.pod)
         name = str(meta(pod).get("name"))
         found = diagnose_pod(component, pod, status.failure.container, status.failure.reason,
-                             status.failure.message, warning_events(snap, name), [], snap.namespace)  # fmt: skip
+                             status.failure.message, warning_events(snap, name), [], snap.namespace,
+                             registry=snap.target.plan.images.registry if snap.target.plan else "")  # fmt: skip
         return Outcome(
             "fail",
             f"dependency {status.summary} (release {release}): {status.failure.message} — {found.cause}",

@@ -1,0 +1,163 @@
+"""The data planes of a multi-cluster install (answers key ``dataPlanes``; NEXT-CAPABILITIES §2).
+
+flyte-core's multi-cluster mode: the control plane (flyteadmin, console, datacatalog, scheduler) in the cluster of
+``target.context``, and propeller with its webhook in each data plane; flyteadmin reaches every data plane's API
+server with a ServiceAccount token and CA (``configmap.clusters``). Each entry here is one cluster flyteadmin may
+send executions to; ``inCluster: true`` is the control plane itself executing too.
+
+The rules spanning entries (and the chart and ``target.context``) are :func:`check_data_planes`; their findings
+become :class:`~flyte_tui.model.rules.Problem` objects at the field in :mod:`flyte_tui.model.rules`. Nothing is
+rendered or installed from these answers yet.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from typing import Annotated
+from urllib.parse import urlsplit
+
+from pydantic import AfterValidator, Field
+
+from flyte_tui.model.names import DnsLabel, check_argument
+from flyte_tui.model.section import Section
+
+BINARY_CHART = "flyte-binary"
+"""The chart that cannot span clusters: its one Deployment runs flyteadmin and propeller together."""
+_LABEL = re.compile(r"[A-Za-z0-9]([A-Za-z0-9_.-]*[A-Za-z0-9])?")
+
+
+def _check_endpoint(value: str) -> str:
+    if not value:
+        return value
+    check_argument(value)
+    parts = urlsplit(value)
+    if parts.scheme != "https" or not parts.hostname:
+        raise ValueError(
+            f"{value!r} is not an https URL of a Kubernetes API server: write it as the control plane reaches it, "
+            "e.g. https://10.0.12.7:6443 or https://ABC123.gr7.us-east-2.eks.amazonaws.com"
+        )
+    if parts.username or parts.password:
+        raise ValueError(f"{parts.hostname!r}: the URL holds a user name or password; write it without them")
+    return value
+
+
+def _check_context(value: str) -> str:
+    if value and not value.strip():
+        raise ValueError("must not be only spaces: the data plane's context from your kubeconfig")
+    return check_argument(value)
+
+
+def _check_labels(value: list[str]) -> list[str]:
+    for label in value:
+        if not _LABEL.fullmatch(label):
+            raise ValueError(
+                f"{label!r} is not an execution label: letters, digits, '-', '_' and '.', starting and ending "
+                "with a letter or digit"
+            )
+    repeated = sorted({label for label in value if value.count(label) > 1})
+    if repeated:
+        raise ValueError(f"{', '.join(repeated)} listed twice; list each label once")
+    return value
+
+
+class DataPlane(Section):
+    """One cluster flyteadmin sends executions to: a data plane (propeller and its webhook), or, with inCluster,
+    the control plane itself."""
+
+    name: DnsLabel
+    """Cluster name (a DNS-1123 label, unique) in flyteadmin's config and Secret keys <name>_token, <name>_cacert."""
+    context: Annotated[str, AfterValidator(_check_context)] = ""
+    """Kubernetes context of the data plane in your kubeconfig (not the control plane's); empty with inCluster."""
+    endpoint: Annotated[str, AfterValidator(_check_endpoint)] = ""
+    """The data plane's API server as the control plane reaches it (https URL); empty with inCluster."""
+    labels: Annotated[list[str], AfterValidator(_check_labels)] = Field(default_factory=list)
+    """Execution cluster labels that send work here (flytectl update execution-cluster-label)."""
+    weight: float | None = Field(None, ge=0, le=1)
+    """Share (0 to 1) of a label's executions this cluster gets; required when another cluster has a label of it."""
+    in_cluster: bool = False
+    """This entry is the control plane executing too (flyteadmin's in-cluster credentials; no context or endpoint)."""
+
+
+Finding = tuple[str, str]
+"""(field path, message): one broken rule of the data planes."""
+
+
+def check_data_planes(planes: Sequence[DataPlane], chart_name: str, control_context: str) -> Iterator[Finding]:
+    """Every rule the data planes break, at the field: flyte-binary refused, names unique, contexts neither the
+    control plane's nor repeated, context and endpoint given (none with inCluster, which appears at most once),
+    weights said for a label several clusters share."""
+    if not planes:
+        return
+    if chart_name == BINARY_CHART:
+        yield (
+            "dataPlanes",
+            "flyte-binary cannot run several clusters (its one Deployment holds flyteadmin and propeller "
+            "together; Flyte's multi-cluster mode is flyte-core's): use chart flyte-core, or remove dataPlanes",
+        )
+    yield from _names_and_contexts(planes, control_context)
+    yield from _in_cluster(planes)
+    yield from _shared_labels(planes)
+
+
+def _names_and_contexts(planes: Sequence[DataPlane], control_context: str) -> Iterator[Finding]:
+    names: dict[str, int] = {}
+    contexts: dict[str, int] = {}
+    for i, plane in enumerate(planes):
+        at = f"dataPlanes.{i}"
+        if plane.name in names:
+            yield f"{at}.name", f"{plane.name!r} is dataPlanes.{names[plane.name]}'s name too: each needs its own"
+        names.setdefault(plane.name, i)
+        if plane.in_cluster:
+            continue
+        if not plane.context:
+            yield f"{at}.context", "required: the data plane's context from your kubeconfig"
+        elif control_context and plane.context == control_context:
+            yield (
+                f"{at}.context",
+                f"{plane.context!r} is the control plane's context (target.context): for the control plane "
+                "executing too, write an entry with inCluster: true and no context",
+            )
+        elif plane.context in contexts:
+            yield f"{at}.context", f"{plane.context!r} is dataPlanes.{contexts[plane.context]}'s context too"
+        contexts.setdefault(plane.context, i)
+        if not plane.endpoint:
+            yield f"{at}.endpoint", "required: the data plane's API server as the control plane reaches it (https)"
+
+
+def _in_cluster(planes: Sequence[DataPlane]) -> Iterator[Finding]:
+    seen: int | None = None
+    for i, plane in enumerate(planes):
+        if not plane.in_cluster:
+            continue
+        if seen is not None:
+            yield f"dataPlanes.{i}.inCluster", f"dataPlanes.{seen} is the control plane already; only one can be"
+        seen = i if seen is None else seen
+        for field, value in (("context", plane.context), ("endpoint", plane.endpoint)):
+            if value:
+                yield (
+                    f"dataPlanes.{i}.{field}",
+                    "must be empty with inCluster: this entry is the control plane (target.context), which "
+                    "flyteadmin reaches with its in-cluster credentials",
+                )
+
+
+def _shared_labels(planes: Sequence[DataPlane]) -> Iterator[Finding]:
+    holders: dict[str, list[int]] = defaultdict(list)
+    for i, plane in enumerate(planes):
+        for label in plane.labels:
+            holders[label].append(i)
+    unweighted: dict[int, list[str]] = defaultdict(list)
+    for label, indices in holders.items():
+        if len(indices) > 1:
+            for i in indices:
+                if planes[i].weight is None:
+                    unweighted[i].append(label)
+    for i, labels in sorted(unweighted.items()):
+        others = sorted({planes[j].name for label in labels for j in holders[label] if j != i})
+        yield (
+            f"dataPlanes.{i}.weight",
+            f"required: label {', '.join(labels)} also sends work to {', '.join(others)}; give each cluster "
+            "its weight (0 to 1), its share of the label's executions",
+        )
