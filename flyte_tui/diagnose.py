@@ -190,6 +190,22 @@ SIGNATURES: tuple[Signature, ...] = (
         "auth.clients.propellerHash",
     ),
     _sig(
+        "plugin-fallback",
+        r"No plugin found for Handler-type \[[^\]]+\], defaulting to",
+        "a task type has no enabled plugin, so propeller runs it as one plain pod (Spark, Ray, PyTorch… lose their "
+        "cluster)",
+        "add the plugin to plugins (its operator installed first) and run flyte-tui upgrade",
+        "plugins",
+    ),
+    _sig(
+        "plugin-default-not-enabled",
+        r"cannot set default plugin \[[^\]]+\] for task types|Multiple plugins registered to handle task type",
+        "propeller's enabled_plugins config is inconsistent: a default-for-task-types plugin is not enabled, or two "
+        "enabled plugins claim one task type",
+        "remove enabled-plugins and default-for-task-types from extraValues and choose the plugins with plugins",
+        "plugins",
+    ),
+    _sig(
         "image-not-found",
         r"not found|manifest unknown|pull access denied",
         "the image cannot be pulled (wrong tag, private registry, or no network to the registry)",

@@ -16,7 +16,7 @@ from flyte_tui.charts import PlannedRelease
 from flyte_tui.events import Event, Explanation, OutputLine
 from flyte_tui.files.yaml_pieces import check_existing
 from flyte_tui.files.yamlio import dump
-from flyte_tui.install import ingress, preflight_idp
+from flyte_tui.install import ingress, preflight_idp, preflight_plugins
 from flyte_tui.install.context import FAILED, ReleaseRun, Step, StepError
 from flyte_tui.release import RECENT_OPERATION, last_good_revision, seconds_since, stuck_explanation
 from flyte_tui.tools import output, process, retry
@@ -76,6 +76,7 @@ def preflight(run: ReleaseRun, dependencies: Sequence[PlannedRelease] = ()) -> S
     yield from _check_release(run, results["status"])
     _check_secret_inputs(run)
     yield from preflight_idp.check_idp(run)
+    yield from preflight_plugins.check_plugins(run)
     _check_values_path(run)
     return f"helm {run.helm_major}"
 

@@ -381,5 +381,7 @@ class InstallPlan(Section):
     """flyte-core multi-cluster: the clusters executions go to (inCluster: the control plane itself too)."""
     images: Images = Field(default_factory=Images)
     """Air-gapped clusters: the registry mirror every image is pulled from, and its pull secret."""
+    plugins: list[str] = Field(default_factory=list)
+    """Task plugins to enable beside the chart's own: spark, ray, pytorch, tensorflow, mpi, dask, connector."""
     extra_values: dict[str, Any] = Field(default_factory=dict)
     """Raw flyte-core values merged last (escape hatch; kept verbatim)."""

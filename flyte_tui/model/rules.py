@@ -63,6 +63,9 @@ def check_plan(plan: InstallPlan, default_limits: DefaultLimits | None = None) -
         problems.append(_warn("dataPlanes", "the data planes are checked but not installed yet by this version: "
                               "install and upgrade set up the control plane only (remove dataPlanes to silence this)"))
     problems.extend(_warn(path, message) for path, message in images_warnings(plan))
+    from flyte_tui.model.plugins import check_plugins  # as auth_rules
+
+    problems.extend(check_plugins(plan))
     return problems
 
 

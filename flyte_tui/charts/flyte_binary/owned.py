@@ -12,6 +12,7 @@ from flyte_tui.charts.flyte_binary.render import (
     WI_ANNOTATION,
 )
 from flyte_tui.charts.flyte_binary.render_images import OWNED_PATHS as OWNED_IMAGES
+from flyte_tui.charts.flyte_binary.render_plugins import OWNED as PLUGINS_OWNED
 
 _OWNED_DOTTED = (
     "configuration.storage.provider",
@@ -61,6 +62,7 @@ _COMMON = (
 OWNED_PATHS: frozenset[tuple[str, ...]] = frozenset(
     (
         *(tuple(dotted.split(".")) for dotted in _OWNED_DOTTED),
+        *PLUGINS_OWNED,
         *((*INLINE, *dotted.split(".")) for dotted in _INLINE_OWNED),
         *(("ingress", "commonAnnotations", key) for key in _COMMON),
         ("ingress", "httpAnnotations", NGINX + "app-root"),

@@ -18,6 +18,7 @@ from flyte_tui import tree
 from flyte_tui.charts.flyte_binary import defaults
 from flyte_tui.charts.flyte_binary.components import SIZING_KEY
 from flyte_tui.charts.flyte_binary.render_images import image_values
+from flyte_tui.charts.flyte_binary.render_plugins import plugin_values
 from flyte_tui.model.plan import InstallPlan, ResourceList
 
 DB_MOUNT = "/etc/db"
@@ -44,6 +45,7 @@ def render_values(plan: InstallPlan) -> dict[str, Any]:
     _put_ingress(values, plan)
     _put_resources(values, plan)
     _put_projects(values, plan)
+    values = tree.deep_merge(values, plugin_values(plan))
     return image_values(_merge_extra(values, plan.extra_values), plan)
 
 

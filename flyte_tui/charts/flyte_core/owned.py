@@ -6,6 +6,7 @@ from __future__ import annotations
 from flyte_tui.charts.flyte_core import defaults, render_images
 from flyte_tui.charts.flyte_core.components import SIZABLE_KEYS, STORAGE_USERS
 from flyte_tui.charts.flyte_core.render import ALB, IRSA_ANNOTATION, NGINX, WI_ANNOTATION
+from flyte_tui.charts.flyte_core.render_plugins import OWNED as PLUGINS_OWNED
 
 _OWNED_DOTTED = (
     "storage.type",
@@ -52,6 +53,7 @@ _GRPC_ANNOTATIONS = (*defaults.GRPC_INGRESS_ANNOTATIONS, ALB + "backend-protocol
 OWNED_PATHS: frozenset[tuple[str, ...]] = frozenset(
     (
         *(tuple(dotted.split(".")) for dotted in _OWNED_DOTTED),
+        *PLUGINS_OWNED,
         *(("common", "ingress", "annotations", key) for key in _MAIN_ANNOTATIONS),
         *(("common", "ingress", "separateGrpcIngressAnnotations", key) for key in _GRPC_ANNOTATIONS),
         ("flyteadmin", "service", "annotations", "projectcontour.io/upstream-protocol.h2c"),

@@ -18,6 +18,7 @@ from flyte_tui.charts.flyte_core import defaults
 from flyte_tui.charts.flyte_core.components import STORAGE_USERS
 from flyte_tui.charts.flyte_core.render_auth import auth_values
 from flyte_tui.charts.flyte_core.render_images import image_values
+from flyte_tui.charts.flyte_core.render_plugins import plugin_values
 from flyte_tui.charts.flyte_deps import chart as deps
 from flyte_tui.model.plan import InstallPlan, ResourceList
 
@@ -43,6 +44,7 @@ def render_values(plan: InstallPlan) -> dict[str, Any]:
     _put_namespace_keys(values, plan)
     values.setdefault("workflow_scheduler", {}).update({"enabled": True, "type": "native"})
     values = tree.deep_merge(values, auth_values(plan))
+    values = tree.deep_merge(values, plugin_values(plan))
     return image_values(tree.deep_merge(values, plan.extra_values), plan)
 
 

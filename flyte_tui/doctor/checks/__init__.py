@@ -53,7 +53,7 @@ class Finding(Outcome):
     """The check's id, e.g. ``component.flyteadmin``."""
     title: str
     area: str
-    """tools, cluster, release, components, config, network, auth, runtime or events."""
+    """tools, cluster, release, components, config, network, auth, plugins, runtime or events."""
 
 
 CheckFn = Callable[[Snapshot], Outcome]
@@ -95,13 +95,22 @@ def run_check(item: Check, snap: Snapshot) -> Finding:
     return Finding(**found, id=item.id, title=item.title, area=item.area)
 
 
-REPORT_ORDER = ("cluster", "components", "dependencies", "config", "network", "auth", "runtime")
+REPORT_ORDER = ("cluster", "components", "dependencies", "config", "network", "auth", "plugins", "runtime")
 """The check modules in report order: the order never depends on which module was imported first."""
 
 
 def all_checks() -> list[Check]:
     """Every check, in report order (importing the modules registers them)."""
-    from flyte_tui.doctor.checks import auth, cluster, components, config, dependencies, network, runtime  # noqa: F401
+    from flyte_tui.doctor.checks import (  # noqa: F401
+        auth,
+        cluster,
+        components,
+        config,
+        dependencies,
+        network,
+        plugins,
+        runtime,
+    )
 
     def position(item: Check) -> int:
         return REPORT_ORDER.index(item.fn.__module__.rsplit(".", 1)[-1])
