@@ -3,7 +3,9 @@ release and namespace the user names over those the values suggest."""
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+from collections.abc import Callable
+from typing import Any, Concatenate, ParamSpec
 
 from flyte_tui.charts.component import ImportResult
 from flyte_tui.model.plan import API_VERSION, KIND
@@ -21,6 +23,20 @@ def refused(values: Any) -> ImportResult | None:
         )
         return ImportResult({}, [Problem("", why)])
     return None
+
+
+P = ParamSpec("P")
+
+
+def values_only(importer: Callable[Concatenate[Any, P], ImportResult]) -> Callable[Concatenate[Any, P], ImportResult]:
+    """``importer`` (of values, then its hints) that first refuses what is not Helm values (:func:`refused`)."""
+
+    def checked(values: Any, /, *args: P.args, **kwargs: P.kwargs) -> ImportResult:
+        refusal = refused(values)
+        return importer(values, *args, **kwargs) if refusal is None else refusal
+
+    functools.update_wrapper(checked, importer)  # its name and docstring
+    return checked
 
 
 def name_target(answers: dict[str, Any], release: str | None, namespace: str | None) -> None:

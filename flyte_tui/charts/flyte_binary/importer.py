@@ -19,7 +19,7 @@ from flyte_tui.charts.flyte_binary import defaults
 from flyte_tui.charts.flyte_binary.components import SIZING_KEY
 from flyte_tui.charts.flyte_binary.render import ALB, INLINE, IRSA_ANNOTATION, TASK_RESOURCE_KEYS, WI_ANNOTATION
 from flyte_tui.charts.flyte_core.values_reader import ValuesReader
-from flyte_tui.charts.import_shared import name_target, refused
+from flyte_tui.charts.import_shared import name_target, values_only
 from flyte_tui.charts.imported import finish_import
 from flyte_tui.model.plan import API_VERSION, DEFAULT_NAMESPACE, DEFAULT_REPO, DEFAULT_VERSION, KIND
 from flyte_tui.model.rules import Problem
@@ -308,16 +308,14 @@ def _swap_back(node: Any, back: dict[str, str]) -> Any:
     return back.get(node, node) if isinstance(node, str) else node
 
 
+@values_only
 def import_values(
-    values: Any, environment: str | None = None, release: str | None = None, namespace: str | None = None
+    values: dict[str, Any], environment: str | None = None, release: str | None = None, namespace: str | None = None
 ) -> ImportResult:
     """Turn a flyte-binary values mapping into answers; keep what is not understood under extraValues."""
     from flyte_tui.charts import validate_answers
     from flyte_tui.charts.flyte_binary.render import render_values
 
-    refusal = refused(values)
-    if refusal is not None:
-        return refusal
     answers, problems = answers_from_values(values, environment)
     name_target(answers, release, namespace)
     stood_in, back = _with_stand_ins(answers)

@@ -17,7 +17,7 @@ from flyte_tui.charts.flyte_core import defaults
 from flyte_tui.charts.flyte_core.components import SIZABLE_KEYS, STORAGE_USERS
 from flyte_tui.charts.flyte_core.render import IRSA_ANNOTATION, TASK_RESOURCE_KEYS, WI_ANNOTATION, render_values
 from flyte_tui.charts.flyte_core.values_reader import ValuesReader
-from flyte_tui.charts.import_shared import name_target, refused
+from flyte_tui.charts.import_shared import name_target, values_only
 from flyte_tui.charts.imported import finish_import
 from flyte_tui.model.plan import DEFAULT_RELEASE
 from flyte_tui.redact import secret_value
@@ -274,13 +274,11 @@ def _leaf_paths(value: Any, path: tuple[str, ...]) -> list[str]:
     return [".".join(path)]
 
 
+@values_only
 def import_values(
-    values: Any, environment: str | None = None, release: str | None = None, namespace: str | None = None
+    values: dict[str, Any], environment: str | None = None, release: str | None = None, namespace: str | None = None
 ) -> ImportResult:
     """Turn a flyte-core values mapping into answers; keep what is not understood under extraValues."""
-    refusal = refused(values)
-    if refusal is not None:
-        return refusal
     read = ValuesReader(values)
     answers = _answers(read, environment)
     name_target(answers, release, namespace)
