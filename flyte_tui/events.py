@@ -23,6 +23,7 @@ __all__ = [
     "Explanation",
     "InstallFinished",
     "OutputLine",
+    "StepEvent",
     "StepFailed",
     "StepFinished",
     "StepStarted",
@@ -33,28 +34,32 @@ __all__ = [
 
 
 @dataclass(frozen=True)
-class StepStarted:
-    """A step began."""
+class StepEvent:
+    """What happened in one step of a run (``preflight``, ``helm``, ``wait``, …): the step's id comes first."""
 
     step: str
+
+
+@dataclass(frozen=True)
+class StepStarted(StepEvent):
+    """A step began."""
+
     title: str
 
 
 @dataclass(frozen=True)
-class StepFinished:
+class StepFinished(StepEvent):
     """A step ended well (``ok``) or was skipped (detail says why)."""
 
-    step: str
     ok: bool
     elapsed: float
     detail: str = ""
 
 
 @dataclass(frozen=True)
-class OutputLine:
+class OutputLine(StepEvent):
     """One line a tool printed during a step."""
 
-    step: str
     text: str
     stream: str = "stdout"
 
@@ -67,10 +72,9 @@ class ComponentsChanged:
 
 
 @dataclass(frozen=True)
-class StepFailed:
+class StepFailed(StepEvent):
     """A step failed; the install stops."""
 
-    step: str
     message: str
     explanation: Explanation | None = None
 

@@ -8,7 +8,6 @@ the cluster), 130 cancelled.
 
 from __future__ import annotations
 
-import json
 import sys
 import threading
 from pathlib import Path
@@ -114,48 +113,27 @@ def run_migration(
     migration: MigrationPlan, options: MigrationOptions, *, yes: bool, as_json: bool, out: TextIO = sys.stdout
 ) -> int:
     """Check the old release, confirm, migrate; print the events; return the exit code."""
-    from flyte_tui.cli.run import _cancel_on_signals
-    from flyte_tui.events import InstallFinished, plain, to_json
+    from flyte_tui.cli.run import Exit, _cancel_on_signals, finished_code, guarded, print_events
     from flyte_tui.migrate import Migrator
     from flyte_tui.release import find_release, release_helm
-    from flyte_tui.tools.helm import HelmError
-    from flyte_tui.tools.process import Cancelled, ProcessError
 
     t = migration.plan.target
     cancel = threading.Event()
+    helm = release_helm(options.install.helm, t.context, t.namespace, None, cancel)
     with _cancel_on_signals(cancel):
-        try:
-            info = find_release(release_helm(options.install.helm, t.context, t.namespace, None, cancel),
-                                migration.old_release)  # fmt: skip
-        except Cancelled:
-            print("cancelled: nothing migrated", file=sys.stderr)
-            return exit_codes.CANCELLED
-        except (HelmError, ProcessError, ValueError) as exc:
-            print(f"error: cannot read release {migration.old_release}: {exc}", file=sys.stderr)
-            return exit_codes.FAILED
+        failed = f"error: cannot read release {migration.old_release}: "
+        info = guarded(lambda: find_release(helm, migration.old_release), "cancelled: nothing migrated", failed)
+        if isinstance(info, Exit):
+            return info.code
         if info is None or info.status != "deployed" or not info.chart.startswith("flyte-binary"):
             found = "not found" if info is None else f"{info.chart}, {info.status}"
             return _refuse(f"release {migration.old_release} in namespace {t.namespace}: {found}; migrate needs a "
                            "deployed flyte-binary release (the answers' target.release); nothing migrated")  # fmt: skip
         if not _confirmed(migration, yes):
             return exit_codes.INVALID
-        ok = False
-        shown: dict[str, str] = {}
-        for event in Migrator(migration, options, cancel).run():
-            if as_json:
-                print(json.dumps(to_json(event)), file=out, flush=True)
-            elif isinstance(event, InstallFinished):
-                print("Migrated to flyte-core." if event.ok else "Migration did not finish.", file=out)
-                for line in event.summary:
-                    print(f"  {line}", file=out, flush=True)
-            else:
-                for line in plain(event, shown):
-                    print(line, file=out, flush=True)
-            if isinstance(event, InstallFinished):
-                ok = event.ok
-    if ok:
-        return exit_codes.OK
-    return exit_codes.CANCELLED if cancel.is_set() else exit_codes.FAILED
+        ended = ("Migrated to flyte-core.", "Migration did not finish.")
+        ok = print_events(Migrator(migration, options, cancel).run(), as_json, out, ended)
+    return finished_code(ok, cancel)
 
 
 def _confirmed(migration: MigrationPlan, yes: bool) -> bool:

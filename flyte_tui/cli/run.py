@@ -9,15 +9,15 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
-from typing import TextIO
+from typing import TextIO, TypeVar
 
 from flyte_tui import exit_codes
 from flyte_tui.charts import validate_file
-from flyte_tui.events import InstallFinished, plain, to_json
+from flyte_tui.events import Event, InstallFinished, plain, to_json
 from flyte_tui.install import InstallOptions
 from flyte_tui.install.ingress import fit_for_install
 from flyte_tui.install.propeller_secret import SettledSecret, failure_code, settle_for_install
@@ -40,6 +40,8 @@ from flyte_tui.upgrade import (
     review_upgrade,
     upgrade_until_review,
 )
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -149,20 +151,55 @@ def _install(
         source=answers.name,
     )
     cancel = threading.Event()
+    with _cancel_on_signals(cancel):
+        ok = print_events(apply_upgrade(plan, options, cancel, reviewed).run(), flags.as_json, out)
+    return finished_code(ok, cancel)
+
+
+def print_events(events: Iterable[Event], as_json: bool, out: TextIO, ended: tuple[str, str] | None = None) -> bool:
+    """Print a run's events as they come, one JSON object a line with ``as_json``, else as plain lines (with
+    ``ended``, the end is its line for ok or not, then the summary indented); whether the run ended ok."""
     ok = False
     shown: dict[str, str] = {}
-    with _cancel_on_signals(cancel):
-        for event in apply_upgrade(plan, options, cancel, reviewed).run():
-            if flags.as_json:
-                print(json.dumps(to_json(event)), file=out, flush=True)
-            else:
-                for line in plain(event, shown):
-                    print(line, file=out, flush=True)
-            if isinstance(event, InstallFinished):
-                ok = event.ok
+    for event in events:
+        if as_json:
+            lines = [json.dumps(to_json(event))]
+        elif isinstance(event, InstallFinished) and ended is not None:
+            lines = [ended[0] if event.ok else ended[1], *(f"  {line}" for line in event.summary)]
+        else:
+            lines = plain(event, shown)
+        for line in lines:
+            print(line, file=out, flush=True)
+        if isinstance(event, InstallFinished):
+            ok = event.ok
+    return ok
+
+
+def finished_code(ok: bool, cancel: threading.Event) -> int:
+    """The exit code of a run that ended ``ok`` or not: cancelled when ``cancel`` was set."""
     if ok:
         return exit_codes.OK
     return exit_codes.CANCELLED if cancel.is_set() else exit_codes.FAILED
+
+
+def guarded(read: Callable[[], T], cancelled: str, failed: str) -> T | Exit:
+    """``read()``, or the exit code after saying on stderr why it did not finish: ``cancelled`` when it was
+    cancelled, ``failed`` and the error when helm, a process or what it read failed."""
+    try:
+        return read()
+    except Cancelled:
+        print(cancelled, file=sys.stderr)
+        return Exit(exit_codes.CANCELLED)
+    except (HelmError, ProcessError, ValueError) as exc:
+        print(f"{failed}{exc}", file=sys.stderr)
+        return Exit(exit_codes.FAILED)
+
+
+@dataclass(frozen=True)
+class Exit:
+    """The exit code of a run that stopped early (what stopped it is said already)."""
+
+    code: int
 
 
 @contextlib.contextmanager
@@ -232,16 +269,14 @@ def run_diff(answers: Path, *, as_json: bool, helm: str = "helm", out: TextIO = 
         print(f"error: {loaded}", file=sys.stderr)
         return exit_codes.FAILED
     plan, adapter = loaded
-    try:
-        with _cancel_on_signals(adapter.cancel):  # the propeller hash as the upgrade would settle it (none applied)
-            plan = settle_for_install(plan, cancel=adapter.cancel).plan
-            result = review_upgrade(plan, adapter).review
-    except Cancelled:
-        print("cancelled", file=sys.stderr)
-        return exit_codes.CANCELLED
-    except (HelmError, ProcessError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return exit_codes.FAILED
+    with _cancel_on_signals(adapter.cancel):  # the propeller hash as the upgrade would settle it (none applied)
+        result = guarded(
+            lambda: review_upgrade(settle_for_install(plan, cancel=adapter.cancel).plan, adapter).review,
+            "cancelled",
+            "error: ",
+        )
+    if isinstance(result, Exit):
+        return result.code
     if as_json:
         print(json.dumps(result.to_json(), indent=2, default=str), file=out)
     else:

@@ -43,9 +43,8 @@ class Unreachable:
     retry_in: float
 
 
-@dataclass(frozen=True)
 class Reachable:
-    """A watch started again after :class:`Unreachable`."""
+    """A watch started again after :class:`Unreachable` (it says nothing more: no fields)."""
 
 
 PodEvent = tuple[str, dict[str, Any]] | Unreachable | Reachable | BaseException | None

@@ -11,14 +11,16 @@ from pydantic import AfterValidator
 # Every pattern is used with ``fullmatch`` and ASCII classes only: Python's ``$`` matches before a trailing
 # newline and ``\d`` / ``\w`` match any Unicode digit or letter, which Kubernetes and the clouds do not accept.
 _DNS_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
-_DNS_SUBDOMAIN_PART = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
-_HOSTNAME_PART = re.compile(r"[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?")
+_HOSTNAME_PART = re.compile(_DNS_LABEL.pattern, re.ASCII | re.IGNORECASE)
+"""A DNS label in either case (ASCII letters only: ``re.ASCII`` keeps the Kelvin sign from matching ``k``)."""
 _SECRET_KEY = re.compile(r"[-._a-zA-Z0-9]+")
 _PLACEHOLDER = re.compile(r"<[A-Za-z0-9_ .-]+>")
 _ROLE_ARN = re.compile(r"arn:aws(-[a-z]+)*:iam::[0-9]{12}:role/[A-Za-z0-9_+=,.@/-]{1,512}")
 _CERT_ARN = re.compile(r"arn:aws(-[a-z]+)*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[A-Za-z0-9-]+")
-_GSA = re.compile(r"[a-z][a-z0-9-]{4,28}[a-z0-9]@[a-z][a-z0-9-]{4,28}[a-z0-9]\.iam\.gserviceaccount\.com")
-_GCP_PROJECT = re.compile(r"[a-z][a-z0-9-]{4,28}[a-z0-9]")
+_GCP_ID = r"[a-z][a-z0-9-]{4,28}[a-z0-9]"
+"""A GCP project id, and a service account's id: 6-30 lower-case letters, digits and '-', a letter first."""
+_GSA = re.compile(rf"{_GCP_ID}@{_GCP_ID}\.iam\.gserviceaccount\.com")
+_GCP_PROJECT = re.compile(_GCP_ID)
 _AWS_REGION = re.compile(r"[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]")
 _IPV4_LIKE = re.compile(r"[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+")
 _S3_BUCKET = re.compile(r"[a-z0-9][a-z0-9.-]*[a-z0-9]")
@@ -105,7 +107,7 @@ def check_dns_label(value: str, max_len: int = 63) -> str:
 
 def check_dns_subdomain(value: str) -> str:
     """A DNS-1123 subdomain (Secret names and the like): dot-separated labels, at most 253 characters."""
-    if not value or len(value) > 253 or not all(_DNS_SUBDOMAIN_PART.fullmatch(p) for p in value.split(".")):
+    if not value or len(value) > 253 or not all(_DNS_LABEL.fullmatch(p) for p in value.split(".")):
         raise ValueError(
             f"{value!r} is not a valid Kubernetes object name: lower-case letters, digits, '-' and '.', "
             "at most 253 characters"
@@ -151,7 +153,7 @@ def check_ingress_host(value: str) -> str:
         problem = "must be lower case (Kubernetes refuses upper-case Ingress hosts)"
     elif len(value) > 253:
         problem = f"is {len(value)} characters; at most 253 are accepted"
-    elif not all(len(p) <= 63 and _DNS_SUBDOMAIN_PART.fullmatch(p) for p in value.split(".")):
+    elif not all(len(p) <= 63 and _DNS_LABEL.fullmatch(p) for p in value.split(".")):
         problem = (
             "is not a DNS name: dot-separated labels of lower-case letters, digits and '-' (at most 63 each), "
             "each starting and ending with a letter or digit"

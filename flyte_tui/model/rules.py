@@ -169,31 +169,39 @@ def _database(plan: InstallPlan) -> Iterator[Problem]:
 def _identity(plan: InstallPlan) -> Iterator[Problem]:
     ident = plan.identity
     yield from _cloud_identity(
-        plan,
-        ("identity.awsRoleArn", ident.aws_role_arn, "IRSA roles apply"),
-        ("identity.gcpServiceAccount", ident.gcp_service_account, "Workload Identity applies"),
-        (
-            "the control plane needs an IAM role (IRSA) to reach the bucket",
-            "the control plane needs a Google service account (Workload Identity)",
-        ),
+        plan, ("identity.awsRoleArn", ident.aws_role_arn), ("identity.gcpServiceAccount", ident.gcp_service_account)
     )
 
 
-def _cloud_identity(
-    plan: InstallPlan, role: tuple[str, str, str], account: tuple[str, str, str], needs: tuple[str, str]
-) -> Iterator[Problem]:
-    """One identity's IAM role (eks) and Google service account (gke), each ``(path, value, what applies)``:
-    each only on its environment, and the one the storage needs required (``needs`` says why)."""
+_APPLIES = {
+    "identity.awsRoleArn": "IRSA roles apply",
+    "identity.gcpServiceAccount": "Workload Identity applies",
+    "projects.taskRoleArn": "task IAM roles apply",
+    "projects.taskServiceAccount": "task Workload Identity applies",
+}
+"""What each cloud identity answer applies to (its environment's only)."""
+_NEEDED = {
+    "identity.awsRoleArn": "the control plane needs an IAM role (IRSA) to reach the bucket",
+    "identity.gcpServiceAccount": "the control plane needs a Google service account (Workload Identity)",
+    "projects.taskRoleArn": "without an IAM role task pods cannot reach the buckets",
+    "projects.taskServiceAccount": "without a Google service account task pods cannot reach the buckets",
+}
+"""Why the storage needs each cloud identity answer."""
+
+
+def _cloud_identity(plan: InstallPlan, role: tuple[str, str], account: tuple[str, str]) -> Iterator[Problem]:
+    """One identity's IAM role (eks) and Google service account (gke), each ``(path, value)``: each only on its
+    environment, and the one the storage needs required (:data:`_APPLIES` and :data:`_NEEDED` say why)."""
     env = plan.environment
-    (role_path, role_arn, role_what), (account_path, account_name, account_what) = role, account
+    (role_path, role_arn), (account_path, account_name) = role, account
     if role_arn and env != "eks":
-        yield _err(role_path, f"{role_what} to environment eks only, not {env}")
+        yield _err(role_path, f"{_APPLIES[role_path]} to environment eks only, not {env}")
     if account_name and env != "gke":
-        yield _err(account_path, f"{account_what} to environment gke only, not {env}")
+        yield _err(account_path, f"{_APPLIES[account_path]} to environment gke only, not {env}")
     if env == "eks" and plan.storage.type == "s3" and plan.storage.auth == "iam" and not role_arn:
-        yield _err(role_path, f"required on eks with s3 auth iam: {needs[0]}")
+        yield _err(role_path, f"required on eks with s3 auth iam: {_NEEDED[role_path]}")
     if env == "gke" and plan.storage.type == "gcs" and not account_name:
-        yield _err(account_path, f"required on gke with gcs storage: {needs[1]}")
+        yield _err(account_path, f"required on gke with gcs storage: {_NEEDED[account_path]}")
 
 
 def _ingress(plan: InstallPlan) -> Iterator[Problem]:
@@ -293,13 +301,7 @@ def _projects(plan: InstallPlan) -> Iterator[Problem]:
                     "a task with default resources could never start",
                 )
     yield from _cloud_identity(
-        plan,
-        ("projects.taskRoleArn", proj.task_role_arn, "task IAM roles apply"),
-        ("projects.taskServiceAccount", proj.task_service_account, "task Workload Identity applies"),
-        (
-            "without an IAM role task pods cannot reach the buckets",
-            "without a Google service account task pods cannot reach the buckets",
-        ),
+        plan, ("projects.taskRoleArn", proj.task_role_arn), ("projects.taskServiceAccount", proj.task_service_account)
     )
 
 

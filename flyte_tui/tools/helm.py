@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import re
 import shlex
-import threading
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from flyte_tui.model.plan import DEFAULT_REPO
 from flyte_tui.redact import mask_userinfo
-from flyte_tui.tools import output, process, retry
+from flyte_tui.tools import output, process
+from flyte_tui.tools.bound import Bound
 
 if TYPE_CHECKING:
     from flyte_tui.model.plan import ChartSource
@@ -119,17 +118,11 @@ def _error_line(text: str) -> str:
 
 
 @dataclass
-class Helm:
+class Helm(Bound):
     """helm bound to a context and namespace."""
 
+    read_verbs = READ_VERBS
     binary: str = "helm"
-    context: str = ""
-    namespace: str = ""
-    env: Mapping[str, str] | None = None
-    cancel: threading.Event = field(default_factory=threading.Event)
-    timeout: float = 60.0
-    retries: retry.Policy = retry.ONCE
-    """How a read of the cluster that failed with a transient error is tried again (once: not at all)."""
 
     def argv(self, *args: str) -> list[str]:
         """Full argv with the context and namespace flags."""
@@ -143,11 +136,7 @@ class Helm:
     def run(self, *args: str, timeout: float | None = None, scoped: bool = True) -> process.Completed:
         """Run a helm command (no check)."""
         argv = self.argv(*args) if scoped else [self.binary, *args]
-
-        def once() -> process.Completed:
-            return process.run(argv, timeout or self.timeout, self.cancel, self.env)
-
-        return retry.retrying(once, self.retries, self.cancel) if args and args[0] in READ_VERBS else once()
+        return self.completed(argv, args, timeout)
 
     def check(self, *args: str, timeout: float | None = None, scoped: bool = True) -> str:
         """Run and return stdout; raise :class:`HelmError` on failure."""

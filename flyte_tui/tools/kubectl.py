@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-import threading
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from flyte_tui.redact import redact_text
 from flyte_tui.tools import output, process, retry
+from flyte_tui.tools.bound import Bound
 
 CREDENTIALS_REFUSED = re.compile(
     r"Unauthorized|provide credentials|must be logged in|token (has )?expired|getting credentials|exec plugin",
@@ -69,14 +69,11 @@ class Permission:
 
 
 @dataclass
-class Kubectl:
+class Kubectl(Bound):
     """kubectl bound to a context and namespace."""
 
+    read_verbs = READ_VERBS
     binary: str = "kubectl"
-    context: str = ""
-    namespace: str = ""
-    env: Mapping[str, str] | None = None
-    cancel: threading.Event = field(default_factory=threading.Event)
     timeout: float = 30.0
     retries: retry.Policy = retry.READS
     """How a read that failed with a transient error (refused, reset, timeout, 5xx) is tried again."""
@@ -95,14 +92,7 @@ class Kubectl:
     ) -> process.Completed:
         """Run a kubectl command and return what it printed (no check); a read is tried again on a transient
         error (:attr:`retries`), a write never."""
-        argv = self.argv(*args, namespaced=namespaced)
-
-        def once() -> process.Completed:
-            return process.run(argv, timeout or self.timeout, self.cancel, self.env, input_text)
-
-        if input_text is not None or not args or args[0] not in READ_VERBS:
-            return once()
-        return retry.retrying(once, self.retries, self.cancel)
+        return self.completed(self.argv(*args, namespaced=namespaced), args, timeout, input_text)
 
     def check(
         self, *args: str, namespaced: bool = True, input_text: str | None = None, timeout: float | None = None

@@ -10,6 +10,7 @@ saved answers file disagrees → the wizard's steps with the live answers → In
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from textual import on, work
@@ -28,67 +29,50 @@ if TYPE_CHECKING:
     from flyte_tui.upgrade import LiveAnswers, LiveRelease, Reviewed
 
 
+@dataclass
 class LiveLoaded(Message):
     """The live release was read into answers (or could not be: ``live`` is None and ``note`` says why)."""
 
-    def __init__(self, live: LiveAnswers | None, note: str) -> None:
-        super().__init__()
-        self.live = live
-        self.note = note
+    live: LiveAnswers | None
+    note: str
 
 
+@dataclass
 class RecoveryNeeded(Message):
     """The live release is stuck in pending-*: its guided recovery (from the core) is ready to show."""
 
-    def __init__(self, release: str, fix: ReleaseFix) -> None:
-        super().__init__()
-        self.release = release
-        self.fix = fix
+    release: str
+    fix: ReleaseFix
 
 
+@dataclass
 class RecoveryDone(Message):
     """The recovery command finished (or could not run)."""
 
-    def __init__(self, fix: ReleaseFix, ok: bool, note: str) -> None:
-        super().__init__()
-        self.fix = fix
-        self.ok = ok
-        self.note = note
+    fix: ReleaseFix
+    ok: bool
+    note: str
 
 
+@dataclass
 class ReviewReady(Message):
     """The upgrade review was computed (or could not be)."""
 
-    def __init__(
-        self,
-        reviewed: Reviewed | None,
-        error: str = "",
-        plan: InstallPlan | None = None,
-        options: InstallOptions | None = None,
-    ) -> None:
-        super().__init__()
-        self.reviewed = reviewed
-        self.error = error
-        self.plan = plan
-        self.options = options
+    reviewed: Reviewed | None
+    error: str = ""
+    plan: InstallPlan | None = None
+    options: InstallOptions | None = None
 
 
+@dataclass
 class ExistingChecked(Message):
     """Whether the release a new install would change already exists (``found`` None: it does not, or the
     cluster could not be asked; the installer's preflight then says why)."""
 
-    def __init__(
-        self,
-        found: LiveRelease | None,
-        plan: InstallPlan,
-        options: InstallOptions,
-        releases: Sequence[PlannedRelease] | None,
-    ) -> None:
-        super().__init__()
-        self.found = found
-        self.plan = plan
-        self.options = options
-        self.releases = releases
+    found: LiveRelease | None
+    plan: InstallPlan
+    options: InstallOptions
+    releases: Sequence[PlannedRelease] | None
 
 
 class UpgradeFlow(App[None]):

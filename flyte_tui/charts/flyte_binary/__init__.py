@@ -8,12 +8,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from flyte_tui.charts.access import DatabaseSecret, Endpoints
-from flyte_tui.charts.component import ChartObjects, Component, ImportResult
+from flyte_tui.charts.component import ChartObjects
+from flyte_tui.charts.profile import ModuleProfile
 
 if TYPE_CHECKING:
-    from flyte_tui.model.plan import InstallPlan
-    from flyte_tui.model.rules import Problem
+    from flyte_tui.charts.access import Endpoints
+    from flyte_tui.charts.component import Component
 
 GUIDANCE = (
     "Start with flyte-binary (one Deployment runs all of Flyte); choose flyte-core beyond about 1,000 "
@@ -43,17 +43,11 @@ NOT_APPLICABLE = {
 """The doctor checks that do not apply to a flyte-binary release, with why."""
 
 
-class FlyteBinary:
+class FlyteBinary(ModuleProfile):
     """The :class:`flyte_tui.charts.ChartProfile` of flyte-binary (the modules beside this one do the work)."""
 
     name = "flyte-binary"
-
-    @property
-    def components(self) -> Sequence[Component]:
-        """Its one Deployment (named as for a release that contains the chart's name)."""
-        from flyte_tui.charts.flyte_binary.components import COMPONENTS
-
-        return COMPONENTS
+    package = __name__
 
     @property
     def sizable_components(self) -> Sequence[str]:
@@ -74,36 +68,6 @@ class FlyteBinary:
         from flyte_tui.charts.flyte_binary.components import expected_components
 
         return expected_components(values, release)
-
-    def render(self, plan: InstallPlan) -> dict[str, Any]:
-        """flyte-binary values for ``plan``."""
-        from flyte_tui.charts.flyte_binary.render import render_values
-
-        return render_values(plan)
-
-    def import_values(
-        self, values: Any, environment: str | None = None, release: str | None = None, namespace: str | None = None
-    ) -> ImportResult:
-        """Answers from flyte-binary values (the chart's starter files too)."""
-        from flyte_tui.charts.flyte_binary.importer import import_values
-
-        return import_values(values, environment=environment, release=release, namespace=namespace)
-
-    def is_owned(self, path: tuple[str, ...]) -> bool:
-        """Whether flyte-tui writes this flyte-binary values key."""
-        from flyte_tui.charts.flyte_binary.owned import is_owned
-
-        return is_owned(path)
-
-    def default_limits(self, values_key: str) -> Mapping[str, str]:
-        """flyte-binary sets no resources of its own."""
-        return {}
-
-    def check(self, plan: InstallPlan) -> list[Problem]:
-        """What flyte-binary cannot do, refused with the answer to change."""
-        from flyte_tui.charts.flyte_binary.checks import check_plan
-
-        return check_plan(plan)
 
     def objects(self, release: str) -> ChartObjects:
         """flyte-binary's object names: all prefixed with the release's fullname."""
@@ -127,12 +91,6 @@ class FlyteBinary:
         from flyte_tui.charts.flyte_binary.access import endpoints
 
         return endpoints(values, release)
-
-    def database_secret(self, values: Mapping[str, Any]) -> DatabaseSecret:
-        """The Secret volume mounted where ``configuration.database.passwordPath`` points."""
-        from flyte_tui.charts.flyte_binary.access import database_secret
-
-        return database_secret(values)
 
 
 FLYTE_BINARY = FlyteBinary()

@@ -4,7 +4,8 @@ values keys in extraValues, several clusters)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 from flyte_tui import tree
 from flyte_tui.charts.flyte_binary.components import SIZING_KEY
@@ -44,7 +45,7 @@ _FLYTE_CORE_KEYS = {
 
 def check_plan(plan: InstallPlan) -> list[Problem]:
     """Every problem flyte-binary itself would have with the plan."""
-    return [*_sizing(plan), *_extra_values(plan), *_database(plan)]
+    return [*_sizing(plan), *_extra_values(plan.extra_values), *_database(plan)]
 
 
 def _sizing(plan: InstallPlan) -> Iterator[Problem]:
@@ -63,8 +64,8 @@ def _sizing(plan: InstallPlan) -> Iterator[Problem]:
             )
 
 
-def _extra_values(plan: InstallPlan) -> Iterator[Problem]:
-    extra = plan.extra_values
+def _extra_values(extra: Mapping[str, Any]) -> Iterator[Problem]:
+    """What the answers' extraValues hold that flyte-binary does not read, or must not be written in values."""
     if tree.has(extra, ("configmap", "clusters")):
         yield Problem(
             "extraValues.configmap.clusters",

@@ -19,6 +19,7 @@ from flyte_tui.charts.flyte_binary import defaults
 from flyte_tui.charts.flyte_binary.components import SIZING_KEY
 from flyte_tui.charts.flyte_binary.render import ALB, INLINE, IRSA_ANNOTATION, TASK_RESOURCE_KEYS, WI_ANNOTATION
 from flyte_tui.charts.flyte_core.values_reader import ValuesReader
+from flyte_tui.charts.import_shared import name_target, values_only
 from flyte_tui.charts.imported import finish_import
 from flyte_tui.model.plan import API_VERSION, DEFAULT_NAMESPACE, DEFAULT_REPO, DEFAULT_VERSION, KIND
 from flyte_tui.model.rules import Problem
@@ -41,13 +42,8 @@ def looks_like_flyte_binary(values: Mapping[str, Any]) -> bool:
 
 
 def _quantities(read: ValuesReader, block: Any, path: tree.Path) -> dict[str, str]:
-    if block is None:
-        return {}
-    if not isinstance(block, dict):
-        read.wrong(path, "a mapping of resources", block)
-        return {}
     out = {}
-    for key, value in block.items():
+    for key, value in read.resources(block, path).items():
         key = {v: k for k, v in TASK_RESOURCE_KEYS.items()}.get(key, key)
         if key in _QUANTITIES and isinstance(value, str | int | float) and not isinstance(value, bool):
             out[key] = str(value)
@@ -312,22 +308,16 @@ def _swap_back(node: Any, back: dict[str, str]) -> Any:
     return back.get(node, node) if isinstance(node, str) else node
 
 
+@values_only
 def import_values(
-    values: Any, environment: str | None = None, release: str | None = None, namespace: str | None = None
+    values: dict[str, Any], environment: str | None = None, release: str | None = None, namespace: str | None = None
 ) -> ImportResult:
     """Turn a flyte-binary values mapping into answers; keep what is not understood under extraValues."""
     from flyte_tui.charts import validate_answers
     from flyte_tui.charts.flyte_binary.render import render_values
 
-    if not isinstance(values, dict):
-        return ImportResult({}, [Problem("", "a values file must hold a YAML mapping")])
-    if values.get("kind") == KIND or values.get("apiVersion") == API_VERSION:
-        return ImportResult({}, [Problem("", "this is a flyte-tui answers file, not Helm values: nothing to import")])
     answers, problems = answers_from_values(values, environment)
-    if release:
-        answers["target"]["release"] = release
-    if namespace:
-        answers["target"]["namespace"] = namespace
+    name_target(answers, release, namespace)
     stood_in, back = _with_stand_ins(answers)
     first = validate_answers(stood_in)
     extra: dict[str, Any] = {}

@@ -19,6 +19,11 @@ from flyte_tui.charts.flyte_binary import defaults
 from flyte_tui.charts.flyte_binary.components import SIZING_KEY
 from flyte_tui.charts.flyte_binary.render_images import image_values
 from flyte_tui.charts.flyte_binary.render_plugins import plugin_values
+from flyte_tui.charts.render_shared import ALB as ALB
+from flyte_tui.charts.render_shared import IRSA_ANNOTATION as IRSA_ANNOTATION
+from flyte_tui.charts.render_shared import NGINX as NGINX
+from flyte_tui.charts.render_shared import WI_ANNOTATION as WI_ANNOTATION
+from flyte_tui.charts.render_shared import alb_annotations, domain_variables, put_parts, task_identity
 from flyte_tui.model.plan import InstallPlan, ResourceList
 
 DB_MOUNT = "/etc/db"
@@ -26,10 +31,6 @@ DB_MOUNT = "/etc/db"
 DB_VOLUME = "db-password"
 """The name of that volume (in ``deployment.extraVolumes``)."""
 
-IRSA_ANNOTATION = "eks.amazonaws.com/role-arn"
-WI_ANNOTATION = "iam.gke.io/gcp-service-account"
-NGINX = "nginx.ingress.kubernetes.io/"
-ALB = "alb.ingress.kubernetes.io/"
 CONTOUR_H2C = "projectcontour.io/upstream-protocol.h2c"
 
 INLINE = ("configuration", "inline")
@@ -38,14 +39,8 @@ INLINE = ("configuration", "inline")
 
 def render_values(plan: InstallPlan) -> dict[str, Any]:
     """The flyte-binary values for a plan, as plain ordered dicts (``extraValues`` merged last)."""
-    values: dict[str, Any] = {}
-    _put_storage(values, plan)
-    _put_database(values, plan)
-    _put_identity(values, plan)
-    _put_ingress(values, plan)
-    _put_resources(values, plan)
-    _put_projects(values, plan)
-    values = tree.deep_merge(values, plugin_values(plan))
+    parts = (_put_storage, _put_database, _put_identity, _put_ingress, _put_resources, _put_projects)
+    values = tree.deep_merge(put_parts(plan, parts), plugin_values(plan))
     return image_values(_merge_extra(values, plan.extra_values), plan)
 
 
@@ -192,15 +187,9 @@ def ingress_annotations(plan: InstallPlan) -> tuple[dict[str, str], dict[str, st
         if ing.tls.enabled:
             common[NGINX + "ssl-redirect"] = "true"
     elif ing.controller == "alb":
-        common[ALB + "scheme"] = "internet-facing"
-        common[ALB + "target-type"] = "ip"
-        common[ALB + "group.name"] = plan.target.release
+        common.update(alb_annotations(plan))
         if ing.tls.enabled:
-            common[ALB + "listen-ports"] = '[{"HTTP": 80}, {"HTTPS": 443}]'
-            common[ALB + "certificate-arn"] = ing.tls.certificate_arn
             common[ALB + "ssl-redirect"] = "443"
-        else:
-            common[ALB + "listen-ports"] = '[{"HTTP": 80}]'
         grpc[ALB + "backend-protocol-version"] = "GRPC"
     elif ing.controller == "gce":
         common["kubernetes.io/ingress.class"] = "gce"
@@ -270,11 +259,7 @@ def _put_resources(values: dict[str, Any], plan: InstallPlan) -> None:
 
 def _task_identity(plan: InstallPlan) -> tuple[str, str, str] | None:
     """(customData variable, annotation, value) giving task pods a cloud identity."""
-    if plan.environment == "eks" and plan.projects.task_role_arn:
-        return "defaultIamRole", IRSA_ANNOTATION, plan.projects.task_role_arn
-    if plan.environment == "gke" and plan.projects.task_service_account:
-        return "defaultIamServiceAccount", WI_ANNOTATION, plan.projects.task_service_account
-    return None
+    return task_identity(plan, gcp_variable="defaultIamServiceAccount")
 
 
 def cluster_resource_templates(plan: InstallPlan, quotas: bool) -> dict[str, str]:
@@ -302,16 +287,7 @@ def _put_projects(values: dict[str, Any], plan: InstallPlan) -> None:
     if proj.domains != defaults.DOMAINS:
         tree.put(values, (*INLINE, "domains"), [{"id": d, "name": d} for d in proj.domains])
     identity = _task_identity(plan)
-    custom_data = []
-    for domain in proj.domains:
-        quota = proj.quotas.get(domain)
-        entries: list[dict[str, Any]] = []
-        if quota is not None:
-            entries += [{"projectQuotaCpu": {"value": quota.cpu}}, {"projectQuotaMemory": {"value": quota.memory}}]
-        if identity:
-            entries.append({identity[0]: {"value": identity[2]}})
-        if entries:
-            custom_data.append({domain: entries})
+    custom_data = [{domain: entries} for domain, entries in domain_variables(plan, identity).items() if entries]
     if custom_data:  # the chart's default has none
         tree.put(values, (*INLINE, "cluster_resources", "customData"), custom_data)
     if identity or proj.quotas:

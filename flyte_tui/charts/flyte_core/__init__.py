@@ -6,13 +6,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from flyte_tui.charts.access import DatabaseSecret, Endpoints
-from flyte_tui.charts.component import ChartObjects, Component
+from flyte_tui.charts.component import ChartObjects
+from flyte_tui.charts.profile import ModuleProfile
 
 if TYPE_CHECKING:
-    from flyte_tui.charts.component import ImportResult
-    from flyte_tui.model.plan import InstallPlan
-    from flyte_tui.model.rules import Problem
+    from flyte_tui.charts.access import Endpoints
+    from flyte_tui.charts.component import Component
 
 CONFIGMAPS: dict[str, tuple[str, ...]] = {
     "flyteadmin": ("flyte-admin-base-config", "flyte-admin-clusters-config"),
@@ -25,29 +24,19 @@ CONFIGMAPS: dict[str, tuple[str, ...]] = {
 """The ConfigMaps each component mounts (flyte-core names them without the release)."""
 
 
-class FlyteCore:
+class FlyteCore(ModuleProfile):
     """The :class:`flyte_tui.charts.ChartProfile` of flyte-core (the modules beside this one do the work)."""
 
     name = "flyte-core"
-
-    @property
-    def components(self) -> Sequence[Component]:
-        """The seven control-plane components."""
-        from flyte_tui.charts.flyte_core.components import COMPONENTS
-
-        return COMPONENTS
+    package = __name__
 
     @property
     def sizable_components(self) -> Sequence[str]:
-        """Values keys of the components whose replicas and resources the answers may set."""
+        """Values keys of the components whose replicas and resources the answers may set (flyte-core refuses
+        no component key of its own: these are the accepted ones too)."""
         from flyte_tui.charts.flyte_core.components import SIZABLE_KEYS
 
         return SIZABLE_KEYS
-
-    @property
-    def accepted_components(self) -> Sequence[str]:
-        """The sizable ones: flyte-core refuses no component key of its own."""
-        return self.sizable_components
 
     def expected_components(self, values: Mapping[str, Any], release: str = "") -> list[Component]:
         """The components these values make flyte-core create (its names do not depend on the release)."""
@@ -55,37 +44,11 @@ class FlyteCore:
 
         return expected_components(values)
 
-    def render(self, plan: InstallPlan) -> dict[str, Any]:
-        """flyte-core values for ``plan``."""
-        from flyte_tui.charts.flyte_core.render import render_values
-
-        return render_values(plan)
-
-    def import_values(
-        self, values: Any, environment: str | None = None, release: str | None = None, namespace: str | None = None
-    ) -> ImportResult:
-        """Answers from flyte-core values."""
-        from flyte_tui.charts.flyte_core.importer import import_values
-
-        return import_values(values, environment=environment, release=release, namespace=namespace)
-
-    def is_owned(self, path: tuple[str, ...]) -> bool:
-        """Whether flyte-tui writes this flyte-core values key."""
-        from flyte_tui.charts.flyte_core.owned import is_owned
-
-        return is_owned(path)
-
     def default_limits(self, values_key: str) -> Mapping[str, str]:
         """flyte-core's default limits of one component."""
         from flyte_tui.charts.flyte_core.defaults import COMPONENT_RESOURCES
 
         return COMPONENT_RESOURCES.get(values_key, {}).get("limits", {})
-
-    def check(self, plan: InstallPlan) -> list[Problem]:
-        """Values keys flyte-core refuses and its consistency rules on the merged values."""
-        from flyte_tui.charts.flyte_core.checks import check_plan
-
-        return check_plan(plan)
 
     def objects(self, release: str) -> ChartObjects:
         """flyte-core's object names (fixed: the chart does not prefix them with the release)."""
@@ -116,12 +79,6 @@ class FlyteCore:
         from flyte_tui.charts.flyte_core.access import ENDPOINTS
 
         return ENDPOINTS
-
-    def database_secret(self, values: Mapping[str, Any]) -> DatabaseSecret:
-        """``common.databaseSecret.name`` and the keys ``db.*.database.passwordPath`` read."""
-        from flyte_tui.charts.flyte_core.access import database_secret
-
-        return database_secret(values)
 
 
 FLYTE_CORE = FlyteCore()

@@ -5,22 +5,22 @@ from __future__ import annotations
 
 from typing import Any
 
+_BACKEND_SIZES = {
+    "flyteadmin": ("10m", "50Mi", "250m", "500Mi"),
+    "flytescheduler": ("10m", "50Mi", "250m", "500Mi"),
+    "datacatalog": ("10m", "50Mi", "500m", "500Mi"),
+    "flytepropeller": ("10m", "100Mi", "200m", "200Mi"),
+}
+"""The Go components' cpu and memory (requests, then limits); each requests 50Mi of ephemeral storage and is
+limited to 100Mi."""
+
 COMPONENT_RESOURCES: dict[str, dict[str, dict[str, str]]] = {
-    "flyteadmin": {
-        "requests": {"cpu": "10m", "memory": "50Mi", "ephemeral-storage": "50Mi"},
-        "limits": {"cpu": "250m", "memory": "500Mi", "ephemeral-storage": "100Mi"},
-    },
-    "flytescheduler": {
-        "requests": {"cpu": "10m", "memory": "50Mi", "ephemeral-storage": "50Mi"},
-        "limits": {"cpu": "250m", "memory": "500Mi", "ephemeral-storage": "100Mi"},
-    },
-    "datacatalog": {
-        "requests": {"cpu": "10m", "memory": "50Mi", "ephemeral-storage": "50Mi"},
-        "limits": {"cpu": "500m", "memory": "500Mi", "ephemeral-storage": "100Mi"},
-    },
-    "flytepropeller": {
-        "requests": {"cpu": "10m", "memory": "100Mi", "ephemeral-storage": "50Mi"},
-        "limits": {"cpu": "200m", "memory": "200Mi", "ephemeral-storage": "100Mi"},
+    **{
+        key: {
+            "requests": {"cpu": cpu, "memory": memory, "ephemeral-storage": "50Mi"},
+            "limits": {"cpu": cpu_limit, "memory": memory_limit, "ephemeral-storage": "100Mi"},
+        }
+        for key, (cpu, memory, cpu_limit, memory_limit) in _BACKEND_SIZES.items()
     },
     "flyteconsole": {"requests": {"cpu": "10m", "memory": "50Mi"}, "limits": {"cpu": "500m", "memory": "250Mi"}},
     "webhook": {"requests": {"cpu": "200m", "memory": "500Mi", "ephemeral-storage": "500Mi"}, "limits": {}},

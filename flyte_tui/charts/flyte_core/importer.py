@@ -17,9 +17,9 @@ from flyte_tui.charts.flyte_core import defaults
 from flyte_tui.charts.flyte_core.components import SIZABLE_KEYS, STORAGE_USERS
 from flyte_tui.charts.flyte_core.render import IRSA_ANNOTATION, TASK_RESOURCE_KEYS, WI_ANNOTATION, render_values
 from flyte_tui.charts.flyte_core.values_reader import ValuesReader
+from flyte_tui.charts.import_shared import name_target, values_only
 from flyte_tui.charts.imported import finish_import
-from flyte_tui.model.plan import API_VERSION, DEFAULT_RELEASE, KIND
-from flyte_tui.model.rules import Problem
+from flyte_tui.model.plan import DEFAULT_RELEASE
 from flyte_tui.redact import secret_value
 
 
@@ -56,13 +56,8 @@ _MODELLED = ("cpu", "memory", "ephemeral-storage", "gpu")
 
 def _quantities(read: ValuesReader, block: Any, path: tree.Path) -> dict[str, Any]:
     """The resource quantities the answers model (others stay in the values, kept under extraValues)."""
-    if block is None:
-        return {}
-    if not isinstance(block, dict):
-        read.wrong(path, "a mapping of resources", block)
-        return {}
     out = {}
-    for k, v in block.items():
+    for k, v in read.resources(block, path).items():
         if v is None or k not in _MODELLED:
             continue
         if isinstance(v, str | int | float) and not isinstance(v, bool):
@@ -279,29 +274,14 @@ def _leaf_paths(value: Any, path: tuple[str, ...]) -> list[str]:
     return [".".join(path)]
 
 
+@values_only
 def import_values(
-    values: Any, environment: str | None = None, release: str | None = None, namespace: str | None = None
+    values: dict[str, Any], environment: str | None = None, release: str | None = None, namespace: str | None = None
 ) -> ImportResult:
     """Turn a flyte-core values mapping into answers; keep what is not understood under extraValues."""
-    if not isinstance(values, dict):
-        return ImportResult({}, [Problem("", "a values file must hold a YAML mapping")])
-    if values.get("kind") == KIND or values.get("apiVersion") == API_VERSION:
-        return ImportResult(
-            {},
-            [
-                Problem(
-                    "",
-                    f"this is a flyte-tui answers file (apiVersion {API_VERSION}, kind {KIND}), not Helm values: "
-                    "nothing to import; use it as it is (flyte-tui validate / render / install FILE)",
-                )
-            ],
-        )
     read = ValuesReader(values)
     answers = _answers(read, environment)
-    if release:
-        answers["target"]["release"] = release
-    if namespace:
-        answers["target"]["namespace"] = namespace
+    name_target(answers, release, namespace)
     first = validate_answers(answers)
     leftovers: list[str] = []
     extra: dict[str, Any] = {}

@@ -20,28 +20,23 @@ from flyte_tui.charts.flyte_core.render_auth import auth_values
 from flyte_tui.charts.flyte_core.render_images import image_values
 from flyte_tui.charts.flyte_core.render_plugins import plugin_values
 from flyte_tui.charts.flyte_deps import chart as deps
+from flyte_tui.charts.render_shared import ALB as ALB
+from flyte_tui.charts.render_shared import IRSA_ANNOTATION as IRSA_ANNOTATION
+from flyte_tui.charts.render_shared import NGINX as NGINX
+from flyte_tui.charts.render_shared import WI_ANNOTATION as WI_ANNOTATION
+from flyte_tui.charts.render_shared import alb_annotations, domain_variables, put_parts, task_identity
 from flyte_tui.model.plan import InstallPlan, ResourceList
 
 DB_MOUNT = "/etc/db"
 """Where the chart mounts ``common.databaseSecret`` in every pod that reads the database."""
 
-IRSA_ANNOTATION = "eks.amazonaws.com/role-arn"
-WI_ANNOTATION = "iam.gke.io/gcp-service-account"
-
-NGINX = "nginx.ingress.kubernetes.io/"
-ALB = "alb.ingress.kubernetes.io/"
-
 
 def render_values(plan: InstallPlan) -> dict[str, Any]:
     """The flyte-core values for a plan, as plain ordered dicts (``extraValues`` merged last)."""
-    values: dict[str, Any] = {}
-    _put_storage(values, plan)
-    _put_database(values, plan)
-    _put_identity(values, plan)
-    _put_ingress(values, plan)
-    _put_resources(values, plan)
-    _put_projects(values, plan)
-    _put_namespace_keys(values, plan)
+    values = put_parts(
+        plan,
+        (_put_storage, _put_database, _put_identity, _put_ingress, _put_resources, _put_projects, _put_namespace_keys),
+    )
     values.setdefault("workflow_scheduler", {}).update({"enabled": True, "type": "native"})
     values = tree.deep_merge(values, auth_values(plan))
     values = tree.deep_merge(values, plugin_values(plan))
@@ -187,17 +182,11 @@ def ingress_annotations(plan: InstallPlan) -> tuple[dict[str, Any], dict[str, An
             main[NGINX + "ssl-redirect"] = "true"
     elif ing.controller == "alb":
         main.update(drop_nginx)
-        main[ALB + "scheme"] = "internet-facing"
-        main[ALB + "target-type"] = "ip"
-        main[ALB + "group.name"] = plan.target.release
+        main.update(alb_annotations(plan))
         if ing.tls.enabled:
-            main[ALB + "listen-ports"] = '[{"HTTP": 80}, {"HTTPS": 443}]'
-            main[ALB + "certificate-arn"] = ing.tls.certificate_arn
             main[ALB + "actions.ssl-redirect"] = (
                 '{"Type": "redirect", "RedirectConfig": {"Protocol": "HTTPS", "Port": "443", "StatusCode": "HTTP_301"}}'
             )
-        else:
-            main[ALB + "listen-ports"] = '[{"HTTP": 80}]'
         grpc.update(drop_nginx_grpc)
         grpc[ALB + "backend-protocol-version"] = "GRPC"
     elif ing.controller == "gce":
@@ -277,11 +266,7 @@ def _put_resources(values: dict[str, Any], plan: InstallPlan) -> None:
 
 def _task_identity(plan: InstallPlan) -> tuple[str, str, str] | None:
     """(customData variable, annotation, value) giving task pods a cloud identity."""
-    if plan.environment == "eks" and plan.projects.task_role_arn:
-        return "defaultIamRole", IRSA_ANNOTATION, plan.projects.task_role_arn
-    if plan.environment == "gke" and plan.projects.task_service_account:
-        return "gsa", WI_ANNOTATION, plan.projects.task_service_account
-    return None
+    return task_identity(plan, gcp_variable="gsa")
 
 
 def cluster_resource_templates(plan: InstallPlan) -> list[dict[str, str]]:
@@ -319,15 +304,7 @@ def _put_projects(values: dict[str, Any], plan: InstallPlan) -> None:
     if proj.domains != defaults.DOMAINS:
         tree.put(values, ("configmap", "domain", "domains"), [{"id": d, "name": d} for d in proj.domains])
     identity = _task_identity(plan)
-    custom_data = []
-    for domain in proj.domains:
-        quota = proj.quotas.get(domain)
-        entries: list[dict[str, Any]] = []
-        if quota is not None:
-            entries += [{"projectQuotaCpu": {"value": quota.cpu}}, {"projectQuotaMemory": {"value": quota.memory}}]
-        if identity:
-            entries.append({identity[0]: {"value": identity[2]}})
-        custom_data.append({domain: entries})
+    custom_data = [{domain: entries} for domain, entries in domain_variables(plan, identity).items()]
     default_data = [
         {d: [{"projectQuotaCpu": {"value": c}}, {"projectQuotaMemory": {"value": m}}]}
         for d, (c, m) in defaults.QUOTAS.items()

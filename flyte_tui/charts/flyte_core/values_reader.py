@@ -3,12 +3,15 @@ values path, never an exception."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from flyte_tui import tree
 from flyte_tui.model.rules import Problem
 
 __all__ = ["ValuesReader"]
+
+T = TypeVar("T")
 
 
 def _kind(value: Any) -> str:
@@ -53,53 +56,60 @@ class ValuesReader:
             node = node.get(key)
         return node
 
-    def map(self, path: tree.Path, within: Any = None) -> dict[str, Any]:
-        value = self.raw(path, within)
+    def checked(self, path: tree.Path, value: Any, default: T, expected: str, accept: Callable[[Any], T | None]) -> T:
+        """``value`` (read at ``path``) as ``accept`` takes it; ``default`` when it is absent, and a problem too
+        when ``accept`` refuses it (returns None)."""
         if value is None:
-            return {}
-        if isinstance(value, dict):
-            return value
-        self.wrong(path, "a mapping", value)
-        return {}
+            return default
+        found = accept(value)
+        if found is None:
+            self.wrong(path, expected, value)
+            return default
+        return found
+
+    def map(self, path: tree.Path, within: Any = None) -> dict[str, Any]:
+        return self.checked(path, self.raw(path, within), {}, "a mapping", _as_map)
+
+    def resources(self, block: Any, path: tree.Path) -> dict[str, Any]:
+        """A block of resource quantities (read at ``path``) as a mapping: empty when absent or not a mapping."""
+        return self.checked(path, block, {}, "a mapping of resources", _as_map)
 
     def text(self, path: tree.Path, default: str = "", within: Any = None) -> str:
-        value = self.raw(path, within)
-        if value is None or value == "":
-            return default
-        if isinstance(value, str):
-            return value
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            return str(value)
-        self.wrong(path, "text", value)
-        return default
+        return self.checked(path, self.raw(path, within), default, "text", _as_text) or default
 
     def integer(self, path: tree.Path, default: int, within: Any = None) -> int:
-        value = self.raw(path, within)
-        if value is None:
-            return default
-        if isinstance(value, int) and not isinstance(value, bool):
-            return value
-        if isinstance(value, float) and value.is_integer():
-            return int(value)
-        if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
-            return int(value.strip())
-        self.wrong(path, "a whole number", value)
-        return default
+        return self.checked(path, self.raw(path, within), default, "a whole number", _as_integer)
 
     def flag(self, path: tree.Path, default: bool, within: Any = None) -> bool:
-        value = self.raw(path, within)
-        if value is None:
-            return default
-        if isinstance(value, bool):
-            return value
-        self.wrong(path, "true or false", value)
-        return default
+        return self.checked(path, self.raw(path, within), default, "true or false", _as_flag)
 
     def items(self, path: tree.Path, default: list[Any] | None = None) -> list[Any] | None:
-        value = self.raw(path)
-        if value is None:
-            return default
-        if isinstance(value, list):
-            return value
-        self.wrong(path, "a list", value)
-        return default
+        return self.checked(path, self.raw(path), default, "a list", _as_list)
+
+
+def _as_map(value: Any) -> dict[str, Any] | None:
+    return value if isinstance(value, dict) else None
+
+
+def _as_list(value: Any) -> list[Any] | None:
+    return value if isinstance(value, list) else None
+
+
+def _as_flag(value: Any) -> bool | None:
+    return value if isinstance(value, bool) else None
+
+
+def _as_text(value: Any) -> str | None:
+    if isinstance(value, str):
+        return value
+    return str(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def _as_integer(value: Any) -> int | None:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        return int(value.strip())
+    return None

@@ -230,14 +230,10 @@ def release_status(snap: Snapshot) -> Outcome:
         commands = [f"helm history {snap.release} {scope}"]
         if good:
             commands.append(f"helm rollback {snap.release} {good[-1].get('revision')} {scope}")
-        return Outcome(
-            "fail",
-            f"release {snap.release}'s last operation failed ({detail})",
-            looked,
-            evidence=(detail,),
-            fix="fix the cause shown by the other checks, then upgrade again"
-            + (" or roll back to the last good revision" if good else ""),
-            commands=tuple(commands),
+        fix = "fix the cause shown by the other checks, then upgrade again"
+        fix += " or roll back to the last good revision" if good else ""
+        return _release_failed(
+            f"release {snap.release}'s last operation failed ({detail})", detail, looked, fix, commands
         )
     return Outcome("warn", f"release {snap.release} is {status} ({detail})", looked)
 
@@ -277,14 +273,15 @@ def _stuck(snap: Snapshot, status: str, detail: str, looked: tuple[str, ...]) ->
             "everything it created) and install again"
         )
     commands.append(f"# last resort, destructive (deletes the release and everything it created): {uninstall}")
-    return Outcome(
-        "fail",
-        f"release {snap.release} is stuck in {status}: an earlier helm operation did not finish",
-        looked,
-        evidence=(detail,),
-        fix="helm refuses any other operation until the release is recovered: " + "; ".join(steps),
-        commands=tuple(commands),
-    )
+    fix = "helm refuses any other operation until the release is recovered: " + "; ".join(steps)
+    headline = f"release {snap.release} is stuck in {status}: an earlier helm operation did not finish"
+    return _release_failed(headline, detail, looked, fix, commands)
+
+
+def _release_failed(headline: str, detail: str, looked: tuple[str, ...], fix: str, commands: list[str]) -> Outcome:
+    """A failing release status: helm's description of its last revision (``detail``) as the evidence, and the
+    helm commands that recover it."""
+    return Outcome("fail", headline, looked, evidence=(detail,), fix=fix, commands=tuple(commands))
 
 
 @check("release.chart", "chart and version", "release")

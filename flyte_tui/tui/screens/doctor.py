@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
@@ -73,29 +74,26 @@ class DoctorScreen(WorkScreen[Report | None]):
         Binding("escape", "close", "Back"),
     ]
 
+    @dataclass
     class FindingReady(Message):
         """One check finished (posted from the worker thread)."""
 
-        def __init__(self, run: int, finding: Finding) -> None:
-            super().__init__()
-            self.run = run
-            self.finding = finding
+        run: int
+        finding: Finding
 
+    @dataclass
     class Finished(Message):
         """Every check finished."""
 
-        def __init__(self, run: int, report: Report) -> None:
-            super().__init__()
-            self.run = run
-            self.report = report
+        run: int
+        report: Report
 
+    @dataclass
     class Broken(Message):
         """The doctor itself could not run."""
 
-        def __init__(self, run: int, error: str) -> None:
-            super().__init__()
-            self.run = run
-            self.error = error
+        run: int
+        error: str
 
     def __init__(self, target: DoctorTarget, gather_fn: Gather = gather, bundle_dir: Path | None = None) -> None:
         super().__init__()

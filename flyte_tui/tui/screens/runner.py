@@ -134,12 +134,11 @@ class RunnerScreen(WorkScreen[RunnerResult]):
         Binding("d", "doctor", "Doctor", show=False),
     ]
 
+    @dataclass
     class Batch(Message):
         """Events from the worker, in order (output lines are batched)."""
 
-        def __init__(self, events: list[Event]) -> None:
-            super().__init__()
-            self.events = events
+        events: list[Event]
 
     def __init__(
         self,

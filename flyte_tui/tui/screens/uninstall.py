@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
@@ -77,13 +78,12 @@ class UninstallScreen(WorkScreen[bool]):
     """
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "Back")]
 
+    @dataclass
     class Read(Message):
         """The preview was read (``preview`` None: it could not be, ``error`` says why)."""
 
-        def __init__(self, preview: Preview | None, error: str = "") -> None:
-            super().__init__()
-            self.preview = preview
-            self.error = error
+        preview: Preview | None
+        error: str = ""
 
     def __init__(
         self,
