@@ -1,7 +1,8 @@
 """What to register at the IdP, as the review shows it: per client (the web login; with ``External`` also
 flytectl/pyflyte and propeller) the exact redirect URIs, grant types and scopes, and where the propeller client
 secret lives. Plain lines, shared by ``flyte-tui install`` / ``render`` / ``upgrade`` and the wizard's Review
-screen, each saying where the secrets come from in its own words (``face``). No secret is ever in them: the Secret's name and key, never a value."""
+screen, each saying where the secrets come from in its own words (``face``). No secret is ever in them: the
+Secret's name and key, never a value."""
 
 from __future__ import annotations
 

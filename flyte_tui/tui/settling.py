@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Literal
 
 from textual import on, work
@@ -55,45 +55,24 @@ def settle_for_wizard(plan: InstallPlan, options: InstallOptions, cancel: thread
 
 
 class PropellerSettled(Message):
-    """The propeller secret was settled (``settled``), or could not be (``error``; ``at_answer`` when it is
-    about the answers, not the cluster)."""
+    """The propeller secret was settled (``result`` a :class:`Settled`), or could not be (``result`` the error:
+    ValueError about the answers, ProcessError about the cluster)."""
 
-    def __init__(
-        self,
-        then: Then,
-        settled: Settled | None,
-        releases: Sequence[PlannedRelease] | None = None,
-        error: str = "",
-        at_answer: bool = False,
-    ) -> None:
+    def __init__(self, then: Then, result: Settled | Exception, releases: Sequence[PlannedRelease] | None) -> None:
         super().__init__()
         self.then = then
-        self.settled = settled
+        self.result = result
         self.releases = releases
-        self.error = error
-        self.at_answer = at_answer
 
 
 class SettlesSecret(App[None]):
     """The app's settling of the propeller secret before an install or an upgrade review."""
 
     stopping: threading.Event
-
-    def goto(self, step_id: str, focus: str | None = None) -> None:
-        """Show a wizard step (the app provides it)."""
-        raise NotImplementedError
-
-    def install_checked(
-        self, plan: InstallPlan, options: InstallOptions, releases: Sequence[PlannedRelease] | None = None
-    ) -> object:
-        """Install, or review first when the release exists (the upgrade flow provides it)."""
-        raise NotImplementedError
-
-    def review_upgrade(
-        self, plan: InstallPlan, options: InstallOptions, releases: Sequence[PlannedRelease] | None = None
-    ) -> object:
-        """Compute and show the upgrade review (the upgrade flow provides it)."""
-        raise NotImplementedError
+    # what the app and the upgrade flow provide
+    goto: Callable[..., None]
+    install_checked: Callable[..., object]
+    review_upgrade: Callable[..., object]
 
     @work(thread=True, exclusive=True, group="settle", exit_on_error=False)
     def settle_then(
@@ -109,21 +88,17 @@ class SettlesSecret(App[None]):
 
         try:
             settled = settle_for_wizard(plan, options, self.stopping)
-        except ValueError as exc:
-            self.post_message(PropellerSettled(then, None, error=str(exc), at_answer=True))
+        except (ValueError, ProcessError) as exc:  # Cancelled included: the app is closing
+            self.post_message(PropellerSettled(then, exc, None))
             return
-        except ProcessError as exc:  # Cancelled included: the app is closing
-            self.post_message(PropellerSettled(then, None, error=str(exc)))
-            return
-        kept = releases if settled.plan == plan else None
-        self.post_message(PropellerSettled(then, settled, kept))
+        self.post_message(PropellerSettled(then, settled, releases if settled.plan == plan else None))
 
     @on(PropellerSettled)
     def _propeller_settled(self, message: PropellerSettled) -> None:
-        settled = message.settled
-        if settled is None:
-            self.notify(f"Cannot settle the propeller client secret: {message.error}", severity="error")
-            if message.at_answer:
+        settled = message.result
+        if isinstance(settled, Exception):
+            self.notify(f"Cannot settle the propeller client secret: {settled}", severity="error")
+            if isinstance(settled, ValueError):  # about the answers: the field the secret is typed in
                 self.goto("auth", HASH_PATH)
             return
         if settled.note:
