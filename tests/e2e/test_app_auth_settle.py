@@ -1,10 +1,13 @@
 """The wizard's Save and install settles the propeller secret (``authorizationServer: Self``) on the real test
 bed, as headless ``flyte-tui install`` does: with no secret typed and no ``flyte-secret-auth`` in the
-namespace, it makes one; the plan handed to the installer carries its hash, the secret travels in the install
-options only, never in the answers file or the recovery file."""
+namespace, it makes one; once the namespace holds that Secret (an upgrade, a reinstall), it reuses it (never
+rotated). The plan handed to the installer carries the hash; a made secret travels in the install options
+only, never in the answers file or the recovery file."""
 
 from __future__ import annotations
 
+import json
+import secrets
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,7 +30,7 @@ pytestmark = pytest.mark.e2e
 __all__ = ["user_shell"]  # the fixture, used by name
 
 
-async def test_save_and_install_makes_the_propeller_secret_and_hands_over_its_hash(
+async def test_save_and_install_makes_or_reuses_the_propeller_secret_and_hands_over_its_hash(
     testbed: Any, namespace: str, user_shell: None, tmp_path: Path
 ) -> None:
     data = answers(testbed, namespace)
@@ -56,9 +59,19 @@ async def test_save_and_install_makes_the_propeller_secret_and_hands_over_its_ha
         await pilot.press("enter")  # Save and install
         await until(pilot, lambda: bool(seen), 60)
         assert app.state.propeller_client_secret == ""  # the made secret is the installer's, not an answer
-    plan, options = seen[0]
-    made = options.secrets.propeller_client_secret
-    assert made and len(made) >= 32
-    assert plan.auth.clients.propeller_hash and propeller_secret_matches(made, plan.auth.clients.propeller_hash)
-    assert files_holding(tmp_path, made) == []  # the answers file, the recovery file, the values file, the log
+        plan, options = seen[0]
+        made = options.secrets.propeller_client_secret
+        assert made and len(made) >= 32
+        assert plan.auth.clients.propeller_hash and propeller_secret_matches(made, plan.auth.clients.propeller_hash)
+
+        kept = "CANARY-kept-" + secrets.token_hex(8)  # the Secret an earlier install left in the namespace
+        manifest = {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "flyte-secret-auth"},
+                    "stringData": {"client_secret": kept}}  # fmt: skip
+        testbed.kubectl_run("apply", "-n", namespace, "-f", "-", input_text=json.dumps(manifest))
+        app.install()  # what Save and install does after saving (the answers are saved)
+        await until(pilot, lambda: len(seen) == 2, 60)
+    plan, options = seen[1]
+    assert options.secrets.propeller_client_secret is None  # nothing to apply: the Secret there is kept
+    assert plan.auth.clients.propeller_hash and propeller_secret_matches(kept, plan.auth.clients.propeller_hash)
+    assert files_holding(tmp_path, made, kept) == []  # the answers file, the recovery file, the values file, the log
     assert answers_path.exists()
