@@ -1,8 +1,9 @@
 """The wizard's Save and install settles the propeller secret (``authorizationServer: Self``) on the real test
 bed, as headless ``flyte-tui install`` does: with no secret typed and no ``flyte-secret-auth`` in the
 namespace, it makes one; once the namespace holds that Secret (an upgrade, a reinstall), it reuses it (never
-rotated). The plan handed to the installer carries the hash; a made secret travels in the install options
-only, never in the answers file or the recovery file."""
+rotated); a hash in the answers that Secret does not match sends the user to the secret's field. The plan
+handed to the installer carries the hash; a made secret travels in the install options only, never in the
+answers file or the recovery file."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ import pytest
 from flyte_tui.events import Event, InstallFinished
 from flyte_tui.files.answers import write_answers
 from flyte_tui.install import InstallOptions
-from flyte_tui.model.auth import propeller_secret_matches
+from flyte_tui.model.auth import hash_propeller_secret, propeller_secret_matches
 from flyte_tui.model.plan import InstallPlan
 from flyte_tui.tui.app import make_app
 from tests.e2e.test_app_flows import SIZE, files_holding, user_shell
@@ -70,6 +71,13 @@ async def test_save_and_install_makes_or_reuses_the_propeller_secret_and_hands_o
         testbed.kubectl_run("apply", "-n", namespace, "-f", "-", input_text=json.dumps(manifest))
         app.install()  # what Save and install does after saving (the answers are saved)
         await until(pilot, lambda: len(seen) == 2, 60)
+
+        app.state.set("auth.clients.propellerHash", hash_propeller_secret("not-the-kept-one"))
+        app.action_save()
+        app.install()  # the kept Secret does not match the answers' hash: said at the secret's field
+        await until(pilot, lambda: app.current_step == "auth", 60)
+        await until(pilot, lambda: app.focused is not None and app.focused.id == "propeller-secret", 10)
+        assert len(seen) == 2  # nothing handed to the installer
     plan, options = seen[1]
     assert options.secrets.propeller_client_secret is None  # nothing to apply: the Secret there is kept
     assert plan.auth.clients.propeller_hash and propeller_secret_matches(kept, plan.auth.clients.propeller_hash)
