@@ -28,6 +28,28 @@ def test_self_registers_only_the_web_login_with_its_exact_redirects() -> None:
     assert "Secret flyte-admin-secrets, key oidc_client_secret" in text
 
 
+def test_the_wizard_says_the_secrets_are_typed_or_made_at_install() -> None:
+    text = "\n".join(registration_lines(plan_for("google"), "wizard"))
+    assert "Secret flyte-admin-secrets, key oidc_client_secret (typed in the Authentication step)" in text
+    assert (
+        "Secret flyte-secret-auth, key client_secret; the one typed in the Authentication step, or else "
+        "Save and install makes it" in text
+    )
+    assert "FLYTE_TUI_" not in text and "flyte-tui install" not in text
+    external = "\n".join(registration_lines(plan_for("okta-external"), "wizard"))
+    assert (
+        "propeller's client secret (the IdP's): Secret flyte-secret-auth, key client_secret (typed in the "
+        "Authentication step)" in external
+    )
+    assert "FLYTE_TUI_" not in external
+
+
+def test_the_command_line_names_the_variables() -> None:
+    text = "\n".join(registration_lines(plan_for("okta-external"), "cli"))
+    assert "(from FLYTE_TUI_OIDC_CLIENT_SECRET or FLYTE_TUI_OIDC_CLIENT_SECRET_FILE)" in text
+    assert "(from FLYTE_TUI_PROPELLER_CLIENT_SECRET)" in text
+
+
 def test_external_registers_three_clients_and_the_audience() -> None:
     text = "\n".join(registration_lines(plan_for("okta-external")))
     assert "flytectl / pyflyte: client id 0oanative, public (native) application with PKCE" in text

@@ -1,9 +1,12 @@
 """What to register at the IdP, as the review shows it: per client (the web login; with ``External`` also
 flytectl/pyflyte and propeller) the exact redirect URIs, grant types and scopes, and where the propeller client
 secret lives. Plain lines, shared by ``flyte-tui install`` / ``render`` / ``upgrade`` and the wizard's Review
-screen. No secret is ever in them: the Secret's name and key, never a value."""
+screen, each saying where the secrets come from in its own words (``face``). No secret is ever in them: the
+Secret's name and key, never a value."""
 
 from __future__ import annotations
+
+from typing import Literal
 
 from flyte_tui.charts.flyte_core.render_auth import (
     ADMIN_SECRET,
@@ -30,27 +33,40 @@ def _client_lines(client: IdpClient) -> list[str]:
     return lines
 
 
-def _secret_lines(plan: InstallPlan) -> list[str]:
+Face = Literal["cli", "wizard"]
+"""Who shows the lines: the headless command line (secrets from FLYTE_TUI_* variables) or the wizard (typed in
+its Authentication step)."""
+
+TYPED = "typed in the Authentication step"
+
+
+def _secret_lines(plan: InstallPlan, face: Face) -> list[str]:
     auth = plan.auth
-    lines = [
-        f"  the web login's client secret: Secret {ADMIN_SECRET}, key {OIDC_SECRET_KEY} "
-        f"(from {OIDC_CLIENT_SECRET_ENV} or {OIDC_CLIENT_SECRET_ENV}_FILE)"
-    ]
+    cli = face == "cli"
+    oidc_from = f"from {OIDC_CLIENT_SECRET_ENV} or {OIDC_CLIENT_SECRET_ENV}_FILE" if cli else TYPED
+    lines = [f"  the web login's client secret: Secret {ADMIN_SECRET}, key {OIDC_SECRET_KEY} ({oidc_from})"]
     where = f"Secret {PROPELLER_SECRET}, key {PROPELLER_SECRET_KEY}"
     if auth.authorization_server == "External":
-        lines.append(f"  propeller's client secret (the IdP's): {where} (from {PROPELLER_CLIENT_SECRET_ENV})")
+        prop_from = f"from {PROPELLER_CLIENT_SECRET_ENV}" if cli else TYPED
+        lines.append(f"  propeller's client secret (the IdP's): {where} ({prop_from})")
     elif auth.clients.propeller_hash:
         lines.append(f"  propeller's client secret: {where}, the one auth.clients.propellerHash was made from")
-    else:
+    elif cli:
         lines.append(
             f"  propeller's client secret: {where}; flyte-tui install makes it with its hash "
             "(an existing one is kept), or give it in " + PROPELLER_CLIENT_SECRET_ENV
         )
+    else:
+        lines.append(
+            f"  propeller's client secret: {where}; the one {TYPED}, or else Save and install makes it with "
+            "its hash (an existing one is kept)"
+        )
     return lines
 
 
-def registration_lines(plan: InstallPlan) -> list[str]:
-    """What to register at the IdP for this plan, as review lines ([] when auth is off)."""
+def registration_lines(plan: InstallPlan, face: Face = "cli") -> list[str]:
+    """What to register at the IdP for this plan, as review lines ([] when auth is off); ``face`` says who
+    shows them, so the secrets' source reads in its words."""
     auth = plan.auth
     if not auth.enabled:
         return []
@@ -68,4 +84,4 @@ def registration_lines(plan: InstallPlan) -> list[str]:
             f"  the authorization server {auth.external_issuer or '(not set)'}: its tokens' audience (aud) one of "
             f"{', '.join(audiences)}, and the scope {REQUIRED_SCOPE!r} in their 'scp' claim"
         )
-    return lines + _secret_lines(plan)
+    return lines + _secret_lines(plan, face)

@@ -1,7 +1,8 @@
 """The Textual wizard: wires the step screens to one WizardState (the session). The core, the session and
 the screens hold the logic; the app shows the screens. Its bases bring the rest: detection
 (:mod:`~flyte_tui.tui.detecting`), saving and quitting (:mod:`~flyte_tui.tui.saving`), the report of a failed
-worker (:mod:`~flyte_tui.tui.failures`) and the upgrade (:mod:`~flyte_tui.tui.upgrade_flow`)."""
+worker (:mod:`~flyte_tui.tui.failures`), the upgrade (:mod:`~flyte_tui.tui.upgrade_flow`) and the propeller secret
+settled before an install (:mod:`~flyte_tui.tui.settling`)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from flyte_tui.tui.palette import system_commands
 from flyte_tui.tui.saving import Saving
 from flyte_tui.tui.screens.base import StepScreen
 from flyte_tui.tui.screens.welcome import WelcomeScreen
+from flyte_tui.tui.settling import SettlesSecret
 from flyte_tui.tui.state import FromState, WizardState
 from flyte_tui.tui.steps import step_of
 from flyte_tui.tui.styles import APP_CSS
@@ -40,7 +42,7 @@ if TYPE_CHECKING:
     from flyte_tui.tui.screens.runner import RunFactory, RunnerResult, RunnerScreen
 
 
-class WizardApp(Detecting, Saving, ReportsFailures, UpgradeFlow):
+class WizardApp(Detecting, Saving, ReportsFailures, UpgradeFlow, SettlesSecret):
     """flyte-tui's wizard: from cluster target to a saved answers file and values file."""
 
     CSS_PATH = APP_CSS
@@ -147,15 +149,16 @@ class WizardApp(Detecting, Saving, ReportsFailures, UpgradeFlow):
             self.install(self.state.releases())
 
     def install(self, releases: Sequence[PlannedRelease] | None = None) -> None:
-        """Run the install on the runner screen (the typed password in memory only); an upgrade's review first."""
+        """Run the install on the runner screen (the typed password in memory only); an upgrade's review first.
+        The propeller secret is settled first (:mod:`~flyte_tui.tui.settling`): the settled plan is installed."""
         validation = self.state.validation
         if not validation.ok or validation.plan is None or self.state.dirty:
             self.notify("Fix the errors on the review screen before installing.", severity="error")
         elif self.upgrading:
             self.notify("Computing what the upgrade changes…")
-            self.review_upgrade(validation.plan, self.state.install_options())
+            self.settle_then("review", validation.plan, self.state.install_options())
         else:  # a release that already exists goes through the upgrade review
-            self.install_checked(validation.plan, self.state.install_options(), releases)
+            self.settle_then("install", validation.plan, self.state.install_options(), releases)
 
     def run_install(
         self, plan: InstallPlan, options: InstallOptions, releases: Sequence[PlannedRelease] | None = None

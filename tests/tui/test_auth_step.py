@@ -322,14 +322,15 @@ async def test_the_propeller_hash_follows_the_secret_and_the_server_type(wizard:
         assert app.state.propeller_client_secret == "" and app.state.get("auth.clients.propellerHash") is None
 
 
-async def test_self_without_a_propeller_secret_says_so_and_make_one_fills_it(
+async def test_self_without_a_propeller_secret_is_made_at_install_and_make_one_fills_it(
     wizard: Callable[..., WizardApp], recovery_dir: Path
 ) -> None:
     app = wizard()
     async with app.run_test(size=SIZE) as pilot:
         await to_auth(pilot, {"auth.enabled": True, "auth.issuer": "https://idp.acme.com", "auth.clients.web": "w"})
-        warning = app.screen.query_one("#propeller-missing")
-        assert warning.display and "Save and install needs it (Self)" in str(warning.render())
+        warning = app.screen.query_one("#propeller-missing")  # none: Save and install settles it (reuse or make)
+        assert not warning.display
+        assert "reuses the cluster's Secret" in str(app.screen.query_one("#propeller-secret-note").render())
         await tab_to_id(pilot, "make-propeller-secret")
         await pilot.press("enter")
         await pilot.pause()

@@ -57,8 +57,9 @@ OIDC_NOTE = (
     "Leave empty when that Secret already holds it."
 )
 PROPELLER_NOTES = {
-    "Self": "Type it, or Make one. Kept in memory for the installer (Secret flyte-secret-auth); only its hash "
-    "goes in the answers (auth.clients.propellerHash, not a secret).",
+    "Self": "Type it, Make one, or leave it empty: Save and install then reuses the cluster's Secret "
+    "flyte-secret-auth, or makes one. Kept in memory for the installer; only its hash goes in the answers "
+    "(auth.clients.propellerHash, not a secret).",
     "External": "Optional: the propeller client's secret at the IdP. Kept in memory for the installer (Secret "
     "flyte-secret-auth); never written to any file.",
 }
@@ -183,12 +184,14 @@ class AuthScreen(StepScreen):
         self.query_one("#propeller-missing", Note).show(self._propeller_missing() if self_server else "")
 
     def _propeller_missing(self) -> str:
-        """Self without a typed propeller secret: what the wizard's install needs (it makes none itself)."""
-        if self.state.propeller_client_secret:
+        """Self with a hash but no typed propeller secret: Save and install needs the secret the hash was made
+        from (typed, or in the cluster's flyte-secret-auth); with neither, it makes both itself."""
+        if self.state.propeller_client_secret or not self.state.get("auth.clients.propellerHash"):
             return ""
-        if self.state.get("auth.clients.propellerHash"):
-            return "⚠ auth.clients.propellerHash is set: type the secret it was made from, or Make one (a new hash)"
-        return "⚠ Save and install needs it (Self): type it or Make one (headless flyte-tui install makes one)"
+        return (
+            "⚠ auth.clients.propellerHash is set: type the secret it was made from (or keep it in the cluster's "
+            "Secret flyte-secret-auth), or Make one (a new hash)"
+        )
 
     def _elsewhere(self) -> str:
         """What auth needs that another step answers (the ingress host and TLS), with where to change it."""

@@ -98,7 +98,7 @@ class ReviewScreen(StepScreen):
         if validation.plan is not None:
             from flyte_tui.review.auth import registration_lines
 
-            self.show_registration(registration_lines(validation.plan))
+            self.show_registration(registration_lines(validation.plan, "wizard"))
         else:
             self.show_registration([])
         if releases and validation.plan is not None:
