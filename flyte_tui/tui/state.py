@@ -54,6 +54,18 @@ def fresh_answers(context: str = "") -> dict[str, Any]:
     }
 
 
+def helm_problem(detection: Detection | None) -> str:
+    """Why the installer could not run the detected helm (empty when it can, or before detection)."""
+    if detection is None:
+        return ""
+    helm = detection.helm
+    if not helm.found or helm.error:
+        return f"helm: {helm.error or 'not found'}"
+    if helm.major is not None and helm.major not in (3, 4):
+        return f"helm {helm.version}: flyte-tui needs helm 3 or 4"
+    return ""
+
+
 class WizardState:
     """The answers being edited, their validation, and the session around them."""
 
@@ -264,18 +276,6 @@ class WizardState:
         helm = d.helm.path if d is not None and d.helm.path else "helm"
         kubectl = d.kubectl.path if d is not None and d.kubectl.path else "kubectl"
         return helm, kubectl
-
-    def helm_problem(self) -> str:
-        """Why the installer could not run the detected helm (empty when it can, or before detection)."""
-        detection = self.detection
-        if detection is None:
-            return ""
-        helm = detection.helm
-        if not helm.found or helm.error:
-            return f"helm: {helm.error or 'not found'}"
-        if helm.major is not None and helm.major not in (3, 4):
-            return f"helm {helm.version}: flyte-tui needs helm 3 or 4"
-        return ""
 
     def install_options(self) -> InstallOptions:
         """How the installer runs these answers: the session's files and binaries, the typed secrets

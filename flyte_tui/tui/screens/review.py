@@ -15,7 +15,7 @@ from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from flyte_tui.tui.screens.base import StepScreen
-from flyte_tui.tui.state import HELM_INSTALL
+from flyte_tui.tui.state import HELM_INSTALL, helm_problem
 from flyte_tui.tui.steps import step_of
 from flyte_tui.tui.widgets.note import Note
 
@@ -44,7 +44,7 @@ class ReviewScreen(StepScreen):
         yield Input(str(self.state.answers_path), id="answers-path")
         yield Label("Values file", classes="field-label")
         yield Input(str(self.state.values_path), id="values-path")
-        helm = self.state.helm_problem()
+        helm = helm_problem(self.state.detection)
         yield Note(self.helm_warning(helm) if helm else "", id="helm-missing", classes="warning", readable=True)
         with Horizontal(classes="buttons"):
             yield Button("Save", id="save", variant="primary", compact=True)
@@ -155,7 +155,7 @@ class ReviewScreen(StepScreen):
         event.stop()
         self.state.answers_path, self.state.values_path = self._paths()
         install = event.button.id == "install"
-        problem = self.state.helm_problem()
+        problem = helm_problem(self.state.detection)
         if install and problem:
             self.notify(self.helm_warning(problem), title="Saved, not installed", severity="error")
             install = False

@@ -13,7 +13,7 @@ from textual.reactive import reactive
 from textual.widgets import Button, Static
 
 from flyte_tui.tui.screens.base import StepScreen
-from flyte_tui.tui.state import HELM_INSTALL, HELM_NAMES, WizardState
+from flyte_tui.tui.state import HELM_INSTALL, HELM_NAMES, WizardState, helm_problem
 from flyte_tui.tui.widgets.field import FormField
 from flyte_tui.tui.widgets.step_list import StepList
 
@@ -157,7 +157,7 @@ class WelcomeScreen(StepScreen):
     def show_detection(self, detection: Detection) -> None:
         """Fill in what the detection worker found."""
         lines = [describe_tool(detection.helm), describe_tool(detection.kubectl), *detection.notes]
-        problem = self.state.helm_problem()
+        problem = helm_problem(self.state.detection)
         if problem:
             lines.insert(1, helm_hint(problem))
         self.query_one("#tools", Static).update("\n".join(lines))
