@@ -151,7 +151,7 @@ class MigrateScreen(WorkScreen[bool]):
             if yes and self._write(prepared, written):
                 options = self.source.options(prepared.migration.new_release)
                 log = self.source.answers_path.parent / "flyte-tui-migrate.log"
-                self.app.push_screen(MigrationRunner(prepared.migration, options, written, log_path=log), ran)
+                self.app.push_screen(MigrationRunner(prepared.migration, options, written, log), ran)
 
         self.app.push_screen(ConfirmMigration(prepared, written), answered)
 

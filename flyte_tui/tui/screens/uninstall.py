@@ -169,7 +169,7 @@ class UninstallScreen(WorkScreen[bool]):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                runner = UninstallRunner(preview, self.options, self.target, self.run_factory, self.log_path)
+                runner = UninstallRunner(preview, self.options, self.log_path, self.run_factory)
                 self.app.push_screen(runner, ran)
 
         self.app.push_screen(ConfirmUninstall(preview.lines(self.options.purge), self.options.purge), answered)
