@@ -11,7 +11,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from flyte_tui.tui.dialogs.choice import Choice, ChoiceDialog
+from flyte_tui.tui.dialogs.choice import Choice
+from flyte_tui.tui.dialogs.confirm import ConfirmDialog
 from flyte_tui.tui.styles import FORMS_CSS
 
 if TYPE_CHECKING:
@@ -42,7 +43,7 @@ def recovery_diff_text(fix: ReleaseFix) -> Text:
     return text
 
 
-class RecoveryDialog(ChoiceDialog[bool]):
+class RecoveryDialog(ConfirmDialog):
     """A release stuck in pending-* and its recovery. Dismisses with True when the user chooses to run it."""
 
     DEFAULT_CSS = """
@@ -57,11 +58,7 @@ class RecoveryDialog(ChoiceDialog[bool]):
     FRAME_CLASSES = None
 
     def __init__(self, release: str, fix: ReleaseFix) -> None:
-        super().__init__(
-            [Choice("run", "Run the recovery", True, "warning"), Choice("back", "Back", False)],
-            focus="back",
-            escape=False,
-        )
+        super().__init__(Choice("run", "Run the recovery", True, "warning"), Choice("back", "Back", False))
         self.release = release
         self.fix = fix
 

@@ -25,7 +25,8 @@ from flyte_tui.install import InstallOptions
 from flyte_tui.migrate import MigrationOptions
 from flyte_tui.migrate.prepare import PreparedMigration, core_answers_path, prepare_migration
 from flyte_tui.release import ReleaseInfo, release_helm
-from flyte_tui.tui.dialogs.choice import Choice, ChoiceDialog
+from flyte_tui.tui.dialogs.choice import Choice
+from flyte_tui.tui.dialogs.confirm import ConfirmDialog
 from flyte_tui.tui.screens.base import WorkScreen
 from flyte_tui.tui.screens.migrate_run import MigrationRunner
 from flyte_tui.uninstall import UninstallOptions
@@ -56,14 +57,12 @@ class MigrationSource:
         )
 
 
-class ConfirmMigration(ChoiceDialog[bool]):
+class ConfirmMigration(ConfirmDialog):
     """Move to flyte-core? What happens, in one line each; the safe choice has the focus."""
 
     def __init__(self, prepared: PreparedMigration, written: Path) -> None:
         super().__init__(
-            [Choice("confirm-migrate", "Move to flyte-core", True, "warning"), Choice("keep", "Not now", False)],
-            focus="keep",
-            escape=False,
+            Choice("confirm-migrate", "Move to flyte-core", True, "warning"), Choice("keep", "Not now", False)
         )
         self.prepared = prepared
         self.written = written
@@ -151,7 +150,7 @@ class MigrateScreen(WorkScreen[bool]):
             if yes and self._write(prepared, written):
                 options = self.source.options(prepared.migration.new_release)
                 log = self.source.answers_path.parent / "flyte-tui-migrate.log"
-                self.app.push_screen(MigrationRunner(prepared.migration, options, written, log_path=log), ran)
+                self.app.push_screen(MigrationRunner(prepared.migration, options, written, log), ran)
 
         self.app.push_screen(ConfirmMigration(prepared, written), answered)
 

@@ -5,23 +5,22 @@ its title saying Migrating and its end Migrated."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 from rich.text import Text
 from textual.widgets import Static
 
 from flyte_tui.events import Event, InstallFinished
+from flyte_tui.install import install_steps
 from flyte_tui.migrate import MigrationOptions, MigrationPlan, Migrator
 from flyte_tui.migrate.run import INGRESS_PREFIX, OLD_PREFIX
-from flyte_tui.tui.screens.runner import NARROW, SHORT_TITLES, RunnerScreen, steps_text
+from flyte_tui.tui.screens.runner import NARROW, SHORT_TITLES, CoreRunner, steps_text
 
 PANEL_ROWS = 8
 """The steps the runner's panel shows at once (its height inside the border)."""
 TITLE = 30
 """A step's title in the panel, at most (the migrator names each phase's release in them)."""
-MigrationRun = Callable[[MigrationPlan, MigrationOptions, threading.Event], Iterator[Event]]
-"""What produces a migration's events (the :class:`~flyte_tui.migrate.Migrator` unless a test says)."""
 
 
 def short_title(step: str) -> str:
@@ -34,37 +33,25 @@ def short_title(step: str) -> str:
     return SHORT_TITLES.get(step, "CRD" if step == "crd" else step)
 
 
-def _migrate(migration: MigrationPlan, options: MigrationOptions, cancel: threading.Event) -> Iterator[Event]:
-    return Migrator(migration, options, cancel).run()
-
-
-class MigrationRunner(RunnerScreen):
+class MigrationRunner(CoreRunner):
     """Install flyte-core, wait until it is Ready, then uninstall flyte-binary (and move the Ingress)."""
 
-    def __init__(
-        self,
-        migration: MigrationPlan,
-        options: MigrationOptions,
-        answers: Path,
-        run: MigrationRun | None = None,
-        log_path: Path | None = None,
-    ) -> None:
+    def __init__(self, migration: MigrationPlan, options: MigrationOptions, answers: Path, log: Path) -> None:
         """``answers``: the flyte-core answers file written for the new release (said at the end)."""
-        migrate = run or _migrate
-        super().__init__(
-            migration.plan,
-            options.install,
-            run=lambda _plan, _options, cancel: migrate(migration, options, cancel),
-            log_path=log_path,
-        )
-        self.migration = migration
-        self.answers = answers
         # the new release's install steps, named after it as the migrator titles them; the old release's
         # uninstall and the Ingress's move are listed as they start
         new = migration.new_release
-        titles = {"crd": "Adopt the FlyteWorkflow CRD", **{s: f"{new}: {t}" for s, t in self.step_titles.items()}}
-        self.step_titles = titles
-        self.step_state = {step: ("·", "") for step in titles}
+        steps = [
+            ("crd", "Adopt the FlyteWorkflow CRD"),
+            *((s, f"{new}: {t}") for s, t in install_steps(migration.plan)),
+        ]
+
+        def migrate(cancel: threading.Event) -> Iterator[Event]:
+            return Migrator(migration, options, cancel).run()
+
+        super().__init__(migration.plan, options.install, migrate, steps, log)
+        self.migration = migration
+        self.answers = answers
 
     def title_text(self) -> str:
         """``Migrating to flyte-core: release flyte → flyte-core in namespace flyte (kind-dev)``."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -48,6 +48,10 @@ if TYPE_CHECKING:
     from flyte_tui.charts import PlannedRelease
 
 RunFactory = Callable[[InstallPlan, InstallOptions, threading.Event], Iterator[Event]]
+CoreEvents = Callable[[threading.Event], Iterator[Event]]
+"""Another core's run (an uninstall's, a migration's), given only the cancel flag."""
+Steps = Iterable[tuple[str, str]]
+"""(step, title) in order."""
 LOG_LINES = 2000
 """Lines kept on screen; the whole log is in the log file."""
 FLUSH_SECONDS = 0.05
@@ -352,3 +356,14 @@ class RunnerScreen(WorkScreen[RunnerResult]):
     def _close(self) -> None:
         if self.finished is not None:
             self.dismiss(RunnerResult(self.finished))
+
+
+class CoreRunner(RunnerScreen):
+    """The runner fed with another core's events (an uninstall's, a migration's) instead of the installer's,
+    that core's steps listed from the start. The plan and install options say where it runs, which secrets
+    to mask and where the log goes."""
+
+    def __init__(self, plan: InstallPlan, options: InstallOptions, events: CoreEvents, steps: Steps, log: Path) -> None:
+        super().__init__(plan, options, run=lambda _plan, _options, cancel: events(cancel), log_path=log)
+        self.step_titles = dict(steps)
+        self.step_state = {step: ("·", "") for step in self.step_titles}

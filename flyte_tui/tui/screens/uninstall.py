@@ -22,7 +22,8 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, Checkbox, Footer, Static
 
-from flyte_tui.tui.dialogs.choice import Choice, ChoiceDialog
+from flyte_tui.tui.dialogs.choice import Choice
+from flyte_tui.tui.dialogs.confirm import ConfirmDialog
 from flyte_tui.tui.screens.base import WorkScreen
 from flyte_tui.tui.screens.uninstall_run import UninstallRun, UninstallRunner
 from flyte_tui.uninstall import Preview, UninstallOptions, UninstallTarget, read_preview
@@ -37,7 +38,7 @@ def where(target: UninstallTarget) -> str:
     return f"release {names} in namespace {target.namespace}" + (f" ({target.context})" if target.context else "")
 
 
-class ConfirmUninstall(ChoiceDialog[bool]):
+class ConfirmUninstall(ConfirmDialog):
     """Uninstall? The preview once more, above the buttons; the safe choice has the focus."""
 
     DEFAULT_CSS = """
@@ -53,11 +54,7 @@ class ConfirmUninstall(ChoiceDialog[bool]):
 
     def __init__(self, lines: list[str], purge: bool) -> None:
         label = "Uninstall and purge" if purge else "Uninstall"
-        super().__init__(
-            [Choice("confirm-uninstall", label, True, "error"), Choice("keep", "Keep it", False, "primary")],
-            focus="keep",
-            escape=False,
-        )
+        super().__init__(Choice("confirm-uninstall", label, True, "error"), Choice("keep", "Keep it", False, "primary"))
         self.lines = lines
 
     def compose_body(self) -> ComposeResult:
@@ -169,7 +166,7 @@ class UninstallScreen(WorkScreen[bool]):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                runner = UninstallRunner(preview, self.options, self.target, self.run_factory, self.log_path)
+                runner = UninstallRunner(preview, self.options, self.log_path, self.run_factory)
                 self.app.push_screen(runner, ran)
 
         self.app.push_screen(ConfirmUninstall(preview.lines(self.options.purge), self.options.purge), answered)

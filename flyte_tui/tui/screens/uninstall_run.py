@@ -13,9 +13,9 @@ from textual.widgets import Static
 from flyte_tui.events import Event, InstallFinished
 from flyte_tui.install import InstallOptions
 from flyte_tui.model.plan import InstallPlan, Target
-from flyte_tui.tui.screens.runner import NARROW, RunnerScreen, steps_text, write_end
+from flyte_tui.tui.screens.runner import NARROW, CoreRunner, steps_text, write_end
 from flyte_tui.tui.widgets.live_log import LiveLog
-from flyte_tui.uninstall import Preview, Uninstaller, UninstallOptions, UninstallTarget
+from flyte_tui.uninstall import Preview, Uninstaller, UninstallOptions
 
 UninstallRun = Callable[[Preview, UninstallOptions, threading.Event], Iterator[Event]]
 """What produces an uninstall's events (the :class:`~flyte_tui.uninstall.Uninstaller` unless a test says)."""
@@ -30,37 +30,29 @@ def short_title(step: str) -> str:
     return {"pods": "Pods gone", "secrets": "Secrets", "purge": "Purge"}.get(step, step)
 
 
-def _uninstall(preview: Preview, options: UninstallOptions, cancel: threading.Event) -> Iterator[Event]:
-    return Uninstaller(preview, options, cancel).run()
-
-
-class UninstallRunner(RunnerScreen):
+class UninstallRunner(CoreRunner):
     """Uninstall and watch the pods go."""
 
-    def __init__(
-        self,
-        preview: Preview,
-        options: UninstallOptions,
-        target: UninstallTarget,
-        run: UninstallRun | None = None,
-        log_path: Path | None = None,
-    ) -> None:
-        log = log_path or Path("flyte-tui-uninstall.log")
-        uninstall = run or _uninstall
+    def __init__(self, preview: Preview, options: UninstallOptions, log: Path, run: UninstallRun | None = None) -> None:
+        """``run`` stands in for the uninstaller (tests)."""
+
+        def events(cancel: threading.Event) -> Iterator[Event]:
+            if run is not None:
+                return run(preview, options, cancel)
+            return Uninstaller(preview, options, cancel).run()
+
         # The runner screen speaks of a plan and install options: for an uninstall they carry only where it
-        # runs (the title's release, namespace and context) and where the log goes.
-        where = Target(release=target.releases[-1] if target.releases else "flyte", namespace=target.namespace,
-                       context=target.context)  # fmt: skip
+        # runs and where the log goes.
+        release = preview.releases[-1].name if preview.releases else "flyte"
+        where = Target(release=release, namespace=preview.namespace, context=preview.context)
         super().__init__(
             InstallPlan.model_construct(environment="generic", target=where),
             InstallOptions(values_path=log),
-            run=lambda _plan, _options, cancel: uninstall(preview, options, cancel),
-            log_path=log,
+            events,
+            Uninstaller(preview, options).titles(),
+            log,
         )
         self.preview = preview
-        titles = Uninstaller(preview, options).titles()
-        self.step_titles = dict(titles)
-        self.step_state = {step: ("·", "") for step, _ in titles}
 
     def title_text(self) -> str:
         """``Uninstalling: release flyte in namespace flyte (kind-dev)``."""
