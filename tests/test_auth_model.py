@@ -94,6 +94,15 @@ def test_each_rule_fails_at_its_field(recipe: str, changes: dict[str, Any], path
     assert any(words in e for e in found), found
 
 
+def test_auth_on_flyte_binary_is_refused_not_ignored() -> None:
+    raw = answers(RECIPES["okta-self"])
+    raw["target"]["chart"] = {"repo": "https://flyteorg.github.io/flyte", "name": "flyte-binary", "version": "v1.16.8"}
+    found = errors(raw)
+    assert any(e.startswith("auth.enabled") and "flyte-core only" in e for e in found), found
+    raw["auth"]["enabled"] = False
+    assert not [e for e in errors(raw) if e.startswith("auth.")]
+
+
 def test_auth_off_has_no_rules() -> None:
     raw = answers({"enabled": False, "idp": "okta"})
     raw["ingress"]["host"] = ""

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 from flyte_tui.model.auth import OPENID_METADATA, REQUIRED_SCOPE
+from flyte_tui.model.names import BINARY_CHART
 from flyte_tui.model.plan import InstallPlan
 from flyte_tui.model.rules import Problem
 
@@ -25,6 +26,13 @@ def check_auth(plan: InstallPlan) -> Iterator[Problem]:
     """Every problem of the ``auth`` section (none when auth is off)."""
     auth = plan.auth
     if not auth.enabled:
+        return
+    if plan.target.chart.name == BINARY_CHART:
+        yield Problem(
+            "auth.enabled",
+            "flyte-tui renders authentication for flyte-core only in this version: with chart flyte-binary, turn "
+            "auth off (and set flyte-binary's configuration.auth yourself under extraValues) or use chart flyte-core",
+        )
         return
     yield from _needs_ingress(plan)
     yield from _issuers(plan)

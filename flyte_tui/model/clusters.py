@@ -20,11 +20,10 @@ from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, Field
 
+from flyte_tui.model.names import BINARY_CHART as BINARY_CHART
 from flyte_tui.model.names import DnsLabel, check_argument
 from flyte_tui.model.section import Section
 
-BINARY_CHART = "flyte-binary"
-"""The chart that cannot span clusters: its one Deployment runs flyteadmin and propeller together."""
 _LABEL = re.compile(r"[A-Za-z0-9]([A-Za-z0-9_.-]*[A-Za-z0-9])?")
 
 

@@ -26,6 +26,9 @@ _IPV4_LIKE = re.compile(r"[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+")
 _S3_BUCKET = re.compile(r"[a-z0-9][a-z0-9.-]*[a-z0-9]")
 _GCS_BUCKET = re.compile(r"[a-z0-9][a-z0-9._-]*[a-z0-9]")
 
+BINARY_CHART = "flyte-binary"
+"""The name of Flyte's single-binary chart (the second chart flyte-tui installs)."""
+
 
 def find_placeholder(text: str) -> str | None:
     """Return a ``<PLACEHOLDER>`` left over from an example file, if ``text`` holds one."""

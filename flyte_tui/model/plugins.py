@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flyte_tui import tree
+from flyte_tui.model.names import BINARY_CHART
 from flyte_tui.model.plan import InstallPlan
 from flyte_tui.model.rules import Problem
 
@@ -205,7 +206,7 @@ def connector_endpoint(namespace: str) -> str:
 
 def is_binary(plan: InstallPlan) -> bool:
     """Whether the plan installs the flyte-binary chart."""
-    return plan.target.chart.name == "flyte-binary"
+    return plan.target.chart.name == BINARY_CHART
 
 
 ENABLED_PATHS = {
