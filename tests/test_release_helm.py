@@ -18,6 +18,7 @@ NOT_A_RELEASE = {
     "tools/helm.py": "the adapter's own module",
     "tools/detect.py": "the welcome screen's detection: a quick look with its own short timeout",
     "tui/screens/target.py": "listing a repository's chart versions: no cluster is read",
+    "cli/images.py": "helm template of the planned releases (scoped=False): no cluster is read",
 }
 """Where a ``Helm(...)`` may be built, and why that is not a release's adapter."""
 
