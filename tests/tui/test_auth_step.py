@@ -22,16 +22,9 @@ from flyte_tui.tui.widgets.field import FormField, field_id
 from .conftest import fixed_detection
 from .keys import SIZE, next_step, ready, tab_to, tab_to_id, type_into, type_text
 from .test_behaviour import continue_from
+from .test_snapshots import EKS_ANSWERS
 
-EKS = {
-    "storage.metadataBucket": "acme-flyte-meta",
-    "storage.region": "us-east-2",
-    "database.host": "flyte.abc.us-east-2.rds.amazonaws.com",
-    "identity.awsRoleArn": "arn:aws:iam::123456789012:role/flyte-system",
-    "projects.taskRoleArn": "arn:aws:iam::123456789012:role/flyte-tasks",
-    "ingress.host": "flyte.acme.com",
-    "ingress.tls.certificateArn": "arn:aws:acm:us-east-2:123456789012:certificate/abc-123",
-}
+EKS = EKS_ANSWERS
 """An EKS install with no errors before the Authentication step (host and TLS set, as auth needs)."""
 OIDC_SECRET = "oidc-Secret-canary-7f3a"
 PROPELLER_SECRET = "propeller-Secret-canary-91c2"
