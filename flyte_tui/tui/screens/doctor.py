@@ -16,7 +16,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, DataTable, Footer, Static
@@ -24,6 +24,7 @@ from textual.worker import get_current_worker
 
 from flyte_tui.doctor import DoctorTarget, Finding, Report, Snapshot, all_checks, gather, run_checks
 from flyte_tui.tui.screens.base import WorkScreen
+from flyte_tui.tui.screens.screen_keys import ScreenKey, bindings, buttons
 
 Gather = Callable[[DoctorTarget, threading.Event], Snapshot]
 
@@ -66,13 +67,15 @@ class DoctorScreen(WorkScreen[Report | None]):
     DoctorScreen .buttons Button { margin-right: 1; }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("r", "rerun", "Re-run"),
-        Binding("p", "toggle_problems", "Problems only"),
-        Binding("c", "copy_commands", "Copy commands"),
-        Binding("b", "bundle", "Support bundle"),
-        Binding("escape", "close", "Back"),
-    ]
+    KEYS = (
+        ScreenKey("r", "rerun", "Re-run", button="rerun"),
+        ScreenKey("p", "toggle_problems", "Problems only", button="problems"),
+        ScreenKey("c", "copy_commands", "Copy commands", button="copy"),
+        ScreenKey("b", "bundle", "Support bundle", button="bundle"),
+        ScreenKey("escape", "close", "Back"),
+    )
+    """The keys, and the buttons that do the same (the footer's order)."""
+    BINDINGS: ClassVar[list[BindingType]] = bindings(KEYS)
 
     @dataclass
     class FindingReady(Message):
@@ -118,10 +121,7 @@ class DoctorScreen(WorkScreen[Report | None]):
                     yield Static("Select a check to see what it looked at, what it saw and the fix.",
                                  id="doctor-detail", markup=False)  # fmt: skip
                 with Horizontal(classes="buttons"):
-                    yield Button("Re-run", id="rerun", compact=True, action="screen.rerun")
-                    yield Button("Problems only", id="problems", compact=True, action="screen.toggle_problems")
-                    yield Button("Copy commands", id="copy", compact=True, action="screen.copy_commands")
-                    yield Button("Support bundle", id="bundle", compact=True, action="screen.bundle")
+                    yield from buttons(self.KEYS)
         yield Footer()
 
     def on_mount(self) -> None:

@@ -12,12 +12,13 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Footer, Static
 
 from flyte_tui.review.review import Review
+from flyte_tui.tui.screens.screen_keys import ScreenKey, bindings, buttons
 from flyte_tui.tui.widgets.manifest_view import MARK, ManifestView, diff_text
 
 
@@ -35,15 +36,17 @@ class UpgradeReviewScreen(Screen[bool]):
     UpgradeReviewScreen #review-buttons Button { margin-right: 1; }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("n", "next_change", "Next change"),
-        Binding("p", "previous_change", "Previous"),
-        Binding("enter,space", "toggle_object", "Expand/collapse"),
-        Binding("e", "expand_all", "Expand all"),
-        Binding("c", "collapse_all", "Collapse all"),
-        Binding("a", "apply", "Apply"),
-        Binding("escape", "back", "Back"),
-    ]
+    KEYS = (
+        ScreenKey("n", "next_change", "Next change"),
+        ScreenKey("p", "previous_change", "Previous"),
+        ScreenKey("enter,space", "toggle_object", "Expand/collapse"),
+        ScreenKey("e", "expand_all", "Expand all"),
+        ScreenKey("c", "collapse_all", "Collapse all"),
+        ScreenKey("a", "apply", "Apply", button="apply", label="Apply the upgrade", variant="primary"),
+        ScreenKey("escape", "back", "Back", button="back"),
+    )
+    """The keys, and the buttons that do the same (the footer's order)."""
+    BINDINGS: ClassVar[list[BindingType]] = bindings(KEYS)
 
     def __init__(self, review: Review) -> None:
         super().__init__()
@@ -78,8 +81,7 @@ class UpgradeReviewScreen(Screen[bool]):
                     markup=False,
                 )
         with Horizontal(id="review-buttons"):
-            yield Button("Apply the upgrade", id="apply", variant="primary", compact=True, action="screen.apply")
-            yield Button("Back", id="back", compact=True, action="screen.back")
+            yield from buttons(self.KEYS)
         yield Footer()
 
     def _counts(self) -> str:
