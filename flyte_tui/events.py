@@ -71,6 +71,10 @@ class ComponentsChanged:
     components: tuple[ComponentStatus, ...]
 
 
+CANCELLED_MESSAGE = "cancelled by the user"
+"""How the message of a step the user cancelled begins (:class:`StepFailed`), in every pipeline."""
+
+
 @dataclass(frozen=True)
 class StepFailed(StepEvent):
     """A step failed; the install stops."""

@@ -7,13 +7,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from flyte_tui.events import Explanation
+from flyte_tui.events import CANCELLED_MESSAGE, Explanation
 from flyte_tui.install.context import ReleaseRun
 from flyte_tui.readiness import ComponentStatus
 from flyte_tui.tools.helm import display
-
-CANCELLED_MESSAGE = "cancelled by the user"
-"""How a cancelled step's message begins."""
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,15 @@ from collections.abc import Callable, Iterator
 from functools import partial
 from typing import Any
 
-from flyte_tui.events import Event, InstallFinished, OutputLine, StepFailed, StepFinished, StepStarted
-from flyte_tui.install.cancel import CANCELLED_MESSAGE
+from flyte_tui.events import (
+    CANCELLED_MESSAGE,
+    Event,
+    InstallFinished,
+    OutputLine,
+    StepFailed,
+    StepFinished,
+    StepStarted,
+)
 from flyte_tui.install.context import CANCELLED, FAILED, Step, StepError, explanation_of
 from flyte_tui.release import find_release, release_helm
 from flyte_tui.tools import process
