@@ -9,7 +9,6 @@ release is then looked for again), False when the user went back. Nothing change
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
@@ -21,40 +20,11 @@ from textual.widgets import Button, Footer, Static
 
 from flyte_tui.files import yamlio
 from flyte_tui.files.answers import write_answers
-from flyte_tui.install import InstallOptions
-from flyte_tui.migrate import MigrationOptions
-from flyte_tui.migrate.prepare import PreparedMigration, core_answers_path, prepare_migration
-from flyte_tui.release import ReleaseInfo, release_helm
+from flyte_tui.migrate.prepare import MigrationSource, PreparedMigration, core_answers_path
 from flyte_tui.tui.dialogs.choice import Choice
 from flyte_tui.tui.dialogs.confirm import ConfirmDialog
 from flyte_tui.tui.screens.base import WorkScreen
 from flyte_tui.tui.screens.migrate_run import MigrationRunner
-from flyte_tui.uninstall import UninstallOptions
-
-
-@dataclass(frozen=True)
-class MigrationSource:
-    """The flyte-binary release to move, where it runs, the session's answers file and the tools."""
-
-    info: ReleaseInfo
-    context: str
-    answers_path: Path
-    helm: str = "helm"
-    kubectl: str = "kubectl"
-
-    def prepare(self, cancel: threading.Event) -> PreparedMigration:
-        """The migration made ready to review (reads the cluster; raises with the reason)."""
-        helm = release_helm(self.helm, self.context, self.info.namespace, None, cancel)
-        return prepare_migration(self.info, helm, self.answers_path, self.kubectl, self.context)
-
-    def options(self, new_release: str) -> MigrationOptions:
-        """How to run it: the new release's values file beside the answers (as ``flyte-tui migrate`` puts it)."""
-        values = self.answers_path.with_name(f"flyte-values-{new_release}.yaml")
-        written = core_answers_path(self.answers_path)
-        return MigrationOptions(
-            InstallOptions(values_path=values, helm=self.helm, kubectl=self.kubectl, source=written.name),
-            UninstallOptions(helm=self.helm, kubectl=self.kubectl),
-        )
 
 
 class ConfirmMigration(ConfirmDialog):
@@ -148,7 +118,7 @@ class MigrateScreen(WorkScreen[bool]):
 
         def answered(yes: bool | None) -> None:
             if yes and self._write(prepared, written):
-                options = self.source.options(prepared.migration.new_release)
+                options = prepared.options()
                 log = self.source.answers_path.parent / "flyte-tui-migrate.log"
                 self.app.push_screen(MigrationRunner(prepared.migration, options, written, log), ran)
 

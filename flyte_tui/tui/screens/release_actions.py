@@ -73,7 +73,8 @@ def open_uninstall(origin: Origin) -> None:
 
 def open_migration(origin: Origin) -> None:
     """The review of moving the flyte-binary release detection found to flyte-core."""
-    from flyte_tui.tui.screens.migrate import MigrateScreen, MigrationSource
+    from flyte_tui.migrate.prepare import MigrationSource
+    from flyte_tui.tui.screens.migrate import MigrateScreen
 
     found = _found(origin, "move to flyte-core")
     if found is None:
