@@ -89,13 +89,17 @@ class WelcomeScreen(StepScreen):
         *,
         autosave: Autosave | None = None,
         open_at_start: Path | None = None,
+        first: bool = False,
     ) -> None:
+        """``first``: the app's first screen; its controls mount when the app says the first frame is out
+        (:meth:`first_frame_out`), else right after this screen's first refresh."""
         super().__init__(state, focus)
         self.autosave = autosave
         """The autosave left by an unfinished session, offered for restoring (None: nothing to offer)."""
         self.recovery = autosave.path if autosave is not None else None
         self.open_at_start = open_at_start
         self.set_reactive(WelcomeScreen.detection, state.detection)
+        self.first = first
         self.controls_ready = False
 
     def compose_form(self) -> ComposeResult:
@@ -126,9 +130,14 @@ class WelcomeScreen(StepScreen):
     def on_mount(self) -> None:
         self.refresh_problems()
         self.query_one("#restore" if self.recovery is not None else "#fresh").focus()
-        self.call_after_refresh(self._mount_controls)
+        if not self.first:
+            self.call_after_refresh(self._mount_controls)
         if self.open_at_start is not None:  # the answers file given on the command line
             self.call_after_refresh(self.begin, "open", self.open_at_start)
+
+    def first_frame_out(self) -> None:
+        """The app's first frame is on the terminal: the controls it left out mount now."""
+        self.call_later(self._mount_controls)
 
     async def _mount_controls(self) -> None:
         from flyte_tui.tui.screens.welcome_controls import context_controls, file_controls
