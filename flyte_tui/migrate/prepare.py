@@ -24,27 +24,6 @@ from flyte_tui.release import ReleaseInfo, release_helm
 from flyte_tui.uninstall import UninstallOptions
 
 
-def binary_answers_file(path: Path, info: ReleaseInfo) -> dict[str, Any] | None:
-    """The answers in ``path`` when they are the flyte-binary answers of release ``info`` (its name and
-    namespace); None when the file is not there or describes something else. Raises ValueError (with the
-    file's problem) when it cannot be read."""
-    if not path.is_file():
-        return None
-    raw = load_answers(path)
-    where = (
-        tree.get(raw, ("target", "release")) or DEFAULT_RELEASE,
-        tree.get(raw, ("target", "namespace")) or DEFAULT_NAMESPACE,
-    )
-    same = where == (info.name, info.namespace)
-    return raw if same and tree.get(raw, ("target", "chart", "name")) == BINARY else None
-
-
-def core_answers_path(answers_path: Path) -> Path:
-    """Where the flyte-core answers go: beside the answers file, ``<stem>-core.yaml`` (as ``flyte-tui
-    migrate`` writes them)."""
-    return answers_path.with_name(f"{answers_path.stem}-core.yaml")
-
-
 @dataclass(frozen=True)
 class MigrationSource:
     """The flyte-binary release to move, where it runs, the session's answers file and the tools."""
@@ -110,3 +89,24 @@ class PreparedMigration:
             InstallOptions(values_path=values, helm=origin.helm, kubectl=origin.kubectl, source=written.name),
             UninstallOptions(helm=origin.helm, kubectl=origin.kubectl),
         )
+
+
+def binary_answers_file(path: Path, info: ReleaseInfo) -> dict[str, Any] | None:
+    """The answers in ``path`` when they are the flyte-binary answers of release ``info`` (its name and
+    namespace); None when the file is not there or describes something else. Raises ValueError (with the
+    file's problem) when it cannot be read."""
+    if not path.is_file():
+        return None
+    raw = load_answers(path)
+    where = (
+        tree.get(raw, ("target", "release")) or DEFAULT_RELEASE,
+        tree.get(raw, ("target", "namespace")) or DEFAULT_NAMESPACE,
+    )
+    same = where == (info.name, info.namespace)
+    return raw if same and tree.get(raw, ("target", "chart", "name")) == BINARY else None
+
+
+def core_answers_path(answers_path: Path) -> Path:
+    """Where the flyte-core answers go: beside the answers file, ``<stem>-core.yaml`` (as ``flyte-tui
+    migrate`` writes them)."""
+    return answers_path.with_name(f"{answers_path.stem}-core.yaml")
