@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import events, on
+from textual import on
 from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -30,9 +30,6 @@ from flyte_tui.tui.state import FromState, WizardState
 from flyte_tui.tui.steps import step_of
 from flyte_tui.tui.styles import APP_CSS
 from flyte_tui.tui.upgrade_flow import UpgradeFlow
-
-AFTER_FIRST_FRAME = 0.03
-"""Seconds between the first frame and the work it does not need (the detection, the welcome's controls)."""
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -84,8 +81,6 @@ class WizardApp(Detecting, Saving, ReportsFailures, UpgradeFlow, SettlesSecret):
         self._open_at_start = answers_path if answers_path and Path(answers_path).exists() else None
         self.stopping = threading.Event()
         """Set when the app closes: cancels the helm and kubectl calls its workers are waiting on."""
-        self._first_screen: WelcomeScreen | None = None
-        """The first screen painted, until the work it left for after the first frame has started."""
         self.last_run: RunnerScreen | None = None
         """The session's last install or upgrade: how it ended is the process's exit code (:meth:`outcome`)."""
 
@@ -94,21 +89,8 @@ class WizardApp(Detecting, Saving, ReportsFailures, UpgradeFlow, SettlesSecret):
         offered = self.autosave if self.autosave.exists() else None
         welcome = WelcomeScreen(self.state, autosave=offered, open_at_start=self._open_at_start, first=True)
         welcome._push_result_callback(welcome, None)  # what switch_screen pops when the first step replaces it
-        self._first_screen = welcome
+        self.first_screen = welcome  # its controls and the detection start after the first frame (Detecting)
         return welcome
-
-    @on(events.Ready)
-    def _first_frame_painted(self) -> None:
-        # The first frame is composited and queued to Textual's writer thread: what it does not need starts a
-        # moment later, so that the terminal gets the frame before the detection (it forks helm and kubectl)
-        # and the welcome's controls take the interpreter.
-        self.set_timer(AFTER_FIRST_FRAME, self._after_first_frame)
-
-    def _after_first_frame(self) -> None:
-        first, self._first_screen = self._first_screen, None
-        if first is not None:
-            first.first_frame_out()  # its context picker and file controls mount now
-        self.run_detection()
 
     def on_unmount(self) -> None:
         # Helm and kubectl processes started for the app (live release, upgrade review) stop with it.

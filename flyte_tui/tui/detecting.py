@@ -1,5 +1,6 @@
 """Detection in the wizard: helm, kubectl, the kube contexts and an existing release, found off the UI
-thread once the first frame is on screen; the welcome screen shows what was found."""
+thread once the first frame is on screen; the welcome screen shows what was found. The first screen's
+controls mount then too: nothing the first frame does not need runs before it."""
 
 from __future__ import annotations
 
@@ -7,11 +8,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App
 from textual.message import Message
 
 from flyte_tui.tui.screens.welcome import WelcomeScreen
+
+AFTER_FIRST_FRAME = 0.03
+"""Seconds from the first frame to the work it does not need (the detection, the first screen's controls)."""
 
 if TYPE_CHECKING:
     from flyte_tui.doctor import DoctorTarget
@@ -69,6 +73,21 @@ class Detecting(App[None]):
     state: WizardState
     detector: Callable[[], Detection] | None
     """Stands in for :func:`~flyte_tui.tools.detect.detect` in tests."""
+    first_screen: WelcomeScreen | None = None
+    """The first screen painted, until what it left for after the first frame has started."""
+
+    @on(events.Ready)
+    def _first_frame_painted(self) -> None:
+        # The first frame is composited and queued to Textual's writer thread: what it does not need starts a
+        # moment later, so that the terminal gets the frame before the detection (it forks helm and kubectl)
+        # and the first screen's controls take the interpreter.
+        self.set_timer(AFTER_FIRST_FRAME, self._after_first_frame)
+
+    def _after_first_frame(self) -> None:
+        first, self.first_screen = self.first_screen, None
+        if first is not None:
+            first.first_frame_out()  # its context picker and file controls mount now
+        self.run_detection()
 
     @work(thread=True, exclusive=True, group="detect", exit_on_error=False)
     def run_detection(self) -> None:
