@@ -6,6 +6,7 @@ settled before an install (:mod:`~flyte_tui.tui.settling`)."""
 
 from __future__ import annotations
 
+import gc
 import sys
 import threading
 from collections.abc import Callable, Iterable, Sequence
@@ -220,6 +221,9 @@ make_app = WizardApp
 def run_app(answers_path: Path | None = None) -> None:
     """Run the wizard in the terminal (``flyte-tui`` with no arguments); the process exits with the app's code
     (:meth:`WizardApp.outcome`, or 1 when the app itself crashed)."""
+    # The modules' objects live as long as the process: frozen, no full collection walks them. One did at
+    # start-up, right after the first frame was handed to the terminal's writer thread, and held it back.
+    gc.freeze()
     app = WizardApp(answers_path)
     app.run()
     if app.return_code:
