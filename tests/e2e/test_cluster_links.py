@@ -134,14 +134,17 @@ def test_links_made_verified_then_a_revoked_token_is_named(
 
     clusters.kubectl_run(3, "delete", "secret", cl.TOKEN_SECRET, "-n", ns)  # revoked on the data plane
 
-    def refused() -> StepError | None:
-        try:
-            _drive(cl.verify_links(run, plan.data_planes))
-        except StepError as exc:
-            return exc
-        return None
+    def refused(*words: str) -> StepError:
+        def probe() -> StepError | None:
+            try:
+                _drive(cl.verify_links(run, plan.data_planes))
+            except StepError as exc:
+                return exc if all(w in str(exc) for w in words) else None
+            return None
 
-    failure = kh.wait_for("verify_links to refuse west's revoked token", refused, timeout=30)
+        return kh.wait_for(f"verify_links to fail with {words}", probe, timeout=30)
+
+    failure = refused("west")
     message = str(failure)
     assert "data plane west" in message and "west_token" in message and "east" not in message, message
     assert failure.explanation is not None and "flyte-tui upgrade" in failure.explanation.fix
@@ -156,7 +159,14 @@ def test_links_made_verified_then_a_revoked_token_is_named(
     assert spaces["severity"] == "warn" and "east: flytesnacks-development" in spaces["summary"], spaces
     assert "west" not in spaces["summary"], spaces
 
-    texts = json.dumps([repr(e) for e in events + verified]) + message + json.dumps(report)
+    # east loses its rights (the binding gone), then its CA is another cluster's: each named with east's key
+    clusters.kubectl_run(2, "delete", "clusterrolebinding", f"flyte-flyteadmin-{ns}")
+    denied = str(refused("data plane east", "east_token may not create"))
+    wrong_ca = json.dumps({"data": {"east_cacert": base64.b64encode(clusters.ca_file(3).read_bytes()).decode()}})
+    clusters.kubectl_run(1, "patch", "secret", cl.CREDENTIALS_SECRET, "-n", ns, "--type=merge", "-p", wrong_ca)
+    bad_ca = str(refused("data plane east", "key east_cacert does not verify the API server"))
+
+    texts = json.dumps([repr(e) for e in events + verified]) + message + json.dumps(report) + denied + bad_ca
     for token in tokens.values():
         assert token not in texts
         assert not any(token in arg for argv in argv_seen for arg in argv)
