@@ -32,6 +32,8 @@ from flyte_tui.tools import output, process
 DATA_PLANES = "data-planes"
 """Where gathering keeps what each data plane answered (:attr:`Snapshot.objects`; its read's error too)."""
 ADMIN = "flyteadmin"
+CLUSTERS_CONFIG = "flyte-admin-clusters-config"
+"""The ConfigMap flyte-core renders ``configmap.clusters`` into (``clusters.yaml``)."""
 SYNC_INIT = "sync-cluster-resources"
 """flyteadmin's init container that runs the cluster-resource sync (flyte-core's admin deployment)."""
 
@@ -260,13 +262,13 @@ def labels(snap: Snapshot) -> Outcome:
         wrong.append(f"defaultExecutionLabel {default} (not a label of labelClusterMap)")
     if not wrong:
         return ok(f"{len(label_map)} label(s), each naming enabled clusters ({', '.join(sorted(enabled))})", *looked)
-    return Outcome(
-        "fail",
-        "labelClusterMap names clusters that are not enabled: " + ", ".join(wrong),
-        looked,
-        evidence=(f"enabled clusters: {', '.join(sorted(enabled)) or '(none)'}",),
-        fix="give each data plane its labels in the answers (dataPlanes[].labels) and run flyte-tui upgrade: it "
-        "writes labelClusterMap from them",
-        commands=(f"{kubectl_cmd(snap)} get configmap flyte-admin-clusters-config -o yaml",),
-        answer="dataPlanes",
-    )
+    fail = "labelClusterMap names clusters that are not enabled: " + ", ".join(wrong)
+    command = f"{kubectl_cmd(snap)} get configmap {CLUSTERS_CONFIG} -o yaml"
+    return Outcome("fail", fail, looked, evidence=(f"enabled clusters: {', '.join(sorted(enabled)) or '(none)'}",),
+                   fix=_LABELS_FIX, commands=(command,), answer="dataPlanes")  # fmt: skip
+
+
+_LABELS_FIX = (
+    "give each data plane its labels in the answers (dataPlanes[].labels) and run flyte-tui upgrade: it writes "
+    "labelClusterMap from them"
+)
