@@ -153,7 +153,7 @@ class Gatherer:
         self._logs(snap)
         self._parallel(snap, auth_reads(snap, self.kubectl, self._log_reader))  # auth on: its secret, its logs
         self._parallel(snap, plugin_reads(snap, self.kubectl))  # plugins enabled: their CRDs
-        self._parallel(snap, cluster_reads(snap, self.kubectl))  # data planes: each link asked with its token
+        self._parallel(snap, cluster_reads(snap, self.kubectl, self.cancel))  # data planes: each link asked
         snap.processes = self.processes
         snap.elapsed = (datetime.now(UTC) - started).total_seconds()
         return snap

@@ -175,11 +175,13 @@ def test_links_made_verified_then_a_revoked_token_is_named(
 def _doctor(
     clusters: multibed.MultiBed, namespace: str, plan: InstallPlan, tmp_path: Path
 ) -> tuple[int, dict[str, Any]]:
-    """``flyte-tui doctor --json`` with the answers file, as a user runs it on the control plane."""
+    """``flyte-tui doctor --json`` with the answers file, as a user runs it on the control plane: (exit code, the
+    report with what it printed on stderr)."""
     answers = tmp_path / "flyte-tui.yaml"
     answers.write_text(dump(_answers(clusters, namespace)))
     bed = clusters.cluster(1)
     argv = [sys.executable, "-m", "flyte_tui.cli", "doctor", "--json", "--answers", str(answers), "--namespace",
             namespace, "--context", bed.context, "--kubectl", str(bed.kubectl), "--helm", str(bed.helm3)]  # fmt: skip
     done = subprocess.run(argv, env=clusters.env, capture_output=True, text=True, timeout=120, check=False)
-    return done.returncode, json.loads(done.stdout)
+    assert done.stdout.strip(), done.stderr
+    return done.returncode, {**json.loads(done.stdout), "stderr": done.stderr}

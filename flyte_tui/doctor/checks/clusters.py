@@ -11,6 +11,7 @@ answered (a problem, the namespace names) in :attr:`Snapshot.objects` under :dat
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -52,9 +53,12 @@ def data_planes(snap: Snapshot) -> list[tuple[str, str]]:
     ]
 
 
-def cluster_reads(snap: Snapshot, kubectl: Callable[..., process.Completed]) -> dict[str, Callable[[Snapshot], None]]:
+def cluster_reads(
+    snap: Snapshot, kubectl: Callable[..., process.Completed], cancel: threading.Event | None = None
+) -> dict[str, Callable[[Snapshot], None]]:
     """The read the cluster checks need once the values are known (none without data planes): the credentials
-    Secret, then each data plane asked with its token and CA, side by side."""
+    Secret, then each data plane asked with its token and CA, side by side (``cancel`` looked at before each
+    request)."""
     planes = data_planes(snap)
     if not planes:
         return {}
@@ -71,15 +75,15 @@ def cluster_reads(snap: Snapshot, kubectl: Callable[..., process.Completed]) -> 
             return
         data = {str(k): str(v) for k, v in (secret.get("data") or {}).items()}
         with ThreadPoolExecutor(max_workers=min(len(planes), 8)) as pool:
-            found = list(pool.map(lambda plane: _ask(plane[0], plane[1], data), planes))
+            http = KubeHttp(cancel or threading.Event())
+            found = list(pool.map(lambda plane: _ask(http, plane[0], plane[1], data), planes))
         snap.objects[DATA_PLANES] = found
 
     return {DATA_PLANES: read}
 
 
-def _ask(name: str, endpoint: str, data: dict[str, str]) -> Json:
+def _ask(http: KubeHttp, name: str, endpoint: str, data: dict[str, str]) -> Json:
     """What data plane ``name`` answered: its link's problem (None: none) and its namespaces (None: not listed)."""
-    http = KubeHttp()
     problem = link_problem(http, name, endpoint, data)
     found: Json = {"name": name, "endpoint": endpoint, "problem": None, "namespaces": None}
     if problem is not None:
