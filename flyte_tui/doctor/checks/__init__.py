@@ -53,7 +53,7 @@ class Finding(Outcome):
     """The check's id, e.g. ``component.flyteadmin``."""
     title: str
     area: str
-    """tools, cluster, release, components, config, network, auth, plugins, runtime or events."""
+    """tools, cluster, release, components, config, network, auth, plugins, clusters, runtime or events."""
 
 
 CheckFn = Callable[[Snapshot], Outcome]
