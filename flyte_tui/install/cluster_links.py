@@ -30,7 +30,7 @@ from flyte_tui.install.context import ReleaseRun, Step, StepError
 from flyte_tui.install.kube_http import FLYTEADMIN_NEEDS, Credentials, KubeHttp, LinkRefused, read_review, resource_name
 from flyte_tui.install.secrets import MANAGED_BY
 from flyte_tui.model.clusters import DataPlane
-from flyte_tui.tools import process, retry
+from flyte_tui.tools import output, process, retry
 from flyte_tui.tools.kubectl import Kubectl, KubectlError
 
 LINK_STEP = "data-plane-credentials"
@@ -157,8 +157,9 @@ def link_data_planes(run: ReleaseRun, planes: Sequence[DataPlane]) -> Step:
         data[token_key(plane.name)], data[ca_key(plane.name)] = token, ca
         _note_secrets(run, data, [plane])
     ns = run.release.namespace
-    if not run.kubectl.run("get", "secret", CREDENTIALS_SECRET, "-o", "name").ok:
-        run.created_secrets.append(CREDENTIALS_SECRET)
+    there = run.kubectl.run("get", "secret", CREDENTIALS_SECRET, "--ignore-not-found", "-o", "name")
+    if there.ok and not there.stdout.strip() and CREDENTIALS_SECRET not in run.created_secrets:
+        run.created_secrets.append(CREDENTIALS_SECRET)  # unknown is not "new": never remove what may have been there
     try:
         run.kubectl.apply_stdin(credentials_manifest(ns, data))
     except KubectlError as exc:
@@ -183,7 +184,7 @@ def _link(run: ReleaseRun, plane: DataPlane) -> Generator[Event, None, tuple[str
                                         f"bound it to ClusterRole {CLUSTER_ROLE}")  # fmt: skip
         kubectl.apply_stdin(token_secret_manifest(ns))
         token, ca = _wait_for_token(run, kubectl, where)
-    except KubectlError as exc:
+    except (KubectlError, output.UnexpectedOutput) as exc:
         raise StepError(f"{where}: {exc}") from exc
     yield OutputLine(LINK_STEP, f"{plane.name}: token and CA read from Secret {ns}/{TOKEN_SECRET}")
     return token, ca
@@ -304,7 +305,7 @@ def verify_links(run: ReleaseRun, planes: Sequence[DataPlane]) -> Step:
         return "no data plane outside the control plane: nothing to verify"
     try:
         data = read_credentials(run.kubectl)
-    except KubectlError as exc:
+    except (KubectlError, output.UnexpectedOutput) as exc:
         raise StepError(f"Secret {run.release.namespace}/{CREDENTIALS_SECRET} on the control plane: {exc}") from exc
     _note_secrets(run, data, remote)
     http = KubeHttp(run.cancel)
