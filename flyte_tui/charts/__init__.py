@@ -127,6 +127,9 @@ class PlannedRelease:
     """The rendered values, computed once per operation and passed along (never re-rendered)."""
     serves: str = ""
     """The release this one is a dependency of ("" for Flyte's own release)."""
+    data_plane: str = ""
+    """The data plane's name (``dataPlanes[].name``) this release goes to; "" for the control plane and for
+    dependency releases."""
 
     @property
     def expected_components(self) -> list[Component]:
@@ -207,8 +210,9 @@ def plan_releases(plan: InstallPlan) -> list[PlannedRelease]:
 
 
 def flyte_release(releases: Sequence[PlannedRelease]) -> PlannedRelease:
-    """Flyte's own release among a plan's releases (the one no other release is a dependency of)."""
-    return next(r for r in releases if not r.serves)
+    """Flyte's own release among a plan's releases (the control plane's: the one no other release is a
+    dependency of, on no data plane)."""
+    return next(r for r in releases if not r.serves and not r.data_plane)
 
 
 def dependency_problems(plan: InstallPlan) -> list[Problem]:
