@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
-from flyte_tui.charts import PlannedRelease, plan_releases, validate_answers
+from flyte_tui.charts import PlannedRelease, validate_answers
 from flyte_tui.charts.values_file import write_release_files
 from flyte_tui.tools.helm import template_argv
 from tests.conftest import REALISTIC, helm_binaries

@@ -212,5 +212,7 @@ def endpoint_warnings(plan: InstallPlan) -> list[tuple[str, str]]:
     if admin.endpoint.endswith(".svc.cluster.local:81"):
         found.append(("ingress.host", f"propeller on the data planes reports to {admin.endpoint}: {admin.why}"))
     if catalog.endpoint.endswith(".svc.cluster.local:89"):
-        found.append(("dataPlanes", f"propeller on the data planes reads the cache at {catalog.endpoint}: {catalog.why}"))
+        found.append(
+            ("dataPlanes", f"propeller on the data planes reads the cache at {catalog.endpoint}: {catalog.why}")
+        )
     return found
