@@ -66,15 +66,25 @@ def data_plane_runs(run: ReleaseRun, releases: Sequence[PlannedRelease]) -> list
     return [data_plane_run(run, r) for r in releases if r.data_plane]
 
 
+def on_data_plane(plane: ReleaseRun, step: Step) -> Step:
+    """A step run on a data plane: its lines and its detail begin with the data plane's name, and its failure
+    names the data plane."""
+    name = plane.release.data_plane
+    try:
+        while True:
+            event = next(step)
+            yield dataclasses.replace(event, text=f"{name}: {event.text}") if isinstance(event, OutputLine) else event
+    except StopIteration as done:
+        return f"{name}: {done.value}"
+    except StepError as exc:
+        raise StepError(f"data plane {name}: {exc}", exc.explanation) from exc
+
+
 def namespaces(run: ReleaseRun, planes: Sequence[ReleaseRun]) -> Step:
     """The release's namespace on the control plane, then on every data plane."""
     details = [(yield from namespace(run))]
     for plane in planes:
-        try:
-            detail = yield from namespace(plane)
-        except StepError as exc:
-            raise StepError(f"data plane {plane.release.data_plane}: {exc}", exc.explanation) from exc
-        details.append(f"{plane.release.data_plane}: {detail}")
+        details.append((yield from on_data_plane(plane, namespace(plane))))
     return "; ".join(details)
 
 
@@ -85,11 +95,7 @@ def secrets(run: ReleaseRun, planes: Sequence[ReleaseRun]) -> Step:
     for plane in planes:
         given = dataclasses.replace(plane.options.secrets, db_password=None, oidc_client_secret=None)
         limited = dataclasses.replace(plane, options=dataclasses.replace(plane.options, secrets=given))
-        try:
-            detail = yield from create_secrets(limited)
-        except StepError as exc:
-            raise StepError(f"data plane {plane.release.data_plane}: {exc}", exc.explanation) from exc
-        details.append(f"{plane.release.data_plane}: {detail}")
+        details.append((yield from on_data_plane(plane, create_secrets(limited))))
     return "; ".join(details)
 
 

@@ -73,7 +73,7 @@ def wait_on_every_cluster(run: ReleaseRun, planes: Sequence[ReleaseRun]) -> Step
                 details[label] = item.detail
                 failure = failure or _failure_of(label, item.error, run)
                 continue
-            yield from _relay(label, item, tables)
+            yield from relay(label, item, tables)
     finally:
         for r in own.values():
             r.cancel.set()
@@ -97,7 +97,7 @@ def _failure_of(label: str, error: BaseException | None, run: ReleaseRun) -> Bas
     return error
 
 
-def _relay(label: str, item: Event, tables: dict[str, tuple[ComponentStatus, ...]]) -> Iterator[Event]:
+def relay(label: str, item: Event, tables: dict[str, tuple[ComponentStatus, ...]]) -> Iterator[Event]:
     """One cluster's event as the install shows it: its components in the one table, its lines named."""
     if isinstance(item, ComponentsChanged):
         tables[label] = tuple(dataclasses.replace(c, name=component_name(label, c.name)) for c in item.components)

@@ -70,14 +70,23 @@ def _answers(clusters: multibed.MultiBed, namespace: str) -> dict[str, Any]:
     }
 
 
-def _install(clusters: multibed.MultiBed, helm_bin: Path, namespace: str, tmp_path: Path) -> subprocess.CompletedProcess:
+def _run(
+    clusters: multibed.MultiBed, helm_bin: Path, answers_data: dict[str, Any], tmp_path: Path, verb: str = "install"
+) -> subprocess.CompletedProcess[str]:
+    """``flyte-tui <verb> answers --yes --json`` (``install`` or ``upgrade``) against the three clusters."""
     answers = tmp_path / "flyte-tui.yaml"
-    answers.write_text(dump(_answers(clusters, namespace)))
+    answers.write_text(dump(answers_data))
     env = {**clusters.env, "FLYTE_TUI_DB_PASSWORD": "pw-" + secrets.token_hex(4),
            "FLYTE_TUI_S3_ACCESS_KEY": "AKIA" + secrets.token_hex(4), "FLYTE_TUI_S3_SECRET_KEY": secrets.token_hex(8)}  # fmt: skip
-    argv = [sys.executable, "-m", "flyte_tui.cli", "install", str(answers), "--yes", "--json", "--helm", str(helm_bin),
+    argv = [sys.executable, "-m", "flyte_tui.cli", verb, str(answers), "--yes", "--json", "--helm", str(helm_bin),
             "--kubectl", clusters.beds[0].kubectl, "--timeout", "4m", "-o", str(tmp_path / "flyte-values.yaml")]  # fmt: skip
     return subprocess.run(argv, capture_output=True, text=True, env=env, timeout=600, check=False)
+
+
+def _started(proc: subprocess.CompletedProcess[str]) -> dict[str, int]:
+    """Each step's place in the run's order."""
+    events = [json.loads(line) for line in proc.stdout.splitlines()]
+    return {e["step"]: i for i, e in enumerate(e for e in events if e["event"] == "StepStarted")}
 
 
 def _deployments(clusters: multibed.MultiBed, number: int, namespace: str) -> set[str]:
@@ -103,15 +112,15 @@ def test_install_spans_three_clusters(
 ) -> None:
     work = tmp_path / "out"
     work.mkdir()
-    proc = _install(clusters, helm_bin, spread, work)
+    answers = _answers(clusters, spread)
+    proc = _run(clusters, helm_bin, answers, work)
     assert proc.returncode == 0, (proc.stdout[-3000:], proc.stderr[-2000:])
     events = [json.loads(line) for line in proc.stdout.splitlines()]
 
     # one visible step per data plane before the control plane's helm, the links verified last
-    steps = [e["step"] for e in events if e["event"] == "StepStarted"]
-    at = {s: i for i, s in enumerate(steps)}
+    at = _started(proc)
     assert at["data-plane:dp-2"] < at["data-plane:dp-3"] < at["data-plane-credentials"] < at["helm"]
-    assert at["readiness"] < at["verify-links"] == len(steps) - 1
+    assert at["readiness"] < at["verify-links"] == len(at) - 1
 
     # the readiness table names each cluster's components, all Ready
     table = [e for e in events if e["event"] == "ComponentsChanged"][-1]["components"]
@@ -149,3 +158,14 @@ def test_install_spans_three_clusters(
         assert token not in proc.stdout and token not in proc.stderr
         for path in written:
             assert token not in path.read_text(errors="replace"), path
+
+    # day 2: a label for dp-2, through the upgrade: the data planes first, the control plane last
+    answers["dataPlanes"][0]["labels"] = ["gpu"]
+    upgraded = _run(clusters, helm_bin, answers, work, "upgrade")
+    assert upgraded.returncode == 0, (upgraded.stdout[-3000:], upgraded.stderr[-2000:])
+    at = _started(upgraded)
+    assert at["data-plane:dp-2"] < at["data-plane:dp-3"] < at["helm"] < at["verify-links"]
+    config = kh.kjson(clusters.cluster(1), "get", "configmap", "flyte-admin-clusters-config", "-n", spread)
+    assert '- id: dp-2' in config["data"]["clusters.yaml"] and "gpu:" in config["data"]["clusters.yaml"]
+    for token in tokens:
+        assert token not in upgraded.stdout and token not in upgraded.stderr
