@@ -223,23 +223,23 @@ class LinkProblem:
 
     plane: str
     key: str
-    """``<name>_token``, ``<name>_cacert``, or the answer ``dataPlanes.<name>.endpoint``."""
+    """``<name>_token``, ``<name>_cacert``, or ``endpoint`` (the answer)."""
     summary: str
     fix: str
 
 
-def credentials_of(plane: DataPlane, data: Mapping[str, str]) -> Credentials | LinkProblem:
-    """``plane``'s credentials as flyteadmin reads them from ``cluster-credentials``'s ``data`` (base64)."""
+def credentials_of(name: str, endpoint: str, data: Mapping[str, str]) -> Credentials | LinkProblem:
+    """Data plane ``name``'s credentials as flyteadmin reads them from ``cluster-credentials``'s ``data``
+    (base64), to reach its API server at ``endpoint``."""
     decoded: dict[str, str] = {}
-    for key in (token_key(plane.name), ca_key(plane.name)):
+    for key in (token_key(name), ca_key(name)):
         raw = data.get(key)
         value = _decoded(raw) if raw else ""
         if not value.strip():
             what = "has no key" if raw is None else "holds no base64 text in key"
-            return LinkProblem(plane.name, key, f"data plane {plane.name}: Secret {CREDENTIALS_SECRET} {what} "
-                                                f"{key}", _FIX_RELINK)  # fmt: skip
+            return LinkProblem(name, key, f"data plane {name}: Secret {CREDENTIALS_SECRET} {what} {key}", _FIX_RELINK)
         decoded[key] = value
-    return Credentials(plane.endpoint, decoded[token_key(plane.name)], decoded[ca_key(plane.name)])
+    return Credentials(endpoint, decoded[token_key(name)], decoded[ca_key(name)])
 
 
 _FIX_RELINK = (
@@ -248,18 +248,17 @@ _FIX_RELINK = (
 )
 
 
-def link_problem(http: KubeHttp, plane: DataPlane, data: Mapping[str, str]) -> LinkProblem | None:
-    """What stops flyteadmin from creating FlyteWorkflows and namespaces on ``plane`` with the credentials in
-    ``data`` (``cluster-credentials``'s base64 data), or None when nothing does."""
-    creds = credentials_of(plane, data)
+def link_problem(http: KubeHttp, name: str, endpoint: str, data: Mapping[str, str]) -> LinkProblem | None:
+    """What stops flyteadmin from creating FlyteWorkflows and namespaces on data plane ``name`` (its API server at
+    ``endpoint``) with the credentials in ``data`` (``cluster-credentials``'s base64 data); None when nothing."""
+    creds = credentials_of(name, endpoint, data)
     if isinstance(creds, LinkProblem):
         return creds
-    name, endpoint = plane.name, plane.endpoint
     for verb, group, resource in FLYTEADMIN_NEEDS:
         try:
             review = http.review(creds, verb, group, resource)
         except LinkRefused as exc:
-            return _refused(plane, exc)
+            return _refused(name, endpoint, exc)
         if not review.allowed:
             what = resource_name(group, resource)
             because = f" ({review.reason})" if review.reason else ""
@@ -274,8 +273,7 @@ def link_problem(http: KubeHttp, plane: DataPlane, data: Mapping[str, str]) -> L
     return None
 
 
-def _refused(plane: DataPlane, exc: LinkRefused) -> LinkProblem:
-    name, endpoint = plane.name, plane.endpoint
+def _refused(name: str, endpoint: str, exc: LinkRefused) -> LinkProblem:
     if exc.part == "token":
         return LinkProblem(name, token_key(name), f"data plane {name}: the API server at {endpoint} refuses the "
                            f"token in Secret {CREDENTIALS_SECRET} key {token_key(name)} (revoked, expired, or "
@@ -283,11 +281,11 @@ def _refused(plane: DataPlane, exc: LinkRefused) -> LinkProblem:
     if exc.part == "cacert":
         return LinkProblem(name, ca_key(name), f"data plane {name}: the CA in Secret {CREDENTIALS_SECRET} key "
                            f"{ca_key(name)} does not verify the API server at {endpoint}: {exc.reason}",
-                           f"check that dataPlanes {name}'s endpoint is that cluster's API server; then "
+                           f"check that data plane {name}'s endpoint is that cluster's API server; then "
                            + _FIX_RELINK)  # fmt: skip
-    return LinkProblem(name, f"dataPlanes.{name}.endpoint", f"data plane {name}: the API server at {endpoint} "
+    return LinkProblem(name, "endpoint", f"data plane {name}: the API server at {endpoint} did not answer "
                        f"({token_key(name)} / {ca_key(name)} not tried): {exc.reason}",
-                       "write the endpoint as the control plane reaches the data plane's API server (https, its "
+                       f"write data plane {name}'s endpoint as the control plane reaches its API server (https, its "
                        "port), and make sure the control plane's network reaches it")  # fmt: skip
 
 
@@ -312,7 +310,7 @@ def verify_links(run: ReleaseRun, planes: Sequence[DataPlane]) -> Step:
     http = KubeHttp(run.cancel)
     problems: list[LinkProblem] = []
     for plane in remote:
-        problem = link_problem(http, plane, data)
+        problem = link_problem(http, plane.name, plane.endpoint, data)
         if problem is None:
             yield OutputLine(VERIFY_STEP, f"{plane.name}: {plane.endpoint} lets flyteadmin create FlyteWorkflows "
                                           "and namespaces")  # fmt: skip

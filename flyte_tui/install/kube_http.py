@@ -26,6 +26,9 @@ TIMEOUT = 10.0
 MAX_BYTES = 1 << 20
 """The most of an answer read (an access review is a few hundred bytes)."""
 REVIEW_PATH = "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews"
+NAMESPACES_PATH = "/api/v1/namespaces"
+MAX_NAMESPACES_BYTES = 16 << 20
+"""A namespace list may be long (thousands of project namespaces)."""
 
 FLYTEADMIN_NEEDS = (("create", "flyte.lyft.com", "flyteworkflows"), ("create", "", "namespaces"))
 """(verb, API group, resource): what flyteadmin does on a data plane (an execution is a FlyteWorkflow in a
@@ -113,7 +116,18 @@ class KubeHttp:
         except ValueError as exc:
             raise LinkRefused("answer", str(exc)) from None
 
+    def namespaces(self, creds: Credentials) -> list[str]:
+        """The names of the namespaces at ``creds.endpoint``, listed with the token (:class:`LinkRefused` when
+        the server cannot be asked, refuses the token, or forbids the list)."""
+        items = self._send(creds, NAMESPACES_PATH, None, MAX_NAMESPACES_BYTES).get("items")
+        if not isinstance(items, list):
+            raise LinkRefused("answer", "the namespace list has no items")
+        return [str((i.get("metadata") or {}).get("name") or "") for i in items if isinstance(i, dict)]
+
     def _post(self, creds: Credentials, path: str, body: Mapping[str, Any]) -> dict[str, Any]:
+        return self._send(creds, path, json.dumps(body).encode())
+
+    def _send(self, creds: Credentials, path: str, data: bytes | None, limit: int = MAX_BYTES) -> dict[str, Any]:
         if self.cancel.is_set():
             raise process.Cancelled("cancelled before the request to the data plane")
         url = creds.endpoint.rstrip("/") + path
@@ -121,13 +135,14 @@ class KubeHttp:
             context = ssl.create_default_context(cadata=creds.ca)
         except (ssl.SSLError, ValueError) as exc:
             raise LinkRefused("cacert", f"the CA is not a PEM certificate ({exc})") from None
-        headers = {"Authorization": f"Bearer {creds.token}", "Content-Type": "application/json",
-                   "Accept": "application/json"}  # fmt: skip
-        request = urllib.request.Request(url, data=json.dumps(body).encode(), headers=headers, method="POST")
+        headers = {"Authorization": f"Bearer {creds.token}", "Accept": "application/json"}
+        if data is not None:
+            headers["Content-Type"] = "application/json"
+        request = urllib.request.Request(url, data=data, headers=headers, method="POST" if data else "GET")
         opener = urllib.request.build_opener(urllib.request.HTTPSHandler(context=context), _NoRedirect())
         try:
             with opener.open(request, timeout=self.timeout) as answer:
-                return _json_object(answer.read(MAX_BYTES))
+                return _json_object(answer.read(limit))
         except urllib.error.HTTPError as exc:
             with exc:
                 raise _refused(exc.code, _json_object(exc.read(MAX_BYTES), strict=False)) from None
