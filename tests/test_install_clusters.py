@@ -10,7 +10,7 @@ from flyte_tui.charts import plan_releases, validate_answers
 from flyte_tui.events import ComponentsChanged, OutputLine
 from flyte_tui.install import InstallOptions
 from flyte_tui.install.pipeline import INSTALL_STEPS, install_steps
-from flyte_tui.install.watch_clusters import relay, component_name
+from flyte_tui.install.watch_clusters import component_name, relay
 from flyte_tui.model import InstallPlan
 from flyte_tui.readiness import ComponentStatus
 from flyte_tui.upgrade import apply_upgrade

@@ -77,9 +77,11 @@ def _run(
     answers = tmp_path / "flyte-tui.yaml"
     answers.write_text(dump(answers_data))
     env = {**clusters.env, "FLYTE_TUI_DB_PASSWORD": "pw-" + secrets.token_hex(4),
-           "FLYTE_TUI_S3_ACCESS_KEY": "AKIA" + secrets.token_hex(4), "FLYTE_TUI_S3_SECRET_KEY": secrets.token_hex(8)}  # fmt: skip
+           "FLYTE_TUI_S3_ACCESS_KEY": "AKIA" + secrets.token_hex(4),
+           "FLYTE_TUI_S3_SECRET_KEY": secrets.token_hex(8)}  # fmt: skip
     argv = [sys.executable, "-m", "flyte_tui.cli", verb, str(answers), "--yes", "--json", "--helm", str(helm_bin),
-            "--kubectl", clusters.beds[0].kubectl, "--timeout", "4m", "-o", str(tmp_path / "flyte-values.yaml")]  # fmt: skip
+            "--kubectl", clusters.beds[0].kubectl, "--timeout", "4m",
+            "-o", str(tmp_path / "flyte-values.yaml")]  # fmt: skip
     return subprocess.run(argv, capture_output=True, text=True, env=env, timeout=600, check=False)
 
 
@@ -107,9 +109,7 @@ def _can_i(clusters: multibed.MultiBed, number: int, token: str, ca: str, tmp_pa
     return done.returncode, done.stdout.strip() or done.stderr.strip()
 
 
-def test_install_spans_three_clusters(
-    clusters: multibed.MultiBed, helm_bin: Path, spread: str, tmp_path: Path
-) -> None:
+def test_install_spans_three_clusters(clusters: multibed.MultiBed, helm_bin: Path, spread: str, tmp_path: Path) -> None:
     work = tmp_path / "out"
     work.mkdir()
     answers = _answers(clusters, spread)
@@ -166,6 +166,29 @@ def test_install_spans_three_clusters(
     at = _started(upgraded)
     assert at["data-plane:dp-2"] < at["data-plane:dp-3"] < at["helm"] < at["verify-links"]
     config = kh.kjson(clusters.cluster(1), "get", "configmap", "flyte-admin-clusters-config", "-n", spread)
-    assert '- id: dp-2' in config["data"]["clusters.yaml"] and "gpu:" in config["data"]["clusters.yaml"]
+    assert "- id: dp-2" in config["data"]["clusters.yaml"] and "gpu:" in config["data"]["clusters.yaml"]
     for token in tokens:
         assert token not in upgraded.stdout and token not in upgraded.stderr
+
+
+@pytest.mark.parametrize("helm_bin", ["helm4"], indirect=True)
+def test_a_data_plane_that_will_not_come_up_is_named(
+    clusters: multibed.MultiBed, helm_bin: Path, spread: str, tmp_path: Path
+) -> None:
+    """propeller crash-loops on the data planes (the control plane has none): the wait stops early on every
+    cluster, and the failure names the data plane and its component."""
+    answers = _answers(clusters, spread)
+    answers["extraValues"]["flytepropeller"]["podLabels"] = {"sim.kwok.test/fault": "crashloop"}
+    proc = _run(clusters, helm_bin, answers, tmp_path)
+    assert proc.returncode == 1, (proc.stdout[-3000:], proc.stderr[-2000:])
+    events = [json.loads(line) for line in proc.stdout.splitlines()]
+    (failed,) = [e for e in events if e["event"] == "StepFailed"]
+    assert failed["step"] == "readiness"
+    assert failed["message"].startswith(("data plane dp-2: flytepropeller", "data plane dp-3: flytepropeller"))
+    plane = failed["message"].split()[2].rstrip(":")
+    table = {c["name"]: c["state"] for c in [e for e in events if e["event"] == "ComponentsChanged"][-1]["components"]}
+    assert table[f"{plane}/flytepropeller"] == "failed", table
+    finished = events[-1]
+    assert finished["event"] == "InstallFinished" and not finished["ok"]
+    assert finished["elapsed"] < 200, finished  # stopped early, not at the 4m timeout
+    assert any(line.startswith("data plane dp-2: release flyte is") for line in finished["summary"]), finished
