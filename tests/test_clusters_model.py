@@ -132,3 +132,13 @@ def test_data_planes_warn_where_propeller_cannot_reach_the_control_plane() -> No
     paths = {p.path for p in validate_answers(reached).warnings}
     assert not paths & {"ingress.host", "dataPlanes"}
     assert "dataPlanes" not in {p.path for p in validate_answers(answers()).warnings}
+
+
+def test_a_chart_before_v1_16_8_is_said_to_turn_the_data_planes_cache_off() -> None:
+    """Up to v1.16.7 flyte-core writes catalog-cache type noop where datacatalog is disabled: every data plane."""
+    old = answers(EU)
+    old["target"]["chart"] = {"name": "flyte-core", "repo": "https://flyteorg.github.io/flyte", "version": "v1.16.7"}
+    warned = {p.path: p.message for p in validate_answers(old).warnings}
+    assert "noop catalog" in warned["target.chart.version"]
+    old["target"]["chart"]["version"] = "v1.16.8"
+    assert "target.chart.version" not in {p.path for p in validate_answers(old).warnings}

@@ -204,7 +204,8 @@ def data_plane_overlay(plan: InstallPlan, plane: DataPlane, values: dict[str, An
 
 def endpoint_warnings(plan: InstallPlan) -> list[tuple[str, str]]:
     """(answers path, message) for each control-plane address propeller on the data planes would not reach:
-    a Service name, which resolves only inside the control plane's cluster (the chart's checks warn with it)."""
+    a Service name, which resolves only inside the control plane's cluster; and a chart version whose data planes
+    cache nothing (the chart's checks warn with them)."""
     if not remote_planes(plan):
         return []
     admin, catalog = control_plane_endpoints(plan)
@@ -215,4 +216,21 @@ def endpoint_warnings(plan: InstallPlan) -> list[tuple[str, str]]:
         found.append(
             ("dataPlanes", f"propeller on the data planes reads the cache at {catalog.endpoint}: {catalog.why}")
         )
+    version = plan.target.chart.version
+    if _before(version, (1, 16, 8)):
+        found.append(
+            (
+                "target.chart.version",
+                f"flyte-core {version} writes a noop catalog on a data plane (its datacatalog is off there): tasks "
+                "are never cached; use v1.16.8 or newer",
+            )
+        )
     return found
+
+
+def _before(version: str, newest: tuple[int, ...]) -> bool:
+    """Whether a chart version (``v1.16.7``, ``1.16.7-rc1``) is a release before ``newest`` (unknown: no)."""
+    parts = version.removeprefix("v").split("-", 1)[0].split(".")
+    if len(parts) != 3 or not all(p.isdigit() for p in parts):
+        return False
+    return tuple(int(p) for p in parts) < newest
