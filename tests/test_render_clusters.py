@@ -129,3 +129,33 @@ def test_no_data_planes_renders_as_before() -> None:
     assert "clusters" not in values.get("configmap", {})
     assert "additionalVolumes" not in values.get("flyteadmin", {})
     assert "flytepropeller" not in values or "enabled" not in values["flytepropeller"]
+
+
+def test_the_control_plane_values_import_back_as_data_planes_without_contexts() -> None:
+    """The upgrade reads the live release's values back into answers: the data planes come back (their contexts
+    are not in the values, so validation asks for them), nothing of them is left under extraValues."""
+    from flyte_tui.charts.flyte_core import FLYTE_CORE
+
+    planes = [
+        {**EU, "labels": ["gpu"], "weight": 0.7},
+        {**US, "labels": ["gpu", "us"], "weight": 0.3},
+        {"name": "control", "inCluster": True},
+    ]
+    values = flyte_release(plan_releases(plan_of(*planes))).values
+    imported = FLYTE_CORE.import_values(values, environment="eks", release="flyte", namespace="flyte")
+    assert imported.answers["dataPlanes"] == [{k: v for k, v in p.items() if k != "context"} for p in planes]
+    assert imported.answers["extraValues"] == {}
+    assert {p.path for p in imported.problems if p.severity == "error"} == {
+        "dataPlanes.0.context",
+        "dataPlanes.1.context",
+    }
+
+
+def test_a_clusters_config_flyte_tui_does_not_write_stays_under_extra_values() -> None:
+    from flyte_tui.charts.flyte_core import FLYTE_CORE
+
+    values = flyte_release(plan_releases(plan_of(EU))).values
+    values["configmap"]["clusters"]["clusterConfigs"][0]["auth"]["tokenPath"] = "/elsewhere/token"
+    imported = FLYTE_CORE.import_values(values, environment="eks", release="flyte", namespace="flyte")
+    assert "dataPlanes" not in imported.answers
+    assert imported.answers["extraValues"]["configmap"]["clusters"]["clusterConfigs"][0]["name"] == "eu-1"
