@@ -108,6 +108,8 @@ class Installer:
     def _step(self, step: str, run: ReleaseRun) -> Step:
         if step == dependencies.STEP:
             return dependencies.install_dependencies(run, self.dependencies)
+        if step == "preflight" and clusters.has_data_planes(self.releases):
+            return clusters.preflight_every_cluster(run, self.dependencies, self.releases)
         if step == "preflight":
             return preflight(run, self.dependencies)
         if clusters.has_data_planes(self.releases):

@@ -192,3 +192,21 @@ def test_a_data_plane_that_will_not_come_up_is_named(
     assert finished["event"] == "InstallFinished" and not finished["ok"]
     assert finished["elapsed"] < 200, finished  # stopped early, not at the 4m timeout
     assert any(line.startswith("data plane dp-2: release flyte is") for line in finished["summary"]), finished
+
+
+@pytest.mark.parametrize("helm_bin", ["helm4"], indirect=True)
+def test_an_unreachable_data_plane_stops_preflight_before_anything_is_made(
+    clusters: multibed.MultiBed, helm_bin: Path, spread: str, tmp_path: Path
+) -> None:
+    answers = _answers(clusters, spread)
+    answers["dataPlanes"][1]["context"] = "no-such-context"
+    proc = _run(clusters, helm_bin, answers, tmp_path)
+    assert proc.returncode == 1, (proc.stdout[-3000:], proc.stderr[-2000:])
+    events = [json.loads(line) for line in proc.stdout.splitlines()]
+    (failed,) = [e for e in events if e["event"] == "StepFailed"]
+    assert failed["step"] == "preflight"
+    assert failed["message"].startswith("data plane dp-3: cannot reach the cluster of context no-such-context")
+    assert failed["explanation"]["answer"] == "dataPlanes.1.context"
+    for n in (1, 2):
+        seen = clusters.kubectl_run(n, "get", "namespace", spread, "--ignore-not-found", "-o", "name").stdout
+        assert not seen.strip(), n
