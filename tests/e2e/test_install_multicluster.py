@@ -228,9 +228,10 @@ def test_a_cancel_during_the_wait_stops_every_cluster_s_watch(
     result = validate_answers(_answers(clusters, spread))
     assert result.plan is not None
     cancel = threading.Event()
+    given = SecretValues("pw-" + secrets.token_hex(4), "AKIA1", secrets.token_hex(8))
     options = InstallOptions(values_path=tmp_path / "flyte-values.yaml", helm=str(helm_bin),
                              kubectl=str(clusters.beds[0].kubectl), env=clusters.env, timeout=240.0,
-                             secrets=SecretValues("pw-" + secrets.token_hex(4), "AKIA1", secrets.token_hex(8)))  # fmt: skip
+                             secrets=given)  # fmt: skip
     events = []
     for event in Installer(result.plan, options, cancel).run():
         events.append(event)
