@@ -218,7 +218,7 @@ def _data_plane_releases(plan: InstallPlan, profile: ChartProfile) -> list[Plann
     chart with data planes)."""
     from flyte_tui.charts.flyte_core import FLYTE_CORE
     from flyte_tui.charts.flyte_core.render import render_values
-    from flyte_tui.charts.flyte_core.render_clusters import remote_planes
+    from flyte_tui.model.clusters import remote_planes
 
     t = plan.target
     if profile is not FLYTE_CORE:
@@ -227,7 +227,7 @@ def _data_plane_releases(plan: InstallPlan, profile: ChartProfile) -> list[Plann
         PlannedRelease(
             profile, plane.context, t.namespace, t.release, t.chart, render_values(plan, plane), data_plane=plane.name
         )
-        for plane in remote_planes(plan)
+        for plane in remote_planes(plan.data_planes)
     ]
 
 

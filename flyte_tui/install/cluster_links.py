@@ -29,7 +29,7 @@ from flyte_tui.events import Event, Explanation, OutputLine
 from flyte_tui.install.context import ReleaseRun, Step, StepError
 from flyte_tui.install.kube_http import FLYTEADMIN_NEEDS, Credentials, KubeHttp, LinkRefused, read_review, resource_name
 from flyte_tui.install.secrets import MANAGED_BY
-from flyte_tui.model.clusters import DataPlane
+from flyte_tui.model.clusters import CREDENTIALS_SECRET, DataPlane, ca_key, remote_planes, token_key
 from flyte_tui.tools import output, process, retry
 from flyte_tui.tools.kubectl import Kubectl, KubectlError
 
@@ -37,10 +37,6 @@ LINK_STEP = "data-plane-credentials"
 """The id of the step that makes the links (its output lines carry it)."""
 VERIFY_STEP = "verify-links"
 """The id of the step that proves them."""
-CREDENTIALS_SECRET = "cluster-credentials"
-"""The control plane's Secret of every data plane's token and CA (a name flyte-core hard-codes, §2.3)."""
-CREDENTIALS_DIR = "/var/run/credentials"
-"""Where flyte-core mounts it (hard-coded too): every tokenPath and certPath lives here."""
 SERVICE_ACCOUNT = "flyteadmin"
 """The ServiceAccount flyteadmin acts as on a data plane (the data-plane release makes it: alwaysCreate)."""
 TOKEN_SECRET = "flyteadmin-token"
@@ -56,21 +52,6 @@ ADMIN_RULES = {
     "verbs": ["*"],
 }  # fmt: skip
 """flyte-core's ``flyteadmin.serviceAccount.rbacRules`` (§2.4): what flyteadmin may do on a data plane."""
-
-
-def token_key(plane: str) -> str:
-    """The key of a data plane's token in :data:`CREDENTIALS_SECRET` (``<name>_token``)."""
-    return f"{plane}_token"
-
-
-def ca_key(plane: str) -> str:
-    """The key of a data plane's CA in :data:`CREDENTIALS_SECRET` (``<name>_cacert``)."""
-    return f"{plane}_cacert"
-
-
-def remote_planes(planes: Sequence[DataPlane]) -> list[DataPlane]:
-    """The data planes flyteadmin reaches with a token (every entry but the ``inCluster`` one)."""
-    return [p for p in planes if not p.in_cluster]
 
 
 def data_plane_kubectl(run: ReleaseRun, plane: DataPlane) -> Kubectl:
@@ -149,8 +130,6 @@ def link_data_planes(run: ReleaseRun, planes: Sequence[DataPlane]) -> Step:
     """On each data plane the flyteadmin ServiceAccount, its rights and its token; then ``cluster-credentials`` on
     the control plane with every data plane's token and CA. StepError naming the data plane when one fails."""
     remote = remote_planes(planes)
-    if not remote:
-        return "no data plane outside the control plane: no credentials needed"
     data: dict[str, str] = {}
     for plane in remote:
         token, ca = yield from _link(run, plane)
@@ -164,6 +143,10 @@ def link_data_planes(run: ReleaseRun, planes: Sequence[DataPlane]) -> Step:
         run.kubectl.apply_stdin(credentials_manifest(ns, data))
     except KubectlError as exc:
         raise StepError(f"Secret {ns}/{CREDENTIALS_SECRET} on the control plane: {exc}") from exc
+    if not remote:  # flyte-core's cluster sync mounts the Secret whenever labelClusterMap is set: it must exist
+        yield OutputLine(LINK_STEP, f"Secret {CREDENTIALS_SECRET} on the control plane: empty (the cluster sync "
+                                    "mounts it; no data plane outside the control plane)")  # fmt: skip
+        return f"{CREDENTIALS_SECRET}: empty, only the control plane executes"
     keys = ", ".join(sorted(data))
     yield OutputLine(LINK_STEP, f"Secret {CREDENTIALS_SECRET} on the control plane: {keys}")
     return f"{CREDENTIALS_SECRET}: {len(remote)} data plane(s) ({', '.join(p.name for p in remote)})"

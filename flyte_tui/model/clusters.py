@@ -6,9 +6,7 @@ server with a ServiceAccount token and CA (``configmap.clusters``). Each entry h
 send executions to; ``inCluster: true`` is the control plane itself executing too.
 
 The rules spanning entries (and the chart and ``target.context``) are :func:`check_data_planes`; their findings
-become :class:`~flyte_tui.model.rules.Problem` objects at the field in :mod:`flyte_tui.model.rules`. Nothing is
-rendered or installed from these answers yet.
-"""
+become :class:`~flyte_tui.model.rules.Problem` objects at the field in :mod:`flyte_tui.model.rules`. """
 
 from __future__ import annotations
 
@@ -77,6 +75,30 @@ class DataPlane(Section):
     """Share (0 to 1) of a label's executions this cluster gets; required when another cluster has a label of it."""
     in_cluster: bool = False
     """This entry is the control plane executing too (flyteadmin's in-cluster credentials; no context or endpoint)."""
+
+
+CREDENTIALS_SECRET = "cluster-credentials"
+"""The control plane's Secret of every data plane's token and CA (a name flyte-core's syncresources template
+hard-codes, NEXT-CAPABILITIES §2.3)."""
+CREDENTIALS_DIR = "/var/run/credentials"
+"""Where that Secret is mounted (hard-coded too): every tokenPath and certPath lives under it."""
+
+
+def token_key(plane: str) -> str:
+    """The key of a data plane's token in :data:`CREDENTIALS_SECRET` (``<name>_token``; the file name under the
+    mount)."""
+    return f"{plane}_token"
+
+
+def ca_key(plane: str) -> str:
+    """The key of a data plane's CA certificate in :data:`CREDENTIALS_SECRET` (``<name>_cacert``)."""
+    return f"{plane}_cacert"
+
+
+def remote_planes(planes: Sequence[DataPlane]) -> list[DataPlane]:
+    """The data planes that are clusters of their own, reached with a token (every entry but the ``inCluster``
+    one), in answer order."""
+    return [p for p in planes if not p.in_cluster]
 
 
 Finding = tuple[str, str]

@@ -185,3 +185,20 @@ def _doctor(
     done = subprocess.run(argv, env=clusters.env, capture_output=True, text=True, timeout=120, check=False)
     assert done.stdout.strip(), done.stderr
     return done.returncode, {**json.loads(done.stdout), "stderr": done.stderr}
+
+
+def test_only_the_control_plane_executing_still_gets_the_secret_the_cluster_sync_mounts(
+    clusters: multibed.MultiBed, linked_namespace: str, tmp_path: Path
+) -> None:
+    # flyte-core mounts cluster-credentials into its cluster sync whenever labelClusterMap is set, which an
+    # inCluster entry with a label sets: without the Secret that pod would never start
+    answers = _answers(clusters, linked_namespace)
+    answers["dataPlanes"] = [{"name": "local", "inCluster": True, "labels": ["gpu"]}]
+    plan = validate_answers(answers).plan
+    assert plan is not None
+    _, detail = _drive(cl.link_data_planes(_run(clusters, plan, tmp_path), plan.data_planes))
+    assert "empty" in detail
+    secret = kh.kjson(clusters.cluster(1), "get", "secret", cl.CREDENTIALS_SECRET, "-n", linked_namespace)
+    assert not secret.get("data")
+    _, verified = _drive(cl.verify_links(_run(clusters, plan, tmp_path), plan.data_planes))
+    assert "nothing to verify" in verified

@@ -13,8 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flyte_tui import tree
-from flyte_tui.charts.flyte_core.render_clusters import CREDENTIALS_DIR, ca_key, token_key
-from flyte_tui.model.clusters import DataPlane
+from flyte_tui.model.clusters import CREDENTIALS_DIR, DataPlane, ca_key, token_key
 from flyte_tui.model.plan import InstallPlan
 
 _CLUSTERS = ("configmap", "clusters")

@@ -21,13 +21,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from flyte_tui import tree
-from flyte_tui.model.clusters import DataPlane
+from flyte_tui.model.clusters import CREDENTIALS_DIR, CREDENTIALS_SECRET, DataPlane, ca_key, remote_planes, token_key
 from flyte_tui.model.plan import InstallPlan
 
-CREDENTIALS_SECRET = "cluster-credentials"
-"""The Secret flyte-core's syncresources Deployment mounts (a name its template hard-codes)."""
-CREDENTIALS_DIR = "/var/run/credentials"
-"""Where that Secret is mounted (hard-coded as well): every tokenPath and certPath lives under it."""
 CREDENTIALS_VOLUME = "cluster-credentials"
 """The volume's name in flyteadmin's pod."""
 
@@ -42,21 +38,6 @@ _DATA_PLANE_OFF = (
     "flyteconsole",
 )
 """What flyte-core's values-dataplane.yaml turns off (the connector too, unless a plugin needs it)."""
-
-
-def token_key(name: str) -> str:
-    """The key of a data plane's token in the credentials Secret (and the file name under the mount)."""
-    return f"{name}_token"
-
-
-def ca_key(name: str) -> str:
-    """The key of a data plane's CA certificate in the credentials Secret."""
-    return f"{name}_cacert"
-
-
-def remote_planes(plan: InstallPlan) -> list[DataPlane]:
-    """The data planes that are clusters of their own (not the control plane executing too), in answer order."""
-    return [p for p in plan.data_planes if not p.in_cluster]
 
 
 def control_plane_executes(plan: InstallPlan) -> bool:
@@ -169,7 +150,7 @@ def control_plane_values(plan: InstallPlan) -> dict[str, Any]:
         ("configmap", "clusters"),
         {"labelClusterMap": label_cluster_map(plan), "clusterConfigs": cluster_configs(plan)},
     )
-    if remote_planes(plan):
+    if remote_planes(plan.data_planes):
         tree.put(
             values,
             ("flyteadmin", "additionalVolumes"),
@@ -206,7 +187,7 @@ def endpoint_warnings(plan: InstallPlan) -> list[tuple[str, str]]:
     """(answers path, message) for each control-plane address propeller on the data planes would not reach:
     a Service name, which resolves only inside the control plane's cluster; and a chart version whose data planes
     cache nothing (the chart's checks warn with them)."""
-    if not remote_planes(plan):
+    if not remote_planes(plan.data_planes):
         return []
     admin, catalog = control_plane_endpoints(plan)
     found: list[tuple[str, str]] = []

@@ -19,15 +19,9 @@ from typing import Any
 from flyte_tui.doctor.checks import Outcome, check, kubectl_cmd, ok, skip, unreadable
 from flyte_tui.doctor.checks.config import project_namespaces
 from flyte_tui.doctor.snapshot import Json, Snapshot
-from flyte_tui.install.cluster_links import (
-    CREDENTIALS_DIR,
-    CREDENTIALS_SECRET,
-    ca_key,
-    credentials_of,
-    link_problem,
-    token_key,
-)
+from flyte_tui.install.cluster_links import credentials_of, link_problem
 from flyte_tui.install.kube_http import Credentials, KubeHttp, LinkRefused
+from flyte_tui.model.clusters import CREDENTIALS_DIR, CREDENTIALS_SECRET, ca_key, token_key
 from flyte_tui.tools import output, process
 
 DATA_PLANES = "data-planes"
