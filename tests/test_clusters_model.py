@@ -142,3 +142,16 @@ def test_a_chart_before_v1_16_8_is_said_to_turn_the_data_planes_cache_off() -> N
     assert "noop catalog" in warned["target.chart.version"]
     old["target"]["chart"]["version"] = "v1.16.8"
     assert "target.chart.version" not in {p.path for p in validate_answers(old).warnings}
+
+
+def test_the_default_execution_label_is_one_of_the_data_planes_labels() -> None:
+    assert errors({**answers(EU, US), "defaultExecutionLabel": "gpu"}) == {}
+    found = errors({**answers(EU, US), "defaultExecutionLabel": "cpu"})
+    assert found == {"defaultExecutionLabel": "'cpu' is no data plane's label; accepted: gpu"}
+    # no plane with a label: each cluster's name is its label
+    assert errors({**answers(US), "defaultExecutionLabel": "us-1"}) == {}
+
+
+def test_a_default_execution_label_needs_data_planes() -> None:
+    found = errors({**answers(), "defaultExecutionLabel": "gpu"})
+    assert found == {"defaultExecutionLabel": "needs dataPlanes: it picks the clusters of executions that name no label"}

@@ -159,3 +159,16 @@ def test_a_clusters_config_flyte_tui_does_not_write_stays_under_extra_values() -
     imported = FLYTE_CORE.import_values(values, environment="eks", release="flyte", namespace="flyte")
     assert "dataPlanes" not in imported.answers
     assert imported.answers["extraValues"]["configmap"]["clusters"]["clusterConfigs"][0]["name"] == "eu-1"
+
+
+def test_the_default_execution_label_is_rendered_and_imported_back() -> None:
+    from flyte_tui.charts.flyte_core import FLYTE_CORE
+
+    plan = plan_of({**EU, "labels": ["gpu"]}, US, extra={"defaultExecutionLabel": "gpu"})
+    values = flyte_release(plan_releases(plan)).values
+    assert tree.get(values, ("configmap", "clusters", "defaultExecutionLabel")) == "gpu"
+    imported = FLYTE_CORE.import_values(values, environment="eks", release="flyte", namespace="flyte")
+    assert imported.answers["defaultExecutionLabel"] == "gpu"
+    assert imported.answers["extraValues"] == {}
+    assert "defaultExecutionLabel" not in tree.get(flyte_release(plan_releases(plan_of(EU))).values,
+                                                   ("configmap", "clusters"))  # fmt: skip

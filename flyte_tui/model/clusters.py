@@ -122,6 +122,25 @@ def check_data_planes(planes: Sequence[DataPlane], chart_name: str, control_cont
     yield from _shared_labels(planes)
 
 
+def execution_labels(planes: Sequence[DataPlane]) -> list[str]:
+    """The labels executions may name: the planes' labels, or, when none has one, each plane's name (flyte-tui
+    then labels every cluster with its own name)."""
+    labels = [label for plane in planes for label in plane.labels]
+    return list(dict.fromkeys(labels or [plane.name for plane in planes]))
+
+
+def check_default_label(planes: Sequence[DataPlane], label: str) -> Iterator[Finding]:
+    """``defaultExecutionLabel`` names one of :func:`execution_labels` (and needs data planes)."""
+    if not label:
+        return
+    if not planes:
+        yield "defaultExecutionLabel", "needs dataPlanes: it picks the clusters of executions that name no label"
+        return
+    known = execution_labels(planes)
+    if label not in known:
+        yield "defaultExecutionLabel", f"{label!r} is no data plane's label; accepted: {', '.join(known)}"
+
+
 def _names_and_contexts(planes: Sequence[DataPlane], control_context: str) -> Iterator[Finding]:
     names: dict[str, int] = {}
     contexts: dict[str, int] = {}

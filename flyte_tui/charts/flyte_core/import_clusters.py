@@ -17,13 +17,23 @@ from flyte_tui.model.clusters import CREDENTIALS_DIR, DataPlane, ca_key, token_k
 from flyte_tui.model.plan import InstallPlan
 
 _CLUSTERS = ("configmap", "clusters")
+_DEFAULT = "defaultExecutionLabel"
+
+
+def default_label_of(values: Mapping[str, Any]) -> str:
+    """The ``defaultExecutionLabel`` of the values' ``configmap.clusters`` ("" when none is set, or when the data
+    planes are not read back: :func:`data_planes_of` is empty)."""
+    label = tree.get(values, (*_CLUSTERS, _DEFAULT))
+    return label if isinstance(label, str) and data_planes_of(values) else ""
 
 
 def data_planes_of(values: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The ``dataPlanes`` answers ``values`` were rendered from (empty when they have none, or when their
     ``configmap.clusters`` is not one flyte-tui writes)."""
     clusters = tree.get(values, _CLUSTERS)
-    if not isinstance(clusters, Mapping) or set(clusters) - {"clusterConfigs", "labelClusterMap"}:
+    if not isinstance(clusters, Mapping) or set(clusters) - {"clusterConfigs", "labelClusterMap", _DEFAULT}:
+        return []
+    if not isinstance(clusters.get(_DEFAULT, ""), str):
         return []
     configs, labels = clusters.get("clusterConfigs"), clusters.get("labelClusterMap") or {}
     if not isinstance(configs, list) or not configs or not isinstance(labels, Mapping):
@@ -82,8 +92,10 @@ def _labelled(planes: list[dict[str, Any]], label_map: Mapping[str, Any]) -> boo
     return True
 
 
-def with_data_planes(plan: InstallPlan, planes: list[dict[str, Any]]) -> InstallPlan:
-    """``plan`` with the imported data planes (their contexts unknown: not validated as a whole here)."""
+def with_data_planes(plan: InstallPlan, planes: list[dict[str, Any]], default_label: str = "") -> InstallPlan:
+    """``plan`` with the imported data planes and default execution label (their contexts unknown: not validated
+    as a whole here)."""
     if not planes:
         return plan
-    return plan.model_copy(update={"data_planes": [DataPlane.model_validate(p) for p in planes]})
+    update = {"data_planes": [DataPlane.model_validate(p) for p in planes], "default_execution_label": default_label}
+    return plan.model_copy(update=update)

@@ -145,11 +145,10 @@ def control_plane_values(plan: InstallPlan) -> dict[str, Any]:
     if not control_plane_executes(plan):
         tree.put(values, ("flytepropeller", "enabled"), False)
         tree.put(values, ("flyteconnector", "enabled"), False)
-    tree.put(
-        values,
-        ("configmap", "clusters"),
-        {"labelClusterMap": label_cluster_map(plan), "clusterConfigs": cluster_configs(plan)},
-    )
+    clusters: dict[str, Any] = {"labelClusterMap": label_cluster_map(plan), "clusterConfigs": cluster_configs(plan)}
+    if plan.default_execution_label:
+        clusters["defaultExecutionLabel"] = plan.default_execution_label
+    tree.put(values, ("configmap", "clusters"), clusters)
     if remote_planes(plan.data_planes):
         tree.put(
             values,
