@@ -154,4 +154,5 @@ def test_the_default_execution_label_is_one_of_the_data_planes_labels() -> None:
 
 def test_a_default_execution_label_needs_data_planes() -> None:
     found = errors({**answers(), "defaultExecutionLabel": "gpu"})
-    assert found == {"defaultExecutionLabel": "needs dataPlanes: it picks the clusters of executions that name no label"}
+    said = "needs dataPlanes: it picks the clusters of executions that name no label"
+    assert found == {"defaultExecutionLabel": said}
