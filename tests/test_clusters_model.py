@@ -156,3 +156,10 @@ def test_a_default_execution_label_needs_data_planes() -> None:
     found = errors({**answers(), "defaultExecutionLabel": "gpu"})
     said = "needs dataPlanes: it picks the clusters of executions that name no label"
     assert found == {"defaultExecutionLabel": said}
+
+
+def test_data_planes_with_the_sandbox_minio_are_warned_that_they_cannot_reach_it() -> None:
+    data = {**answers(EU), "dependencies": {"storage": True}}
+    warned = [p.message for p in validate_answers(data).warnings if p.path == "dataPlanes"]
+    assert any("minio (dependencies.storage)" in m for m in warned), warned
+    assert not any("minio" in p.message for p in validate_answers(answers(EU)).warnings)

@@ -196,6 +196,15 @@ def endpoint_warnings(plan: InstallPlan) -> list[tuple[str, str]]:
         found.append(
             ("dataPlanes", f"propeller on the data planes reads the cache at {catalog.endpoint}: {catalog.why}")
         )
+    if plan.dependencies.storage:
+        found.append(
+            (
+                "dataPlanes",
+                "the sandbox's minio (dependencies.storage) runs in the control plane's cluster, behind a Service "
+                "name the data planes cannot resolve: their propeller would not reach the bucket; use storage "
+                "every cluster reaches (S3, GCS or an external endpoint)",
+            )
+        )
     version = plan.target.chart.version
     if _before(version, (1, 16, 8)):
         found.append(
