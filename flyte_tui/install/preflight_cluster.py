@@ -38,7 +38,8 @@ def satisfies(version: tuple[int, int, int], constraint: str) -> bool | None:
     when the constraint uses a form not read here (``~``, ``^``, wildcards)."""
     alternatives = []
     for alternative in constraint.split("||"):
-        parts = [p for p in re.split(r"[\s,]+(?=[<>=!v\d])", alternative.strip()) if p]
+        joined = re.sub(r"(>=|<=|!=|=|>|<)\s+", r"\1", alternative.strip())  # ">= 1.25" is one comparison
+        parts = [p for p in re.split(r"[\s,]+", joined) if p]
         ok = True
         for part in parts:
             match = _COMPARISON.fullmatch(part.replace(" ", ""))
