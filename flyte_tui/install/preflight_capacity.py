@@ -126,12 +126,9 @@ def capacity(pods: Sequence[Pod], nodes: Sequence[Mapping[str, Any]]) -> CheckRe
     looked = "the releases' pod requests against the schedulable nodes' allocatable"
     allocatable = node_allocatable(nodes)
     if not allocatable:
+        none = f"no schedulable node among {len(nodes)} node(s)"
         return CheckResult(
-            "capacity",
-            "fail",
-            looked,
-            f"no schedulable node among {len(nodes)} node(s)",
-            "add a node, or uncordon or untaint one, before installing",
+            "capacity", "fail", looked, none, "add a node, or uncordon or untaint one, before installing"
         )
     need, have = (
         _totals(pods),
@@ -147,27 +144,17 @@ def capacity(pods: Sequence[Pod], nodes: Sequence[Mapping[str, Any]]) -> CheckRe
             biggest = ", ".join(
                 f"{r} {show(r, max(n.get(r, Decimal(0)) for n in allocatable.values()))}" for r in RESOURCES
             )
-            return CheckResult(
-                "capacity",
-                "fail",
-                looked,
-                f"one pod of {pod.component} requests {asks}: no node has that much allocatable "
-                f"(the largest: {biggest})",
-                fix,
-            )
+            too_big = f"one pod of {pod.component} requests {asks}: no node has that much allocatable"
+            return CheckResult("capacity", "fail", looked, f"{too_big} (the largest: {biggest})", fix)
     short = [r for r in RESOURCES if need[r] > have[r]]
     totals = ", ".join(f"{r} {show(r, need[r])} of {show(r, have[r])}" for r in RESOURCES)
     nodes_said = f"{len(allocatable)} schedulable node(s)"
     if short:
         top = max(pods, key=lambda p: p.requests.get(short[0], Decimal(0)) * p.replicas)
         part = show(short[0], top.requests.get(short[0], Decimal(0)) * top.replicas)
+        largest = f"the largest is {top.component} ({top.replicas} × {short[0]}, {part} in all)"
         return CheckResult(
-            "capacity",
-            "fail",
-            looked,
-            f"the pods request {totals} allocatable on {nodes_said}; the largest is {top.component} "
-            f"({top.replicas} × {short[0]}, {part} in all)",
-            fix,
+            "capacity", "fail", looked, f"the pods request {totals} allocatable on {nodes_said}; {largest}", fix
         )
     return CheckResult("capacity", "ok", looked, f"the pods request {totals} allocatable on {nodes_said}")
 
@@ -187,13 +174,9 @@ def gpu(plan: InstallPlan, nodes: Sequence[Mapping[str, Any]]) -> CheckResult:
         return CheckResult("gpu", "ok", looked, f"the task limits allow no GPU; {len(with_gpu)} GPU node(s)")
     if with_gpu:
         return CheckResult("gpu", "ok", looked, f"tasks may ask for {wanted} GPU; GPU nodes: {', '.join(with_gpu)}")
-    return CheckResult(
-        "gpu",
-        "warn",
-        looked,
-        f"tasks may ask for {wanted} GPU, but no schedulable node advertises {GPU}: such tasks would stay Pending",
-        "add GPU nodes (with the NVIDIA device plugin), or remove resources.taskDefaults.limits.gpu",
-    )
+    pending = f"tasks may ask for {wanted} GPU, but no schedulable node advertises {GPU}: such tasks would stay Pending"
+    add = "add GPU nodes (with the NVIDIA device plugin), or remove resources.taskDefaults.limits.gpu"
+    return CheckResult("gpu", "warn", looked, pending, add)
 
 
 QUOTA_KEYS = {
@@ -231,24 +214,16 @@ def quota(pods: Sequence[Pod], quotas: Sequence[Mapping[str, Any]], namespace: s
             missing = [p.component for p in pods if resource not in getattr(p, kind)]
             missing_keys = [p.key for p in pods if resource not in getattr(p, kind)]
             if missing:
+                unset = f"{', '.join(missing)} set(s) no {kind}.{resource} (the API server refuses those pods)"
+                set_it = f"set resources.components.{missing_keys[0]}.{kind}.{resource} in the answers"
+                demand = f"{name} limits {key}, so every pod must set it; {unset}"
                 return CheckResult(
-                    "quota",
-                    "fail",
-                    looked,
-                    f"{name} limits {key}, so every pod must set it; {', '.join(missing)} set(s) "
-                    f"no {kind}.{resource} (the API server refuses those pods)",
-                    f"set resources.components.{missing_keys[0]}.{kind}.{resource} in the answers, or "
-                    f"add a LimitRange default in {namespace}",
+                    "quota", "fail", looked, demand, f"{set_it}, or add a LimitRange default in {namespace}"
                 )
             total = _totals(pods, kind)[resource]
             if total > left:
-                return CheckResult(
-                    "quota",
-                    "fail",
-                    looked,
-                    f"{name} leaves {key} {show(resource, left)}; the pods need {show(resource, total)}",
-                    fix,
-                )
+                room = f"{name} leaves {key} {show(resource, left)}; the pods need {show(resource, total)}"
+                return CheckResult("quota", "fail", looked, room, fix)
     return CheckResult("quota", "ok", looked, f"{len(quotas)} quota(s) leave room for {pod_count} pod(s)")
 
 
@@ -276,10 +251,6 @@ def limit_range(pods: Sequence[Pod], ranges: Sequence[Mapping[str, Any]], namesp
 
 
 def _refused(name: str, item: Mapping[str, Any], pod: Pod, resource: str, what: str) -> CheckResult:
-    return CheckResult(
-        "limit-range",
-        "fail",
-        f"LimitRange {name} ({item.get('type')})",
-        f"{pod.component} asks for {resource} {what}: the API server refuses the pod",
-        f"change resources.components.{pod.key} in the answers, or the LimitRange",
-    )
+    looked, change = f"LimitRange {name} ({item.get('type')})", f"change resources.components.{pod.key} in the answers"
+    refused = f"{pod.component} asks for {resource} {what}: the API server refuses the pod"
+    return CheckResult("limit-range", "fail", looked, refused, f"{change}, or the LimitRange")

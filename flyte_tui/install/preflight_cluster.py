@@ -89,31 +89,16 @@ def kubernetes_version(server: str, chart: str, chart_yaml: str) -> CheckResult:
     looked = f"the API server's version against {source}"
     version = parse_version(server)
     if version is None:
-        return CheckResult(
-            "kubernetes-version",
-            "warn",
-            looked,
-            f"the API server's version is unknown ({server!r})",
-            "check `kubectl version` answers with a server version",
-        )
+        unknown = f"the API server's version is unknown ({server!r})"
+        return CheckResult("kubernetes-version", "warn", looked, unknown, "check that `kubectl version` names one")
     ok = satisfies(version, constraint) if constraint else version[:2] >= FLOOR
     if ok is None:
-        return CheckResult(
-            "kubernetes-version",
-            "warn",
-            looked,
-            f"Kubernetes {server}; the constraint is not one flyte-tui reads, helm will check it",
-            "",
-        )
+        unread = f"Kubernetes {server}; the constraint is not one flyte-tui reads, helm will check it"
+        return CheckResult("kubernetes-version", "warn", looked, unread)
     if ok:
         return CheckResult("kubernetes-version", "ok", looked, f"Kubernetes {server} is within it")
-    return CheckResult(
-        "kubernetes-version",
-        "fail",
-        looked,
-        f"Kubernetes {server} is outside it",
-        "upgrade the cluster, or choose a chart version (target.chart.version) that supports it",
-    )
+    other = "upgrade the cluster, or choose a chart version (target.chart.version) that supports it"
+    return CheckResult("kubernetes-version", "fail", looked, f"Kubernetes {server} is outside it", other)
 
 
 def creates_crd(release: PlannedRelease) -> bool:
@@ -141,14 +126,10 @@ def crd_owner(release: PlannedRelease, crds: Sequence[Mapping[str, Any]]) -> Che
     if owner == release.release and owner_ns == release.namespace:
         return CheckResult("crd-owner", "ok", looked, f"owned by this release ({owner} in {owner_ns})")
     held = f"release {owner} in namespace {owner_ns}" if owner else "no helm release (made by hand or another tool)"
-    return CheckResult(
-        "crd-owner",
-        "fail",
-        looked,
-        f"present and owned by {held}: helm would refuse to take it over",
-        "install into that release's namespace, or set extraValues.flytepropeller.createCRDs: false "
-        "to use the CRD as it is (deleting it deletes every FlyteWorkflow)",
-    )
+    fix = "install into that release's namespace, or set extraValues.flytepropeller.createCRDs: false to use the "
+    fix += "CRD as it is (deleting it deletes every FlyteWorkflow)"
+    held = f"present and owned by {held}: helm would refuse to take it over"
+    return CheckResult("crd-owner", "fail", looked, held, fix)
 
 
 def tls_secret(plan: InstallPlan, secrets: Sequence[Mapping[str, Any]] | None) -> CheckResult:
@@ -163,13 +144,11 @@ def tls_secret(plan: InstallPlan, secrets: Sequence[Mapping[str, Any]] | None) -
         return CheckResult("tls-secret", "warn", looked, "the Secrets could not be read", "")
     if any((s.get("metadata") or {}).get("name") == tls.secret_name for s in secrets):
         return CheckResult("tls-secret", "ok", looked, "exists")
-    return CheckResult(
-        "tls-secret",
-        "warn",
-        looked,
-        "does not exist: HTTPS would serve the ingress controller's default certificate",
-        f"kubectl create secret tls {tls.secret_name} --cert=FILE --key=FILE -n {ns} (or let cert-manager issue it)",
+    create = (
+        f"kubectl create secret tls {tls.secret_name} --cert=FILE --key=FILE -n {ns} (or let cert-manager issue it)"
     )
+    missing = "does not exist: HTTPS would serve the ingress controller's default certificate"
+    return CheckResult("tls-secret", "warn", looked, missing, create)
 
 
 def storage_class(needs: Sequence[str], classes: Sequence[Mapping[str, Any]] | None) -> CheckResult:
@@ -188,14 +167,12 @@ def storage_class(needs: Sequence[str], classes: Sequence[Mapping[str, Any]] | N
         return CheckResult("storage-class", "warn", looked, "the StorageClasses could not be read", "")
     if default:
         return CheckResult("storage-class", "ok", looked, f"{', '.join(needs)} claim volumes; {found}")
-    return CheckResult(
-        "storage-class",
-        "fail",
-        looked,
-        f"{', '.join(needs)} claim volumes, and the cluster has "
-        "no default StorageClass: their PersistentVolumeClaims would stay Pending",
-        'install a provisioner and mark its StorageClass default (storageclass.kubernetes.io/is-default-class: "true")',
+    pending = f"{', '.join(needs)} claim volumes, and the cluster has no default StorageClass: their "
+    pending += "PersistentVolumeClaims would stay Pending"
+    mark = (
+        'install a provisioner and mark its StorageClass default (storageclass.kubernetes.io/is-default-class: "true")'
     )
+    return CheckResult("storage-class", "fail", looked, pending, mark)
 
 
 VOLUME_USERS: Mapping[str, tuple[str, ...]] = {"flyte-deps": ()}

@@ -66,14 +66,9 @@ def reach(
     try:
         connect(host, port, CONNECT_TIMEOUT)
     except OSError as exc:
-        reason = exc.strerror or type(exc).__name__ if not isinstance(exc, TimeoutError) else "timed out"
-        return CheckResult(
-            check,
-            "warn",
-            looked,
-            f"no answer ({reason}): {PRIVATE}",
-            f"if Flyte cannot reach it either, fix {answer} or the network between them",
-        )
+        reason = "timed out" if isinstance(exc, TimeoutError) else (exc.strerror or type(exc).__name__)
+        fix = f"if Flyte cannot reach it either, fix {answer} or the network between them"
+        return CheckResult(check, "warn", looked, f"no answer ({reason}): {PRIVATE}", fix)
     return CheckResult(check, "ok", looked, "answered")
 
 
