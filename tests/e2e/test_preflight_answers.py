@@ -98,6 +98,15 @@ def test_install_stops_at_preflight_naming_the_component_and_creates_nothing(
     assert any(line.startswith("ok kubernetes-version: ") for line in lines), "\n".join(lines)
     assert_nothing_created(testbed, target)
 
+    # skipped, the check is a warning and the install goes on past preflight (the scheduler then refuses the pods)
+    run = flyte_tui(testbed, *install_argv(path, testbed.helm4, testbed.kubectl, "--skip-preflight", "capacity"),
+                    "--json")  # fmt: skip
+    events = [json.loads(line) for line in run.stdout.splitlines()]
+    lines = [e["text"] for e in events if e["event"] == "OutputLine" and e["step"] == "preflight"]
+    assert any(line.startswith("warning capacity: ") and "skipped by the user" in line for line in lines), lines
+    finished = [e["step"] for e in events if e["event"] == "StepFinished"]
+    assert finished[:2] == ["preflight", "repo"], run.stdout[-3000:]
+
 
 def test_answers_that_fit_pass_with_only_the_warnings_of_this_bed(testbed, target, tmp_path, database_port) -> None:
     code, checks = preflight(testbed, answers_file(testbed, target, tmp_path, database_port))
