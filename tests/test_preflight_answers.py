@@ -220,3 +220,35 @@ def test_preflight_refuses_an_invalid_answers_file_as_validate_does(tmp_path: An
     done = CliRunner().invoke(main, ["preflight", str(answers)])
     assert done.exit_code == exit_codes.INVALID
     assert "environment" in done.output and "nothing checked" in done.output
+
+
+def test_reach_tries_a_real_tcp_connect_and_warns_when_nothing_answers() -> None:
+    import socket
+    import threading
+
+    from flyte_tui.install import preflight_reach as reach
+
+    cancel = threading.Event()
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        port = server.getsockname()[1]
+        answered = reach.reach("database-reach", "the database", "127.0.0.1", port, "database.host", cancel)
+    assert answered.level == "ok" and answered.evidence == "answered"
+    closed = reach.reach("database-reach", "the database", "127.0.0.1", port, "database.host", cancel)
+    assert closed.level == "warn" and "it may be private to the cluster" in closed.evidence
+    assert "fix database.host" in closed.fix
+    inside = reach.database_reach(
+        plan(database={"host": "postgres.flyte.svc", "passwordSecret": {"name": "d", "key": "k"}}), cancel
+    )
+    assert inside.level == "ok" and "inside the cluster: not tried" in inside.evidence
+
+
+def test_the_bucket_endpoint_comes_from_the_storage_answers() -> None:
+    from flyte_tui.install.preflight_reach import bucket_endpoint
+
+    assert bucket_endpoint(plan()) == ("s3.example.com", 443, "storage.endpoint")
+    local = plan(storage={"metadataBucket": "acme", "endpoint": "http://minio.corp:9000", "credentialsSecret": "s"})
+    assert bucket_endpoint(local) == ("minio.corp", 9000, "storage.endpoint")
+    aws = plan(storage={"type": "s3", "metadataBucket": "acme", "region": "eu-west-1", "credentialsSecret": "s"})
+    assert bucket_endpoint(aws) == ("s3.eu-west-1.amazonaws.com", 443, "storage.region")
