@@ -59,6 +59,7 @@ class InstallFlags:
     kubectl: str = "kubectl"
     recover: bool = False
     """A release stuck in pending-* is recovered first (else the run stops with the recovery advice)."""
+    skip_preflight: tuple[str, ...] = ()
 
 
 def run_install(answers: Path, flags: InstallFlags, out: TextIO = sys.stdout) -> int:
@@ -149,6 +150,7 @@ def _install(
         rollback_on_failure=bool(flags.rollback),
         secrets=secrets,
         source=answers.name,
+        skip_preflight=flags.skip_preflight,
     )
     cancel = threading.Event()
     with _cancel_on_signals(cancel):
