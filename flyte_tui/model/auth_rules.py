@@ -13,6 +13,8 @@ from flyte_tui.model.rules import Problem
 
 GOOGLE_PLACEHOLDER_ID = "657465813211-6eog7ek7li5k7i7fvgv2921075063hpe.apps.googleusercontent.com"
 """The example client id flyte-core's values.yaml ships in ``userAuth.openId.clientId``."""
+BINARY_SELF_PROPELLER = "flytepropeller"
+"""The id of flyte-binary's static propeller client (fixed in the chart's template)."""
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 """Hosts an http issuer is accepted on (a test IdP on this machine)."""
 
@@ -27,18 +29,17 @@ def check_auth(plan: InstallPlan) -> Iterator[Problem]:
     auth = plan.auth
     if not auth.enabled:
         return
-    if plan.target.chart.name == BINARY_CHART:
-        yield Problem(
-            "auth.enabled",
-            "flyte-tui renders authentication for flyte-core only in this version: with chart flyte-binary, turn "
-            "auth off (and set flyte-binary's configuration.auth yourself under extraValues) or use chart flyte-core",
-        )
-        return
     yield from _needs_ingress(plan)
     yield from _issuers(plan)
     yield from _client_ids(plan)
     if auth.authorization_server == "External":
         yield from _external(plan)
+    elif plan.target.chart.name == BINARY_CHART and auth.clients.propeller != BINARY_SELF_PROPELLER:
+        yield Problem(
+            "auth.clients.propeller",
+            f"{auth.clients.propeller!r}: flyte-binary's own authorization server (Self) knows propeller only as "
+            f"{BINARY_SELF_PROPELLER!r} (its static client): use that, or authorizationServer External",
+        )
 
 
 def _needs_ingress(plan: InstallPlan) -> Iterator[Problem]:
@@ -57,6 +58,7 @@ def _issuer_problem(path: str, issuer: str) -> Iterator[Problem]:
     if parts.scheme == "https":
         return
     if parts.scheme == "http" and parts.hostname in LOOPBACK:
+        yield Problem(path, f"{issuer!r} is plain http on a loopback address: accepted for testing only", "warning")
         return
     yield Problem(path, f"{issuer!r} must be an https:// URL (http only for a test IdP on 127.0.0.1 or localhost)")
 

@@ -40,7 +40,6 @@ def settle_for_wizard(plan: InstallPlan, options: InstallOptions, cancel: thread
     """Settle the propeller secret of ``plan`` on its cluster, with the options' kubectl and typed secret.
     ValueError (the message belongs at ``auth.clients.propellerHash``), ProcessError (the cluster did not
     answer) as :func:`~flyte_tui.install.propeller_secret.settle_on_cluster`."""
-    from flyte_tui.charts import profile_for_chart
     from flyte_tui.install.propeller_secret import needs_settling, settle_on_cluster
     from flyte_tui.tools.kubectl import Kubectl
 
@@ -48,8 +47,7 @@ def settle_for_wizard(plan: InstallPlan, options: InstallOptions, cancel: thread
         return Settled(plan, options)
     t = plan.target
     kubectl = Kubectl(options.kubectl, t.context, t.namespace, options.env, cancel=cancel)
-    config_map = profile_for_chart(t.chart.name).objects(t.release).admin_config
-    settled = settle_on_cluster(plan, options.secrets.propeller_client_secret, kubectl, config_map)
+    settled = settle_on_cluster(plan, options.secrets.propeller_client_secret, kubectl)
     secrets = settled.with_secret(options.secrets)
     return Settled(settled.plan, dataclasses.replace(options, secrets=secrets), settled.note)
 
