@@ -36,7 +36,7 @@ def mounted_secrets(docs: list[dict[str, Any]]) -> set[str]:
     """The Secrets the Deployment projects at /etc/secrets."""
     spec = objects(docs, "Deployment")[FULLNAME]["spec"]["template"]["spec"]
     mounts = {m["name"] for m in spec["containers"][0]["volumeMounts"] if m["mountPath"] == "/etc/secrets"}
-    sources = [v for v in spec["volumes"] if v["name"] in mounts][0]["projected"]["sources"]
+    sources = next(v for v in spec["volumes"] if v["name"] in mounts)["projected"]["sources"]
     return {s["secret"]["name"] for s in sources if "secret" in s}
 
 
@@ -50,7 +50,8 @@ def test_self_auth_renders_the_config_flyteadmin_reads(helm: Path, chart: Path, 
     assert uris[0] == "https://flyte.acme.com" and f"http://{FULLNAME}.flyte.svc.cluster.local:8088" in uris
     assert auth["auth"]["userAuth"]["openId"]["baseUrl"] == ISSUER
     assert auth["auth"]["userAuth"]["openId"]["clientId"] == "0oaweb"
-    assert set(auth["auth"]["appAuth"]["selfAuthServer"]["staticClients"]) == {"flytepropeller", "flytectl", "flyte-cli"}
+    static = auth["auth"]["appAuth"]["selfAuthServer"]["staticClients"]
+    assert set(static) == {"flytepropeller", "flytectl", "flyte-cli"}
     assert auth["auth"]["appAuth"]["thirdPartyConfig"]["flyteClient"]["clientId"] == "flytectl"
     assert config(docs)["000-core.yaml"]["admin"]["clientId"] == "flytepropeller"
     hashed = objects(docs, "Secret")[f"{FULLNAME}-config-secret"]["stringData"]["014-auth-secrets.yaml"]

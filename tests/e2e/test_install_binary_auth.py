@@ -75,7 +75,7 @@ def test_binary_install_with_auth_keeps_secrets_in_their_secrets_and_the_doctor_
     pod = testbed.kubectl_run("get", "pods", "-n", namespace, "-l", "app.kubernetes.io/name=flyte-binary",
                               "-o", "jsonpath={.items[0].metadata.name}").stdout.strip()  # fmt: skip
     testbed.set_pod_logs(namespace, pod, ["Serving Flyte Admin Http on port :8088", "GET /healthcheck 200"])
-    code, report = doctor_cli(testbed, testbed.helm4, namespace)
+    _code, report = doctor_cli(testbed, testbed.helm4, namespace)
     found = by_id(report)
     for check_id in AUTH_CHECKS:
         assert found[check_id]["severity"] == "pass", (check_id, found[check_id])
