@@ -1,8 +1,9 @@
 """The wizard's propeller secret (``authorizationServer: Self``), settled before Save and install renders the
 plan, as ``flyte-tui install`` settles it (:mod:`flyte_tui.install.propeller_secret`): the secret typed in the
 Authentication step, else the one in the cluster's ``flyte-secret-auth`` (reused, never rotated), else a new
-one. The settled plan (its ``auth.clients.propellerHash`` set) is what is reviewed and installed; a reused or
-made secret goes only into the install options (memory), never into the answers or the recovery file."""
+one. The settled plan (its ``auth.clients.propellerHash`` set) is what is reviewed and installed, and what the
+values file is written from (only now, so it never holds an empty hash the installer rewrites); a reused or made
+secret goes only into the install options (memory), never into the answers or the recovery file."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
     from flyte_tui.charts import PlannedRelease
     from flyte_tui.install import InstallOptions
     from flyte_tui.model.plan import InstallPlan
+    from flyte_tui.tui.state import WizardState
 
 Then = Literal["install", "review"]
 """What follows the settling: a new install (checked for an existing release first) or the upgrade review."""
@@ -67,6 +69,7 @@ class SettlesSecret(App[None]):
     """The app's settling of the propeller secret before an install or an upgrade review."""
 
     stopping: threading.Event
+    state: WizardState
     # what the app and the upgrade flow provide
     goto: Callable[..., None]
     install_checked: Callable[..., object]
@@ -89,7 +92,11 @@ class SettlesSecret(App[None]):
         except (ValueError, ProcessError) as exc:  # Cancelled included: the app is closing
             self.post_message(PropellerSettled(then, exc, None))
             return
-        self.post_message(PropellerSettled(then, settled, releases if settled.plan == plan else None))
+        if releases is None or settled.plan != plan:  # rendered here, off the UI thread, for the values file
+            from flyte_tui.charts import plan_releases
+
+            releases = plan_releases(settled.plan)
+        self.post_message(PropellerSettled(then, settled, releases))
 
     @on(PropellerSettled)
     def _propeller_settled(self, message: PropellerSettled) -> None:
@@ -101,5 +108,21 @@ class SettlesSecret(App[None]):
             return
         if settled.note:
             self.notify(settled.note, title="Propeller client secret")
+        if message.releases is not None and not self._save_values(message.releases):
+            return
         go = self.review_upgrade if message.then == "review" else self.install_checked
         go(settled.plan, settled.options, message.releases)
+
+    def _save_values(self, releases: Sequence[PlannedRelease]) -> bool:
+        """The values file of the plan as it is installed (its propeller hash settled), written before the install
+        or the upgrade review; whether it could be."""
+        from flyte_tui.tui.wizard_files import save_values
+
+        try:
+            saved = save_values(self.state, releases)
+        except OSError as exc:
+            self.notify(f"Saving the values failed: {exc}", severity="error")
+            return False
+        message, title, severity = saved.note()
+        self.notify(message, title=title, severity=severity)
+        return True
