@@ -31,6 +31,7 @@ def check_auth(plan: InstallPlan) -> Iterator[Problem]:
         return
     yield from _needs_ingress(plan)
     yield from _issuers(plan)
+    yield from testing_only(plan)
     yield from _client_ids(plan)
     if auth.authorization_server == "External":
         yield from _external(plan)
@@ -53,13 +54,24 @@ def _needs_ingress(plan: InstallPlan) -> Iterator[Problem]:
         yield Problem("ingress.tls.enabled", "auth needs TLS on the ingress: the login cookies and tokens need https")
 
 
-def _issuer_problem(path: str, issuer: str) -> Iterator[Problem]:
+def _loopback_http(issuer: str) -> bool:
     parts = urlsplit(issuer)
-    if parts.scheme == "https":
-        return
-    if parts.scheme == "http" and parts.hostname in LOOPBACK:
-        yield Problem(path, f"{issuer!r} is plain http on a loopback address: accepted for testing only", "warning")
-        return
+    return parts.scheme == "http" and parts.hostname in LOOPBACK
+
+
+def testing_only(plan: InstallPlan) -> Iterator[Problem]:
+    """The warnings for an issuer that is plain http on a loopback address (a test IdP on this machine), which
+    preflight repeats before it talks to it."""
+    auth = plan.auth
+    for path, issuer in (("auth.issuer", auth.login_issuer), ("auth.external.issuer", auth.external.issuer)):
+        if auth.enabled and _loopback_http(issuer):
+            yield Problem(path, f"{issuer!r} is plain http on a loopback address: accepted for testing only",
+                          "warning")  # fmt: skip
+
+
+def _issuer_problem(path: str, issuer: str) -> Iterator[Problem]:
+    if urlsplit(issuer).scheme == "https" or _loopback_http(issuer):
+        return  # a loopback http issuer: a warning (testing_only)
     yield Problem(path, f"{issuer!r} must be an https:// URL (http only for a test IdP on 127.0.0.1 or localhost)")
 
 
