@@ -2,7 +2,8 @@
 install` makes the propeller secret and its hash, puts the secret in `<fullname>-propeller-auth` and the OIDC
 client secret in `<fullname>-admin-auth` (both mounted at /etc/secrets, neither in the values, the answers, the
 output or any process's arguments); `diff` then shows no auth change (the hash is read back from the chart's
-config Secret); the doctor passes every auth check, reading flyte-binary's object names."""
+config Secret); the doctor passes every auth check, reading flyte-binary's object names, and fails naming
+`<fullname>-propeller-auth` and the hash's values key once that Secret holds another secret."""
 
 from __future__ import annotations
 
@@ -75,9 +76,19 @@ def test_binary_install_with_auth_keeps_secrets_in_their_secrets_and_the_doctor_
     pod = testbed.kubectl_run("get", "pods", "-n", namespace, "-l", "app.kubernetes.io/name=flyte-binary",
                               "-o", "jsonpath={.items[0].metadata.name}").stdout.strip()  # fmt: skip
     testbed.set_pod_logs(namespace, pod, ["Serving Flyte Admin Http on port :8088", "GET /healthcheck 200"])
-    _code, report = doctor_cli(testbed, testbed.helm4, namespace)
+    code, report = doctor_cli(testbed, testbed.helm4, namespace)
     found = by_id(report)
     for check_id in AUTH_CHECKS:
         assert found[check_id]["severity"] == "pass", (check_id, found[check_id])
     assert f"{FULL}-propeller-auth" in found["auth.propeller-hash"]["summary"]
     assert generated not in json.dumps(report) and oidc not in json.dumps(report)
+
+    other = "replaced-" + secrets.token_hex(8)  # propeller's secret no longer the one the hash was made from
+    testbed.kubectl_run("patch", "secret", f"{FULL}-propeller-auth", "-n", namespace, "--type=merge", "-p",
+                        json.dumps({"stringData": {"client_secret": other}}))  # fmt: skip
+    code, report = doctor_cli(testbed, testbed.helm4, namespace)
+    finding = by_id(report)["auth.propeller-hash"]
+    assert code == 3 and finding["severity"] == "fail", finding
+    assert f"{FULL}-propeller-auth" in finding["summary"]
+    assert "configuration.auth.internal.clientSecretHash" in finding["summary"]
+    assert other not in json.dumps(report)
