@@ -69,6 +69,11 @@ class AuthSetup:
         return f"auth.appAuth.selfAuthServer.staticClients.{self.propeller_id}.client_secret"
 
     @property
+    def hash_where(self) -> str:
+        """Where the hash was read, for a message: its values key, or its path in the config read."""
+        return self.hash_path if self.names.hash_value else f"{self.hash_path} in {self.source}"
+
+    @property
     def required_secrets(self) -> tuple[tuple[str, str], ...]:
         """(Secret, key) pairs the chart mounts for auth."""
         n = self.names

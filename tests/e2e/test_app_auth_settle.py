@@ -2,8 +2,8 @@
 bed, as headless ``flyte-tui install`` does: with no secret typed and no ``flyte-secret-auth`` in the
 namespace, it makes one; once the namespace holds that Secret (an upgrade, a reinstall), it reuses it (never
 rotated); a hash in the answers that Secret does not match sends the user to the secret's field. The plan
-handed to the installer carries the hash, and the values file is written only then, with it; a made secret travels in the install options only, never in the
-answers file or the recovery file."""
+handed to the installer carries the hash, and the values file is written only then, with it; a made secret
+travels in the install options only, never in the answers file or the recovery file."""
 
 from __future__ import annotations
 

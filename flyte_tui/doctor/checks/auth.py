@@ -66,7 +66,7 @@ def propeller_hash(snap: Snapshot) -> Outcome:
         return setup
     if setup.server_type != "Self":
         return skip(f"authorization server {setup.server_type}: the IdP checks propeller's secret", setup.source)
-    looked = (f"{setup.source}: {setup.hash_path}", f"Secret {setup.propeller_secret} key {setup.propeller_key} "
+    looked = (setup.hash_where, f"Secret {setup.propeller_secret} key {setup.propeller_key} "
               "(compared here with bcrypt, never shown)")  # fmt: skip
     if not setup.propeller_hash:
         return Outcome(
@@ -87,8 +87,8 @@ def propeller_hash(snap: Snapshot) -> Outcome:
         return skip("not checked: the propeller secret was not compared", *looked)
     return Outcome(
         "fail",
-        f"Secret {setup.propeller_secret} client_secret does not match the propeller hash {setup.hash_path} in "
-        f"{setup.source}: propeller and the scheduler get invalid_client",
+        f"Secret {setup.propeller_secret} client_secret does not match the propeller hash {setup.hash_where}: "
+        "propeller and the scheduler get invalid_client",
         looked,
         fix=f"put back the secret the hash was made from, or remove auth.clients.propellerHash from the answers and "
         f"run flyte-tui upgrade: it keeps {setup.propeller_secret}'s client_secret and writes its hash",
