@@ -16,7 +16,8 @@ from typing import Any
 
 from flyte_tui import tree
 from flyte_tui.charts.flyte_binary import defaults
-from flyte_tui.charts.flyte_binary.components import SIZING_KEY
+from flyte_tui.charts.flyte_binary.components import SIZING_KEY, fullname
+from flyte_tui.charts.flyte_binary.render_auth import auth_values
 from flyte_tui.charts.flyte_binary.render_images import image_values
 from flyte_tui.charts.flyte_binary.render_plugins import plugin_values
 from flyte_tui.charts.render_shared import ALB as ALB
@@ -41,6 +42,7 @@ def render_values(plan: InstallPlan) -> dict[str, Any]:
     """The flyte-binary values for a plan, as plain ordered dicts (``extraValues`` merged last)."""
     parts = (_put_storage, _put_database, _put_identity, _put_ingress, _put_resources, _put_projects)
     values = tree.deep_merge(put_parts(plan, parts), plugin_values(plan))
+    values = tree.deep_merge(values, auth_values(plan, fullname(plan.target.release)))
     return image_values(_merge_extra(values, plan.extra_values), plan)
 
 
