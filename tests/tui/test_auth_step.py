@@ -28,6 +28,7 @@ EKS = EKS_ANSWERS
 """An EKS install with no errors before the Authentication step (host and TLS set, as auth needs)."""
 OIDC_SECRET = "oidc-Secret-canary-7f3a"
 PROPELLER_SECRET = "propeller-Secret-canary-91c2"
+SECRET_NOTES = ("oidc-secret", "propeller-secret")
 
 AUTH_FIELDS = ("auth.idp", "auth.issuer", "auth.authorizationServer", "auth.clients.web", "auth.clients.cli",
                "auth.clients.propeller")  # fmt: skip
@@ -356,3 +357,18 @@ async def test_review_says_what_to_register_at_the_idp(wizard: Callable[..., Wiz
         assert app.screen.query_one("#idp-label").display
         text = str(app.screen.query_one("#idp-register").render())
         assert "0oa-web" in text and "https://flyte.acme.com/callback" in text, text
+
+
+async def test_the_secrets_notes_name_the_charts_own_secrets(wizard: Callable[..., WizardApp]) -> None:
+    from textual.widgets import Static
+
+    app = wizard()
+    async with app.run_test(size=SIZE) as pilot:
+        binary = {"target.chart.name": "flyte-binary", "target.release": "flyte-backend", "auth.enabled": True}
+        await to_auth(pilot, binary)
+        app.screen.refresh_extras()  # type: ignore[attr-defined]
+        await pilot.pause()
+        notes = " ".join(str(app.screen.query_one(f"#{w}-note", Static).render()) for w in SECRET_NOTES)
+        assert "flyte-backend-flyte-binary-propeller-auth" in notes
+        assert "flyte-backend-flyte-binary-admin-auth" in notes
+        assert "flyte-secret-auth" not in notes and "flyte-admin-secrets" not in notes
