@@ -31,6 +31,7 @@ STEPS: tuple[Step, ...] = (
     Step("identity", "Identity & ingress",
          ("identity", "ingress", "projects.taskRoleArn", "projects.taskServiceAccount")),
     Step("auth", "Authentication", ("auth",)),
+    Step("plugins", "Task plugins", ("plugins",)),
     Step("resources", "Resources", ("resources", "projects")),
     Step("review", "Review", ()),
 )
