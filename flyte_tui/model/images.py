@@ -80,7 +80,7 @@ class Images(Section):
         return [{"name": self.pull_secret}] if self.pull_secret else []
 
 
-def _source_path(repository: str) -> str:
+def source_path(repository: str) -> str:
     """``repository`` without its registry host: Docker Hub's short names get their ``library/``."""
     first, _, rest = repository.partition("/")
     if rest and ("." in first or ":" in first or first == "localhost"):
@@ -92,7 +92,16 @@ def mirror_repository(repository: str, registry: str) -> str:
     """``repository`` (no tag) rewritten onto ``registry`` (unchanged when empty or already there)."""
     if not registry or repository.startswith(registry.rstrip("/") + "/"):
         return repository
-    return f"{registry.rstrip('/')}/{_source_path(repository)}"
+    return f"{registry.rstrip('/')}/{source_path(repository)}"
+
+
+def registry_of(repository: str, default: str) -> str:
+    """The registry ``repository`` is the chart's ``default`` mirrored onto ("" when it is the default itself, or
+    not a mirror of it): what :func:`mirror_repository` undone gives."""
+    tail = "/" + source_path(default)
+    if repository == default or not repository.endswith(tail):
+        return ""
+    return repository[: -len(tail)]
 
 
 def mirror_image(image: str, registry: str) -> str:
