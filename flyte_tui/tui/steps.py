@@ -25,7 +25,7 @@ class Step(NamedTuple):
 STEPS: tuple[Step, ...] = (
     Step("welcome", "Welcome", ()),
     Step("target", "Target", ("target",)),
-    Step("environment", "Environment", ("environment", "apiVersion", "kind")),
+    Step("environment", "Environment", ("environment", "apiVersion", "kind", "images")),
     Step("storage", "Storage", ("storage", "dependencies")),
     Step("database", "Database", ("database",)),
     Step("identity", "Identity & ingress",
