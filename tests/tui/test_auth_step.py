@@ -97,7 +97,7 @@ async def test_auth_is_off_by_default_and_the_step_passes(wizard: Callable[..., 
         assert not app.screen.query_one("#oidc-secret", Input).display
         assert app.state.errors_for("auth") == []
         await next_step(pilot)
-        assert app.current_step == "resources"
+        assert app.current_step == "plugins"
         assert "auth" not in app.state.raw or not app.state.get("auth.enabled")
 
 
@@ -142,7 +142,7 @@ async def test_a_bad_issuer_is_refused_as_typed_with_the_fields_message(wizard: 
         await type_into(pilot, "auth.clients.cli", "")  # cleared: the default id again, not a missing one
         assert app.state.get("auth.clients.cli") is None and app.state.errors_for("auth") == []
         await next_step(pilot)
-        assert app.current_step == "resources"
+        assert app.current_step == "plugins"
 
 
 async def test_googles_placeholder_client_id_is_refused(wizard: Callable[..., WizardApp]) -> None:
@@ -250,7 +250,7 @@ async def test_typed_secrets_survive_back_and_next_and_self_keeps_only_the_hash(
         assert app.screen.query_one("#propeller-secret", Input).value == PROPELLER_SECRET
         assert app.state.get("auth.clients.propellerHash") == made  # the same secret: the same hash, not a new one
         await next_step(pilot)
-        assert app.current_step == "resources"
+        assert app.current_step == "plugins"
         await pilot.press("ctrl+s")
         await pilot.pause()
     text = answers_path.read_text(encoding="utf-8")

@@ -42,7 +42,7 @@ async def test_install_runs_the_saved_plan_with_the_typed_password(
         await pilot.press("enter")  # "Type it now"
         await tab_to_id(pilot, "password")
         await type_text(pilot, canary)
-        for _ in range(4):
+        for _ in range(5):  # identity, auth, plugins, resources, review
             await next_step(pilot)
         assert app.current_step == "review"
         await tab_to_id(pilot, "install")
@@ -114,7 +114,7 @@ async def test_quitting_during_an_install_cancels_it_first(
     app = wizard(install_run=run)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        for _ in range(7):
+        for _ in range(8):  # target → … → review
             await next_step(pilot)
         assert app.current_step == "review"
         await tab_to_id(pilot, "install")
@@ -153,7 +153,7 @@ async def _install_and_quit(wizard: Callable[..., WizardApp], answers_path: Path
     app = wizard(install_run=run)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        for _ in range(7):
+        for _ in range(8):  # target → … → review
             await next_step(pilot)
         for _ in ends:
             assert app.current_step == "review"

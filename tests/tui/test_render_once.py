@@ -92,7 +92,7 @@ async def test_a_new_install_renders_its_values_once(
     app = wizard()  # no stand-in: the runner drives the real Installer
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        for _ in range(6):
+        for _ in range(7):
             await next_step(pilot)
         renders.clear()  # from here on: the review screen (its preview), Save and install, the installer
         await next_step(pilot)

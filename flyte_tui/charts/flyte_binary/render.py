@@ -19,13 +19,14 @@ from flyte_tui.charts.flyte_binary import defaults
 from flyte_tui.charts.flyte_binary.components import SIZING_KEY, fullname
 from flyte_tui.charts.flyte_binary.render_auth import auth_values
 from flyte_tui.charts.flyte_binary.render_images import image_values
-from flyte_tui.charts.flyte_binary.render_plugins import plugin_values
+from flyte_tui.charts.flyte_binary.render_plugins import plugin_values, spark_cluster_templates
 from flyte_tui.charts.render_shared import ALB as ALB
 from flyte_tui.charts.render_shared import IRSA_ANNOTATION as IRSA_ANNOTATION
 from flyte_tui.charts.render_shared import NGINX as NGINX
 from flyte_tui.charts.render_shared import WI_ANNOTATION as WI_ANNOTATION
 from flyte_tui.charts.render_shared import alb_annotations, domain_variables, put_parts, task_identity
 from flyte_tui.model.plan import InstallPlan, ResourceList
+from flyte_tui.model.plugins import wants_spark
 
 DB_MOUNT = "/etc/db"
 """Where the database password Secret is mounted in the Deployment."""
@@ -281,7 +282,7 @@ def cluster_resource_templates(plan: InstallPlan, quotas: bool) -> dict[str, str
             "  namespace: '{{ namespace }}'\nspec:\n  hard:\n"
             "    limits.cpu: '{{ projectQuotaCpu }}'\n    limits.memory: '{{ projectQuotaMemory }}'\n"
         )
-    return templates
+    return {**templates, **spark_cluster_templates(plan, identity)}
 
 
 def _put_projects(values: dict[str, Any], plan: InstallPlan) -> None:
@@ -292,7 +293,7 @@ def _put_projects(values: dict[str, Any], plan: InstallPlan) -> None:
     custom_data = [{domain: entries} for domain, entries in domain_variables(plan, identity).items() if entries]
     if custom_data:  # the chart's default has none
         tree.put(values, (*INLINE, "cluster_resources", "customData"), custom_data)
-    if identity or proj.quotas:
+    if identity or proj.quotas or wants_spark(plan):
         tree.put(values, ("clusterResourceTemplates", "inline"), cluster_resource_templates(plan, bool(proj.quotas)))
     if proj.initial_projects != defaults.SEED_PROJECTS:
         admin = ("flyte-core-components", "admin")

@@ -19,7 +19,7 @@ from flyte_tui.charts.flyte_core.components import STORAGE_USERS
 from flyte_tui.charts.flyte_core.render_auth import auth_values
 from flyte_tui.charts.flyte_core.render_clusters import control_plane_values, data_plane_overlay
 from flyte_tui.charts.flyte_core.render_images import image_values
-from flyte_tui.charts.flyte_core.render_plugins import plugin_values
+from flyte_tui.charts.flyte_core.render_plugins import plugin_values, spark_cluster_templates
 from flyte_tui.charts.flyte_deps import chart as deps
 from flyte_tui.charts.render_shared import ALB as ALB
 from flyte_tui.charts.render_shared import IRSA_ANNOTATION as IRSA_ANNOTATION
@@ -27,6 +27,7 @@ from flyte_tui.charts.render_shared import NGINX as NGINX
 from flyte_tui.charts.render_shared import WI_ANNOTATION as WI_ANNOTATION
 from flyte_tui.charts.render_shared import alb_annotations, domain_variables, put_parts, task_identity
 from flyte_tui.model.plan import DataPlane, InstallPlan, ResourceList
+from flyte_tui.model.plugins import wants_spark
 
 DB_MOUNT = "/etc/db"
 """Where the chart mounts ``common.databaseSecret`` in every pod that reads the database."""
@@ -302,7 +303,7 @@ def cluster_resource_templates(plan: InstallPlan) -> list[dict[str, str]]:
             "    limits.cpu: {{ projectQuotaCpu }}\n    limits.memory: {{ projectQuotaMemory }}\n",
         }
     )
-    return templates
+    return templates + spark_cluster_templates(plan, identity)
 
 
 def _put_projects(values: dict[str, Any], plan: InstallPlan) -> None:
@@ -317,7 +318,7 @@ def _put_projects(values: dict[str, Any], plan: InstallPlan) -> None:
     ]
     if _by_domain(custom_data) != _by_domain(default_data):
         tree.put(values, ("cluster_resource_manager", "config", "cluster_resources", "customData"), custom_data)
-    if identity:
+    if identity or wants_spark(plan):
         tree.put(values, ("cluster_resource_manager", "templates"), cluster_resource_templates(plan))
     if proj.initial_projects != defaults.INITIAL_PROJECTS:
         tree.put(values, ("flyteadmin", "initialProjects"), list(proj.initial_projects))
