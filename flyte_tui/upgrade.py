@@ -333,8 +333,8 @@ def review_upgrade(plan: InstallPlan, helm: Helm, releases: Sequence[PlannedRele
     """Step 4: what upgrading to ``plan`` changes (the plan's values rendered once, for the review and the
     install after it; pass ``releases`` when they are rendered already). With data planes, every cluster's
     release is reviewed on its own context, data planes first (a new one's release shows as one to install),
-    and what the added and removed data planes mean is said in :attr:`Reviewed.notes`. Raises HelmError / ProcessError on
-    tool failures."""
+    and what the added and removed data planes mean is said in :attr:`Reviewed.notes`. Raises HelmError /
+    ProcessError on tool failures."""
     releases = list(releases) if releases is not None else plan_releases(plan)
     control = flyte_release(releases)
     planes = [r for r in releases if r.data_plane and not r.serves]

@@ -11,7 +11,7 @@ from typing import Any
 from flyte_tui.charts import flyte_release, plan_releases, validate_answers
 from flyte_tui.cli.run import reviewed_lines
 from flyte_tui.model.plan import InstallPlan
-from flyte_tui.review.clusters import cluster_changes, changes_in, data_plane_names
+from flyte_tui.review.clusters import changes_in, cluster_changes, data_plane_names
 from flyte_tui.review.diff import ManifestDiff, manifest_diff, values_diff
 from flyte_tui.review.review import Review
 from flyte_tui.upgrade import ClusterReview, Reviewed, cluster_notes
