@@ -32,6 +32,7 @@ STEPS: tuple[Step, ...] = (
          ("identity", "ingress", "projects.taskRoleArn", "projects.taskServiceAccount")),
     Step("auth", "Authentication", ("auth",)),
     Step("resources", "Resources", ("resources", "projects")),
+    Step("clusters", "Clusters", ("dataPlanes",)),
     Step("review", "Review", ()),
 )
 STEP_IDS: tuple[str, ...] = tuple(s.id for s in STEPS)
