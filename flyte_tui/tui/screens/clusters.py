@@ -227,13 +227,14 @@ class ClustersScreen(StepScreen):
         if index >= len(planes):
             return
         value = _weight(event.value) if key == "weight" else event.value
+        before = planes[index].get(key)
         if value is None or value == "" or (key == "inCluster" and value is False):
             planes[index].pop(key, None)
         else:
             planes[index][key] = value
         self.put_planes(planes)
-        if key == "context" and isinstance(value, str) and value:
-            self.check(index, value)
+        if key == "context" and isinstance(value, str) and value and value != before:
+            self.check(index, value)  # as it is chosen (not when the step shows a context already answered)
         if key == "inCluster":
             self.refresh_problems()  # context and endpoint show, or go
 
