@@ -77,8 +77,7 @@ class UnwritableYAML(UnmergeableFile):
         if self.target == STDOUT_NAME:
             return f"nothing was written to stdout: {self.REASON}; {self.ADVICE}"
         return (
-            f"{self.target} was not written: {self.REASON}; nothing was written, the file is as it was: "
-            f"{self.ADVICE}"
+            f"{self.target} was not written: {self.REASON}; nothing was written, the file is as it was: {self.ADVICE}"
         )
 
     def naming(self, target: str | os.PathLike[str]) -> UnwritableYAML:

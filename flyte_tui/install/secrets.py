@@ -41,6 +41,8 @@ class SecretValues:
     s3_secret_key: str | None = field(default=None, repr=False)
     oidc_client_secret: str | None = field(default=None, repr=False)
     propeller_client_secret: str | None = field(default=None, repr=False)
+    cluster_tokens: tuple[str, ...] = field(default=(), repr=False)
+    """The data planes' ServiceAccount tokens an install read (:mod:`flyte_tui.install.cluster_links`)."""
 
     def __repr__(self) -> str:
         given = [n for n in _NAMES if getattr(self, n)]
@@ -63,7 +65,7 @@ class SecretValues:
 
     def all(self) -> list[str]:
         """Every secret value given (for redaction checks)."""
-        return [v for v in (getattr(self, n) for n in _NAMES) if v]
+        return [v for v in (getattr(self, n) for n in _NAMES) if v] + [t for t in self.cluster_tokens if t]
 
 
 _NAMES = ("db_password", "s3_access_key", "s3_secret_key", "oidc_client_secret", "propeller_client_secret")

@@ -106,7 +106,6 @@ def import_values(path: Path) -> Imported:
     return Imported(answers, f"Kept under extraValues: {leftovers}" if leftovers else "")
 
 
-
 Severity = Literal["information", "warning", "error"]
 Note = tuple[str, str, Severity]
 """A message for the user: its text, its title and its severity."""

@@ -15,6 +15,7 @@ from flyte_tui.charts import validate_answers
 from flyte_tui.charts.component import ImportResult
 from flyte_tui.charts.flyte_core import defaults
 from flyte_tui.charts.flyte_core.components import SIZABLE_KEYS, STORAGE_USERS
+from flyte_tui.charts.flyte_core.import_clusters import data_planes_of, with_data_planes
 from flyte_tui.charts.flyte_core.render import IRSA_ANNOTATION, TASK_RESOURCE_KEYS, WI_ANNOTATION, render_values
 from flyte_tui.charts.flyte_core.values_reader import ValuesReader
 from flyte_tui.charts.import_shared import name_target, values_only
@@ -285,8 +286,11 @@ def import_values(
     first = validate_answers(answers)
     leftovers: list[str] = []
     extra: dict[str, Any] = {}
+    planes = data_planes_of(values)  # their contexts are not in the values: validation asks for them
     if first.plan is not None:
-        _residual(values, render_values(first.plan), (), extra, leftovers)
+        _residual(values, render_values(with_data_planes(first.plan, planes)), (), extra, leftovers)
+        if planes:
+            answers["dataPlanes"] = planes
     else:
         extra = copy.deepcopy(values)
         leftovers = sorted(str(k) for k in values)
