@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Button
+from textual.widgets import Button, Label
 
 from flyte_tui.tui.app import WizardApp, make_app
 from flyte_tui.tui.widgets.field import FormField, field_id
@@ -199,3 +199,25 @@ def test_clusters_snapshot(snap_compare: Any, tmp_path: Path, monkeypatch: pytes
                    deterministic=True)  # fmt: skip
     answers = {"target.context": "kind-flyte", "dataPlanes": [EAST]}
     assert snap_compare(app, run_before=go("clusters", "sandbox", answers), terminal_size=(80, 40))
+
+
+async def test_the_review_shows_one_values_file_per_cluster(wizard: Callable[..., WizardApp]) -> None:
+    from .keys import shown_text
+
+    app = wizard()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await to_clusters(pilot, {"ingress.host": "flyte.example.com", "dataPlanes": [EAST]})
+        await next_step(pilot)
+        assert app.current_step == "review"
+        await settle(pilot)
+        screen = app.screen
+        assert str(screen.query_one("#values-label", Label).render()).startswith("Values of the control plane")
+        box = screen.query_one("#planes-values")
+        titles = [str(label.render()) for label in box.query(Label)]
+        assert titles == [
+            "Values of data plane east (flyte-values-east.yaml, context prod-eks): installed before the control plane"
+        ]
+        east = shown_text(box.query_one(".plane-values", Note))
+        control = shown_text(screen.query_one("#values", Note))
+        assert "flytepropeller" in east and "clusterConfigs" not in east  # the data plane's own values
+        assert "clusterConfigs" in control and "https://10.0.12.7:6443" in control

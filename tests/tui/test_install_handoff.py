@@ -42,7 +42,7 @@ async def test_install_runs_the_saved_plan_with_the_typed_password(
         await pilot.press("enter")  # "Type it now"
         await tab_to_id(pilot, "password")
         await type_text(pilot, canary)
-        for _ in range(4):
+        for _ in range(5):  # identity, auth, resources, clusters, review
             await next_step(pilot)
         assert app.current_step == "review"
         await tab_to_id(pilot, "install")
