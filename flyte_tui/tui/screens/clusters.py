@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from textual import on, work
@@ -24,8 +25,6 @@ from flyte_tui.tui.widgets.note import Note
 
 SWITCH = "dataPlanes"
 """The path of the switch between one cluster and several (its problems, e.g. flyte-binary's, show under it)."""
-FIELDS = ("name", "context", "endpoint", "labels", "weight", "inCluster")
-"""A data plane's answers, in the order its fields show."""
 ONE_CLUSTER = (
     "One cluster: Flyte runs everything in the control plane's cluster (target.context). Switch on to send "
     "executions to data planes, other clusters that run propeller and its webhook; flyteadmin stays here."
@@ -107,53 +106,10 @@ class ClustersScreen(StepScreen):
 
     def plane_boxes(self, planes: list[dict[str, Any]]) -> list[Widget]:
         """One box per data plane: its fields, its reachability, Remove."""
-        boxes: list[Widget] = []
-        for index, plane in enumerate(planes):
-            at = f"{SWITCH}.{index}"
-            context = str(plane.get("context") or "")
-            choices = self.contexts(context)
-            widgets: list[Widget] = [
-                Label(f"Data plane {index + 1}", classes="plane-title"),
-                self.plane_field(f"{at}.name", plane.get("name")),
-                self.plane_field(
-                    f"{at}.context",
-                    context or None,
-                    kind="select" if choices else "text",
-                    choices=choices,
-                    placeholder="a context of your kubeconfig",
-                ),
-                Note(self.reach_line(context), id=f"reach-{index}", classes="field-help reach"),
-                self.plane_field(f"{at}.endpoint", plane.get("endpoint"), placeholder="https://10.0.12.7:6443"),
-                self.plane_field(
-                    f"{at}.labels",
-                    plane.get("labels"),
-                    kind="list",
-                    empty=None,
-                    placeholder="gpu, eu (comma-separated)",
-                ),
-                self.plane_field(f"{at}.weight", plane.get("weight"), empty=None, placeholder="0 to 1"),
-                self.plane_field(
-                    f"{at}.inCluster",
-                    bool(plane.get("inCluster")),
-                    kind="switch",
-                    label="The control plane executes too (inCluster)",
-                ),
-                Horizontal(
-                    Button("Check again", id=f"check-{index}", compact=True, classes="check-plane"),
-                    Button("Remove", id=f"remove-{index}", compact=True, variant="error", classes="remove-plane"),
-                    classes="buttons",
-                ),
-            ]
-            boxes.append(Vertical(*widgets, id=f"plane-{index}", classes="plane"))
-        return boxes
-
-    def plane_field(self, path: str, value: Any, **options: Any) -> FormField:
-        """A data plane's field (the list's items have no dotted path in the answers: the screen sets them)."""
-        field = FormField(path, value, **options)
-        if path.endswith(".endpoint"):
-            field.help_text = ENDPOINT_HELP
-        field.display = self.applies(path)
-        return field
+        return [
+            plane_box(index, plane, self.contexts(str(plane.get("context") or "")), self.reach_line, self.applies)
+            for index, plane in enumerate(planes)
+        ]
 
     def reach_line(self, context: str) -> str:
         """What the check of ``context`` found (or that it runs)."""
@@ -318,6 +274,45 @@ class ClustersScreen(StepScreen):
 
     def on_unmount(self) -> None:
         self.cancel.set()  # a check still running stops with the step
+
+
+def plane_box(
+    index: int,
+    plane: dict[str, Any],
+    choices: list[str],
+    reach_line: Callable[[str], str],
+    applies: Callable[[str], bool],
+) -> Vertical:
+    """A data plane's box: its fields (the context a choice of ``choices`` when there are any), what the check of
+    its context found, Check again and Remove."""
+    at = f"{SWITCH}.{index}"
+    context = str(plane.get("context") or "")
+
+    def field(key: str, value: Any, **options: Any) -> FormField:
+        made = FormField(f"{at}.{key}", value, **options)  # list items have no dotted path: the screen sets them
+        if key == "endpoint":
+            made.help_text = ENDPOINT_HELP
+        made.display = applies(made.path)
+        return made
+
+    kind = "select" if choices else "text"
+    return Vertical(
+        Label(f"Data plane {index + 1}", classes="plane-title"),
+        field("name", plane.get("name")),
+        field("context", context or None, kind=kind, choices=choices, placeholder="a context of your kubeconfig"),
+        Note(reach_line(context), id=f"reach-{index}", classes="field-help reach"),
+        field("endpoint", plane.get("endpoint"), placeholder="https://10.0.12.7:6443"),
+        field("labels", plane.get("labels"), kind="list", empty=None, placeholder="gpu, eu (comma-separated)"),
+        field("weight", plane.get("weight"), empty=None, placeholder="0 to 1"),
+        field("inCluster", bool(plane.get("inCluster")), kind="switch", label="The control plane executes too"),
+        Horizontal(
+            Button("Check again", id=f"check-{index}", compact=True, classes="check-plane"),
+            Button("Remove", id=f"remove-{index}", compact=True, variant="error", classes="remove-plane"),
+            classes="buttons",
+        ),
+        id=f"plane-{index}",
+        classes="plane",
+    )
 
 
 def _weight(value: Any) -> Any:
