@@ -287,7 +287,9 @@ def _tool_options(command: Callable[..., None]) -> Callable[..., None]:
     return click.option("--helm", "helm_bin", default="helm", show_default=True, help="The helm binary.")(command)
 
 
-_RECOVER = click.option("--recover", is_flag=True, help="If the release is stuck in pending-*, run the recovery first.")
+_RECOVER = click.option(
+    "--recover", is_flag=True, help="If the release is stuck in pending-*, run the recovery first."
+)
 """``--recover``, as ``install`` and ``upgrade`` both take it."""
 
 

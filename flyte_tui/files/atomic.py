@@ -18,6 +18,7 @@ class UnmergeableFile(OSError):
     """
 
 
+
 def _write_temp(folder: Path, name: str, data: bytes, mode: int) -> str:
     """Write ``data`` to a new temporary file in ``folder`` (synced); returns its path."""
     fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)

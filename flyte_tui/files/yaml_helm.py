@@ -33,7 +33,6 @@ def plain_value(node: PlainScalarString) -> str | bool:
     """What helm reads for a plain scalar this constructor kept as text: a boolean word's boolean."""
     return node in _TRUE_WORDS if node in HELM_BOOLEAN_WORDS else str(node)
 
-
 _STR = "tag:yaml.org,2002:str"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 LINE_BREAKS = ("\x85", "\u2028", "\u2029")

@@ -77,7 +77,8 @@ class UnwritableYAML(UnmergeableFile):
         if self.target == STDOUT_NAME:
             return f"nothing was written to stdout: {self.REASON}; {self.ADVICE}"
         return (
-            f"{self.target} was not written: {self.REASON}; nothing was written, the file is as it was: {self.ADVICE}"
+            f"{self.target} was not written: {self.REASON}; nothing was written, the file is as it was: "
+            f"{self.ADVICE}"
         )
 
     def naming(self, target: str | os.PathLike[str]) -> UnwritableYAML:

@@ -14,11 +14,13 @@ from collections.abc import Sequence
 
 from flyte_tui.charts import PlannedRelease
 from flyte_tui.charts.flyte_core.render_clusters import control_plane_endpoints
-from flyte_tui.events import OutputLine
+from flyte_tui.events import Explanation, OutputLine
 from flyte_tui.install.cluster_links import LINK_STEP, VERIFY_STEP
 from flyte_tui.install.context import ReleaseRun, Step, StepError
+from flyte_tui.install.preflight import preflight
 from flyte_tui.install.steps import create_secrets, helm_upgrade, namespace
 from flyte_tui.model.plan import InstallPlan
+from flyte_tui.tools import process, retry
 
 STEP_PREFIX = "data-plane:"
 """A data plane's helm step is ``data-plane:<name>`` (a name is a DNS label: it holds no colon)."""
@@ -64,6 +66,43 @@ def data_plane_run(run: ReleaseRun, release: PlannedRelease) -> ReleaseRun:
 def data_plane_runs(run: ReleaseRun, releases: Sequence[PlannedRelease]) -> list[ReleaseRun]:
     """A run of every data plane's release, in install order."""
     return [data_plane_run(run, r) for r in releases if r.data_plane]
+
+
+def preflight_every_cluster(
+    run: ReleaseRun, dependencies: Sequence[PlannedRelease], releases: Sequence[PlannedRelease]
+) -> Step:
+    """The control plane's preflight, then each data plane's cluster: it answers, and the user may create the
+    release's objects in the namespace there (before anything is created on any cluster)."""
+    detail = yield from preflight(run, dependencies)
+    for plane in data_plane_runs(run, releases):
+        yield from _reachable(plane)
+    return detail
+
+
+def _reachable(plane: ReleaseRun) -> Step:
+    name, context = plane.release.data_plane, plane.release.context
+    at = next((i for i, p in enumerate(plane.plan.data_planes) if p.name == name), 0)
+    kubectl = dataclasses.replace(plane.kubectl, retries=retry.QUICK)
+    server = kubectl.run("version", "-o", "json", namespaced=False, timeout=20)
+    if not server.ok or "serverVersion" not in server.stdout:
+        reason = process.last_line(server.stderr, "no answer")
+        raise StepError(
+            f"data plane {name}: cannot reach the cluster of context {context}: {reason}",
+            Explanation(
+                summary=f"the API server of data plane {name} (context {context}) does not answer",
+                object="cluster",
+                cause="the context's cluster is down, unreachable from here, or its credentials expired",
+                fix=f"kubectl --context {context} cluster-info; or correct the data plane's context",
+                answer=f"dataPlanes.{at}.context",
+            ),
+        )
+    allowed = kubectl.can_i("create", "deployments")
+    if allowed.allowed is False:
+        ns = plane.release.namespace
+        raise StepError(f"data plane {name}: you may not create deployments in namespace {ns} (context {context})")
+    known = "yes" if allowed.allowed else "not known"
+    yield OutputLine("preflight", f"data plane {name} ({context}): cluster reachable, permissions to create: {known}")
+    return ""
 
 
 def on_data_plane(plane: ReleaseRun, step: Step) -> Step:

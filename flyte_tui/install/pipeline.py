@@ -108,6 +108,8 @@ class Installer:
     def _step(self, step: str, run: ReleaseRun) -> Step:
         if step == dependencies.STEP:
             return dependencies.install_dependencies(run, self.dependencies)
+        if step == "preflight" and clusters.has_data_planes(self.releases):
+            return clusters.preflight_every_cluster(run, self.dependencies, self.releases)
         if step == "preflight":
             return preflight(run, self.dependencies)
         if clusters.has_data_planes(self.releases):
@@ -177,7 +179,7 @@ class Installer:
         finished = self._finish(run, False)
         after = after_cancel(run, step, finished.release_state, self.components if step != "helm" else ())
         yield StepFailed(step, after.message, after.explanation)
-        yield dataclasses.replace(finished, summary=after.summary)
+        yield dataclasses.replace(finished, summary=(*after.summary, *self._plane_states(run)))
 
     def _finish(self, run: ReleaseRun, ok: bool) -> InstallFinished:
         """The end: the release's state and what to do next (the console, the endpoint, the values file)."""
@@ -194,9 +196,16 @@ class Installer:
             summary += [f"values file of data plane {p.release.data_plane}: {p.options.values_path}" for p in planes]
         else:
             summary += [f"dependency release {d.release} is {self._state(run, d)}" for d in self.dependencies]
-            summary += [f"data plane {p.release.data_plane}: release {release} is {p.release_state()}" for p in planes]
+            summary += self._plane_states(run)
             summary.append(f"release {release} is {state}")
         return InstallFinished(ok, state, elapsed, tuple(summary))
+
+    def _plane_states(self, run: ReleaseRun) -> list[str]:
+        """Each data plane's release state (a run that did not finish may leave some installed)."""
+        planes = clusters.data_plane_runs(run, self.releases)
+        return [
+            f"data plane {p.release.data_plane}: release {p.release.release} is {p.release_state()}" for p in planes
+        ]
 
     @staticmethod
     def _state(run: ReleaseRun, release: PlannedRelease) -> str:

@@ -155,15 +155,9 @@ def detect_release(
     if kubectl.path is None:
         return None, "no cluster to ask", None, ""
     argv = [
-        kubectl.path,
-        f"--context={context}",
-        f"--request-timeout={TIMEOUT:g}s",  # a value is never read as a flag
-        "get",
-        "secrets",
-        f"--namespace={namespace}",
-        f"--selector=owner=helm,name={release}",
-        "-o",
-        "name",
+        kubectl.path, f"--context={context}", f"--request-timeout={TIMEOUT:g}s",  # a value is never read as a flag
+        "get", "secrets", f"--namespace={namespace}",
+        f"--selector=owner=helm,name={release}", "-o", "name",
     ]
     code, out, err = _run(argv, timeout=TIMEOUT + 1)
     if code != 0:

@@ -101,12 +101,7 @@ class KubectlClientVersion(Shape):
 
 
 _JSON_KINDS = {
-    dict: "an object",
-    list: "a list",
-    str: "a string",
-    int: "a number",
-    float: "a number",
-    bool: "true/false",
+    dict: "an object", list: "a list", str: "a string", int: "a number", float: "a number", bool: "true/false"
 }
 
 

@@ -10,14 +10,9 @@ from textual.app import App
 from textual.worker import Worker, WorkerState
 
 WORK = {
-    "detect": "detecting helm, kubectl and the kube contexts",
-    "versions": "listing the chart's versions",
-    "live": "reading the live release",
-    "recover": "recovering the release",
-    "review": "computing the upgrade",
-    "install": "installing",
-    "doctor": "running the doctor",
-    "bundle": "writing the support bundle",
+    "detect": "detecting helm, kubectl and the kube contexts", "versions": "listing the chart's versions",
+    "live": "reading the live release", "recover": "recovering the release", "review": "computing the upgrade",
+    "install": "installing", "doctor": "running the doctor", "bundle": "writing the support bundle",
 }
 """What each worker group does, for the message when one fails unexpectedly."""
 log = logging.getLogger("flyte_tui.tui.app")

@@ -37,16 +37,8 @@ def _inner_model(annotation: Any) -> Any:
 
 
 _ACRONYMS = {
-    "cpu": "CPU",
-    "gpu": "GPU",
-    "arn": "ARN",
-    "tls": "TLS",
-    "ssl": "SSL",
-    "grpc": "gRPC",
-    "id": "ID",
-    "oci": "OCI",
-    "aws": "AWS",
-    "gcp": "GCP",
+    "cpu": "CPU", "gpu": "GPU", "arn": "ARN", "tls": "TLS", "ssl": "SSL", "grpc": "gRPC", "id": "ID", "oci": "OCI",
+    "aws": "AWS", "gcp": "GCP",
 }
 
 

@@ -292,12 +292,8 @@ class WizardState:
         )
         helm, kubectl = self.tools()
         return InstallOptions(
-            values_path=self.values_path,
-            helm=helm,
-            kubectl=kubectl,
-            rollback_on_failure=self.upgrading,
-            secrets=secrets,
-            source=self.answers_path.name,
+            values_path=self.values_path, helm=helm, kubectl=kubectl, rollback_on_failure=self.upgrading,
+            secrets=secrets, source=self.answers_path.name,
         )
 
     def doctor_target(self) -> DoctorTarget:

@@ -28,9 +28,8 @@ STEPS: tuple[Step, ...] = (
     Step("environment", "Environment", ("environment", "apiVersion", "kind")),
     Step("storage", "Storage", ("storage", "dependencies")),
     Step("database", "Database", ("database",)),
-    Step(
-        "identity", "Identity & ingress", ("identity", "ingress", "projects.taskRoleArn", "projects.taskServiceAccount")
-    ),
+    Step("identity", "Identity & ingress",
+         ("identity", "ingress", "projects.taskRoleArn", "projects.taskServiceAccount")),
     Step("auth", "Authentication", ("auth",)),
     Step("resources", "Resources", ("resources", "projects")),
     Step("clusters", "Clusters", ("dataPlanes",)),

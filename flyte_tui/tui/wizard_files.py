@@ -106,6 +106,7 @@ def import_values(path: Path) -> Imported:
     return Imported(answers, f"Kept under extraValues: {leftovers}" if leftovers else "")
 
 
+
 Severity = Literal["information", "warning", "error"]
 Note = tuple[str, str, Severity]
 """A message for the user: its text, its title and its severity."""

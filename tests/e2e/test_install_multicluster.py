@@ -192,3 +192,55 @@ def test_a_data_plane_that_will_not_come_up_is_named(
     assert finished["event"] == "InstallFinished" and not finished["ok"]
     assert finished["elapsed"] < 200, finished  # stopped early, not at the 4m timeout
     assert any(line.startswith("data plane dp-2: release flyte is") for line in finished["summary"]), finished
+
+
+@pytest.mark.parametrize("helm_bin", ["helm4"], indirect=True)
+def test_an_unreachable_data_plane_stops_preflight_before_anything_is_made(
+    clusters: multibed.MultiBed, helm_bin: Path, spread: str, tmp_path: Path
+) -> None:
+    answers = _answers(clusters, spread)
+    answers["dataPlanes"][1]["context"] = "no-such-context"
+    proc = _run(clusters, helm_bin, answers, tmp_path)
+    assert proc.returncode == 1, (proc.stdout[-3000:], proc.stderr[-2000:])
+    events = [json.loads(line) for line in proc.stdout.splitlines()]
+    (failed,) = [e for e in events if e["event"] == "StepFailed"]
+    assert failed["step"] == "preflight"
+    assert failed["message"].startswith("data plane dp-3: cannot reach the cluster of context no-such-context")
+    assert failed["explanation"]["answer"] == "dataPlanes.1.context"
+    for n in (1, 2):
+        seen = clusters.kubectl_run(n, "get", "namespace", spread, "--ignore-not-found", "-o", "name").stdout
+        assert not seen.strip(), n
+
+
+@pytest.mark.parametrize("helm_bin", ["helm4"], indirect=True)
+def test_a_cancel_during_the_wait_stops_every_cluster_s_watch(
+    clusters: multibed.MultiBed, helm_bin: Path, spread: str, tmp_path: Path
+) -> None:
+    """Cancelled at the first readiness table: the run ends at once (every cluster's watch stops), says what
+    each release is left as, and the table kept each cluster's components."""
+    import threading
+
+    from flyte_tui.charts import validate_answers
+    from flyte_tui.events import ComponentsChanged, InstallFinished, StepFailed
+    from flyte_tui.install import Installer, InstallOptions
+    from flyte_tui.install.secrets import SecretValues
+
+    result = validate_answers(_answers(clusters, spread))
+    assert result.plan is not None
+    cancel = threading.Event()
+    given = SecretValues("pw-" + secrets.token_hex(4), "AKIA1", secrets.token_hex(8))
+    options = InstallOptions(values_path=tmp_path / "flyte-values.yaml", helm=str(helm_bin),
+                             kubectl=str(clusters.beds[0].kubectl), env=clusters.env, timeout=240.0,
+                             secrets=given)  # fmt: skip
+    events = []
+    for event in Installer(result.plan, options, cancel).run():
+        events.append(event)
+        if isinstance(event, ComponentsChanged):
+            cancel.set()
+    (failed,) = [e for e in events if isinstance(e, StepFailed)]
+    assert failed.step == "readiness" and failed.message.startswith("cancelled by the user"), failed
+    finished = events[-1]
+    assert isinstance(finished, InstallFinished) and not finished.ok
+    assert finished.elapsed < 120, finished
+    assert "data plane dp-2: release flyte is deployed" in finished.summary, finished.summary
+    assert "data plane dp-3: release flyte is deployed" in finished.summary, finished.summary

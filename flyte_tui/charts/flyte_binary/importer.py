@@ -153,7 +153,7 @@ def _projects(read: ValuesReader, env: str) -> dict[str, Any]:
         for domain, entries in item.items():
             flat = per_domain.setdefault(str(domain), {})
             for entry in entries if isinstance(entries, list) else []:
-                for var, spec in entry.items() if isinstance(entry, dict) else []:
+                for var, spec in (entry.items() if isinstance(entry, dict) else []):
                     flat[str(var)] = str(spec.get("value", "")) if isinstance(spec, dict) else ""
     quotas = {
         d: {"cpu": v["projectQuotaCpu"], "memory": v["projectQuotaMemory"]}
@@ -240,9 +240,9 @@ def _variables(custom_data: Any) -> set[tuple[str, str, str]]:
     """(domain, variable, value) of every entry of a customData list."""
     found = set()
     for item in custom_data if isinstance(custom_data, list) else []:
-        for domain, entries in item.items() if isinstance(item, dict) else []:
+        for domain, entries in (item.items() if isinstance(item, dict) else []):
             for entry in entries if isinstance(entries, list) else []:
-                for var, spec in entry.items() if isinstance(entry, dict) else []:
+                for var, spec in (entry.items() if isinstance(entry, dict) else []):
                     value = spec.get("value") if isinstance(spec, dict) else spec
                     found.add((str(domain), str(var), str(value)))
     return found

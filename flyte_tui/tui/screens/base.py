@@ -47,7 +47,8 @@ class StepCommands(Provider):
         state = getattr(self.screen, "state", None)
         if state is None or not state.started:
             return []
-        return [(f"Go to {s.title}", f"Step {n} of {len(STEPS)}: open {s.title}", s.id) for n, s in enumerate(STEPS, 1)]
+        return [(f"Go to {s.title}", f"Step {n} of {len(STEPS)}: open {s.title}", s.id) for n, s in
+                enumerate(STEPS, 1)]
 
     def _go(self, step_id: str) -> None:
         self.screen.post_message(StepScreen.Navigate(step_id))
@@ -109,7 +110,7 @@ class StepScreen(WorkScreen[None]):
                 if self.INTRO:
                     yield Static(self.INTRO, id="step-intro", markup=False)
                 # The form scrolls to whatever has the focus; it takes none itself (an invisible Tab stop).
-                with VerticalScroll(id="form", can_focus=False) if self.NAV else Vertical(id="form"):
+                with (VerticalScroll(id="form", can_focus=False) if self.NAV else Vertical(id="form")):
                     yield from self.compose_form()
                     if self.NAV:
                         yield Note(id="step-problems", readable=True)
@@ -243,8 +244,7 @@ class StepScreen(WorkScreen[None]):
         shown: set[str] = set()
         for problem in validation.problems:
             owner = next((f for f in shown_fields if f.path == problem.path), None) or next(
-                (f for f in shown_fields if f.path.startswith(problem.path + ".")), None
-            )
+                (f for f in shown_fields if f.path.startswith(problem.path + ".")), None)
             if owner is None and problem.path in owned:
                 owned[problem.path].append(problem)  # a hidden field keeps it (and the list shows it)
             elif owner is not None:
@@ -311,3 +311,4 @@ class StepScreen(WorkScreen[None]):
     def jump(self, step_id: str) -> None:
         """Go to the step the user picked in the step list."""
         self.post_message(self.Navigate(step_id))
+

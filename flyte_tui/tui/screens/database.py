@@ -48,19 +48,11 @@ class DatabaseScreen(StepScreen):
             for mode, label in MODES.items():
                 yield Choice(label, value=mode == self.mode, name=mode)
         yield Input(
-            self.state.password,
-            password=True,
-            placeholder="database password (never saved)",
-            id="password",
-            classes="secret-input",
-            compact=True,
+            self.state.password, password=True, placeholder="database password (never saved)", id="password",
+            classes="secret-input", compact=True,
         )
-        yield Static(
-            "Kept in memory for the installer only; never written to any file.",
-            id="password-note",
-            classes="field-help",
-            markup=False,
-        )
+        yield Static("Kept in memory for the installer only; never written to any file.", id="password-note",
+                     classes="field-help", markup=False)
         yield self.field("database.passwordSecret.name", placeholder="db-pass", label="Secret name")
         yield self.field("database.passwordSecret.key", placeholder="pass.txt", label="Key in the Secret")
 
@@ -116,3 +108,4 @@ class DatabaseScreen(StepScreen):
         # Keep the shared database in step; the event goes on to the app.
         if self.shared and event.path == "database.adminDatabase":
             self.post_message(FormField.Changed("database.datacatalogDatabase", event.value))
+

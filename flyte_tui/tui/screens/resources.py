@@ -71,11 +71,8 @@ class ResourcesScreen(StepScreen):
 
     def quota_rows(self) -> list[Widget]:
         """Header and one row per domain (cpu, memory)."""
-        rows: list[Widget] = [
-            Static("domain quota", classes="th"),
-            Static("cpu", classes="th"),
-            Static("memory", classes="th"),
-        ]
+        rows: list[Widget] = [Static("domain quota", classes="th"), Static("cpu", classes="th"),
+                              Static("memory", classes="th")]
         domains = self.state.effective("projects.domains") or []
         unique = dict.fromkeys(str(d) for d in domains) if isinstance(domains, list) else {}
         for domain in unique:  # a domain typed twice is an error the model reports, not a second row

@@ -49,9 +49,8 @@ class ReviewScreen(StepScreen):
         yield Note(self.helm_warning(helm) if helm else "", id="helm-missing", classes="warning", readable=True)
         with Horizontal(classes="buttons"):
             yield Button("Save", id="save", variant="primary", compact=True)
-            yield Button(
-                "Save and install", id="install", compact=True, tooltip="Save, then run helm and watch Flyte come up"
-            )
+            yield Button("Save and install", id="install", compact=True,
+                         tooltip="Save, then run helm and watch Flyte come up")
         # auth on: the redirect URIs, grant types and scopes to register at the IdP, per client
         idp_label = Label("What to register at the IdP", id="idp-label", classes="section")
         idp_label.display = False
@@ -67,10 +66,8 @@ class ReviewScreen(StepScreen):
     @staticmethod
     def helm_warning(problem: str) -> str:
         """Said above Save and install while the installer could not run helm."""
-        return (
-            f"⚠ {problem}. Save and install needs helm 3 or 4: install it ({HELM_INSTALL}) or pick "
-            "the binary on the Welcome screen. Save works without it."
-        )
+        return (f"⚠ {problem}. Save and install needs helm 3 or 4: install it ({HELM_INSTALL}) or pick "
+                "the binary on the Welcome screen. Save works without it.")
 
     _planes_shown: list[tuple[str, str]] = []  # noqa: RUF012 - replaced, never changed in place
     _planes_notes: list[Note] = []  # noqa: RUF012

@@ -55,13 +55,9 @@ class StorageScreen(StepScreen):
         yield self.field("storage.endpoint")
         yield self.field("storage.auth", kind="select", choices=AUTHS)
         yield self.field("storage.credentialsSecret")
-        yield Static(
-            "Access keys, kept in memory for the installer (it creates the Secret); never written to "
-            "any file. Leave empty when the Secret already exists.",
-            id="keys-note",
-            classes="field-help",
-            markup=False,
-        )
+        yield Static("Access keys, kept in memory for the installer (it creates the Secret); never written to "
+                     "any file. Leave empty when the Secret already exists.", id="keys-note", classes="field-help",
+                     markup=False)
         for widget_id, value, hint, title in (
             ("access-key", self.state.s3_access_key, "access key id", "Access key ID"),
             ("secret-key", self.state.s3_secret_key, "secret access key", "Secret access key"),

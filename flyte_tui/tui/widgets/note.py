@@ -18,15 +18,8 @@ class Note(Static):
     Note.-readable:focus { outline-left: thick $accent; text-style: bold; }
     """
 
-    def __init__(
-        self,
-        text: str = "",
-        *,
-        id: str | None = None,
-        classes: str | None = None,
-        keep_space: bool = False,
-        readable: bool = False,
-    ) -> None:
+    def __init__(self, text: str = "", *, id: str | None = None, classes: str | None = None,
+                 keep_space: bool = False, readable: bool = False) -> None:
         super().__init__(text, id=id, classes=classes, markup=False)
         self.text = text
         self.keep_space = keep_space
