@@ -33,6 +33,7 @@ STEPS: tuple[Step, ...] = (
     Step("auth", "Authentication", ("auth",)),
     Step("plugins", "Task plugins", ("plugins",)),
     Step("resources", "Resources", ("resources", "projects")),
+    Step("clusters", "Clusters", ("dataPlanes",)),
     Step("review", "Review", ()),
 )
 STEP_IDS: tuple[str, ...] = tuple(s.id for s in STEPS)
