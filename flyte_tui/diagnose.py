@@ -183,7 +183,8 @@ SIGNATURES: tuple[Signature, ...] = (
     _sig(
         "auth-invalid-client",
         r"invalid_client|Unauthorized client|hashedPassword is not the hash of the given password",
-        "propeller's client secret (Secret flyte-secret-auth, key client_secret) is not the one its hash in "
+        "propeller's client secret (Secret flyte-secret-auth, key client_secret; flyte-binary: "
+        "<fullname>-propeller-auth) is not the one its hash in "
         "flyteadmin's config was made from (Self), or not the IdP's (External)",
         "remove auth.clients.propellerHash from the answers and run flyte-tui upgrade: it keeps the Secret's "
         "client_secret and writes its hash; External: put the IdP's client secret in FLYTE_TUI_PROPELLER_CLIENT_SECRET",

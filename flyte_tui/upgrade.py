@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,7 @@ from flyte_tui.release import (
     run_fix,
     stuck_release_fix,
 )
+from flyte_tui.review.clusters import change_lines, changes_in
 from flyte_tui.review.diff import LeafChange, answers_diff
 from flyte_tui.review.review import Review, answers_view, review_plan
 from flyte_tui.tools.helm import Helm
@@ -122,11 +123,50 @@ class LiveAnswers:
 
 
 @dataclass(frozen=True)
+class ClusterReview:
+    """The review of one cluster's release: a data plane's, or the control plane's."""
+
+    release: PlannedRelease
+    review: Review
+
+    @property
+    def title(self) -> str:
+        """``data plane dp1 (context east): release flyte, new: to install`` / ``control plane (context …): …``."""
+        r = self.release
+        cluster = f"data plane {r.data_plane}" if r.data_plane else "control plane"
+        state = "" if self.review.release is not None else ", new: to install"
+        return f"{cluster} (context {r.context or 'current'}): release {r.release} in {r.namespace}{state}"
+
+
+@dataclass(frozen=True)
 class Reviewed:
     """What the upgrade changes, and the releases (values rendered once) it will apply."""
 
     review: Review
+    """The control plane's (Flyte's own release; the only one without data planes)."""
     releases: Sequence[PlannedRelease]
+    clusters: tuple[ClusterReview, ...] = ()
+    """Every cluster's review when the plan has data planes, in upgrade order: the data planes, then the control
+    plane (empty for one cluster: :attr:`review` is all)."""
+    notes: tuple[str, ...] = ()
+    """What adding or removing data planes means beyond the diffs (credentials keys, releases left in place)."""
+
+    @property
+    def has_changes(self) -> bool:
+        """Anything at all would change, on any cluster."""
+        return any(c.review.has_changes for c in self.clusters) or self.review.has_changes
+
+    def to_json(self) -> dict[str, Any]:
+        """The control plane's review as JSON (one cluster's alone, as before data planes), with every cluster's
+        under ``clusters`` (``dataPlane`` "" for the control plane) and ``notes`` when there are data planes."""
+        data = self.review.to_json()
+        if not self.clusters and not self.notes:
+            return data
+        clusters = [
+            {"title": c.title, "dataPlane": c.release.data_plane, "context": c.release.context, **c.review.to_json()}
+            for c in self.clusters
+        ]
+        return {**data, "changes": self.has_changes, "clusters": clusters, "notes": list(self.notes)}
 
 
 UpgradeEvent = NoRelease | LiveRelease | StuckRelease | FixDone | LiveAnswers | Reviewed
@@ -291,10 +331,27 @@ def target_drift(saved_target: Any, live: Mapping[str, Any]) -> list[LeafChange]
 
 def review_upgrade(plan: InstallPlan, helm: Helm, releases: Sequence[PlannedRelease] | None = None) -> Reviewed:
     """Step 4: what upgrading to ``plan`` changes (the plan's values rendered once, for the review and the
-    install after it; pass ``releases`` when they are rendered already). Raises HelmError / ProcessError on
-    tool failures."""
+    install after it; pass ``releases`` when they are rendered already). With data planes, every cluster's
+    release is reviewed on its own context, data planes first (a new one's release shows as one to install),
+    and what the added and removed data planes mean is said in :attr:`Reviewed.notes`. Raises HelmError /
+    ProcessError on tool failures."""
     releases = list(releases) if releases is not None else plan_releases(plan)
-    return Reviewed(review_plan(plan, helm, flyte_release(releases)), releases)
+    control = flyte_release(releases)
+    planes = [r for r in releases if r.data_plane and not r.serves]
+    if not planes:  # one cluster (or the last data plane removed: its notes say so)
+        single = review_plan(plan, helm, control)
+        return Reviewed(single, releases, notes=cluster_notes(plan, single))
+    clusters = [ClusterReview(r, review_plan(plan, replace(helm, context=r.context), r)) for r in planes]
+    clusters.append(ClusterReview(control, review_plan(plan, helm, control)))
+    return Reviewed(clusters[-1].review, releases, tuple(clusters), cluster_notes(plan, clusters[-1].review))
+
+
+def cluster_notes(plan: InstallPlan, control: Review) -> tuple[str, ...]:
+    """What the control plane's values diff says about data planes added and removed, as lines (empty when the
+    clusters flyteadmin sends executions to stay the same)."""
+    contexts = {p.name: p.context for p in plan.data_planes}
+    changes = changes_in(control.values.changes, contexts)
+    return tuple(change_lines(changes, plan.target.release, plan.target.namespace))
 
 
 def apply_upgrade(

@@ -94,13 +94,21 @@ def test_each_rule_fails_at_its_field(recipe: str, changes: dict[str, Any], path
     assert any(words in e for e in found), found
 
 
-def test_auth_on_flyte_binary_is_refused_not_ignored() -> None:
+def test_auth_on_flyte_binary_is_accepted_with_its_own_propeller_client() -> None:
     raw = answers(RECIPES["okta-self"])
     raw["target"]["chart"] = {"repo": "https://flyteorg.github.io/flyte", "name": "flyte-binary", "version": "v1.16.8"}
-    found = errors(raw)
-    assert any(e.startswith("auth.enabled") and "flyte-core only" in e for e in found), found
-    raw["auth"]["enabled"] = False
     assert not [e for e in errors(raw) if e.startswith("auth.")]
+    raw["auth"].setdefault("clients", {})["propeller"] = "my-propeller"
+    found = errors(raw)
+    assert any(e.startswith("auth.clients.propeller") and "'flytepropeller'" in e for e in found), found
+
+
+def test_an_http_loopback_issuer_is_a_testing_only_warning() -> None:
+    raw = answers({**RECIPES["okta-self"], "issuer": "http://127.0.0.1:4444/"})
+    validation = validate_answers(raw)
+    assert validation.ok
+    warned = [p for p in validation.problems if p.path == "auth.issuer"]
+    assert warned and warned[0].severity == "warning" and "testing only" in warned[0].message
 
 
 def test_auth_off_has_no_rules() -> None:

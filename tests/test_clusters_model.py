@@ -118,8 +118,48 @@ def test_labels_are_words_listed_once(labels: list[str]) -> None:
     assert "dataPlanes.0.labels" in errors(answers({**EU, "labels": labels}))
 
 
-def test_data_planes_warn_that_only_the_control_plane_is_installed_yet() -> None:
-    """Never silently ignored: until the multi-cluster install lands the user is told what install will do."""
-    warned = {p.path: p.message for p in validate_answers(answers(EU)).warnings}
-    assert "not installed yet" in warned["dataPlanes"] and "control plane only" in warned["dataPlanes"]
+def test_data_planes_warn_where_propeller_cannot_reach_the_control_plane() -> None:
+    """No ingress host and no catalog endpoint: propeller on the data planes would dial Service names of the
+    control plane's cluster; the warnings say so and name what to set. With both given, no warning."""
+    unreached = answers(EU)
+    del unreached["ingress"]["host"]
+    warned = {p.path: p.message for p in validate_answers(unreached).warnings}
+    assert "flyteadmin.flyte.svc.cluster.local:81" in warned["ingress.host"]
+    assert "extraValues.configmap.catalog.catalog-cache.endpoint" in warned["dataPlanes"]
+    assert "not installed yet" not in warned["dataPlanes"]
+    reached = answers(EU)  # the EKS answers have an ingress host
+    reached["extraValues"] = {"configmap": {"catalog": {"catalog-cache": {"endpoint": "catalog.internal:89"}}}}
+    paths = {p.path for p in validate_answers(reached).warnings}
+    assert not paths & {"ingress.host", "dataPlanes"}
     assert "dataPlanes" not in {p.path for p in validate_answers(answers()).warnings}
+
+
+def test_a_chart_before_v1_16_8_is_said_to_turn_the_data_planes_cache_off() -> None:
+    """Up to v1.16.7 flyte-core writes catalog-cache type noop where datacatalog is disabled: every data plane."""
+    old = answers(EU)
+    old["target"]["chart"] = {"name": "flyte-core", "repo": "https://flyteorg.github.io/flyte", "version": "v1.16.7"}
+    warned = {p.path: p.message for p in validate_answers(old).warnings}
+    assert "noop catalog" in warned["target.chart.version"]
+    old["target"]["chart"]["version"] = "v1.16.8"
+    assert "target.chart.version" not in {p.path for p in validate_answers(old).warnings}
+
+
+def test_the_default_execution_label_is_one_of_the_data_planes_labels() -> None:
+    assert errors({**answers(EU, US), "defaultExecutionLabel": "gpu"}) == {}
+    found = errors({**answers(EU, US), "defaultExecutionLabel": "cpu"})
+    assert found == {"defaultExecutionLabel": "'cpu' is no data plane's label; accepted: gpu"}
+    # no plane with a label: each cluster's name is its label
+    assert errors({**answers(US), "defaultExecutionLabel": "us-1"}) == {}
+
+
+def test_a_default_execution_label_needs_data_planes() -> None:
+    found = errors({**answers(), "defaultExecutionLabel": "gpu"})
+    said = "needs dataPlanes: it picks the clusters of executions that name no label"
+    assert found == {"defaultExecutionLabel": said}
+
+
+def test_data_planes_with_the_sandbox_minio_are_warned_that_they_cannot_reach_it() -> None:
+    data = {**answers(EU), "dependencies": {"storage": True}}
+    warned = [p.message for p in validate_answers(data).warnings if p.path == "dataPlanes"]
+    assert any("minio (dependencies.storage)" in m for m in warned), warned
+    assert not any("minio" in p.message for p in validate_answers(answers(EU)).warnings)

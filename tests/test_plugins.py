@@ -96,9 +96,12 @@ def test_flyte_binary_enabled_plugins_list_is_read_at_its_own_key() -> None:
     assert "leaves out" in found["extraValues.enabled_plugins.tasks.task-plugins.enabled-plugins"]
 
 
-def test_spark_warns_about_its_service_account() -> None:
-    assert "ServiceAccount 'spark'" in problems(core(["spark"]))["plugins"]
-    assert "plugins" not in problems(core(["ray"]))
+def test_spark_warns_only_when_a_template_list_would_replace_its_templates() -> None:
+    assert "plugins" not in problems(core(["spark"]))  # flyte-tui writes its ServiceAccount, Role and RoleBinding
+    replaced = {"cluster_resource_manager": {"templates": [{"key": "aa_namespace", "value": "kind: Namespace"}]}}
+    found = problems(core(["spark"], **replaced))
+    assert "Role spark-role" in found["extraValues.cluster_resource_manager.templates"]
+    assert "extraValues.cluster_resource_manager.templates" not in problems(core(["ray"], **replaced))
 
 
 def crd(name: str, *versions: tuple[str, bool]) -> dict[str, Any]:

@@ -58,7 +58,7 @@ def test_flyte_binary_adds_the_plugin_and_its_cluster_role_rule(name: str) -> No
     assert tasks["enabled-plugins"] == [*CHART_DEFAULT_PLUGINS, name]
     assert tasks["default-for-task-types"] == {name: name}
     crd = CATALOG[name].crds[0]
-    assert rendered["rbac"]["extraRules"] == [
+    assert rendered["rbac"]["extraRules"][:1] == [  # spark's creation rules follow (test_plugins_spark)
         {
             "apiGroups": [crd.group],
             "resources": [crd.plural],

@@ -41,6 +41,8 @@ EXISTING = """users_on: on  # the user's boolean, kept
 users_off: OFF
 users_stamp: 2001-12-14t21:59:43.10-05:00
 users_day: 2002-01-01
+users_octal: 017
+users_negative_octal: -017
 """
 
 
@@ -78,9 +80,14 @@ def test_helm_reads_every_value_as_flyte_tui_wrote_it(helm: Path, tmp_path: Path
     assert seen["users_off"] == "bool false"
     assert seen["users_stamp"] == "string 2001-12-14t21:59:43.10-05:00"
     assert seen["users_day"] == "string 2002-01-01"
+    # a leading-zero integer is octal to helm: flyte-tui reads the same number and keeps the spelling
+    assert seen["users_octal"] == "float64 15"
+    assert seen["users_negative_octal"] == "float64 -15"
     written = values.read_text()
     assert "users_on: on  # the user's boolean, kept" in written
     assert "users_stamp: 2001-12-14t21:59:43.10-05:00\n" in written
+    assert "users_octal: 017\nusers_negative_octal: -017\n" in written
+    assert yamlio.load_plain(written)["users_octal"] == 15
 
 
 def test_plain_boolean_words_read_as_helm_reads_them() -> None:
@@ -92,3 +99,10 @@ def test_a_timestamp_is_read_as_its_text() -> None:
         "a": "2001-12-14t21:59:43.10-05:00",
         "b": "2002-01-01",
     }
+
+
+def test_a_leading_zero_integer_is_the_octal_number_helm_reads() -> None:
+    assert yamlio.load_plain("a: 017\nb: -017\nc: 0o17\nd: 08\ne: '017'\nf: 0\ng: 00\n") == {
+        "a": 15, "b": -15, "c": 15, "d": 8, "e": "017", "f": 0, "g": 0,
+    }
+    assert yamlio.dump(yamlio.load_document("a: 017\nb: -017\n")) == "a: 017\nb: -017\n"

@@ -127,6 +127,9 @@ class PlannedRelease:
     """The rendered values, computed once per operation and passed along (never re-rendered)."""
     serves: str = ""
     """The release this one is a dependency of ("" for Flyte's own release)."""
+    data_plane: str = ""
+    """The data plane's name (``dataPlanes[].name``) this release goes to; "" for the control plane and for
+    dependency releases."""
 
     @property
     def expected_components(self) -> list[Component]:
@@ -140,10 +143,14 @@ class PlannedRelease:
 
     def values_path(self, flyte_values: Path) -> Path:
         """Where this release's values file goes, given Flyte's: beside it, ``flyte-values.yaml`` →
-        ``flyte-values-deps.yaml`` for a dependency release (Flyte's own is ``flyte_values`` itself)."""
+        ``flyte-values-deps.yaml`` for a dependency release, ``flyte-values-<name>.yaml`` for a data plane's
+        (Flyte's own is ``flyte_values`` itself)."""
+        suffix = flyte_values.suffix or ".yaml"
+        if self.data_plane:
+            return flyte_values.with_name(f"{flyte_values.stem}-{self.data_plane}{suffix}")
         if not self.serves:
             return flyte_values
-        return flyte_values.with_name(f"{flyte_values.stem}-deps{flyte_values.suffix or '.yaml'}")
+        return flyte_values.with_name(f"{flyte_values.stem}-deps{suffix}")
 
 
 _REGISTERED: dict[str, ChartProfile] = {}
@@ -185,30 +192,49 @@ def profile_for_chart(name: str) -> ChartProfile:
     return _profiles().get(name, FLYTE_CORE)
 
 
-def _releases(plan: InstallPlan) -> list[tuple[ChartProfile, str, str, str, ChartSource, str]]:
-    """(profile, context, namespace, release, chart, serves) of every release of a plan, in install order: the
-    sandbox's dependencies (when it bundles any) before Flyte, in Flyte's namespace and context."""
+def plan_releases(plan: InstallPlan) -> list[PlannedRelease]:
+    """The releases a plan installs, in install order, each with its values rendered once: the sandbox's
+    dependencies (when it bundles any) in Flyte's namespace and context, then each data plane's (flyte-core
+    multi-cluster: its own context, the same namespace and release name), then the control plane's (Flyte's
+    own): the Flyte docs upgrade data planes first, the control plane last."""
     from flyte_tui.charts.flyte_deps import FLYTE_DEPS
 
     t, deps = plan.target, plan.dependencies
-    flyte = (profile_for_chart(t.chart.name), t.context, t.namespace, t.release, t.chart, "")
-    if not deps.bundled:
-        return [flyte]
-    # the flyte-deps profile whatever the chart is called (a local copy may be renamed)
-    return [(FLYTE_DEPS, t.context, t.namespace, deps.release_for(t.release), deps.chart, t.release), flyte]
+    profile = profile_for_chart(t.chart.name)
+    found: list[PlannedRelease] = []
+    if deps.bundled:
+        # the flyte-deps profile whatever the chart is called (a local copy may be renamed)
+        release = deps.release_for(t.release)
+        found.append(
+            PlannedRelease(FLYTE_DEPS, t.context, t.namespace, release, deps.chart, FLYTE_DEPS.render(plan), t.release)
+        )
+    found += _data_plane_releases(plan, profile)
+    found.append(PlannedRelease(profile, t.context, t.namespace, t.release, t.chart, profile.render(plan)))
+    return found
 
 
-def plan_releases(plan: InstallPlan) -> list[PlannedRelease]:
-    """The releases a plan installs, in install order, each with its values rendered once."""
+def _data_plane_releases(plan: InstallPlan, profile: ChartProfile) -> list[PlannedRelease]:
+    """One release per data plane that is a cluster of its own (flyte-core's only: validation refuses another
+    chart with data planes)."""
+    from flyte_tui.charts.flyte_core import FLYTE_CORE
+    from flyte_tui.charts.flyte_core.render import render_values
+    from flyte_tui.model.clusters import remote_planes
+
+    t = plan.target
+    if profile is not FLYTE_CORE:
+        return []
     return [
-        PlannedRelease(p, ctx, ns, rel, chart, p.render(plan), serves)
-        for p, ctx, ns, rel, chart, serves in _releases(plan)
+        PlannedRelease(
+            profile, plane.context, t.namespace, t.release, t.chart, render_values(plan, plane), data_plane=plane.name
+        )
+        for plane in remote_planes(plan.data_planes)
     ]
 
 
 def flyte_release(releases: Sequence[PlannedRelease]) -> PlannedRelease:
-    """Flyte's own release among a plan's releases (the one no other release is a dependency of)."""
-    return next(r for r in releases if not r.serves)
+    """Flyte's own release among a plan's releases (the control plane's: the one no other release is a
+    dependency of, on no data plane)."""
+    return next(r for r in releases if not r.serves and not r.data_plane)
 
 
 def dependency_problems(plan: InstallPlan) -> list[Problem]:
@@ -236,4 +262,3 @@ def validate_file(path: Path) -> Validation:
     """Read and validate an answers file; unreadable or malformed YAML becomes a problem, not an exception."""
     raw = read_answers(path)
     return raw if isinstance(raw, Validation) else validate_answers(raw)
-

@@ -38,6 +38,26 @@ class Component:
 
 
 @dataclass(frozen=True)
+class AuthObjects:
+    """Where a release keeps what auth needs (flyte-core's names by default): the Secrets mounted at
+    /etc/secrets and their keys, the config files flyteadmin reads its auth settings from, and where the
+    propeller client's bcrypt hash sits."""
+
+    propeller_secret: str = "flyte-secret-auth"
+    """The Secret holding propeller's client secret (flyte-tui creates it)."""
+    oidc_secret: str = "flyte-admin-secrets"
+    """The Secret holding the web login's client secret (the chart renders it; flyte-tui adds the key)."""
+    config_keys: tuple[str, ...] = ("server.yaml",)
+    """The files of ``admin_config`` that hold flyteadmin's auth settings, merged in this order."""
+    hash_source: tuple[str, str, str] = ("configmap", "flyte-admin-base-config", "server.yaml")
+    """(kind, name, key) of the config file whose ``auth.appAuth.selfAuthServer.staticClients`` carries the hash."""
+    hash_value: str = ""
+    """The values path of the hash when the chart takes it from there ("" when it is in the config as is)."""
+    propeller_key: str = "client_secret"
+    oidc_key: str = "oidc_client_secret"
+
+
+@dataclass(frozen=True)
 class ChartObjects:
     """The names of the objects one release of a chart creates: what the doctor looks up (and names in the
     commands it suggests). A chart that names its objects after the release computes them from it."""
@@ -64,6 +84,8 @@ class ChartObjects:
     """The namespace the chart's defaults write into values (to be rewritten for any other namespace)."""
     not_applicable: Mapping[str, str] = field(default_factory=dict)
     """Doctor checks (by id) that do not apply to this chart, each with the reason the report shows."""
+    auth: AuthObjects = field(default_factory=AuthObjects)
+    """The auth Secrets and config (flyte-core's unless the chart names them otherwise)."""
 
 
 @dataclass

@@ -4,10 +4,13 @@ release and namespace the user names over those the values suggest."""
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, Concatenate, ParamSpec
 
+from flyte_tui import tree
 from flyte_tui.charts.component import ImportResult
+from flyte_tui.model.images import Path, check_registry, registry_of
+from flyte_tui.model.names import check_dns_subdomain
 from flyte_tui.model.plan import API_VERSION, KIND
 from flyte_tui.model.rules import Problem
 
@@ -45,3 +48,41 @@ def name_target(answers: dict[str, Any], release: str | None, namespace: str | N
         answers["target"]["release"] = release
     if namespace:
         answers["target"]["namespace"] = namespace
+
+
+def images_answer(
+    values: Mapping[str, Any], repositories: Mapping[Path, str], pull_secret_paths: tuple[Path, ...] = ()
+) -> dict[str, str]:
+    """The ``images`` answer a values file implies: ``registry`` when every image repository the chart takes
+    (``repositories``: path → the chart's default) is its default on one and the same mirror; ``pullSecret`` when
+    every ``imagePullSecrets`` list is that one Secret. Empty when neither: what is set stays in extraValues."""
+    answer: dict[str, str] = {}
+    found = {registry_of(_text(tree.get(values, path)) or default, default) for path, default in repositories.items()}
+    registry = found.pop() if len(found) == 1 else ""
+    if registry and _valid(check_registry, registry):
+        answer["registry"] = registry
+    lists = [tree.get(values, path) for path in pull_secret_paths]
+    names = {_only_name(given) for given in lists}
+    name = names.pop() if len(names) == 1 else ""
+    if name and _valid(check_dns_subdomain, name):
+        answer["pullSecret"] = name
+    return answer
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _only_name(given: Any) -> str:
+    """The Secret an ``imagePullSecrets`` list names when it names exactly one ("" otherwise)."""
+    if isinstance(given, list) and len(given) == 1 and isinstance(given[0], dict) and set(given[0]) == {"name"}:
+        return _text(given[0]["name"])
+    return ""
+
+
+def _valid(rule: Callable[[str], Any], value: str) -> bool:
+    try:
+        rule(value)
+    except ValueError:
+        return False
+    return True

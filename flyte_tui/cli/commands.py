@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from flyte_tui import exit_codes
+from flyte_tui.cli.preflight import SKIP_PREFLIGHT, preflight
 from flyte_tui.presets import PRESET_NAMES
 
 if TYPE_CHECKING:
@@ -273,6 +274,7 @@ def _run_options(command: Callable[..., None]) -> Callable[..., None]:
                 type=click.Path(dir_okay=False, exists=True, path_type=Path),
                 help="Read the database password from this file (or set FLYTE_TUI_DB_PASSWORD).",
             ),
+            SKIP_PREFLIGHT,
         ]
     ):
         command = option(command)
@@ -324,6 +326,7 @@ def _install_flags(
     db_password_file: Path | None,
     helm_bin: str,
     kubectl_bin: str,
+    skip_preflight: tuple[str, ...],
 ) -> InstallFlags:
     """The flags ``install`` and ``upgrade`` share (:func:`_run_options`, :func:`_tool_options`), checked."""
     from flyte_tui.cli.run import InstallFlags
@@ -338,6 +341,7 @@ def _install_flags(
         helm=_tool("--helm", helm_bin),
         kubectl=_tool("--kubectl", kubectl_bin),
         recover=recover,
+        skip_preflight=skip_preflight,
     )
 
 
@@ -354,6 +358,7 @@ main.add_command(migrate)
 from flyte_tui.cli.images import images  # noqa: E402
 
 main.add_command(images)
+main.add_command(preflight)
 from flyte_tui.cli.reference import presets, schema  # noqa: E402
 
 main.add_command(presets)

@@ -59,6 +59,7 @@ class InstallFlags:
     kubectl: str = "kubectl"
     recover: bool = False
     """A release stuck in pending-* is recovered first (else the run stops with the recovery advice)."""
+    skip_preflight: tuple[str, ...] = ()
 
 
 def run_install(answers: Path, flags: InstallFlags, out: TextIO = sys.stdout) -> int:
@@ -149,6 +150,7 @@ def _install(
         rollback_on_failure=bool(flags.rollback),
         secrets=secrets,
         source=answers.name,
+        skip_preflight=flags.skip_preflight,
     )
     cancel = threading.Event()
     with _cancel_on_signals(cancel):
@@ -250,6 +252,18 @@ def review_lines(review: Review) -> list[str]:
     return lines
 
 
+def reviewed_lines(reviewed: Reviewed) -> list[str]:
+    """The review of every cluster, each under its title (data planes first), then what the data planes added or
+    removed mean; one cluster's is :func:`review_lines` alone."""
+    if not reviewed.clusters:
+        return review_lines(reviewed.review) + list(reviewed.notes)
+    lines: list[str] = []
+    for cluster in reviewed.clusters:
+        lines.append(f"== {cluster.title} ==")
+        lines += review_lines(cluster.review)
+    return lines + (["== data planes added / removed ==", *reviewed.notes] if reviewed.notes else [])
+
+
 def _load(answers: Path, helm_bin: str) -> tuple[InstallPlan, Helm] | str:
     """The validated plan and the helm of its release (:func:`~flyte_tui.release.release_helm`, as every face
     builds it), or an error message (problems go to stderr)."""
@@ -271,7 +285,7 @@ def run_diff(answers: Path, *, as_json: bool, helm: str = "helm", out: TextIO = 
     plan, adapter = loaded
     with _cancel_on_signals(adapter.cancel):  # the propeller hash as the upgrade would settle it (none applied)
         result = guarded(
-            lambda: review_upgrade(settle_for_install(plan, cancel=adapter.cancel).plan, adapter).review,
+            lambda: review_upgrade(settle_for_install(plan, cancel=adapter.cancel).plan, adapter),
             "cancelled",
             "error: ",
         )
@@ -280,7 +294,7 @@ def run_diff(answers: Path, *, as_json: bool, helm: str = "helm", out: TextIO = 
     if as_json:
         print(json.dumps(result.to_json(), indent=2, default=str), file=out)
     else:
-        for line in review_lines(result):
+        for line in reviewed_lines(result):
             print(line, file=out)
     return exit_codes.CHANGES if result.has_changes else exit_codes.OK
 
@@ -343,7 +357,7 @@ def _upgrade(
                     say(f"recovered: release {plan.target.release} {step.fix.outcome}")
                 elif isinstance(step, Reviewed):
                     reviewed = step
-                    say(*review_lines(step.review))
+                    say(*reviewed_lines(step))
                 else:
                     say(*step.lines())
                     if isinstance(step, StuckRelease):

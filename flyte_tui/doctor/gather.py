@@ -16,6 +16,7 @@ from typing import Any
 
 from flyte_tui.charts import profile_named
 from flyte_tui.doctor.auth_setup import auth_reads
+from flyte_tui.doctor.checks.clusters import cluster_reads
 from flyte_tui.doctor.checks.plugins import plugin_reads
 from flyte_tui.doctor.snapshot import DoctorTarget, Json, SecretInfo, Snapshot, meta
 from flyte_tui.readiness import matches, pod_ready
@@ -152,6 +153,7 @@ class Gatherer:
         self._logs(snap)
         self._parallel(snap, auth_reads(snap, self.kubectl, self._log_reader))  # auth on: its secret, its logs
         self._parallel(snap, plugin_reads(snap, self.kubectl))  # plugins enabled: their CRDs
+        self._parallel(snap, cluster_reads(snap, self.kubectl, self.cancel))  # data planes: each link asked
         snap.processes = self.processes
         snap.elapsed = (datetime.now(UTC) - started).total_seconds()
         return snap

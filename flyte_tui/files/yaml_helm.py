@@ -16,6 +16,7 @@ Tested against the real helm 3 and 4 in tests/test_yaml_helm.py.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ruamel.yaml.constructor import RoundTripConstructor
@@ -34,6 +35,26 @@ def plain_value(node: PlainScalarString) -> str | bool:
     return node in _TRUE_WORDS if node in HELM_BOOLEAN_WORDS else str(node)
 
 _STR = "tag:yaml.org,2002:str"
+_INT = "tag:yaml.org,2002:int"
+_LEADING_ZERO_OCTAL = re.compile(r"[-+]?0[0-7]+")
+
+
+class HelmOctalInt(int):
+    """A plain integer written with a leading zero (``017``): the octal number helm reads, spelled as written."""
+
+    text: str
+    """The spelling in the file (``017``), written back unchanged."""
+
+    def __new__(cls, text: str) -> HelmOctalInt:
+        number = super().__new__(cls, int(text, 8))
+        number.text = text
+        return number
+
+
+def represent_octal(rep: Any, data: HelmOctalInt) -> Any:
+    """A :class:`HelmOctalInt` as it was spelled."""
+    return rep.represent_scalar(_INT, data.text)
+
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 LINE_BREAKS = ("\x85", "\u2028", "\u2029")
 """Characters a YAML 1.1 reader (libyaml) takes for line breaks inside a plain scalar: written double-quoted."""
@@ -48,11 +69,18 @@ class HelmConstructor(RoundTripConstructor):
             return PlainScalarString(value)  # written back plain: helm keeps reading the user's boolean
         return value
 
+    def construct_yaml_int(self, node: Any) -> Any:
+        text = node.value
+        if isinstance(text, str) and _LEADING_ZERO_OCTAL.fullmatch(text):
+            return HelmOctalInt(text)  # octal to helm (go-yaml v2), whatever YAML 1.2 says
+        return super().construct_yaml_int(node)
+
     def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
         return str(self.construct_scalar(node))  # an explicit !!timestamp: its text
 
 
 HelmConstructor.add_constructor(_STR, HelmConstructor.construct_yaml_str)
+HelmConstructor.add_constructor(_INT, HelmConstructor.construct_yaml_int)
 HelmConstructor.add_constructor(_TIMESTAMP, HelmConstructor.construct_yaml_timestamp)
 
 

@@ -105,6 +105,7 @@ def _round_trip() -> YAML:
         type(None), lambda rep, _data: rep.represent_scalar("tag:yaml.org,2002:null", "null")
     )
     yaml.representer.add_representer(str, yaml_helm.represent_str)
+    yaml.representer.add_representer(yaml_helm.HelmOctalInt, yaml_helm.represent_octal)
     return yaml
 
 

@@ -61,6 +61,8 @@ class InstallOptions:
     secrets: SecretValues = field(default_factory=SecretValues)
     timing: Timing = field(default_factory=Timing)
     source: str = "flyte-tui.yaml"
+    skip_preflight: tuple[str, ...] = ()
+    """Preflight checks (by id) whose failure is only a warning, said to be skipped by the user."""
 
 
 @dataclass

@@ -5,7 +5,10 @@ Textual-free: :meth:`Installer.run` is a generator of :mod:`flyte_tui.events`; t
 the headless CLI both consume it. Every subprocess has a timeout and shares one cancel flag. A plan's
 releases (:func:`flyte_tui.charts.plan_releases`, each with its own kube context and its values rendered
 once) are installed in order: the dependency releases of a sandbox (minio, PostgreSQL) in their own step,
-each waited for until Ready, before Flyte's ``helm upgrade --install``; the first failure ends the run.
+each waited for until Ready, before Flyte's ``helm upgrade --install``; the first failure ends the run. With data
+planes (flyte-core multi-cluster, :mod:`flyte_tui.install.clusters`) the namespace and Secrets go to every cluster,
+each data plane's release is a step of its own before the credentials and the control plane's, the readiness is
+watched on every cluster at once, and the links are verified last.
 """
 
 from __future__ import annotations
@@ -17,13 +20,15 @@ from collections.abc import Callable, Generator, Iterator, Sequence
 
 from flyte_tui.charts import PlannedRelease, flyte_release, plan_releases
 from flyte_tui.events import ComponentsChanged, Event, InstallFinished, StepFailed, StepFinished, StepStarted, masked
-from flyte_tui.install import dependencies, undo
+from flyte_tui.install import clusters, dependencies, undo
 from flyte_tui.install.cancel import after_cancel
+from flyte_tui.install.cluster_links import LINK_STEP, VERIFY_STEP, link_data_planes, verify_links
 from flyte_tui.install.context import CANCELLED, FAILED, InstallOptions, ReleaseRun, Step, explanation_of
 from flyte_tui.install.preflight import preflight
 from flyte_tui.install.steps import create_secrets, helm_upgrade, namespace, repo
 from flyte_tui.install.summary import ready_summary
 from flyte_tui.install.watch import wait_until_ready
+from flyte_tui.install.watch_clusters import wait_on_every_cluster
 from flyte_tui.model.plan import InstallPlan
 from flyte_tui.readiness import ComponentStatus
 
@@ -38,12 +43,17 @@ INSTALL_STEPS = (
 """Every step of installing Flyte's release, in order, with its title (the runner screen lists them)."""
 
 
-def install_steps(plan: InstallPlan) -> tuple[tuple[str, str], ...]:
-    """The steps of installing ``plan``, in order: with bundled dependencies, their step comes before helm."""
-    if not plan.dependencies.bundled:
-        return INSTALL_STEPS
+def install_steps(plan: InstallPlan, releases: Sequence[PlannedRelease] | None = None) -> tuple[tuple[str, str], ...]:
+    """The steps of installing ``plan`` (its ``releases`` when already planned), in order: with bundled
+    dependencies, their step comes before helm; with data planes, one step per data plane and the credentials
+    before the control plane's helm, and the links' verification after the readiness."""
+    planned = plan_releases(plan) if releases is None and plan.data_planes else (releases or ())
+    before = clusters.cluster_steps(plan, planned)
+    if plan.dependencies.bundled:
+        before = ((dependencies.STEP, dependencies.title(plan)), *before)
     at = [s for s, _ in INSTALL_STEPS].index("helm")
-    return (*INSTALL_STEPS[:at], (dependencies.STEP, dependencies.title(plan)), *INSTALL_STEPS[at:])
+    after = (clusters.VERIFY,) if clusters.has_data_planes(planned) else ()
+    return (*INSTALL_STEPS[:at], *before, *INSTALL_STEPS[at:], *after)
 
 
 _RUN_STEP: dict[str, Callable[[ReleaseRun], Step]] = {
@@ -80,11 +90,10 @@ class Installer:
     def run(self) -> Iterator[Event]:
         """Yield the install's events, every secret value the user gave masked in them (once, here, for every
         face); the last one is always :class:`InstallFinished`."""
-        secrets = self.options.secrets.all()
         for event in self._run():
             if isinstance(event, ComponentsChanged):
                 self.components = event.components
-            yield masked(event, secrets)
+            yield masked(event, self.options.secrets.all())  # the data planes' tokens join it during the run
 
     def _run(self) -> Iterator[Event]:
         self.started = time.monotonic()
@@ -93,15 +102,34 @@ class Installer:
             yield self._finish(run, True)
 
     def _steps(self) -> tuple[tuple[str, str], ...]:
-        steps = install_steps(self.plan)
+        steps = install_steps(self.plan, self.releases)
         return steps if self.dependencies else tuple(s for s in steps if s[0] != dependencies.STEP)
 
     def _step(self, step: str, run: ReleaseRun) -> Step:
         if step == dependencies.STEP:
             return dependencies.install_dependencies(run, self.dependencies)
+        if step == "preflight" and clusters.has_data_planes(self.releases):
+            return clusters.preflight_every_cluster(run, self.dependencies, self.releases)
         if step == "preflight":
             return preflight(run, self.dependencies)
+        if clusters.has_data_planes(self.releases):
+            return self._cluster_step(step, run)
         return _RUN_STEP[step](run)
+
+    def _cluster_step(self, step: str, run: ReleaseRun) -> Step:
+        """A step of a multi-cluster install (:mod:`flyte_tui.install.clusters`)."""
+        planes = clusters.data_plane_runs(run, self.releases)
+        plane = clusters.data_plane_of(step)
+        if plane:
+            return clusters.install_data_plane(next(p for p in planes if p.release.data_plane == plane))
+        multi = {
+            "namespace": lambda: clusters.namespaces(run, planes),
+            "secrets": lambda: clusters.secrets(run, planes),
+            LINK_STEP: lambda: link_data_planes(run, self.plan.data_planes),
+            "readiness": lambda: wait_on_every_cluster(run, planes),
+            VERIFY_STEP: lambda: verify_links(run, self.plan.data_planes),
+        }
+        return multi[step]() if step in multi else _RUN_STEP[step](run)
 
     def _install(self, run: ReleaseRun) -> Generator[Event, None, bool]:
         """Flyte's release's steps (the dependencies' among them); False (after the InstallFinished) when one
@@ -151,7 +179,7 @@ class Installer:
         finished = self._finish(run, False)
         after = after_cancel(run, step, finished.release_state, self.components if step != "helm" else ())
         yield StepFailed(step, after.message, after.explanation)
-        yield dataclasses.replace(finished, summary=after.summary)
+        yield dataclasses.replace(finished, summary=(*after.summary, *self._plane_states(run)))
 
     def _finish(self, run: ReleaseRun, ok: bool) -> InstallFinished:
         """The end: the release's state and what to do next (the console, the endpoint, the values file)."""
@@ -159,15 +187,25 @@ class Installer:
         state = "deployed" if ok else run.release_state()
         release, ns = run.release.release, run.release.namespace
         summary: list[str] = []
+        planes = clusters.data_plane_runs(run, self.releases)
         if ok:
             summary += ready_summary(self.plan, ns, run.kubectl, run.release)
             summary.append(f"values file: {self.options.values_path}")
             path = self.options.values_path
             summary += [f"values file of {d.release}: {d.values_path(path)}" for d in self.dependencies]
+            summary += [f"values file of data plane {p.release.data_plane}: {p.options.values_path}" for p in planes]
         else:
             summary += [f"dependency release {d.release} is {self._state(run, d)}" for d in self.dependencies]
+            summary += self._plane_states(run)
             summary.append(f"release {release} is {state}")
         return InstallFinished(ok, state, elapsed, tuple(summary))
+
+    def _plane_states(self, run: ReleaseRun) -> list[str]:
+        """Each data plane's release state (a run that did not finish may leave some installed)."""
+        planes = clusters.data_plane_runs(run, self.releases)
+        return [
+            f"data plane {p.release.data_plane}: release {p.release.release} is {p.release_state()}" for p in planes
+        ]
 
     @staticmethod
     def _state(run: ReleaseRun, release: PlannedRelease) -> str:

@@ -1,6 +1,8 @@
 """The preflight step: helm and kubectl work, the cluster answers, the namespace allows what the install
-creates, the chart is reachable, the release is not stuck, the Secrets' inputs and the values file are usable.
-Nothing is created in the cluster before it passes."""
+creates, the chart is reachable, what the answers assume of the cluster holds (:mod:`preflight_answers`: capacity,
+quotas, versions, the CRD's owner, …), the release is not stuck, the Secrets' inputs and the values file are
+usable. The checks run in one concurrent pass (:func:`gather`), each a line; nothing is created in the cluster
+before it passes. ``flyte-tui preflight`` runs :func:`gather` alone."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import functools
 import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +19,9 @@ from flyte_tui.charts import PlannedRelease
 from flyte_tui.events import Event, Explanation, OutputLine
 from flyte_tui.files.yaml_pieces import check_existing
 from flyte_tui.files.yamlio import dump
-from flyte_tui.install import ingress, preflight_idp, preflight_plugins
-from flyte_tui.install.context import FAILED, ReleaseRun, Step, StepError
+from flyte_tui.install import ingress, preflight_answers, preflight_cluster, preflight_idp, preflight_plugins
+from flyte_tui.install import preflight_checks as checks
+from flyte_tui.install.context import FAILED, ReleaseRun, Step, StepError, explanation_of
 from flyte_tui.release import RECENT_OPERATION, last_good_revision, seconds_since, stuck_explanation
 from flyte_tui.tools import output, process, retry
 from flyte_tui.tools.helm import chart_args
@@ -28,87 +32,198 @@ CAN_I = (("create", "deployments"), ("create", "secrets"), ("create", "serviceac
 
 
 def preflight(run: ReleaseRun, dependencies: Sequence[PlannedRelease] = ()) -> Step:
-    """Run the checks side by side, then report them in a fixed order. Every release's chart is checked:
-    Flyte's and those of the ``dependencies`` installed before it."""
-    # the first questions to the cluster: one retry only, so that an unreachable cluster is said soon
-    kubectl = dataclasses.replace(run.kubectl, retries=retry.QUICK)
-    helm = dataclasses.replace(run.helm, retries=retry.QUICK)
-    checks: dict[str, Callable[[], Any]] = {
-        "helm": helm.version,
-        "kubectl": lambda: kubectl.run("version", "-o", "json", namespaced=False, timeout=20),
-        **{f"chart {r.release}": functools.partial(_check_chart, run, r) for r in (run.release, *dependencies)},
-        "status": lambda: helm.status(run.release.release),
-        **{f"can-i {verb} {resource}": functools.partial(kubectl.can_i, verb, resource) for verb, resource in CAN_I},
-        "ingress classes": functools.partial(ingress.read_classes, kubectl),
-    }
-    with ThreadPoolExecutor(max_workers=len(checks)) as pool:
-        futures = {name: pool.submit(check) for name, check in checks.items()}
-    results: dict[str, Any] = {}
-    for name, future in futures.items():
-        try:
-            results[name] = future.result()
-        except process.Cancelled:
-            raise
-        except FAILED as exc:
-            results[name] = exc
-    if isinstance(results["helm"], Exception):
-        raise StepError(f"helm is not usable: {results['helm']}")
-    run.helm_major, helm_version = results["helm"]
+    """Run the checks side by side (:func:`gather`), then report them, one line a check, in a fixed order; a
+    failing check stops the install before anything is created, unless the user skipped it
+    (``InstallOptions.skip_preflight``). Every release's chart is checked: Flyte's and those of the
+    ``dependencies`` installed before it."""
+    got = gather(run, dependencies)
+    if isinstance(got.helm, Exception):
+        raise StepError(f"helm is not usable: {got.helm}")
+    run.helm_major, helm_version = got.helm
     yield OutputLine("preflight", f"helm {helm_version} (helm {run.helm_major})")
-    server = results["kubectl"]
-    if isinstance(server, Exception):
-        raise StepError(f"kubectl is not usable: {server}")
-    if not server.ok or "serverVersion" not in server.stdout:
-        context = run.release.context or "the current context"
-        reason = process.last_line(server.stderr, "no answer")
-        if CREDENTIALS_REFUSED.search(reason):
-            raise StepError(f"the cluster refused the credentials of {context}: {reason}")
-        raise StepError(f"cannot reach the cluster of {context}: {reason}")
-    yield OutputLine("preflight", "cluster reachable")
-    yield from _permissions(run, {n: r for n, r in results.items() if n.startswith("can-i ")})
-    yield from ingress.preflight_warnings(run.plan, results["ingress classes"])
-    for release in (run.release, *dependencies):
-        if isinstance(results[f"chart {release.release}"], Exception):
-            raise results[f"chart {release.release}"]
-        yield OutputLine("preflight", f"chart {release.chart.name} of release {release.release} reachable")
-    if isinstance(results["status"], Exception):
-        raise StepError(f"cannot read the release's state: {results['status']}")
-    yield from _check_release(run, results["status"])
+    unreachable = cluster_error(run, got.server)
+    if unreachable:
+        raise StepError(unreachable)
+    results = checks.apply_skips(got.results, run.options.skip_preflight)
+    for result in results:
+        for text, stream in result.shown():
+            yield OutputLine("preflight", text, stream)
+    _stop_on(checks.failures(results))
+    if isinstance(got.status, Exception):
+        raise StepError(f"cannot read the release's state: {got.status}")
+    yield from _check_release(run, got.status)
     _check_secret_inputs(run)
-    yield from preflight_idp.check_idp(run)
-    yield from preflight_plugins.check_plugins(run)
     _check_values_path(run)
     return f"helm {run.helm_major}"
 
 
-def _permissions(run: ReleaseRun, answers: dict[str, Permission | Exception]) -> Iterator[Event]:
-    """A "no" stops preflight; an output that is not an answer is a warning (not a refusal: helm meets the
-    API server's real answer and names what it may not create)."""
+@dataclass
+class Gathered:
+    """What preflight's one concurrent pass found: every check's result, and the reads the install step goes on
+    with (helm's version, the API server's answer, the release's status)."""
+
+    results: list[checks.CheckResult]
+    helm: tuple[int, str] | Exception
+    server: process.Completed | Exception
+    status: dict[str, Any] | Exception | None
+
+
+def gather(run: ReleaseRun, dependencies: Sequence[PlannedRelease] = ()) -> Gathered:
+    """Every check of the answers against the cluster in one thread pool (each call bounded by its timeout and
+    the run's cancel flag), the results in :data:`~flyte_tui.install.preflight_checks.CHECK_IDS` order."""
+    # the first questions to the cluster: one retry only, so that an unreachable cluster is said soon
+    kubectl = dataclasses.replace(run.kubectl, retries=retry.QUICK)
+    helm = dataclasses.replace(run.helm, retries=retry.QUICK)
+    releases = (run.release, *dependencies)
+    calls: dict[str, Callable[[], Any]] = {
+        "helm": helm.version,
+        "kubectl": lambda: kubectl.run("version", "-o", "json", namespaced=False, timeout=20),
+        **{f"chart {r.release}": functools.partial(_check_chart, run, r) for r in releases},
+        "status": lambda: helm.status(run.release.release),
+        **{f"can-i {verb} {resource}": functools.partial(kubectl.can_i, verb, resource) for verb, resource in CAN_I},
+        "ingress classes": functools.partial(ingress.read_classes, kubectl),
+        "idp": functools.partial(_collected, "idp", "the IdP (auth.issuer)", preflight_idp.check_idp, run),
+        "plugins": functools.partial(
+            _collected, "plugins", "the chosen plugins' CRDs", preflight_plugins.check_plugins, run
+        ),
+        **preflight_answers.reads(run, dependencies),
+    }
+    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
+        futures = {name: pool.submit(call) for name, call in calls.items()}
+    got: dict[str, Any] = {}
+    for name, future in futures.items():
+        try:
+            got[name] = future.result()
+        except process.Cancelled:
+            raise
+        except FAILED as exc:
+            got[name] = exc
+    server, status = got["kubectl"], got["status"]
+    results = [
+        _cluster_result(run, server),
+        *(_chart_result(r, got[f"chart {r.release}"]) for r in releases),
+        _permissions(run, {n: r for n, r in got.items() if n.startswith("can-i ")}),
+        preflight_cluster.ingress_class(run.plan, got["ingress classes"]),
+        got["idp"],
+        got["plugins"],
+        *preflight_answers.evaluate(
+            run,
+            dependencies,
+            got,
+            existing=isinstance(status, dict) and bool(status),
+            server=preflight_cluster.server_version(server.stdout if isinstance(server, process.Completed) else ""),
+            chart_yaml=chart_yaml if isinstance(chart_yaml := got[f"chart {run.release.release}"], str) else "",
+        ),
+    ]
+    helm_result = got["helm"]
+    return Gathered(checks.ordered(results), helm_result, server, status)
+
+
+def cluster_error(run: ReleaseRun, server: process.Completed | Exception) -> str:
+    """Why the cluster cannot be used ("" when the API server answered ``kubectl version``)."""
+    if isinstance(server, Exception):
+        return f"kubectl is not usable: {server}"
+    if not server.ok or "serverVersion" not in server.stdout:
+        context = run.release.context or "the current context"
+        reason = process.last_line(server.stderr, "no answer")
+        if CREDENTIALS_REFUSED.search(reason):
+            return f"the cluster refused the credentials of {context}: {reason}"
+        return f"cannot reach the cluster of {context}: {reason}"
+    return ""
+
+
+def _cluster_result(run: ReleaseRun, server: process.Completed | Exception) -> checks.CheckResult:
+    looked = f"kubectl version against {run.release.context or 'the current context'}"
+    error = cluster_error(run, server)
+    if error:
+        return checks.CheckResult("cluster", "fail", looked, error, "check the kube context (target.context)")
+    return checks.CheckResult(
+        "cluster", "ok", looked, "the API server answered", lines=(("cluster reachable", "stdout"),)
+    )
+
+
+def _chart_result(release: PlannedRelease, got: str | Exception) -> checks.CheckResult:
+    chart = release.chart
+    looked = f"helm show chart {chart.name} {chart.version}".rstrip()
+    if isinstance(got, Exception):
+        return checks.CheckResult(
+            "chart",
+            "fail",
+            looked,
+            str(got),
+            "fix the chart's location in the answers",
+            explanation=explanation_of(got),
+        )
+    line = f"chart {chart.name} of release {release.release} reachable"
+    return checks.CheckResult("chart", "ok", looked, line, lines=((line, "stdout"),))
+
+
+def _collected(
+    check: str, looked: str, step: Callable[[ReleaseRun], Iterator[Event]], run: ReleaseRun
+) -> checks.CheckResult:
+    """A check written as a step part (lines as events, a StepError to stop) as one result: the lines kept as they
+    were, a warning when one was said on stderr."""
+    lines: list[tuple[str, str]] = []
+    try:
+        for event in step(run):
+            if isinstance(event, OutputLine):
+                lines.append((event.text, event.stream))
+    except StepError as exc:
+        fix = exc.explanation.fix if exc.explanation else ""
+        return checks.CheckResult(check, "fail", looked, str(exc), fix, explanation=exc.explanation)
+    level: checks.Level = "warn" if any(stream == "stderr" for _, stream in lines) else "ok"
+    evidence = "; ".join(text for text, _ in lines) or "nothing asked for in the answers"
+    return checks.CheckResult(check, level, looked, evidence, lines=tuple(lines))
+
+
+def _stop_on(failed: Sequence[checks.CheckResult]) -> None:
+    """Stop (:class:`StepError`) on the failing checks: their evidence, the first one's explanation."""
+    if not failed:
+        return
+    first = failed[0]
+    message = first.evidence if len(failed) == 1 else "; ".join(f"{r.id}: {r.evidence}" for r in failed)
+    explanation = first.explanation or Explanation(
+        summary=f"preflight {first.id}: {first.evidence}",
+        cause=f"looked at {first.looked_at}",
+        fix=f"{first.fix}; or, to go on anyway, --skip-preflight {first.id}"
+        if first.fix
+        else f"--skip-preflight {first.id} to go on anyway",
+    )
+    raise StepError(message, explanation)
+
+
+def _permissions(run: ReleaseRun, answers: dict[str, Permission | Exception]) -> checks.CheckResult:
+    """A "no" fails; an output that is not an answer is a warning (not a refusal: helm meets the API server's
+    real answer and names what it may not create)."""
+    looked = "kubectl auth can-i " + ", ".join(f"{verb} {resource}" for verb, resource in CAN_I)
     unclear = []
     for name, answer in answers.items():
         if isinstance(answer, Exception):
             answer = Permission(f"kubectl auth {name}", None, str(answer))
         if answer.allowed is False:
             _, verb, resource = name.split()
-            raise StepError(
-                f"you may not {verb} {resource} in namespace {run.release.namespace} (kubectl auth can-i said no)"
+            message = f"you may not {verb} {resource} in namespace {run.release.namespace} (kubectl auth can-i said no)"
+            return checks.CheckResult(
+                "can-i", "fail", looked, message, "ask for the permission (a Role in the namespace)"
             )
         if answer.allowed is None:
             unclear.append(answer.unclear())
-    for line in unclear:
-        yield OutputLine("preflight", f"warning: {line}; going on (helm will say if it is refused)", "stderr")
-    yield OutputLine("preflight", "permissions to create in the namespace: " + ("not all known" if unclear else "yes"))
+    lines = [(f"warning: {line}; going on (helm will say if it is refused)", "stderr") for line in unclear]
+    summary = "permissions to create in the namespace: " + ("not all known" if unclear else "yes")
+    lines.append((summary, "stdout"))
+    return checks.CheckResult("can-i", "warn" if unclear else "ok", looked, summary, lines=tuple(lines))
 
 
-def _check_chart(run: ReleaseRun, release: PlannedRelease) -> None:
-    """``helm show chart`` of one release's chart; StepError naming the answers field that says where it is
-    (``target.chart.repo``, ``dependencies.chart.path``, …)."""
+def _check_chart(run: ReleaseRun, release: PlannedRelease) -> str:
+    """``helm show chart`` of one release's chart (its Chart.yaml); StepError naming the answers field that says
+    where it is (``target.chart.repo``, ``dependencies.chart.path``, …)."""
     chart = release.chart
     done = run.helm.run("show", "chart", *chart_args(release), timeout=60, scoped=False)
     if not done.ok:
         field, where = chart_field(release)
         reason = process.last_line(done.stderr, "no answer")
         raise StepError(f"{field}: chart {chart.name} {chart.version} not reachable at {where}: {reason}")
+    return done.stdout
 
 
 def chart_field(release: PlannedRelease) -> tuple[str, str]:

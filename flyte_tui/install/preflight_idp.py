@@ -31,6 +31,7 @@ from flyte_tui.events import Event, Explanation, OutputLine
 from flyte_tui.install.context import ReleaseRun, StepError
 from flyte_tui.install.idp_http import IdpHttp, IdpUnreachable
 from flyte_tui.model.auth import OPENID_METADATA, REQUIRED_SCOPE
+from flyte_tui.model.auth_rules import testing_only
 from flyte_tui.model.plan import InstallPlan
 from flyte_tui.redact import PROPELLER_CLIENT_SECRET_ENV
 
@@ -316,6 +317,8 @@ def check_idp(run: ReleaseRun, http: IdpHttp | None = None) -> Iterator[Event]:
     if not plan.auth.enabled:
         return
     secret = run.options.secrets.propeller_client_secret
+    for problem in testing_only(plan):
+        yield OutputLine("preflight", f"warning: {problem}", "stderr")
     errors: list[Finding] = []
     for item in idp_findings(plan, http or IdpHttp(cancel=run.cancel), secret):
         if isinstance(item, str):

@@ -1,7 +1,8 @@
 """The propeller client secret of a ``Self`` authorization server, settled before anything is rendered.
 
 flyteadmin checks propeller's client secret against a bcrypt hash in its config, so the secret (in the Secret
-``flyte-secret-auth``, key ``client_secret``) and the hash (in the values) must be made together. When the user
+``flyte-secret-auth``, key ``client_secret``; flyte-binary's ``<fullname>-propeller-auth``) and the hash (in the
+values) must be made together. When the user
 gives neither, flyte-tui makes both; when the Secret exists already (an upgrade, or an install after an
 uninstall that kept it), it is reused and never rotated: its ``client_secret`` is read (never printed), and
 the hash flyteadmin's config carries is kept when it matches, so an upgrade changes neither. The secret only
@@ -17,8 +18,9 @@ import threading
 from dataclasses import dataclass, field
 
 from flyte_tui import exit_codes
-from flyte_tui.charts import profile_for_chart
-from flyte_tui.charts.flyte_core.render_auth import PROPELLER_SECRET, PROPELLER_SECRET_KEY, propeller_hash_in_config
+from flyte_tui.charts.auth_names import auth_objects
+from flyte_tui.charts.component import AuthObjects
+from flyte_tui.charts.flyte_core.render_auth import propeller_hash_in_config
 from flyte_tui.files import yamlio
 from flyte_tui.files.yamlio import load_plain
 from flyte_tui.install.secrets import SecretValues, from_env_or_file
@@ -28,8 +30,10 @@ from flyte_tui.redact import PROPELLER_CLIENT_SECRET_ENV
 from flyte_tui.tools import process
 from flyte_tui.tools.kubectl import Kubectl, KubectlError
 
-WHERE = f"Secret {PROPELLER_SECRET}, key {PROPELLER_SECRET_KEY}"
-"""Where the propeller client secret lives (what the output names instead of the value)."""
+
+def where(names: AuthObjects) -> str:
+    """Where the propeller client secret lives (what the output names instead of the value)."""
+    return f"Secret {names.propeller_secret}, key {names.propeller_key}"
 
 
 @dataclass(frozen=True)
@@ -59,41 +63,44 @@ def _with_hash(plan: InstallPlan, secret_hash: str) -> InstallPlan:
     return plan.model_copy(update={"auth": auth.model_copy(update={"clients": clients})})
 
 
-def read_existing_secret(kubectl: Kubectl) -> str | None:
-    """``client_secret`` of the Secret ``flyte-secret-auth`` (None when there is no such Secret or key). The value
-    comes on kubectl's stdout only; raises ProcessError naming the Secret when the cluster does not answer
-    (ValueError when the key is not base64 text)."""
-    template = '{.metadata.name}{"\\t"}{.data.' + PROPELLER_SECRET_KEY + "}"
+def read_existing_secret(kubectl: Kubectl, names: AuthObjects | None = None) -> str | None:
+    """The propeller client secret in its Secret (``flyte-secret-auth``, key ``client_secret`` for flyte-core;
+    None when there is no such Secret or key). The value comes on kubectl's stdout only; raises ProcessError
+    naming the Secret when the cluster does not answer (ValueError when the key is not base64 text)."""
+    names = names or AuthObjects()
+    secret, key = names.propeller_secret, names.propeller_key
+    template = '{.metadata.name}{"\\t"}{.data.' + key + "}"
     try:
-        out = kubectl.check("get", "secret", PROPELLER_SECRET, "--ignore-not-found", "-o", f"jsonpath={template}")
+        out = kubectl.check("get", "secret", secret, "--ignore-not-found", "-o", f"jsonpath={template}")
     except process.Cancelled:
         raise
     except (KubectlError, process.ProcessError) as exc:
-        raise process.ProcessError(
-            f"cannot read Secret {PROPELLER_SECRET} (to reuse its {PROPELLER_SECRET_KEY}): {exc}"
-        ) from exc
+        raise process.ProcessError(f"cannot read Secret {secret} (to reuse its {key}): {exc}") from exc
     _name, _, encoded = out.strip().partition("\t")
     if not encoded:
         return None
     try:
         return base64.b64decode(encoded, validate=True).decode()
     except (binascii.Error, UnicodeDecodeError) as exc:
-        raise ValueError(f"Secret {PROPELLER_SECRET}: key {PROPELLER_SECRET_KEY} is not base64 of UTF-8 text") from exc
+        raise ValueError(f"Secret {secret}: key {key} is not base64 of UTF-8 text") from exc
 
 
-def read_live_hash(kubectl: Kubectl, config_map: str, client_id: str) -> str:
-    """The propeller hash flyteadmin's config carries now (its ConfigMap's ``server.yaml``; "" when there is
-    none or it cannot be read: a new hash is then made)."""
-    if not config_map:
+def read_live_hash(kubectl: Kubectl, names: AuthObjects, client_id: str) -> str:
+    """The propeller hash flyteadmin's config carries now (flyte-core: its ConfigMap's ``server.yaml``;
+    flyte-binary: the ``014-auth-secrets.yaml`` of its config Secret, that key only; "" when there is none or it
+    cannot be read: a new hash is then made)."""
+    kind, name, key = names.hash_source
+    if not name:
         return ""
     try:
-        text = kubectl.check(
-            "get", "configmap", config_map, "--ignore-not-found", "-o", "jsonpath={.data.server\\.yaml}"
-        )
+        jsonpath = "jsonpath={.data." + key.replace(".", "\\.") + "}"
+        text = kubectl.check("get", kind, name, "--ignore-not-found", "-o", jsonpath)
+        if kind == "secret" and text.strip():
+            text = base64.b64decode(text.strip(), validate=True).decode()
         return propeller_hash_in_config(load_plain(text) if text.strip() else {}, client_id)
     except process.Cancelled:
         raise
-    except (KubectlError, process.ProcessError, ValueError, yamlio.YAMLError):
+    except (KubectlError, process.ProcessError, ValueError, UnicodeDecodeError, yamlio.YAMLError):
         return ""
 
 
@@ -104,18 +111,19 @@ def settle(plan: InstallPlan, given: str | None, existing: str | None, live_hash
     if not needs_settling(plan):
         return SettledSecret(plan)
     wanted = plan.auth.clients.propeller_hash
+    at = where(auth_objects(plan))
     secret = given or existing
     if secret is None:
         if wanted:
             raise ValueError(
-                f"auth.clients.propellerHash is set but there is no propeller client secret: {WHERE} does not "
+                f"auth.clients.propellerHash is set but there is no propeller client secret: {at} does not "
                 f"exist and {PROPELLER_CLIENT_SECRET_ENV} (or {PROPELLER_CLIENT_SECRET_ENV}_FILE) is not set; give "
                 "the secret the hash was made from, or remove propellerHash and flyte-tui makes both"
             )
         made, made_hash = propeller_secret_and_hash()
-        note = f"generated the propeller client secret and its bcrypt hash: the secret goes to {WHERE} (not shown)"
+        note = f"generated the propeller client secret and its bcrypt hash: the secret goes to {at} (not shown)"
         return SettledSecret(_with_hash(plan, made_hash), made, note)
-    source = "given" if given else f"in {WHERE} reused (not rotated)"
+    source = "given" if given else f"in {at} reused (not rotated)"
     if wanted:
         if not propeller_secret_matches(secret, wanted):
             raise ValueError(
@@ -130,16 +138,17 @@ def settle(plan: InstallPlan, given: str | None, existing: str | None, live_hash
     return SettledSecret(_with_hash(plan, hash_propeller_secret(secret)), note=note)
 
 
-def settle_on_cluster(plan: InstallPlan, given: str | None, kubectl: Kubectl, config_map: str) -> SettledSecret:
-    """:func:`settle` with what the plan's cluster holds: the existing ``flyte-secret-auth`` and the hash in
-    flyteadmin's ConfigMap ``config_map`` (read only when needed). ValueError when they cannot agree,
-    ProcessError when the Secret cannot be read."""
+def settle_on_cluster(plan: InstallPlan, given: str | None, kubectl: Kubectl) -> SettledSecret:
+    """:func:`settle` with what the plan's cluster holds: the existing propeller Secret and the hash in
+    flyteadmin's config (read only when needed; the names from the plan's chart). ValueError when they cannot
+    agree, ProcessError when the Secret cannot be read."""
     if not needs_settling(plan):
         return SettledSecret(plan)
-    existing = None if given else read_existing_secret(kubectl)
+    names = auth_objects(plan)
+    existing = None if given else read_existing_secret(kubectl, names)
     live = ""
     if not plan.auth.clients.propeller_hash and (given or existing):
-        live = read_live_hash(kubectl, config_map, plan.auth.clients.propeller)
+        live = read_live_hash(kubectl, names, plan.auth.clients.propeller)
     return settle(plan, given, existing, live)
 
 
@@ -160,8 +169,7 @@ def settle_for_install(
         ) from exc
     t = plan.target
     kubectl = Kubectl(kubectl_binary, t.context, t.namespace, cancel=cancel or threading.Event())
-    config_map = profile_for_chart(t.chart.name).objects(t.release).admin_config
-    return settle_on_cluster(plan, given, kubectl, config_map)
+    return settle_on_cluster(plan, given, kubectl)
 
 
 def failure_code(exc: Exception) -> int:

@@ -12,12 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from flyte_tui.charts.flyte_core.render_auth import (
-    ADMIN_SECRET,
-    OIDC_SECRET_KEY,
-    PROPELLER_SECRET,
-    PROPELLER_SECRET_KEY,
-)
+from flyte_tui.charts.auth_names import auth_objects
 from flyte_tui.files.yamlio import dump
 from flyte_tui.model.auth import propeller_secret_matches
 from flyte_tui.model.plan import InstallPlan
@@ -41,6 +36,8 @@ class SecretValues:
     s3_secret_key: str | None = field(default=None, repr=False)
     oidc_client_secret: str | None = field(default=None, repr=False)
     propeller_client_secret: str | None = field(default=None, repr=False)
+    cluster_tokens: tuple[str, ...] = field(default=(), repr=False)
+    """The data planes' ServiceAccount tokens an install read (:mod:`flyte_tui.install.cluster_links`)."""
 
     def __repr__(self) -> str:
         given = [n for n in _NAMES if getattr(self, n)]
@@ -63,7 +60,7 @@ class SecretValues:
 
     def all(self) -> list[str]:
         """Every secret value given (for redaction checks)."""
-        return [v for v in (getattr(self, n) for n in _NAMES) if v]
+        return [v for v in (getattr(self, n) for n in _NAMES) if v] + [t for t in self.cluster_tokens if t]
 
 
 _NAMES = ("db_password", "s3_access_key", "s3_secret_key", "oidc_client_secret", "propeller_client_secret")
@@ -153,7 +150,8 @@ def propeller_secret_manifest(plan: InstallPlan, client_secret: str) -> str | No
             "auth.clients.propellerHash: the propeller client secret given does not match this hash; "
             "give the secret it was made from, or let flyte-tui make both again"
         )
-    return _secret(PROPELLER_SECRET, plan.target.namespace, {PROPELLER_SECRET_KEY: client_secret})
+    names = auth_objects(plan)
+    return _secret(names.propeller_secret, plan.target.namespace, {names.propeller_key: client_secret})
 
 
 def admin_secret_manifest(plan: InstallPlan, oidc_client_secret: str) -> str | None:
@@ -163,10 +161,11 @@ def admin_secret_manifest(plan: InstallPlan, oidc_client_secret: str) -> str | N
     if not plan.auth.enabled:
         return None
     ns = plan.target.namespace
+    names = auth_objects(plan)
     metadata = {
-        "name": ADMIN_SECRET,
+        "name": names.oidc_secret,
         "namespace": ns,
         "labels": {"app.kubernetes.io/managed-by": "Helm"},
         "annotations": {"meta.helm.sh/release-name": plan.target.release, "meta.helm.sh/release-namespace": ns},
     }
-    return _secret(ADMIN_SECRET, ns, {OIDC_SECRET_KEY: oidc_client_secret}, metadata)
+    return _secret(names.oidc_secret, ns, {names.oidc_key: oidc_client_secret}, metadata)

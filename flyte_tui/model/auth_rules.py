@@ -13,6 +13,8 @@ from flyte_tui.model.rules import Problem
 
 GOOGLE_PLACEHOLDER_ID = "657465813211-6eog7ek7li5k7i7fvgv2921075063hpe.apps.googleusercontent.com"
 """The example client id flyte-core's values.yaml ships in ``userAuth.openId.clientId``."""
+BINARY_SELF_PROPELLER = "flytepropeller"
+"""The id of flyte-binary's static propeller client (fixed in the chart's template)."""
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 """Hosts an http issuer is accepted on (a test IdP on this machine)."""
 
@@ -27,18 +29,18 @@ def check_auth(plan: InstallPlan) -> Iterator[Problem]:
     auth = plan.auth
     if not auth.enabled:
         return
-    if plan.target.chart.name == BINARY_CHART:
-        yield Problem(
-            "auth.enabled",
-            "flyte-tui renders authentication for flyte-core only in this version: with chart flyte-binary, turn "
-            "auth off (and set flyte-binary's configuration.auth yourself under extraValues) or use chart flyte-core",
-        )
-        return
     yield from _needs_ingress(plan)
     yield from _issuers(plan)
+    yield from testing_only(plan)
     yield from _client_ids(plan)
     if auth.authorization_server == "External":
         yield from _external(plan)
+    elif plan.target.chart.name == BINARY_CHART and auth.clients.propeller != BINARY_SELF_PROPELLER:
+        yield Problem(
+            "auth.clients.propeller",
+            f"{auth.clients.propeller!r}: flyte-binary's own authorization server (Self) knows propeller only as "
+            f"{BINARY_SELF_PROPELLER!r} (its static client): use that, or authorizationServer External",
+        )
 
 
 def _needs_ingress(plan: InstallPlan) -> Iterator[Problem]:
@@ -52,12 +54,24 @@ def _needs_ingress(plan: InstallPlan) -> Iterator[Problem]:
         yield Problem("ingress.tls.enabled", "auth needs TLS on the ingress: the login cookies and tokens need https")
 
 
-def _issuer_problem(path: str, issuer: str) -> Iterator[Problem]:
+def _loopback_http(issuer: str) -> bool:
     parts = urlsplit(issuer)
-    if parts.scheme == "https":
-        return
-    if parts.scheme == "http" and parts.hostname in LOOPBACK:
-        return
+    return parts.scheme == "http" and parts.hostname in LOOPBACK
+
+
+def testing_only(plan: InstallPlan) -> Iterator[Problem]:
+    """The warnings for an issuer that is plain http on a loopback address (a test IdP on this machine), which
+    preflight repeats before it talks to it."""
+    auth = plan.auth
+    for path, issuer in (("auth.issuer", auth.login_issuer), ("auth.external.issuer", auth.external.issuer)):
+        if auth.enabled and _loopback_http(issuer):
+            yield Problem(path, f"{issuer!r} is plain http on a loopback address: accepted for testing only",
+                          "warning")  # fmt: skip
+
+
+def _issuer_problem(path: str, issuer: str) -> Iterator[Problem]:
+    if urlsplit(issuer).scheme == "https" or _loopback_http(issuer):
+        return  # a loopback http issuer: a warning (testing_only)
     yield Problem(path, f"{issuer!r} must be an https:// URL (http only for a test IdP on 127.0.0.1 or localhost)")
 
 

@@ -6,9 +6,7 @@ server with a ServiceAccount token and CA (``configmap.clusters``). Each entry h
 send executions to; ``inCluster: true`` is the control plane itself executing too.
 
 The rules spanning entries (and the chart and ``target.context``) are :func:`check_data_planes`; their findings
-become :class:`~flyte_tui.model.rules.Problem` objects at the field in :mod:`flyte_tui.model.rules`. Nothing is
-rendered or installed from these answers yet.
-"""
+become :class:`~flyte_tui.model.rules.Problem` objects at the field in :mod:`flyte_tui.model.rules`. """
 
 from __future__ import annotations
 
@@ -79,6 +77,30 @@ class DataPlane(Section):
     """This entry is the control plane executing too (flyteadmin's in-cluster credentials; no context or endpoint)."""
 
 
+CREDENTIALS_SECRET = "cluster-credentials"
+"""The control plane's Secret of every data plane's token and CA (a name flyte-core's syncresources template
+hard-codes, NEXT-CAPABILITIES §2.3)."""
+CREDENTIALS_DIR = "/var/run/credentials"
+"""Where that Secret is mounted (hard-coded too): every tokenPath and certPath lives under it."""
+
+
+def token_key(plane: str) -> str:
+    """The key of a data plane's token in :data:`CREDENTIALS_SECRET` (``<name>_token``; the file name under the
+    mount)."""
+    return f"{plane}_token"
+
+
+def ca_key(plane: str) -> str:
+    """The key of a data plane's CA certificate in :data:`CREDENTIALS_SECRET` (``<name>_cacert``)."""
+    return f"{plane}_cacert"
+
+
+def remote_planes(planes: Sequence[DataPlane]) -> list[DataPlane]:
+    """The data planes that are clusters of their own, reached with a token (every entry but the ``inCluster``
+    one), in answer order."""
+    return [p for p in planes if not p.in_cluster]
+
+
 Finding = tuple[str, str]
 """(field path, message): one broken rule of the data planes."""
 
@@ -98,6 +120,25 @@ def check_data_planes(planes: Sequence[DataPlane], chart_name: str, control_cont
     yield from _names_and_contexts(planes, control_context)
     yield from _in_cluster(planes)
     yield from _shared_labels(planes)
+
+
+def execution_labels(planes: Sequence[DataPlane]) -> list[str]:
+    """The labels executions may name: the planes' labels, or, when none has one, each plane's name (flyte-tui
+    then labels every cluster with its own name)."""
+    labels = [label for plane in planes for label in plane.labels]
+    return list(dict.fromkeys(labels or [plane.name for plane in planes]))
+
+
+def check_default_label(planes: Sequence[DataPlane], label: str) -> Iterator[Finding]:
+    """``defaultExecutionLabel`` names one of :func:`execution_labels` (and needs data planes)."""
+    if not label:
+        return
+    if not planes:
+        yield "defaultExecutionLabel", "needs dataPlanes: it picks the clusters of executions that name no label"
+        return
+    known = execution_labels(planes)
+    if label not in known:
+        yield "defaultExecutionLabel", f"{label!r} is no data plane's label; accepted: {', '.join(known)}"
 
 
 def _names_and_contexts(planes: Sequence[DataPlane], control_context: str) -> Iterator[Finding]:

@@ -80,7 +80,7 @@ class Images(Section):
         return [{"name": self.pull_secret}] if self.pull_secret else []
 
 
-def _source_path(repository: str) -> str:
+def source_path(repository: str) -> str:
     """``repository`` without its registry host: Docker Hub's short names get their ``library/``."""
     first, _, rest = repository.partition("/")
     if rest and ("." in first or ":" in first or first == "localhost"):
@@ -92,7 +92,16 @@ def mirror_repository(repository: str, registry: str) -> str:
     """``repository`` (no tag) rewritten onto ``registry`` (unchanged when empty or already there)."""
     if not registry or repository.startswith(registry.rstrip("/") + "/"):
         return repository
-    return f"{registry.rstrip('/')}/{_source_path(repository)}"
+    return f"{registry.rstrip('/')}/{source_path(repository)}"
+
+
+def registry_of(repository: str, default: str) -> str:
+    """The registry ``repository`` is the chart's ``default`` mirrored onto ("" when it is the default itself, or
+    not a mirror of it): what :func:`mirror_repository` undone gives."""
+    tail = "/" + source_path(default)
+    if repository == default or not repository.endswith(tail):
+        return ""
+    return repository[: -len(tail)]
 
 
 def mirror_image(image: str, registry: str) -> str:
@@ -108,6 +117,22 @@ def mirror_image(image: str, registry: str) -> str:
 Path = tuple[str, ...]
 
 
+CONNECTOR_REPOSITORIES: Mapping[Path, str] = MappingProxyType(
+    {("flyteconnector", "image", "repository"): "cr.flyte.org/flyteorg/flyteagent"}
+)
+"""The flyteconnector subchart's image (an alias subchart of both charts): its values path → the chart's default."""
+CONNECTOR_PULL_SECRETS: tuple[Path, ...] = (("flyteconnector", "serviceAccount", "imagePullSecrets"),)
+"""The subchart's ``imagePullSecrets`` (its ServiceAccount's)."""
+
+
+def connector_parts(values: Mapping[str, Any]) -> tuple[dict[Path, str], tuple[Path, ...]]:
+    """The connector's image and pull-secret paths when ``values`` deploy it (``flyteconnector.enabled``), else
+    none: a disabled subchart's values are noise."""
+    if tree.get(values, ("flyteconnector", "enabled")) is not True:
+        return {}, ()
+    return dict(CONNECTOR_REPOSITORIES), CONNECTOR_PULL_SECRETS
+
+
 def with_images(
     values: dict[str, Any],
     images: Images,
@@ -118,9 +143,12 @@ def with_images(
     """``values`` with every image on ``images.registry`` and the pull secret at each of ``pull_secret_paths``.
 
     ``repositories`` maps a values path holding an image repository (no tag) to the chart's default;
-    ``references`` one holding a whole ``repository:tag`` (co-pilot's config). A value the user set (in
+    ``references`` one holding a whole ``repository:tag`` (co-pilot's config). The flyteconnector subchart's image
+    and pull secret are added when ``values`` deploy it (both charts alias it the same). A value the user set (in
     ``extraValues``) is mirrored too; nothing changes without a registry or a pull secret.
     """
+    connector, connector_secrets = connector_parts(values)
+    repositories, pull_secret_paths = {**repositories, **connector}, (*pull_secret_paths, *connector_secrets)
     out = copy.deepcopy(values)
     if images.registry:
         for path, default in repositories.items():

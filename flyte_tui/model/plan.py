@@ -379,6 +379,8 @@ class InstallPlan(Section):
     """Authentication: OIDC login and the authorization server."""
     data_planes: list[DataPlane] = Field(default_factory=list)
     """flyte-core multi-cluster: the clusters executions go to (inCluster: the control plane itself too)."""
+    default_execution_label: str = ""
+    """flyte-core multi-cluster: the execution label used when an execution names none (one of dataPlanes' labels)."""
     images: Images = Field(default_factory=Images)
     """Air-gapped clusters: the registry mirror every image is pulled from, and its pull secret."""
     plugins: list[str] = Field(default_factory=list)

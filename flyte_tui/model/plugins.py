@@ -199,6 +199,42 @@ def task_plugins_owned(where: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
     return ((*where, "enabled-plugins"), *((*where, "default-for-task-types", t) for t in types))
 
 
+SPARK_ACCOUNT = "spark"
+"""The ServiceAccount Spark's driver runs as in a project namespace (unless the task names another)."""
+SPARK_ROLE = "spark-role"
+_NS = "'{{ namespace }}'"
+"""The project namespace in a cluster-resource template (the cluster resource manager fills it in)."""
+
+
+def wants_spark(plan: InstallPlan) -> bool:
+    """Whether the plan chooses the Spark plugin."""
+    return any(p.name == "spark" for p in chosen(plan))
+
+
+def spark_templates(identity: tuple[str, str] | None = None) -> dict[str, str]:
+    """The cluster-resource templates Spark's driver needs in every project namespace (NEXT-CAPABILITIES §3.3),
+    by name: ServiceAccount ``spark`` (with ``identity``'s annotation, (customData variable, annotation), on
+    EKS and GKE), Role ``spark-role`` on pods, services, configmaps and volume claims, and its RoleBinding."""
+
+    def meta(name: str) -> str:
+        return f"metadata:\n  name: {name}\n  namespace: {_NS}\n"
+
+    annotated = f"  annotations:\n    {identity[1]}: '{{{{ {identity[0]} }}}}'\n" if identity else ""
+    rbac = "apiVersion: rbac.authorization.k8s.io/v1\n"
+    return {
+        "service_account": "apiVersion: v1\nkind: ServiceAccount\n" + meta(SPARK_ACCOUNT) + annotated,
+        "role": f"{rbac}kind: Role\n{meta(SPARK_ROLE)}rules:\n- apiGroups: ['']\n"
+        f"  resources: [{', '.join(SPARK_RESOURCES)}]\n  verbs: ['*']\n",
+        "role_binding": f"{rbac}kind: RoleBinding\n{meta(SPARK_ROLE + '-binding')}roleRef:\n"
+        f"  apiGroup: rbac.authorization.k8s.io\n  kind: Role\n  name: {SPARK_ROLE}\nsubjects:\n"
+        f"- kind: ServiceAccount\n  name: {SPARK_ACCOUNT}\n  namespace: {_NS}\n",
+    }
+
+
+SPARK_RESOURCES = ("pods", "services", "configmaps", "persistentvolumeclaims")
+"""What Spark's driver manages in its namespace (its executors, their Service, config and volumes)."""
+
+
 def connector_endpoint(namespace: str) -> str:
     """The connector's gRPC endpoint in the release namespace (the charts' default names ``flyte``)."""
     return f"k8s://flyteconnector.{namespace}:8000"
@@ -229,11 +265,12 @@ def check_plugins(plan: InstallPlan) -> Iterator[Problem]:
     if not plan.plugins:
         return
     yield from _extra_values(plan)
-    if "spark" in seen:
+    templates = ("clusterResourceTemplates", "inline") if is_binary(plan) else ("cluster_resource_manager", "templates")
+    if wants_spark(plan) and isinstance(tree.get(plan.extra_values, templates), list):
         yield Problem(
-            "plugins",
-            "spark: the driver runs as ServiceAccount 'spark', which each project namespace needs with a Role "
-            "(pods, services, configmaps, persistentvolumeclaims) and a RoleBinding; flyte-tui does not create them",
+            "extraValues." + ".".join(templates),
+            f"this list replaces the templates flyte-tui writes, Spark's too (ServiceAccount {SPARK_ACCOUNT}, Role "
+            f"{SPARK_ROLE} and its RoleBinding in every project namespace): repeat them or remove the list",
             "warning",
         )
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from flyte_tui.model.clusters import BINARY_CHART, check_data_planes
+from flyte_tui.model.clusters import check_data_planes, check_default_label
 from flyte_tui.model.images import images_warnings
 from flyte_tui.model.names import check_gcs_bucket, check_s3_bucket, find_placeholder
 from flyte_tui.model.plan import InstallPlan, ResourceList
@@ -59,9 +59,8 @@ def check_plan(plan: InstallPlan, default_limits: DefaultLimits | None = None) -
     problems.extend(check_auth(plan))
     found = check_data_planes(plan.data_planes, plan.target.chart.name, plan.target.context)
     problems.extend(_err(path, message) for path, message in found)
-    if plan.data_planes and plan.target.chart.name != BINARY_CHART:
-        problems.append(_warn("dataPlanes", "the data planes are checked but not installed yet by this version: "
-                              "install and upgrade set up the control plane only (remove dataPlanes to silence this)"))
+    found = check_default_label(plan.data_planes, plan.default_execution_label)
+    problems.extend(_err(path, message) for path, message in found)
     problems.extend(_warn(path, message) for path, message in images_warnings(plan))
     from flyte_tui.model.plugins import check_plugins  # as auth_rules
 

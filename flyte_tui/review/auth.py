@@ -8,15 +8,8 @@ from __future__ import annotations
 
 from typing import Literal
 
-from flyte_tui.charts.flyte_core.render_auth import (
-    ADMIN_SECRET,
-    OIDC_SECRET_KEY,
-    PROPELLER_SECRET,
-    PROPELLER_SECRET_KEY,
-    IdpClient,
-    allowed_audience,
-    idp_clients,
-)
+from flyte_tui.charts.auth_names import auth_objects
+from flyte_tui.charts.flyte_core.render_auth import IdpClient, allowed_audience, idp_clients
 from flyte_tui.model.auth import REQUIRED_SCOPE
 from flyte_tui.model.plan import InstallPlan
 from flyte_tui.redact import OIDC_CLIENT_SECRET_ENV, PROPELLER_CLIENT_SECRET_ENV
@@ -44,8 +37,9 @@ def _secret_lines(plan: InstallPlan, face: Face) -> list[str]:
     auth = plan.auth
     cli = face == "cli"
     oidc_from = f"from {OIDC_CLIENT_SECRET_ENV} or {OIDC_CLIENT_SECRET_ENV}_FILE" if cli else TYPED
-    lines = [f"  the web login's client secret: Secret {ADMIN_SECRET}, key {OIDC_SECRET_KEY} ({oidc_from})"]
-    where = f"Secret {PROPELLER_SECRET}, key {PROPELLER_SECRET_KEY}"
+    names = auth_objects(plan)
+    lines = [f"  the web login's client secret: Secret {names.oidc_secret}, key {names.oidc_key} ({oidc_from})"]
+    where = f"Secret {names.propeller_secret}, key {names.propeller_key}"
     if auth.authorization_server == "External":
         prop_from = f"from {PROPELLER_CLIENT_SECRET_ENV}" if cli else TYPED
         lines.append(f"  propeller's client secret (the IdP's): {where} ({prop_from})")

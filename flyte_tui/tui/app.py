@@ -141,9 +141,9 @@ class WizardApp(Detecting, Saving, ReportsFailures, UpgradeFlow, SettlesSecret):
 
     # Named after the message (not @on): the review module loads only when its screen is shown.
     def on_review_screen_save_requested(self, message: ReviewScreen.SaveRequested) -> None:
-        """Save to the files chosen on the review screen; for Install, then run the releases the save wrote."""
-        self.action_save()
-        if message.install:
+        """Save to the files chosen on the review screen; for Install the values file only once the propeller
+        secret is settled (:mod:`~flyte_tui.tui.settling` writes it with the plan that is installed), then run it."""
+        if self.action_save(values=not message.install) and message.install:
             self.install(self.state.releases())
 
     def install(self, releases: Sequence[PlannedRelease] | None = None) -> None:

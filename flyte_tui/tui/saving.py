@@ -33,23 +33,25 @@ class Saving(App[None]):
                 self._autosave_failed = True
                 self.notify(f"Autosave to {self.autosave.path} failed: {exc}", severity="warning")
 
-    def action_save(self) -> None:
-        """Save the answers (always) and the values (when the answers are valid); both atomic, with .bak."""
+    def action_save(self, values: bool = True) -> bool:
+        """Save the answers (always) and the values (when the answers are valid and ``values``: Save and install
+        writes them once the propeller secret is settled); both atomic, with .bak. Whether it saved."""
         from flyte_tui.tui.wizard_files import save
 
         if not self.state.started:
             self.notify("Choose how to start first.", severity="warning")
-            return
+            return False
         try:
-            saved = save(self.state)
+            saved = save(self.state, values)
         except OSError as exc:
             self.notify(f"Saving failed: {exc}", severity="error")
-            return
+            return False
         self.autosave.clear()
         message, title, severity = saved.note()
         self.notify(message, title=title, severity=severity)
         if isinstance(self.screen, StepScreen):
             self.screen.refresh_problems()
+        return True
 
     def action_quit(self) -> None:  # type: ignore[override]
         """Quit; with unsaved changes, ask first. A running install is cancelled (after asking) first, so

@@ -25,13 +25,15 @@ class Step(NamedTuple):
 STEPS: tuple[Step, ...] = (
     Step("welcome", "Welcome", ()),
     Step("target", "Target", ("target",)),
-    Step("environment", "Environment", ("environment", "apiVersion", "kind")),
+    Step("environment", "Environment", ("environment", "apiVersion", "kind", "images")),
     Step("storage", "Storage", ("storage", "dependencies")),
     Step("database", "Database", ("database",)),
     Step("identity", "Identity & ingress",
          ("identity", "ingress", "projects.taskRoleArn", "projects.taskServiceAccount")),
     Step("auth", "Authentication", ("auth",)),
+    Step("plugins", "Task plugins", ("plugins",)),
     Step("resources", "Resources", ("resources", "projects")),
+    Step("clusters", "Clusters", ("dataPlanes",)),
     Step("review", "Review", ()),
 )
 STEP_IDS: tuple[str, ...] = tuple(s.id for s in STEPS)

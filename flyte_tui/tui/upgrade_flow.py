@@ -307,4 +307,4 @@ class UpgradeFlow(App[None]):
             if apply:  # the releases the review rendered: the runner renders nothing again
                 self.run_install(plan, options, reviewed.releases)
 
-        self.push_screen(UpgradeReviewScreen(reviewed.review), decided)
+        self.push_screen(UpgradeReviewScreen(reviewed.review, reviewed.clusters, reviewed.notes), decided)

@@ -13,6 +13,9 @@ from typing import TYPE_CHECKING, Any, Literal
 from flyte_tui.tui.state import WizardState, fresh_answers
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from flyte_tui.charts import PlannedRelease
     from flyte_tui.files.autosave import Autosave
 
 
@@ -26,12 +29,17 @@ class Saved:
     errors: int
     backups: tuple[Path, ...] = ()
     """The previous files kept as ``.bak`` (none for a file that did not exist before)."""
+    values_later: bool = False
+    """The values file is written later, once the install's propeller secret is settled."""
 
     def note(self) -> Note:
         """What to tell the user: the message, its title and its severity."""
         kept = f" Previous kept as {', '.join(str(b) for b in self.backups)}." if self.backups else ""
         if self.values is not None:
             return f"Saved {self.answers} and {self.values}.{kept}", "Saved", "information"
+        if self.values_later:
+            later = "The values file follows once the propeller client secret is settled."
+            return f"Saved {self.answers}.{kept} {later}", "Saved", "information"
         return (
             f"Saved {self.answers}.{kept} The values file was not written: {self.errors} error(s) remain.",
             "Saved answers only",
@@ -39,10 +47,11 @@ class Saved:
         )
 
 
-def save(state: WizardState) -> Saved:
-    """Write the answers (always) and the values (when the answers are valid) to the session's files; all
-    atomic, with .bak. The values are the state's releases, rendered once for the preview, the save and an
-    install: Flyte's at the values path, a dependency release's beside it.
+def save(state: WizardState, values: bool = True) -> Saved:
+    """Write the answers (always) and the values (when the answers are valid and ``values``) to the session's
+    files; all atomic, with .bak. The values are the state's releases, rendered once for the preview, the save
+    and an install: Flyte's at the values path, a dependency release's beside it. Without ``values`` (Save and
+    install: the propeller secret is settled first) :func:`save_values` writes them later.
 
     Every text is made before any file is written, so a file that cannot be merged into (or YAML that would
     not read back) leaves every file as it was. Raises OSError when a file cannot be written (the message
@@ -55,18 +64,35 @@ def save(state: WizardState) -> Saved:
     texts: list[tuple[Path, str]] = [(answers_path, answers_file_text(state.raw, answers_path))]
     releases = state.releases()
     written: Path | None = None
-    if releases:
-        from flyte_tui.charts.values_file import rendered
-        from flyte_tui.files.values import preview_text
-
-        # Flyte's first (when it cannot be written, no dependency file is), a dependency's beside it
-        for release in sorted(releases, key=lambda r: bool(r.serves)):
-            path = release.values_path(values_path)
-            texts.append((path, preview_text(rendered(release), path, source=answers_path.name)))
+    if releases and values:
+        texts += _values_texts(state, releases)
         written = values_path
     backups = [write_atomic(path, text) for path, text in texts]
     state.dirty = False
-    return Saved(answers_path, written, len(state.validation.errors), tuple(b for b in backups if b is not None))
+    later = bool(releases) and not values
+    return Saved(answers_path, written, len(state.validation.errors), tuple(b for b in backups if b is not None),
+                 later)  # fmt: skip
+
+
+def _values_texts(state: WizardState, releases: Sequence[PlannedRelease]) -> list[tuple[Path, str]]:
+    """Each release's values file and its text (Flyte's first, a dependency's beside it)."""
+    from flyte_tui.charts.values_file import rendered
+    from flyte_tui.files.values import preview_text
+
+    out = []
+    for release in sorted(releases, key=lambda r: bool(r.serves)):
+        path = release.values_path(state.values_path)
+        out.append((path, preview_text(rendered(release), path, source=state.answers_path.name)))
+    return out
+
+
+def save_values(state: WizardState, releases: Sequence[PlannedRelease]) -> Saved:
+    """Write the values of ``releases`` (the plan as it will be installed: its propeller secret settled) to the
+    session's values files, atomic, with .bak; the answers file was saved already. OSError as :func:`save`."""
+    from flyte_tui.files.yamlio import write_atomic
+
+    backups = [write_atomic(path, text) for path, text in _values_texts(state, releases)]
+    return Saved(state.answers_path, state.values_path, 0, tuple(b for b in backups if b is not None))
 
 
 @dataclass(frozen=True)
@@ -104,7 +130,6 @@ def import_values(path: Path) -> Imported:
     answers.setdefault("target", fresh_answers()["target"])
     leftovers = ", ".join(result.leftovers)
     return Imported(answers, f"Kept under extraValues: {leftovers}" if leftovers else "")
-
 
 
 Severity = Literal["information", "warning", "error"]

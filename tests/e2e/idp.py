@@ -55,10 +55,13 @@ class Idp:
     ca_file: Path = field(default_factory=Path)
     proc: subprocess.Popen[bytes] | None = None
 
+    tls: bool = True
+    """False: plain http on 127.0.0.1 (hydra's --dev mode), the loopback IdP flyte-tui accepts for testing only."""
+
     @classmethod
-    def start(cls, timeout: float = 60) -> Idp:
-        """Make the CA and the serving certificate, start hydra, wait until it is ready."""
-        idp = cls(Path(tempfile.mkdtemp(prefix="flyte-tui-idp-")))
+    def start(cls, timeout: float = 60, tls: bool = True) -> Idp:
+        """Make the CA and the serving certificate (with ``tls``), start hydra, wait until it is ready."""
+        idp = cls(Path(tempfile.mkdtemp(prefix="flyte-tui-idp-")), tls=tls)
         try:
             idp._start(timeout)
         except BaseException:
@@ -88,17 +91,19 @@ class Idp:
         self.ca_file = self.workdir / "ca.crt"
 
     def _start(self, timeout: float) -> None:
-        self._pki()
+        if self.tls:
+            self._pki()
         public, admin = tb.free_port(), tb.free_port()
-        self.issuer = f"https://127.0.0.1:{public}"
-        self.admin_url = f"https://127.0.0.1:{admin}"
+        scheme = "https" if self.tls else "http"
+        self.issuer = f"{scheme}://127.0.0.1:{public}"
+        self.admin_url = f"{scheme}://127.0.0.1:{admin}"
         config = {
             "dsn": "memory",
             "serve": {
                 "public": {"host": "127.0.0.1", "port": public},
                 "admin": {"host": "127.0.0.1", "port": admin},
                 "tls": {
-                    "enabled": True,
+                    "enabled": self.tls,
                     "cert": {"path": str(self.workdir / "tls.crt")},
                     "key": {"path": str(self.workdir / "tls.key")},
                 },
@@ -118,7 +123,8 @@ class Idp:
         env["SQA_OPT_OUT"] = "true"  # no usage statistics sent anywhere
         with open(self.workdir / "hydra.log", "ab") as log:
             self.proc = subprocess.Popen(
-                [str(hydra_bin()), "serve", "all", "--config", str(self.workdir / "hydra.yaml"), "--sqa-opt-out"],
+                [str(hydra_bin()), "serve", "all", "--config", str(self.workdir / "hydra.yaml"), "--sqa-opt-out",
+                 *(() if self.tls else ("--dev",))],
                 stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=self.workdir,
                 start_new_session=True,
             )  # fmt: skip
@@ -142,7 +148,7 @@ class Idp:
     def _request(self, url: str, body: Any = None, method: str = "GET") -> tuple[int, Any]:
         data = json.dumps(body).encode() if body is not None else None
         request = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": "application/json"})
-        context = ssl.create_default_context(cafile=str(self.ca_file))
+        context = ssl.create_default_context(cafile=str(self.ca_file)) if self.tls else None
         try:
             with urllib.request.urlopen(request, timeout=10, context=context) as answer:
                 raw = answer.read()

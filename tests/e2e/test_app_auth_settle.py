@@ -2,8 +2,8 @@
 bed, as headless ``flyte-tui install`` does: with no secret typed and no ``flyte-secret-auth`` in the
 namespace, it makes one; once the namespace holds that Secret (an upgrade, a reinstall), it reuses it (never
 rotated); a hash in the answers that Secret does not match sends the user to the secret's field. The plan
-handed to the installer carries the hash; a made secret travels in the install options only, never in the
-answers file or the recovery file."""
+handed to the installer carries the hash, and the values file is written only then, with it; a made secret
+travels in the install options only, never in the answers file or the recovery file."""
 
 from __future__ import annotations
 
@@ -41,9 +41,12 @@ async def test_save_and_install_makes_or_reuses_the_propeller_secret_and_hands_o
     answers_path = tmp_path / "work" / "flyte-tui.yaml"
     write_answers(data, answers_path)
     seen: list[tuple[InstallPlan, InstallOptions]] = []
+    values_path = answers_path.with_name("flyte-values.yaml")
+    on_disk: list[str] = []  # the values file as it is when the installer gets the plan
 
     def run(plan: InstallPlan, options: InstallOptions, _cancel: threading.Event) -> Iterator[Event]:
         seen.append((plan, options))
+        on_disk.append(values_path.read_text())
         yield InstallFinished(True, "deployed", 0.1, ())
 
     app = make_app(answers_path, recovery_dir=tmp_path / "state", deterministic=True, install_run=run)
@@ -64,6 +67,9 @@ async def test_save_and_install_makes_or_reuses_the_propeller_secret_and_hands_o
         made = options.secrets.propeller_client_secret
         assert made and len(made) >= 32
         assert plan.auth.clients.propeller_hash and propeller_secret_matches(made, plan.auth.clients.propeller_hash)
+        # the values file was written once, after settling: it holds the hash, and no earlier copy without it
+        assert plan.auth.clients.propeller_hash in on_disk[0]
+        assert not values_path.with_name(values_path.name + ".bak").exists()
 
         kept = "CANARY-kept-" + secrets.token_hex(8)  # the Secret an earlier install left in the namespace
         manifest = {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "flyte-secret-auth"},

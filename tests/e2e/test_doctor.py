@@ -154,7 +154,7 @@ def test_healthy_install_passes_every_check(testbed, namespace, helm_bin, tmp_pa
     assert skipped == {"component.flytescheduler", "config.cloud-identity", "config.task-identity",
                        "dependency.minio", "dependency.postgres", "dependency.db-auth",
                        "component.flyte-binary", "auth.secrets", "auth.propeller-hash", "auth.authorized-uris",
-                       "auth.logs", "plugins.crds"}  # fmt: skip
+                       "auth.logs", "plugins.crds", "plugins.connector"}  # fmt: skip
     assert "has no flyte-binary" in checks["component.flyte-binary"]["summary"]
     assert report["gather"]["processes"] <= 12
 

@@ -28,6 +28,7 @@ EKS = EKS_ANSWERS
 """An EKS install with no errors before the Authentication step (host and TLS set, as auth needs)."""
 OIDC_SECRET = "oidc-Secret-canary-7f3a"
 PROPELLER_SECRET = "propeller-Secret-canary-91c2"
+SECRET_NOTES = ("oidc-secret", "propeller-secret")
 
 AUTH_FIELDS = ("auth.idp", "auth.issuer", "auth.authorizationServer", "auth.clients.web", "auth.clients.cli",
                "auth.clients.propeller")  # fmt: skip
@@ -96,7 +97,7 @@ async def test_auth_is_off_by_default_and_the_step_passes(wizard: Callable[..., 
         assert not app.screen.query_one("#oidc-secret", Input).display
         assert app.state.errors_for("auth") == []
         await next_step(pilot)
-        assert app.current_step == "resources"
+        assert app.current_step == "plugins"
         assert "auth" not in app.state.raw or not app.state.get("auth.enabled")
 
 
@@ -133,14 +134,15 @@ async def test_a_bad_issuer_is_refused_as_typed_with_the_fields_message(wizard: 
         assert line.startswith("✗") and "must be an https:// URL" in line, line
         await next_refused(pilot, app)
         await type_into(pilot, "auth.issuer", "http://127.0.0.1:5556/dex")  # a test IdP on this machine
-        assert problem(app, "auth.issuer") == ""
+        warned = problem(app, "auth.issuer")  # accepted, with a warning (not an error)
+        assert warned.startswith("⚠") and "testing only" in warned and app.state.errors_for("auth") == []
         await type_into(pilot, "auth.issuer", "https://idp.example.com")
         assert problem(app, "auth.issuer") == "" and app.state.errors_for("auth") == []
         await type_into(pilot, "auth.clients.cli", "my-cli")
         await type_into(pilot, "auth.clients.cli", "")  # cleared: the default id again, not a missing one
         assert app.state.get("auth.clients.cli") is None and app.state.errors_for("auth") == []
         await next_step(pilot)
-        assert app.current_step == "resources"
+        assert app.current_step == "plugins"
 
 
 async def test_googles_placeholder_client_id_is_refused(wizard: Callable[..., WizardApp]) -> None:
@@ -248,7 +250,7 @@ async def test_typed_secrets_survive_back_and_next_and_self_keeps_only_the_hash(
         assert app.screen.query_one("#propeller-secret", Input).value == PROPELLER_SECRET
         assert app.state.get("auth.clients.propellerHash") == made  # the same secret: the same hash, not a new one
         await next_step(pilot)
-        assert app.current_step == "resources"
+        assert app.current_step == "plugins"
         await pilot.press("ctrl+s")
         await pilot.pause()
     text = answers_path.read_text(encoding="utf-8")
@@ -355,3 +357,18 @@ async def test_review_says_what_to_register_at_the_idp(wizard: Callable[..., Wiz
         assert app.screen.query_one("#idp-label").display
         text = str(app.screen.query_one("#idp-register").render())
         assert "0oa-web" in text and "https://flyte.acme.com/callback" in text, text
+
+
+async def test_the_secrets_notes_name_the_charts_own_secrets(wizard: Callable[..., WizardApp]) -> None:
+    from textual.widgets import Static
+
+    app = wizard()
+    async with app.run_test(size=SIZE) as pilot:
+        binary = {"target.chart.name": "flyte-binary", "target.release": "flyte-backend", "auth.enabled": True}
+        await to_auth(pilot, binary)
+        app.screen.refresh_extras()  # type: ignore[attr-defined]
+        await pilot.pause()
+        notes = " ".join(str(app.screen.query_one(f"#{w}-note", Static).render()) for w in SECRET_NOTES)
+        assert "flyte-backend-flyte-binary-propeller-auth" in notes
+        assert "flyte-backend-flyte-binary-admin-auth" in notes
+        assert "flyte-secret-auth" not in notes and "flyte-admin-secrets" not in notes

@@ -166,7 +166,7 @@ async def test_typed_password_never_reaches_any_file(
         assert app.screen.query_one("#password", Input).password  # masked on screen
         assert (recovery_dir / "recovery.json").exists()
         assert canary not in (recovery_dir / "recovery.json").read_text()
-        for _ in range(4):
+        for _ in range(6):  # identity, auth, plugins, resources, clusters, review
             await next_step(pilot)
         assert app.current_step == "review"
         await pilot.press("ctrl+s")

@@ -13,6 +13,7 @@ from flyte_tui.model.plan import InstallPlan
 from flyte_tui.tui.app import WizardApp
 from flyte_tui.tui.dialogs.cancel import ConfirmCancel
 from flyte_tui.tui.screens.runner import RunnerScreen
+from flyte_tui.tui.steps import STEPS
 from tests.conftest import REALISTIC
 
 from .keys import SIZE, next_step, ready, tab_to_id, type_text
@@ -42,7 +43,7 @@ async def test_install_runs_the_saved_plan_with_the_typed_password(
         await pilot.press("enter")  # "Type it now"
         await tab_to_id(pilot, "password")
         await type_text(pilot, canary)
-        for _ in range(4):
+        for _ in range(len(STEPS) - 5):  # Database to Review
             await next_step(pilot)
         assert app.current_step == "review"
         await tab_to_id(pilot, "install")
@@ -114,7 +115,7 @@ async def test_quitting_during_an_install_cancels_it_first(
     app = wizard(install_run=run)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        for _ in range(7):
+        for _ in range(len(STEPS) - 2):  # Target to Review
             await next_step(pilot)
         assert app.current_step == "review"
         await tab_to_id(pilot, "install")
@@ -153,7 +154,7 @@ async def _install_and_quit(wizard: Callable[..., WizardApp], answers_path: Path
     app = wizard(install_run=run)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        for _ in range(7):
+        for _ in range(len(STEPS) - 2):  # Target to Review
             await next_step(pilot)
         for _ in ends:
             assert app.current_step == "review"

@@ -16,6 +16,7 @@ from flyte_tui.model.plan import InstallPlan
 from flyte_tui.tui.app import WizardApp
 from flyte_tui.tui.screens.runner import RunnerScreen
 from flyte_tui.tui.screens.upgrade_review import UpgradeReviewScreen
+from flyte_tui.tui.steps import STEPS
 from flyte_tui.tui.upgrade_flow import ReviewReady
 from flyte_tui.upgrade import Reviewed
 from tests.conftest import REALISTIC
@@ -92,7 +93,7 @@ async def test_a_new_install_renders_its_values_once(
     app = wizard()  # no stand-in: the runner drives the real Installer
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        for _ in range(6):
+        for _ in range(len(STEPS) - 3):  # Target to the step before Review
             await next_step(pilot)
         renders.clear()  # from here on: the review screen (its preview), Save and install, the installer
         await next_step(pilot)

@@ -73,7 +73,7 @@ async def test_domain_list_drives_the_quota_rows(wizard: Callable[..., WizardApp
     app = wizard()
     async with app.run_test(size=(120, 60)) as pilot:  # the whole table on screen, to click in it
         await start_and_pick(pilot, "sandbox")
-        for _ in range(4):  # storage → database → identity → auth → resources
+        for _ in range(5):  # storage → database → identity → auth → plugins → resources
             await next_step(pilot)
         assert app.current_step == "resources"
         await click_into(pilot, "projects.domains", "development, qa")

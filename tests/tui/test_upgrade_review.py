@@ -136,3 +136,62 @@ def test_upgrade_review_snapshot(snap_compare: Any) -> None:
         await pilot.pause()
 
     assert snap_compare(Host(), terminal_size=(120, 40), run_before=expand_first)
+
+
+def cluster_reviews() -> tuple[list[Any], list[str]]:
+    """Two data planes (one new: its release to install) and the control plane, in the core's order, and the
+    notes of the new data plane."""
+    from dataclasses import replace
+
+    from flyte_tui.charts import flyte_release, plan_releases, validate_answers
+    from flyte_tui.review.clusters import change_lines, cluster_changes
+    from flyte_tui.upgrade import ClusterReview
+
+    checked = validate_answers({"apiVersion": "flyte-tui/v1", "kind": "InstallPlan", "environment": "sandbox"})
+    assert checked.plan is not None
+    control = flyte_release(plan_releases(checked.plan))
+    east = replace(control, context="ctx-east", data_plane="east")
+    west = replace(control, context="ctx-west", data_plane="west")
+    propeller = "kind: Deployment\nmetadata: {name: flytepropeller}\n"
+    new = Review(None, [], values_diff({}, {"flytepropeller": {"enabled": True}}), manifest_diff("", propeller))
+    clusters = [ClusterReview(east, make_review()), ClusterReview(west, new), ClusterReview(control, make_review())]
+    old_values = {"configmap": {"clusters": {"clusterConfigs": [{"name": "east", "endpoint": "https://e:6443"}]}}}
+    new_values = {"configmap": {"clusters": {"clusterConfigs": [
+        {"name": "east", "endpoint": "https://e:6443"}, {"name": "west", "endpoint": "https://w:6443"}]}}}  # fmt: skip
+    notes = change_lines(cluster_changes(old_values, new_values, {"west": "ctx-west"}), "flyte", "flyte")
+    return clusters, notes
+
+
+class ClustersHost(App[None]):
+    def on_mount(self) -> None:
+        clusters, notes = cluster_reviews()
+        self.push_screen(UpgradeReviewScreen(clusters[-1].review, clusters, notes))
+
+
+async def test_each_cluster_has_its_tab_data_planes_first_and_the_new_data_plane_is_said() -> None:
+    from textual.widgets import TabbedContent, Tabs
+
+    app = ClustersHost()
+    async with app.run_test(size=(160, 45)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, UpgradeReviewScreen)
+        tabs = screen.query_one(Tabs)
+        labels = [str(tab.label) for tab in tabs.query("Tab")]
+        assert labels == ["east", "west (new)", "control plane"]
+        titles = [str(screen.query_one(f"#cluster-title-{i}", Static).render()) for i in range(3)]
+        assert titles == [
+            "data plane east (context ctx-east): release flyte in flyte",
+            "data plane west (context ctx-west): release flyte in flyte, new: to install",
+            "control plane (context current): release flyte in flyte",
+        ]
+        notes = str(screen.query_one("#review-notes", Static).render())
+        assert "new cluster entry west (https://w:6443)" in notes
+        assert "Secret cluster-credentials keys west_token, west_cacert added" in notes
+        assert "east" not in notes.split("west", 1)[0].replace("data plane", "")  # the new one only
+        assert len(screen.view.objects) == 4  # the first tab: east's changes
+        screen.query_one(TabbedContent).active = "cluster-1"
+        await pilot.pause()
+        assert [str(o.key) for o in screen.view.objects] == ["Deployment/flytepropeller"]
+        await pilot.press("n", "enter")
+        await pilot.pause()
+        assert "▼ + Deployment/flytepropeller" in str(screen.view.render())

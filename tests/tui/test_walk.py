@@ -96,7 +96,7 @@ async def test_walk_each_preset_with_keys_only(
     app = wizard()
     async with app.run_test(size=SIZE) as pilot:
         await start_and_pick(pilot, environment)
-        for step in ("storage", "database", "identity", "auth", "resources"):
+        for step in ("storage", "database", "identity", "auth", "plugins", "resources", "clusters"):
             assert app.current_step == step
             for path, text in TYPED[environment].get(step, []):
                 await type_into(pilot, path, text)

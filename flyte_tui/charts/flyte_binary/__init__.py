@@ -72,6 +72,7 @@ class FlyteBinary(ModuleProfile):
     def objects(self, release: str) -> ChartObjects:
         """flyte-binary's object names: all prefixed with the release's fullname."""
         from flyte_tui.charts.flyte_binary.components import fullname
+        from flyte_tui.charts.flyte_binary.render_auth import auth_objects
 
         full = fullname(release)
         config = f"{full}-config"
@@ -84,6 +85,7 @@ class FlyteBinary(ModuleProfile):
             crd="flyteworkflows.flyte.lyft.com",
             crd_user=full,
             not_applicable=NOT_APPLICABLE,
+            auth=auth_objects(full),
         )
 
     def endpoints(self, values: Mapping[str, Any], release: str) -> Endpoints:

@@ -18,8 +18,9 @@ from flyte_tui.charts.component import ImportResult
 from flyte_tui.charts.flyte_binary import defaults
 from flyte_tui.charts.flyte_binary.components import SIZING_KEY
 from flyte_tui.charts.flyte_binary.render import ALB, INLINE, IRSA_ANNOTATION, TASK_RESOURCE_KEYS, WI_ANNOTATION
+from flyte_tui.charts.flyte_binary.render_images import PULL_SECRETS, REPOSITORIES
 from flyte_tui.charts.flyte_core.values_reader import ValuesReader
-from flyte_tui.charts.import_shared import name_target, values_only
+from flyte_tui.charts.import_shared import images_answer, name_target, values_only
 from flyte_tui.charts.imported import finish_import
 from flyte_tui.model.plan import API_VERSION, DEFAULT_NAMESPACE, DEFAULT_REPO, DEFAULT_VERSION, KIND
 from flyte_tui.model.rules import Problem
@@ -210,6 +211,8 @@ def answers_from_values(values: dict[str, Any], environment: str | None = None) 
         },
         "projects": _projects(read, env),
     }
+    if images := images_answer(read.values, REPOSITORIES, PULL_SECRETS):
+        answers["images"] = images
     return answers, read.problems
 
 

@@ -11,6 +11,7 @@ from flyte_tui.charts.flyte_binary.render import (
     NGINX,
     WI_ANNOTATION,
 )
+from flyte_tui.charts.flyte_binary.render_auth import OWNED as AUTH_OWNED
 from flyte_tui.charts.flyte_binary.render_images import OWNED_PATHS as OWNED_IMAGES
 from flyte_tui.charts.flyte_binary.render_plugins import OWNED as PLUGINS_OWNED
 
@@ -73,6 +74,7 @@ OWNED_PATHS: frozenset[tuple[str, ...]] = frozenset(
         ("serviceAccount", "annotations", IRSA_ANNOTATION),
         ("serviceAccount", "annotations", WI_ANNOTATION),
         *OWNED_IMAGES,
+        *AUTH_OWNED,
     )
 )
 """Exactly the values paths flyte-tui writes for flyte-binary."""

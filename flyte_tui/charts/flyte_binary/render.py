@@ -16,15 +16,17 @@ from typing import Any
 
 from flyte_tui import tree
 from flyte_tui.charts.flyte_binary import defaults
-from flyte_tui.charts.flyte_binary.components import SIZING_KEY
+from flyte_tui.charts.flyte_binary.components import SIZING_KEY, fullname
+from flyte_tui.charts.flyte_binary.render_auth import auth_values
 from flyte_tui.charts.flyte_binary.render_images import image_values
-from flyte_tui.charts.flyte_binary.render_plugins import plugin_values
+from flyte_tui.charts.flyte_binary.render_plugins import plugin_values, spark_cluster_templates
 from flyte_tui.charts.render_shared import ALB as ALB
 from flyte_tui.charts.render_shared import IRSA_ANNOTATION as IRSA_ANNOTATION
 from flyte_tui.charts.render_shared import NGINX as NGINX
 from flyte_tui.charts.render_shared import WI_ANNOTATION as WI_ANNOTATION
 from flyte_tui.charts.render_shared import alb_annotations, domain_variables, put_parts, task_identity
 from flyte_tui.model.plan import InstallPlan, ResourceList
+from flyte_tui.model.plugins import wants_spark
 
 DB_MOUNT = "/etc/db"
 """Where the database password Secret is mounted in the Deployment."""
@@ -41,6 +43,7 @@ def render_values(plan: InstallPlan) -> dict[str, Any]:
     """The flyte-binary values for a plan, as plain ordered dicts (``extraValues`` merged last)."""
     parts = (_put_storage, _put_database, _put_identity, _put_ingress, _put_resources, _put_projects)
     values = tree.deep_merge(put_parts(plan, parts), plugin_values(plan))
+    values = tree.deep_merge(values, auth_values(plan, fullname(plan.target.release)))
     return image_values(_merge_extra(values, plan.extra_values), plan)
 
 
@@ -279,7 +282,7 @@ def cluster_resource_templates(plan: InstallPlan, quotas: bool) -> dict[str, str
             "  namespace: '{{ namespace }}'\nspec:\n  hard:\n"
             "    limits.cpu: '{{ projectQuotaCpu }}'\n    limits.memory: '{{ projectQuotaMemory }}'\n"
         )
-    return templates
+    return {**templates, **spark_cluster_templates(plan, identity)}
 
 
 def _put_projects(values: dict[str, Any], plan: InstallPlan) -> None:
@@ -290,7 +293,7 @@ def _put_projects(values: dict[str, Any], plan: InstallPlan) -> None:
     custom_data = [{domain: entries} for domain, entries in domain_variables(plan, identity).items() if entries]
     if custom_data:  # the chart's default has none
         tree.put(values, (*INLINE, "cluster_resources", "customData"), custom_data)
-    if identity or proj.quotas:
+    if identity or proj.quotas or wants_spark(plan):
         tree.put(values, ("clusterResourceTemplates", "inline"), cluster_resource_templates(plan, bool(proj.quotas)))
     if proj.initial_projects != defaults.SEED_PROJECTS:
         admin = ("flyte-core-components", "admin")

@@ -2,14 +2,15 @@
 
 Every image flyte-binary pulls: the one Deployment's (``deployment.image``), its wait-for-db init
 container's (``deployment.waitForDB.image``, Docker Hub's ``postgres``) and co-pilot's, which the chart writes
-into propeller's config from ``configuration.co-pilot.image``.
+into propeller's config from ``configuration.co-pilot.image``; and the flyteconnector subchart's when the connector
+is deployed (``with_images`` adds it).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from flyte_tui.model.images import Path, with_images
+from flyte_tui.model.images import CONNECTOR_PULL_SECRETS, CONNECTOR_REPOSITORIES, Path, with_images
 from flyte_tui.model.plan import InstallPlan
 
 REPOSITORIES: dict[Path, str] = {
@@ -22,7 +23,9 @@ REPOSITORIES: dict[Path, str] = {
 PULL_SECRETS: tuple[Path, ...] = (("serviceAccount", "imagePullSecrets"),)
 """Values paths of an ``imagePullSecrets`` list (the one ServiceAccount the Deployment runs as)."""
 
-OWNED_PATHS: frozenset[Path] = frozenset((*REPOSITORIES, *PULL_SECRETS))
+OWNED_PATHS: frozenset[Path] = frozenset(
+    (*REPOSITORIES, *PULL_SECRETS, *CONNECTOR_REPOSITORIES, *CONNECTOR_PULL_SECRETS)
+)
 """The values paths this module writes."""
 
 

@@ -25,7 +25,10 @@ _CUSTOM_DATA = ("cluster_resource_manager", "config", "cluster_resources", "cust
 
 def check_plan(plan: InstallPlan) -> list[Problem]:
     """Every problem flyte-core itself would have with the plan's values."""
-    return [*_single_replica(plan), *_extra_values(plan), *_merged_values(plan)]
+    from flyte_tui.charts.flyte_core.render_clusters import endpoint_warnings
+
+    data_planes = [Problem(path, message, "warning") for path, message in endpoint_warnings(plan)]
+    return [*_single_replica(plan), *_extra_values(plan), *_merged_values(plan), *data_planes]
 
 
 _ONE_REPLICA = {

@@ -15,9 +15,11 @@ from flyte_tui.charts import validate_answers
 from flyte_tui.charts.component import ImportResult
 from flyte_tui.charts.flyte_core import defaults
 from flyte_tui.charts.flyte_core.components import SIZABLE_KEYS, STORAGE_USERS
+from flyte_tui.charts.flyte_core.import_clusters import data_planes_of, default_label_of, with_data_planes
 from flyte_tui.charts.flyte_core.render import IRSA_ANNOTATION, TASK_RESOURCE_KEYS, WI_ANNOTATION, render_values
+from flyte_tui.charts.flyte_core.render_images import PULL_SECRETS, REPOSITORIES
 from flyte_tui.charts.flyte_core.values_reader import ValuesReader
-from flyte_tui.charts.import_shared import name_target, values_only
+from flyte_tui.charts.import_shared import images_answer, name_target, values_only
 from flyte_tui.charts.imported import finish_import
 from flyte_tui.model.plan import DEFAULT_RELEASE
 from flyte_tui.redact import secret_value
@@ -247,6 +249,7 @@ def _answers(read: ValuesReader, environment: str | None) -> dict[str, Any]:
         "ingress": ingress,
         "resources": {"components": components, "taskDefaults": task_defaults},
         "projects": projects,
+        **({"images": images} if (images := images_answer(read.values, REPOSITORIES, PULL_SECRETS)) else {}),
     }
 
 
@@ -285,8 +288,14 @@ def import_values(
     first = validate_answers(answers)
     leftovers: list[str] = []
     extra: dict[str, Any] = {}
+    planes = data_planes_of(values)  # their contexts are not in the values: validation asks for them
+    label = default_label_of(values)
     if first.plan is not None:
-        _residual(values, render_values(first.plan), (), extra, leftovers)
+        _residual(values, render_values(with_data_planes(first.plan, planes, label)), (), extra, leftovers)
+        if planes:
+            answers["dataPlanes"] = planes
+        if label:
+            answers["defaultExecutionLabel"] = label
     else:
         extra = copy.deepcopy(values)
         leftovers = sorted(str(k) for k in values)

@@ -38,6 +38,11 @@ _OWNED_DOTTED = (
     "workflow_scheduler.enabled",
     "workflow_scheduler.type",
     "flyteconnector.plugin_config.plugins.connector-service.defaultConnector.endpoint",
+    # dataPlanes (render_clusters): removed again when the data planes are
+    "configmap.clusters",
+    "flyteadmin.additionalVolumes",
+    "flyteadmin.additionalVolumeMounts",
+    "flytepropeller.enabled",
 )
 _MAIN_ANNOTATIONS = (
     *defaults.INGRESS_ANNOTATIONS,

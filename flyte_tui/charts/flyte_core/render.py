@@ -17,22 +17,25 @@ from flyte_tui import tree
 from flyte_tui.charts.flyte_core import defaults
 from flyte_tui.charts.flyte_core.components import STORAGE_USERS
 from flyte_tui.charts.flyte_core.render_auth import auth_values
+from flyte_tui.charts.flyte_core.render_clusters import control_plane_values, data_plane_overlay
 from flyte_tui.charts.flyte_core.render_images import image_values
-from flyte_tui.charts.flyte_core.render_plugins import plugin_values
+from flyte_tui.charts.flyte_core.render_plugins import plugin_values, spark_cluster_templates
 from flyte_tui.charts.flyte_deps import chart as deps
 from flyte_tui.charts.render_shared import ALB as ALB
 from flyte_tui.charts.render_shared import IRSA_ANNOTATION as IRSA_ANNOTATION
 from flyte_tui.charts.render_shared import NGINX as NGINX
 from flyte_tui.charts.render_shared import WI_ANNOTATION as WI_ANNOTATION
 from flyte_tui.charts.render_shared import alb_annotations, domain_variables, put_parts, task_identity
-from flyte_tui.model.plan import InstallPlan, ResourceList
+from flyte_tui.model.plan import DataPlane, InstallPlan, ResourceList
+from flyte_tui.model.plugins import wants_spark
 
 DB_MOUNT = "/etc/db"
 """Where the chart mounts ``common.databaseSecret`` in every pod that reads the database."""
 
 
-def render_values(plan: InstallPlan) -> dict[str, Any]:
-    """The flyte-core values for a plan, as plain ordered dicts (``extraValues`` merged last)."""
+def render_values(plan: InstallPlan, data_plane: DataPlane | None = None) -> dict[str, Any]:
+    """The flyte-core values for a plan, as plain ordered dicts (``extraValues`` merged last): the control
+    plane's, or with ``data_plane`` that data plane's (:mod:`~flyte_tui.charts.flyte_core.render_clusters`)."""
     values = put_parts(
         plan,
         (_put_storage, _put_database, _put_identity, _put_ingress, _put_resources, _put_projects, _put_namespace_keys),
@@ -40,6 +43,10 @@ def render_values(plan: InstallPlan) -> dict[str, Any]:
     values.setdefault("workflow_scheduler", {}).update({"enabled": True, "type": "native"})
     values = tree.deep_merge(values, auth_values(plan))
     values = tree.deep_merge(values, plugin_values(plan))
+    if data_plane is None:
+        values = tree.deep_merge(values, control_plane_values(plan))
+    else:
+        values = data_plane_overlay(plan, data_plane, values)
     return image_values(tree.deep_merge(values, plan.extra_values), plan)
 
 
@@ -296,7 +303,7 @@ def cluster_resource_templates(plan: InstallPlan) -> list[dict[str, str]]:
             "    limits.cpu: {{ projectQuotaCpu }}\n    limits.memory: {{ projectQuotaMemory }}\n",
         }
     )
-    return templates
+    return templates + spark_cluster_templates(plan, identity)
 
 
 def _put_projects(values: dict[str, Any], plan: InstallPlan) -> None:
@@ -311,7 +318,7 @@ def _put_projects(values: dict[str, Any], plan: InstallPlan) -> None:
     ]
     if _by_domain(custom_data) != _by_domain(default_data):
         tree.put(values, ("cluster_resource_manager", "config", "cluster_resources", "customData"), custom_data)
-    if identity:
+    if identity or wants_spark(plan):
         tree.put(values, ("cluster_resource_manager", "templates"), cluster_resource_templates(plan))
     if proj.initial_projects != defaults.INITIAL_PROJECTS:
         tree.put(values, ("flyteadmin", "initialProjects"), list(proj.initial_projects))

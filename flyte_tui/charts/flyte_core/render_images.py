@@ -3,14 +3,15 @@
 Every image flyte-core pulls: each component's ``image.repository`` (flyteadmin's also runs its init
 containers and the sync-resources job, flytepropeller's the webhook and its init container), flyteconsole's and
 co-pilot's, which is a whole reference in propeller's config
-(``configmap.copilot.plugins.k8s.co-pilot.image``), tagged with the chart version.
+(``configmap.copilot.plugins.k8s.co-pilot.image``), tagged with the chart version; and the flyteconnector subchart's
+when the connector is deployed (``with_images`` adds it).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from flyte_tui.model.images import Path, with_images
+from flyte_tui.model.images import CONNECTOR_PULL_SECRETS, CONNECTOR_REPOSITORIES, Path, with_images
 from flyte_tui.model.plan import DEFAULT_VERSION, InstallPlan
 
 _SOURCE = "cr.flyte.org/flyteorg/"
@@ -30,7 +31,9 @@ PULL_SECRETS: tuple[Path, ...] = (
 )
 """Values paths of an ``imagePullSecrets`` list."""
 
-OWNED_PATHS: frozenset[Path] = frozenset((*REPOSITORIES, COPILOT, *PULL_SECRETS))
+OWNED_PATHS: frozenset[Path] = frozenset(
+    (*REPOSITORIES, COPILOT, *PULL_SECRETS, *CONNECTOR_REPOSITORIES, *CONNECTOR_PULL_SECRETS)
+)
 """The values paths this module writes."""
 
 

@@ -53,7 +53,7 @@ class Finding(Outcome):
     """The check's id, e.g. ``component.flyteadmin``."""
     title: str
     area: str
-    """tools, cluster, release, components, config, network, auth, plugins, runtime or events."""
+    """tools, cluster, release, components, config, network, auth, plugins, clusters, runtime or events."""
 
 
 CheckFn = Callable[[Snapshot], Outcome]
@@ -95,7 +95,7 @@ def run_check(item: Check, snap: Snapshot) -> Finding:
     return Finding(**found, id=item.id, title=item.title, area=item.area)
 
 
-REPORT_ORDER = ("cluster", "components", "dependencies", "config", "network", "auth", "plugins", "runtime")
+REPORT_ORDER = ("cluster", "components", "dependencies", "config", "network", "auth", "plugins", "clusters", "runtime")
 """The check modules in report order: the order never depends on which module was imported first."""
 
 
@@ -104,6 +104,7 @@ def all_checks() -> list[Check]:
     from flyte_tui.doctor.checks import (  # noqa: F401
         auth,
         cluster,
+        clusters,
         components,
         config,
         dependencies,

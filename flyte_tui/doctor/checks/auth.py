@@ -8,7 +8,7 @@ compared it with the hash (:mod:`flyte_tui.doctor.auth_setup`) and left only the
 from __future__ import annotations
 
 from flyte_tui.diagnose import SIGNATURES, Explanation
-from flyte_tui.doctor.auth_setup import ABSENT, MATCH, MISMATCH, AuthSetup, auth_setup
+from flyte_tui.doctor.auth_setup import ABSENT, LOG_CONTAINERS, MATCH, MISMATCH, AuthSetup, auth_setup
 from flyte_tui.doctor.checks import Outcome, check, kubectl_cmd, ok, skip, unreadable
 from flyte_tui.doctor.checks.network import flyte_ingresses
 from flyte_tui.doctor.snapshot import Snapshot
@@ -25,8 +25,6 @@ def _setup(snap: Snapshot) -> AuthSetup | Outcome:
     setup = auth_setup(snap)
     if setup.enabled:
         return setup
-    if setup.source.startswith("chart "):
-        return skip(f"not checked: the auth checks read flyte-core's config ({setup.source})")
     return skip("auth is off (server.security.useAuth is not true)", setup.source or "values")
 
 
@@ -68,8 +66,8 @@ def propeller_hash(snap: Snapshot) -> Outcome:
         return setup
     if setup.server_type != "Self":
         return skip(f"authorization server {setup.server_type}: the IdP checks propeller's secret", setup.source)
-    looked = (f"{setup.source}: {setup.hash_path}", f"Secret {setup.propeller_secret} key client_secret (compared "
-              "here with bcrypt, never shown)")  # fmt: skip
+    looked = (setup.hash_where, f"Secret {setup.propeller_secret} key {setup.propeller_key} "
+              "(compared here with bcrypt, never shown)")  # fmt: skip
     if not setup.propeller_hash:
         return Outcome(
             "fail",
@@ -89,8 +87,8 @@ def propeller_hash(snap: Snapshot) -> Outcome:
         return skip("not checked: the propeller secret was not compared", *looked)
     return Outcome(
         "fail",
-        f"Secret {setup.propeller_secret} client_secret does not match the propeller hash {setup.hash_path} in "
-        f"{setup.source}: propeller and the scheduler get invalid_client",
+        f"Secret {setup.propeller_secret} client_secret does not match the propeller hash {setup.hash_where}: "
+        "propeller and the scheduler get invalid_client",
         looked,
         fix=f"put back the secret the hash was made from, or remove auth.clients.propellerHash from the answers and "
         f"run flyte-tui upgrade: it keeps {setup.propeller_secret}'s client_secret and writes its hash",
@@ -104,7 +102,7 @@ def _public_host(snap: Snapshot) -> str:
         for rule in (ingress.get("spec") or {}).get("rules") or []:
             if rule.get("host"):
                 return str(rule["host"])
-    return str(snap.value("common.ingress.host") or "")
+    return str(snap.value("common.ingress.host") or snap.value("ingress.host") or "")
 
 
 @check("auth.authorized-uris", "authorizedUris start with the public https URL", "auth")
@@ -144,7 +142,7 @@ def auth_logs(snap: Snapshot) -> Outcome:
     setup = _setup(snap)
     if isinstance(setup, Outcome):
         return setup
-    tails = {key: lines for key, lines in snap.logs.items() if key[1] in ("flyteadmin", "flytepropeller")}
+    tails = {key: lines for key, lines in snap.logs.items() if key[1] in LOG_CONTAINERS}
     looked = tuple(f"logs {pod}/{container} (last lines)" for pod, container in tails)
     if not any(tails.values()):
         return skip("not checked: no line of flyteadmin's or flytepropeller's log could be read", *looked)

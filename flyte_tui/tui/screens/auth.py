@@ -11,6 +11,7 @@ from textual.events import Mount
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, RadioSet, Static
 
+from flyte_tui.charts.component import AuthObjects
 from flyte_tui.tui.screens.base import StepScreen
 from flyte_tui.tui.steps import step
 from flyte_tui.tui.widgets.choices import Choice, Choices
@@ -52,17 +53,28 @@ AUTH_NEEDS = "auth needs"
 """How the model's rules begin the problems auth makes on another step (the ingress host and TLS)."""
 SECRETS = ("oidc-secret", "propeller-secret")
 SECRET_WIDGETS = tuple(f"#{w}{part}" for w in SECRETS for part in ("-label", "", "-note"))
-OIDC_NOTE = (
-    "Kept in memory for the installer (it puts it in flyte-admin-secrets); never written to any file. "
-    "Leave empty when that Secret already holds it."
-)
-PROPELLER_NOTES = {
-    "Self": "Type it, Make one, or leave it empty: Save and install then reuses the cluster's Secret "
-    "flyte-secret-auth, or makes one. Kept in memory for the installer; only its hash goes in the answers "
-    "(auth.clients.propellerHash, not a secret).",
-    "External": "Optional: the propeller client's secret at the IdP. Kept in memory for the installer (Secret "
-    "flyte-secret-auth); never written to any file.",
-}
+def oidc_note(auth: AuthObjects) -> str:
+    """The help under the web login's secret: where the installer puts it."""
+    return (
+        f"Kept in memory for the installer (it puts it in {auth.oidc_secret}); never written to any file. "
+        "Leave empty when that Secret already holds it."
+    )
+
+
+def propeller_note(server: str, auth: AuthObjects) -> str:
+    """The help under propeller's secret, for the authorization server chosen."""
+    if server == "Self":
+        return (
+            "Type it, Make one, or leave it empty: Save and install then reuses the cluster's Secret "
+            f"{auth.propeller_secret}, or makes one. Kept in memory for the installer; only its hash goes in the "
+            "answers (auth.clients.propellerHash, not a secret)."
+        )
+    if server == "External":
+        return (
+            "Optional: the propeller client's secret at the IdP. Kept in memory for the installer (Secret "
+            f"{auth.propeller_secret}); never written to any file."
+        )
+    return ""
 
 
 MAKE_TIP = "A new random propeller client secret, kept in memory; its hash goes in the answers"
@@ -125,7 +137,7 @@ class AuthScreen(StepScreen):
         yield self.field("auth.clients.propeller", label="Propeller client ID", empty=None,
                          placeholder=_default("auth.clients.propeller"))  # fmt: skip
         secrets = (
-            ("oidc-secret", self.state.oidc_client_secret, "Web login client secret (OIDC)", OIDC_NOTE),
+            ("oidc-secret", self.state.oidc_client_secret, "Web login client secret (OIDC)", oidc_note(self._auth())),
             ("propeller-secret", self.state.propeller_client_secret, "Propeller client secret", ""),
         )
         for widget_id, value, title, note in secrets:
@@ -172,7 +184,9 @@ class AuthScreen(StepScreen):
         on_ = self._on()
         for selector in SECRET_WIDGETS:
             self.query_one(selector).display = on_
-        self.query_one("#propeller-secret-note", Static).update(PROPELLER_NOTES.get(self._server(), ""))
+        auth = self._auth()
+        self.query_one("#oidc-secret-note", Static).update(oidc_note(auth))
+        self.query_one("#propeller-secret-note", Static).update(propeller_note(self._server(), auth))
         issuer = self.query_one(f"#{field_id('auth.issuer')} .field-input", Input)
         issuer.placeholder = ISSUER_EXAMPLES.get(self._idp(), ISSUER_EXAMPLES["oidc"])
         host = self.state.effective("ingress.host")
@@ -183,6 +197,13 @@ class AuthScreen(StepScreen):
         self.query_one("#make-propeller-secret").display = self_server
         self.query_one("#propeller-missing", Note).show(self._propeller_missing() if self_server else "")
 
+    def _auth(self) -> AuthObjects:
+        """Where the chart being installed keeps its auth Secrets (flyte-core's or flyte-binary's names)."""
+        from flyte_tui.charts import profile_for_chart
+
+        chart = self.state.effective("target.chart.name") or "flyte-core"
+        return profile_for_chart(chart).objects(self.state.effective("target.release") or "flyte").auth
+
     def _propeller_missing(self) -> str:
         """Self with a hash but no typed propeller secret: Save and install needs the secret the hash was made
         from (typed, or in the cluster's flyte-secret-auth); with neither, it makes both itself."""
@@ -190,7 +211,7 @@ class AuthScreen(StepScreen):
             return ""
         return (
             "⚠ auth.clients.propellerHash is set: type the secret it was made from (or keep it in the cluster's "
-            "Secret flyte-secret-auth), or Make one (a new hash)"
+            f"Secret {self._auth().propeller_secret}), or Make one (a new hash)"
         )
 
     def _elsewhere(self) -> str:

@@ -1,16 +1,23 @@
-"""Step 3: sandbox, EKS, GKE or generic, as cards; choosing one applies its preset and says what it filled."""
+"""Step 3: sandbox, EKS, GKE or generic, as cards; choosing one applies its preset and says what it filled. Below
+them, the private registry: a mirror every image is pulled from, and the pull secret."""
 
 from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Grid
+from textual.widget import Widget
+from textual.widgets import Label, Static
 
 from flyte_tui.presets import DESCRIPTIONS, PRESET_NAMES
 from flyte_tui.tui.screens.base import StepScreen
 from flyte_tui.tui.widgets.card import Card
 from flyte_tui.tui.widgets.note import Note
 
+REGISTRY_INTRO = (
+    "Air-gapped cluster? Every image is pulled from this mirror instead (`flyte-tui images` lists what to copy). "
+    "Leave both empty for the public registries."
+)
 TITLES = {"sandbox": "Sandbox", "eks": "AWS EKS", "gke": "Google GKE", "generic": "Generic Kubernetes"}
 
 
@@ -39,13 +46,20 @@ class EnvironmentScreen(StepScreen):
             for name in PRESET_NAMES:
                 yield Card(name, TITLES.get(name, name), DESCRIPTIONS[name], selected=name == current)
         yield Note(id="filled", readable=True)
+        yield Label("Private registry", classes="section")
+        yield Static(REGISTRY_INTRO, id="registry-intro", classes="field-help", markup=False)
+        yield self.field("images.registry", label="Registry mirror", placeholder="registry.corp.example:5000")
+        yield self.field("images.pullSecret", label="Pull secret name", placeholder="regcred")
 
     def on_mount(self) -> None:
+        self.focus_path = self.focus_path or "environment"  # the chosen card, not the registry fields below
         super().on_mount()
-        current = self.state.get("environment")
-        target = f"#card-{current}" if current in PRESET_NAMES else "#card-sandbox"
-        if not self.focus_path or self.focus_path == "environment":
-            self.query_one(target).focus()
+
+    def widget_for(self, path: str) -> Widget | None:
+        if path in ("environment", "apiVersion", "kind"):
+            current = self.state.get("environment")
+            return self.query_one(f"#card-{current}" if current in PRESET_NAMES else "#card-sandbox")
+        return super().widget_for(path)
 
     @on(Card.Chosen)
     def _chosen(self, event: Card.Chosen) -> None:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 class ReviewScreen(StepScreen):
     """Everything that will be written, checked one last time."""
 
+    DEFAULT_CSS = "ReviewScreen #planes-values { height: auto; }"
     STEP_ID = "review"
 
     class SaveRequested(Message):
@@ -55,8 +56,9 @@ class ReviewScreen(StepScreen):
         idp_label.display = False
         yield idp_label
         yield Note(id="idp-register", readable=True)
-        yield Label("Values (flyte-core)", classes="section")
+        yield Label("Values (flyte-core)", id="values-label", classes="section")
         yield Note(id="values", readable=True, keep_space=True)
+        yield Vertical(id="planes-values")  # with data planes: each one's values file, in install order
         # a sandbox's dependency release (minio, PostgreSQL) goes first: its own values, shown only then
         yield Label("Values of the dependencies (flyte-deps, installed first)", id="deps-label", classes="section")
         yield Note(id="deps-values", readable=True, keep_space=True)
@@ -66,6 +68,9 @@ class ReviewScreen(StepScreen):
         """Said above Save and install while the installer could not run helm."""
         return (f"⚠ {problem}. Save and install needs helm 3 or 4: install it ({HELM_INSTALL}) or pick "
                 "the binary on the Welcome screen. Save works without it.")
+
+    _planes_shown: list[tuple[str, str]] = []  # noqa: RUF012 - replaced, never changed in place
+    _planes_notes: list[Note] = []  # noqa: RUF012
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -112,6 +117,30 @@ class ReviewScreen(StepScreen):
         else:
             helm.update("(shown once the errors above are fixed)")
             values.update("The values file is rendered once every error above is fixed.")
+        self._show_planes([r for r in releases or [] if r.data_plane], values_path)
+
+    def _show_planes(self, planes: Sequence[PlannedRelease], values_path: Path) -> None:
+        """Each data plane's values file under its own title (the control plane's is the one above); the section
+        is hidden for one cluster."""
+        box = self.query_one("#planes-values", Vertical)
+        box.display = bool(planes)
+        control = "Values of the control plane (flyte-core, installed after the data planes)"
+        self.query_one("#values-label", Label).update(control if planes else "Values (flyte-core)")
+        shown = [(r.data_plane, r.context) for r in planes]
+        if shown != self._planes_shown:
+            self._planes_shown, self._planes_notes = shown, []
+            box.remove_children()
+            widgets: list[Label | Note] = []
+            for release in planes:
+                file = release.values_path(values_path).name
+                title = f"Values of data plane {release.data_plane} ({file}, context {release.context}): "
+                title += "installed before the control plane"
+                widgets.append(Label(title, classes="section", markup=False))
+                self._planes_notes.append(Note(readable=True, keep_space=True, classes="plane-values"))
+                widgets.append(self._planes_notes[-1])
+            box.mount_all(widgets)
+        for release, note in zip(planes, self._planes_notes, strict=True):
+            self._show_values(note, release, values_path)
 
     def show_registration(self, lines: Sequence[str]) -> None:
         """Show what to register at the IdP, one line each (the section is hidden without lines: auth off)."""

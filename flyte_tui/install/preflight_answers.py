@@ -1,0 +1,100 @@
+"""The checks derived from the answers, as callables for preflight's one thread pool: each reads what it needs
+from the cluster (one kubectl call, bounded by its timeout and the run's cancel flag) and says a
+:class:`~flyte_tui.install.preflight_checks.CheckResult`. What cannot be read is a warning, never a failure:
+the installer's RBAC may not allow the read, and helm meets the API server's real answer."""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from flyte_tui.charts import PlannedRelease
+from flyte_tui.install import preflight_capacity as capacity
+from flyte_tui.install import preflight_cluster as cluster
+from flyte_tui.install import preflight_reach as reach
+from flyte_tui.install.context import ReleaseRun
+from flyte_tui.install.preflight_checks import CheckResult
+from flyte_tui.tools import process
+from flyte_tui.tools.kubectl import Kubectl, KubectlError
+
+READ_TIMEOUT = 20.0
+"""Seconds one read of the cluster may take."""
+
+Items = list[Mapping[str, Any]] | None
+"""A list's items, None when it could not be read."""
+
+
+def read_items(kubectl: Kubectl, kind: str, *args: str, namespaced: bool = True) -> Items:
+    """The items of ``kubectl get KIND ARGS -o json``; None when they cannot be read."""
+    try:
+        items = kubectl.get_json(kind, *args, namespaced=namespaced).get("items") or []
+    except (KubectlError, process.ProcessError):  # UnexpectedOutput is a ProcessError; Cancelled is not caught
+        return None
+    return [i for i in items if isinstance(i, Mapping)]
+
+
+def unread(check: str, looked: str) -> CheckResult:
+    """The warning of a check whose input could not be read."""
+    return CheckResult(check, "warn", looked, "could not be read (not allowed, or no answer): not checked", "")
+
+
+def reads(run: ReleaseRun, dependencies: Sequence[PlannedRelease]) -> dict[str, Callable[[], Any]]:
+    """What the answers' checks read, by name, for preflight's pool: kubectl lists (None when unreadable) and the
+    two reach checks' results (a TCP connect each)."""
+    kubectl = dataclasses.replace(run.kubectl, timeout=READ_TIMEOUT)
+    crd, tls = run.release.objects.crd, run.plan.ingress.tls.secret_name
+    needs = cluster.volume_needs((*dependencies, run.release))
+    lists: dict[str, tuple[Any, ...]] = {
+        "nodes": ("nodes", False),
+        "resourcequotas": ("resourcequotas", True),
+        "limitranges": ("limitranges", True),
+        "crds": ("crd", False, f"--field-selector=metadata.name={crd}") if crd else (),
+        "tls secrets": ("secrets", True, f"--field-selector=metadata.name={tls}") if tls else (),
+        "storageclasses": ("storageclasses", False) if needs else (),
+    }
+    calls: dict[str, Callable[[], Any]] = {
+        f"read {name}": functools.partial(_read, kubectl, *args) for name, args in lists.items()
+    }
+    calls["database-reach"] = functools.partial(reach.database_reach, run.plan, run.cancel)
+    calls["bucket-reach"] = functools.partial(reach.bucket_reach, run.plan, run.cancel)
+    return calls
+
+
+def _read(kubectl: Kubectl, kind: str = "", namespaced: bool = True, *args: str) -> Items:
+    return read_items(kubectl, kind, *args, namespaced=namespaced) if kind else []
+
+
+def evaluate(
+    run: ReleaseRun,
+    dependencies: Sequence[PlannedRelease],
+    read: Mapping[str, Any],
+    *,
+    existing: bool,
+    server: str,
+    chart_yaml: str,
+) -> list[CheckResult]:
+    """The answers' checks over what :func:`reads` read (``read`` by the same names), the release's existence,
+    the API server's version and the Flyte chart's Chart.yaml."""
+    releases = (*dependencies, run.release)
+    pods = [p for r in releases for p in capacity.release_pods(r)]
+    ns = run.release.namespace
+    nodes, quotas, ranges = read["read nodes"], read["read resourcequotas"], read["read limitranges"]
+    crds = read["read crds"]
+    return [
+        capacity.capacity(pods, nodes) if nodes is not None else unread("capacity", "the nodes' allocatable"),
+        capacity.gpu(run.plan, nodes) if nodes is not None else unread("gpu", "the nodes' nvidia.com/gpu"),
+        capacity.quota(pods, quotas, ns, existing)
+        if quotas is not None
+        else unread("quota", f"ResourceQuota in namespace {ns}"),
+        capacity.limit_range(pods, ranges, ns)
+        if ranges is not None
+        else unread("limit-range", f"LimitRange in namespace {ns}"),
+        cluster.crd_owner(run.release, crds) if crds is not None else unread("crd-owner", "the FlyteWorkflow CRD"),
+        cluster.tls_secret(run.plan, read["read tls secrets"]),
+        cluster.storage_class(cluster.volume_needs(releases), read["read storageclasses"]),
+        cluster.kubernetes_version(server, run.release.chart.name, chart_yaml),
+        read["database-reach"],
+        read["bucket-reach"],
+    ]
