@@ -150,11 +150,13 @@ def test_healthy_install_passes_every_check(testbed, namespace, helm_bin, tmp_pa
     skipped = {i for i, c in checks.items() if c["severity"] == "skip"}
     # not enabled by default; and no IRSA check: without answers the test bed's API server is no EKS
     # nor the sandbox's dependency checks: nothing is bundled here
-    # and flyte-binary's Deployment: this release's chart is flyte-core; nor auth: it is off
+    # and flyte-binary's Deployment: this release's chart is flyte-core; nor auth: it is off; nor the checks
+    # across clusters: it has no data planes
     assert skipped == {"component.flytescheduler", "config.cloud-identity", "config.task-identity",
                        "dependency.minio", "dependency.postgres", "dependency.db-auth",
                        "component.flyte-binary", "auth.secrets", "auth.propeller-hash", "auth.authorized-uris",
-                       "auth.logs", "plugins.crds", "plugins.connector"}  # fmt: skip
+                       "auth.logs", "plugins.crds", "plugins.connector", "clusters.credentials", "clusters.links",
+                       "clusters.mounts", "clusters.namespaces", "clusters.labels"}  # fmt: skip
     assert "has no flyte-binary" in checks["component.flyte-binary"]["summary"]
     assert report["gather"]["processes"] <= 12
 
