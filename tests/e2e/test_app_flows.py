@@ -25,6 +25,7 @@ from flyte_tui.install import Installer
 from flyte_tui.release import find_release
 from flyte_tui.tools.helm import Helm
 from flyte_tui.tui.app import WizardApp, make_app
+from flyte_tui.tui.steps import STEP_IDS
 from tests.e2e.test_install import answers, collect, options, plan_of
 from tests.e2e.ui import field_value, shows, table_rows, text, until
 from tests.tui.keys import next_step, ready, tab_to_id, type_into, type_text
@@ -114,7 +115,7 @@ async def test_upgrade_from_the_welcome_screen(testbed, flyte_namespace, user_sh
         await pilot.press("enter")  # "Type it now"
         await tab_to_id(pilot, "password")
         await type_text(pilot, password)
-        for _ in range(4):
+        for _ in range(STEP_IDS.index("review") - STEP_IDS.index("database")):
             await next_step(pilot)
         assert app.current_step == "review"
         await tab_to_id(pilot, "install")

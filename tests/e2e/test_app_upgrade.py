@@ -14,6 +14,7 @@ from flyte_tui.model.plan import DEFAULT_REPO
 from flyte_tui.release import find_release
 from flyte_tui.tools.helm import Helm
 from flyte_tui.tui.app import make_app
+from flyte_tui.tui.steps import STEP_IDS
 from tests.e2e.test_app_flows import install_release, user_shell  # noqa: F401 (a fixture)
 from tests.e2e.test_install import answers
 from tests.e2e.ui import field_value, shows, text, toasts, until
@@ -132,7 +133,7 @@ async def test_an_answers_file_for_a_deployed_release_goes_through_the_upgrade_r
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: app.current_step == "target", 30)
         await until(pilot, lambda: app.detection is not None, 30)
-        for _ in range(7):
+        for _ in range(STEP_IDS.index("review") - STEP_IDS.index("target")):
             await next_step(pilot)
         assert app.current_step == "review"
         await tab_to_id(pilot, "install")
