@@ -14,6 +14,7 @@ import contextlib
 import dataclasses
 import json
 import os
+import random
 import shutil
 import signal
 import socket
@@ -21,6 +22,7 @@ import ssl
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -109,10 +111,40 @@ def missing_binaries() -> list[str]:
     return missing
 
 
+_HANDED_OUT: set[int] = set()
+_PORT_LOCK = threading.Lock()
+
+
+def _ephemeral_low() -> int:
+    """The first port of the kernel's ephemeral range (where outgoing connections take their local port)."""
+    try:
+        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768
+
+
 def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+    """A free port on 127.0.0.1, never the same twice in this process, and below the ephemeral range: a port the
+    kernel picks (bind to 0) is one an outgoing connection of another bed's process may take before this bed's
+    server binds it (kube-scheduler once failed so: "bind: address already in use")."""
+    top = min(_ephemeral_low(), 32768)
+    with _PORT_LOCK:
+        for _ in range(500 if top > 11000 else 0):
+            port = random.randrange(10000, top)
+            if port in _HANDED_OUT:
+                continue
+            with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+                try:
+                    s.bind(("127.0.0.1", port))
+                except OSError:
+                    continue
+            _HANDED_OUT.add(port)
+            return port
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            s.bind(("127.0.0.1", 0))
+            port = int(s.getsockname()[1])
+        _HANDED_OUT.add(port)
+        return port
 
 
 def run(
