@@ -18,6 +18,7 @@ from typing import Any
 import k8s_helpers as kh
 import multibed
 import pytest
+from multi_answers import answers_for
 
 from flyte_tui.files.yamlio import dump
 
@@ -33,32 +34,6 @@ def spread(clusters: multibed.MultiBed) -> Iterator[str]:
     finally:
         for bed in clusters.beds:
             kh.remove_namespace(bed, name)
-
-
-def answers_for(clusters: multibed.MultiBed, namespace: str, planes: dict[str, int]) -> dict[str, Any]:
-    return {
-        "apiVersion": "flyte-tui/v1",
-        "kind": "InstallPlan",
-        "environment": "generic",
-        "target": {
-            "context": clusters.contexts[0],
-            "namespace": namespace,
-            "release": "flyte",
-            "chart": {"repo": clusters.repo_url, "name": "flyte-core", "version": "v1.16.8"},
-        },
-        "storage": {
-            "metadataBucket": "acme-flyte-meta",
-            "endpoint": "https://s3.example.com",
-            "credentialsSecret": "flyte-storage",
-        },
-        "database": {"host": "db.example.com", "passwordSecret": {"name": "db-pass", "key": "pass.txt"}},
-        "ingress": {"host": "flyte.example.com"},
-        "dataPlanes": [
-            {"name": name, "context": clusters.contexts[n - 1], "endpoint": clusters.cluster(n).api_url}
-            for name, n in planes.items()
-        ],
-        "extraValues": {"flytepropeller": {"createCRDs": False}},  # other tests share the clusters
-    }
 
 
 def cli(

@@ -23,6 +23,7 @@ import k8s_helpers as kh
 import multibed
 import pytest
 import testbed as tb
+from multi_answers import answers_for
 
 from flyte_tui.files.yamlio import dump
 
@@ -44,30 +45,8 @@ def spread(clusters: multibed.MultiBed, helm_bin: Path) -> Iterator[str]:
 
 
 def _answers(clusters: multibed.MultiBed, namespace: str) -> dict[str, Any]:
-    return {
-        "apiVersion": "flyte-tui/v1",
-        "kind": "InstallPlan",
-        "environment": "generic",
-        "target": {
-            "context": clusters.contexts[0],
-            "namespace": namespace,
-            "release": "flyte",
-            "chart": {"repo": clusters.repo_url, "name": "flyte-core", "version": "v1.16.8"},
-        },
-        "storage": {
-            "metadataBucket": "acme-flyte-meta",
-            "endpoint": "https://s3.example.com",
-            "credentialsSecret": "flyte-storage",
-        },
-        "database": {"host": "db.example.com", "passwordSecret": {"name": "db-pass", "key": "pass.txt"}},
-        "ingress": {"host": "flyte.example.com"},
-        "dataPlanes": [
-            {"name": name, "context": clusters.contexts[n - 1], "endpoint": clusters.cluster(n).api_url}
-            for name, n in PLANES.items()
-        ],
-        # two installs (helm 3, helm 4) share the clusters: the CRD is nobody's release
-        "extraValues": {"flytepropeller": {"createCRDs": False}},
-    }
+    # two installs (helm 3, helm 4) share the clusters: the CRD is nobody's release (createCRDs off)
+    return answers_for(clusters, namespace, PLANES)
 
 
 def _run(
