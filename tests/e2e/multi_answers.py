@@ -1,11 +1,26 @@
 """The answers of a flyte-core install spanning the three-cluster test bed: the control plane on cluster 1, the
-given data planes on theirs (shared by the multi-cluster e2e tests)."""
+given data planes on theirs, and the namespace they go to (shared by the multi-cluster e2e tests)."""
 
 from __future__ import annotations
 
+import contextlib
+import secrets
+from collections.abc import Iterator
 from typing import Any
 
+import k8s_helpers as kh
 import multibed
+
+
+@contextlib.contextmanager
+def spread_namespace(clusters: multibed.MultiBed, prefix: str) -> Iterator[str]:
+    """A fresh namespace name ``<prefix>-<hex>``, removed from every cluster afterwards."""
+    name = f"{prefix}-{secrets.token_hex(3)}"
+    try:
+        yield name
+    finally:
+        for bed in clusters.beds:
+            kh.remove_namespace(bed, name)
 
 
 def answers_for(clusters: multibed.MultiBed, namespace: str, planes: dict[str, int]) -> dict[str, Any]:

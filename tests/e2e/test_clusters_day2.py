@@ -15,10 +15,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import k8s_helpers as kh
 import multibed
 import pytest
-from multi_answers import answers_for
+from multi_answers import answers_for, spread_namespace
 
 from flyte_tui.files.yamlio import dump
 
@@ -28,12 +27,8 @@ pytestmark = pytest.mark.e2e
 @pytest.fixture
 def spread(clusters: multibed.MultiBed) -> Iterator[str]:
     """A fresh namespace name, removed from every cluster afterwards."""
-    name = f"e2e-day2-{secrets.token_hex(3)}"
-    try:
+    with spread_namespace(clusters, "e2e-day2") as name:
         yield name
-    finally:
-        for bed in clusters.beds:
-            kh.remove_namespace(bed, name)
 
 
 def cli(

@@ -23,7 +23,7 @@ import k8s_helpers as kh
 import multibed
 import pytest
 import testbed as tb
-from multi_answers import answers_for
+from multi_answers import answers_for, spread_namespace
 
 from flyte_tui.files.yamlio import dump
 
@@ -36,12 +36,8 @@ PLANES = {"dp-2": 2, "dp-3": 3}
 @pytest.fixture
 def spread(clusters: multibed.MultiBed, helm_bin: Path) -> Iterator[str]:
     """A fresh namespace name for this install, removed from every cluster afterwards."""
-    name = f"e2e-mc-{helm_bin.name}-{secrets.token_hex(3)}"
-    try:
+    with spread_namespace(clusters, f"e2e-mc-{helm_bin.name}") as name:
         yield name
-    finally:
-        for bed in clusters.beds:
-            kh.remove_namespace(bed, name)
 
 
 def _answers(clusters: multibed.MultiBed, namespace: str) -> dict[str, Any]:
