@@ -197,6 +197,13 @@ class WizardApp(Detecting, Saving, ReportsFailures, UpgradeFlow, SettlesSecret):
 
         self.push_screen(DoctorScreen(doctor_target(self.state)))
 
+    def run(self, **options: Any) -> None:
+        """Run the app as :meth:`textual.app.App.run` does, with the objects made so far frozen first: they live
+        as long as the process, so no full collection walks them. One did at start-up, right after the first
+        frame was handed to the terminal's writer thread, and held it back."""
+        gc.freeze()
+        super().run(**options)
+
     # -- help, theme, palette -------------------------------------------------------------------
 
     def action_help(self) -> None:
@@ -221,9 +228,6 @@ make_app = WizardApp
 def run_app(answers_path: Path | None = None) -> None:
     """Run the wizard in the terminal (``flyte-tui`` with no arguments); the process exits with the app's code
     (:meth:`WizardApp.outcome`, or 1 when the app itself crashed)."""
-    # The modules' objects live as long as the process: frozen, no full collection walks them. One did at
-    # start-up, right after the first frame was handed to the terminal's writer thread, and held it back.
-    gc.freeze()
     app = WizardApp(answers_path)
     app.run()
     if app.return_code:
