@@ -176,6 +176,36 @@ def run(
     return proc
 
 
+def openssl(workdir: Path, *args: str) -> None:
+    """Run ``openssl`` in ``workdir``."""
+    run(["openssl", *args], cwd=workdir, timeout=60)
+
+
+def make_ca(workdir: Path, common_name: str) -> Path:
+    """A self-signed CA (``ca.key``, ``ca.crt``) in ``workdir``; its certificate's path."""
+    openssl(
+        workdir, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.crt",
+        "-days", "3650", "-subj", f"/CN={common_name}",
+        "-addext", "basicConstraints=critical,CA:TRUE",
+        "-addext", "keyUsage=critical,keyCertSign,cRLSign,digitalSignature",
+    )  # fmt: skip
+    return workdir / "ca.crt"
+
+
+def issue_cert(workdir: Path, name: str, subject: str, usage: str, alt_names: str = "") -> Path:
+    """``<name>.key`` and ``<name>.crt`` signed by the CA in ``workdir`` for ``usage`` (serverAuth, clientAuth),
+    with ``alt_names`` (``DNS:localhost,IP:127.0.0.1``) when given; the certificate's path."""
+    openssl(workdir, "req", "-newkey", "rsa:2048", "-nodes", "-keyout", f"{name}.key", "-out", f"{name}.csr",
+            "-subj", subject)  # fmt: skip
+    ext = f"basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage={usage}\n"
+    if alt_names:
+        ext += f"subjectAltName={alt_names}\n"
+    (workdir / f"{name}.ext").write_text(ext)
+    openssl(workdir, "x509", "-req", "-in", f"{name}.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial",
+            "-days", "3650", "-out", f"{name}.crt", "-extfile", f"{name}.ext")  # fmt: skip
+    return workdir / f"{name}.crt"
+
+
 def _wait(what: str, ok: object, timeout: float, interval: float = 0.2, log: Path | None = None) -> None:
     assert callable(ok)
     deadline = time.monotonic() + timeout
@@ -447,41 +477,19 @@ class TestBed:
         self.processes.append(Proc(name, proc.pid, args[0], log, args, dict(extra_env or {})))
         self._save_state()
 
-    def _openssl(self, *args: str) -> None:
-        run(["openssl", *args], cwd=self.workdir / "pki", timeout=60)
-
     def _pki(self) -> None:
         """CA, apiserver serving cert, admin client cert (system:masters), kwok serving cert, SA keys."""
         p = self.workdir / "pki"
-        self._openssl(
-            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.crt",
-            "-days", "3650", "-subj", "/CN=flyte-tui-e2e-ca",
-            "-addext", "basicConstraints=critical,CA:TRUE",
-            "-addext", "keyUsage=critical,keyCertSign,cRLSign,digitalSignature",
-        )  # fmt: skip
-        certs = {
-            "apiserver": (
-                "/CN=kube-apiserver",
-                "serverAuth",
-                "DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,"
-                "DNS:kubernetes.default.svc.cluster.local,IP:127.0.0.1,IP:10.96.0.1",
-            ),
-            "admin": ("/O=system:masters/CN=flyte-tui-e2e-admin", "clientAuth", ""),
-            "kwok": ("/CN=localhost", "serverAuth", "DNS:localhost,IP:127.0.0.1"),
-        }
-        for name, (subj, eku, san) in certs.items():
-            self._openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", f"{name}.key",
-                          "-out", f"{name}.csr", "-subj", subj)  # fmt: skip
-            ext = "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\n"
-            ext += f"extendedKeyUsage={eku}\n"
-            if san:
-                ext += f"subjectAltName={san}\n"
-            (p / f"{name}.ext").write_text(ext)
-            self._openssl("x509", "-req", "-in", f"{name}.csr", "-CA", "ca.crt", "-CAkey", "ca.key",
-                          "-CAcreateserial", "-days", "3650", "-out", f"{name}.crt",
-                          "-extfile", f"{name}.ext")  # fmt: skip
-        self._openssl("genrsa", "-out", "sa.key", "2048")
-        self._openssl("rsa", "-in", "sa.key", "-pubout", "-out", "sa.pub")
+        make_ca(p, "flyte-tui-e2e-ca")
+        apiserver_names = (
+            "DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,"
+            "DNS:kubernetes.default.svc.cluster.local,IP:127.0.0.1,IP:10.96.0.1"
+        )
+        issue_cert(p, "apiserver", "/CN=kube-apiserver", "serverAuth", apiserver_names)
+        issue_cert(p, "admin", "/O=system:masters/CN=flyte-tui-e2e-admin", "clientAuth")
+        issue_cert(p, "kwok", "/CN=localhost", "serverAuth", "DNS:localhost,IP:127.0.0.1")
+        openssl(p, "genrsa", "-out", "sa.key", "2048")
+        openssl(p, "rsa", "-in", "sa.key", "-pubout", "-out", "sa.pub")
 
     def _write_kubeconfig(self, api_port: int) -> None:
         pki = self.workdir / "pki"

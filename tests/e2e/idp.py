@@ -69,26 +69,10 @@ class Idp:
             raise
         return idp
 
-    def _openssl(self, *args: str) -> None:
-        tb.run(["openssl", *args], cwd=self.workdir, timeout=60)
-
     def _pki(self) -> None:
         """A CA and a serving certificate for 127.0.0.1 and localhost (as the test bed makes the API server's)."""
-        self._openssl(
-            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.crt",
-            "-days", "3650", "-subj", "/CN=flyte-tui-e2e-idp-ca",
-            "-addext", "basicConstraints=critical,CA:TRUE",
-            "-addext", "keyUsage=critical,keyCertSign,cRLSign,digitalSignature",
-        )  # fmt: skip
-        self._openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "tls.key", "-out", "tls.csr",
-                      "-subj", "/CN=localhost")  # fmt: skip
-        (self.workdir / "tls.ext").write_text(
-            "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\n"
-            "extendedKeyUsage=serverAuth\nsubjectAltName=DNS:localhost,IP:127.0.0.1\n"
-        )
-        self._openssl("x509", "-req", "-in", "tls.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial",
-                      "-days", "3650", "-out", "tls.crt", "-extfile", "tls.ext")  # fmt: skip
-        self.ca_file = self.workdir / "ca.crt"
+        self.ca_file = tb.make_ca(self.workdir, "flyte-tui-e2e-idp-ca")
+        tb.issue_cert(self.workdir, "tls", "/CN=localhost", "serverAuth", "DNS:localhost,IP:127.0.0.1")
 
     def _start(self, timeout: float) -> None:
         if self.tls:

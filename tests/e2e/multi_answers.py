@@ -11,6 +11,8 @@ from typing import Any
 import k8s_helpers as kh
 import multibed
 
+from tests.e2e.test_install import generic_answers
+
 
 @contextlib.contextmanager
 def spread_namespace(clusters: multibed.MultiBed, prefix: str) -> Iterator[str]:
@@ -26,22 +28,7 @@ def spread_namespace(clusters: multibed.MultiBed, prefix: str) -> Iterator[str]:
 def answers_for(clusters: multibed.MultiBed, namespace: str, planes: dict[str, int]) -> dict[str, Any]:
     """A generic install in ``namespace`` with ``planes`` (data plane name → cluster number) as data planes."""
     return {
-        "apiVersion": "flyte-tui/v1",
-        "kind": "InstallPlan",
-        "environment": "generic",
-        "target": {
-            "context": clusters.contexts[0],
-            "namespace": namespace,
-            "release": "flyte",
-            "chart": {"repo": clusters.repo_url, "name": "flyte-core", "version": "v1.16.8"},
-        },
-        "storage": {
-            "metadataBucket": "acme-flyte-meta",
-            "endpoint": "https://s3.example.com",
-            "credentialsSecret": "flyte-storage",
-        },
-        "database": {"host": "db.example.com", "passwordSecret": {"name": "db-pass", "key": "pass.txt"}},
-        "ingress": {"host": "flyte.example.com"},
+        **generic_answers(clusters.contexts[0], clusters.repo_url, namespace),
         "dataPlanes": [
             {"name": name, "context": clusters.contexts[n - 1], "endpoint": clusters.cluster(n).api_url}
             for name, n in planes.items()

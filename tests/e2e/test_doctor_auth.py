@@ -37,6 +37,16 @@ def live_hash(testbed: Any, namespace: str) -> str:
     return propeller_hash_in_config(load_plain(text), "flytepropeller")
 
 
+def auth_install_env(testbed: Any, idp: Any) -> tuple[dict[str, str], str]:
+    """The environment of an install with auth on: the database password, the S3 keys and the OIDC client secret
+    (a canary, returned too, to look for where it must not be) as flyte-tui reads them, and the IdP's CA trusted."""
+    oidc = "CANARYOIDC" + secrets.token_hex(8)
+    env = {**testbed.env, "FLYTE_TUI_DB_PASSWORD": "pw-" + secrets.token_hex(4),
+           "FLYTE_TUI_S3_ACCESS_KEY": "AKIAE2E", "FLYTE_TUI_S3_SECRET_KEY": "sk-" + secrets.token_hex(4),
+           "FLYTE_TUI_OIDC_CLIENT_SECRET": oidc, "SSL_CERT_FILE": str(idp.ca_file)}  # fmt: skip
+    return env, oidc
+
+
 def install_cli(testbed: Any, answers_file: Path, env: dict[str, str]) -> tuple[subprocess.CompletedProcess[str], str]:
     """``flyte-tui install --yes --json`` as a user runs it, with every process's arguments sampled meanwhile."""
     argv = [sys.executable, "-m", "flyte_tui.cli", "install", "--yes", "--json", "--helm", str(testbed.helm4),
@@ -64,10 +74,7 @@ def test_doctor_checks_auth_and_names_a_mismatched_propeller_secret(testbed, nam
     answers_file = tmp_path / "flyte-tui.yaml"
     answers_file.write_text(dump(data))
     written = answers_file.read_text()
-    oidc = "CANARYOIDC" + secrets.token_hex(8)
-    env = {**testbed.env, "FLYTE_TUI_DB_PASSWORD": "pw-" + secrets.token_hex(4),
-           "FLYTE_TUI_S3_ACCESS_KEY": "AKIAE2E", "FLYTE_TUI_S3_SECRET_KEY": "sk-" + secrets.token_hex(4),
-           "FLYTE_TUI_OIDC_CLIENT_SECRET": oidc, "SSL_CERT_FILE": str(idp.ca_file)}  # fmt: skip
+    env, oidc = auth_install_env(testbed, idp)
     proc, argv_seen = install_cli(testbed, answers_file, env)
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
     assert "generated the propeller client secret" in proc.stderr and "flyte-secret-auth" in proc.stderr

@@ -33,17 +33,18 @@ pytestmark = pytest.mark.e2e
 FAST = Timing(unschedulable_after=2.0, stuck_init_after=4.0)
 
 
-def answers(testbed: Any, namespace: str, **extra: Any) -> dict[str, Any]:
-    """Generic-environment answers pointing at the loopback repo, small enough for the fake nodes."""
+def generic_answers(context: str, repo_url: str, namespace: str, chart: str = "flyte-core") -> dict[str, Any]:
+    """Generic-environment answers for ``chart`` from the test bed's loopback repo, on the cluster of ``context``
+    (keys and password from Secrets; small enough for the fake nodes)."""
     return {
         "apiVersion": "flyte-tui/v1",
         "kind": "InstallPlan",
         "environment": "generic",
         "target": {
-            "context": testbed.context,
+            "context": context,
             "namespace": namespace,
             "release": "flyte",
-            "chart": {"repo": testbed.repo_url, "name": "flyte-core", "version": "v1.16.8"},
+            "chart": {"repo": repo_url, "name": chart, "version": "v1.16.8"},
         },
         "storage": {
             "metadataBucket": "acme-flyte-meta",
@@ -52,6 +53,13 @@ def answers(testbed: Any, namespace: str, **extra: Any) -> dict[str, Any]:
         },
         "database": {"host": "db.example.com", "passwordSecret": {"name": "db-pass", "key": "pass.txt"}},
         "ingress": {"host": "flyte.example.com"},
+    }
+
+
+def answers(testbed: Any, namespace: str, **extra: Any) -> dict[str, Any]:
+    """flyte-core answers on the test bed, its CRD left to the bed (``extra``: more extraValues)."""
+    return {
+        **generic_answers(testbed.context, testbed.repo_url, namespace),
         "extraValues": {"flytepropeller": {"createCRDs": False}, **extra},
     }
 

@@ -12,30 +12,14 @@ from typing import Any
 import pytest
 
 from flyte_tui.files.yamlio import dump
+from tests.e2e.test_install import generic_answers
 
 pytestmark = pytest.mark.e2e
 
 
 def binary_answers(testbed: Any, namespace: str) -> dict[str, Any]:
     """Generic-environment answers for flyte-binary from the loopback repo (keys and password from Secrets)."""
-    return {
-        "apiVersion": "flyte-tui/v1",
-        "kind": "InstallPlan",
-        "environment": "generic",
-        "target": {
-            "context": testbed.context,
-            "namespace": namespace,
-            "release": "flyte",
-            "chart": {"repo": testbed.repo_url, "name": "flyte-binary", "version": "v1.16.8"},
-        },
-        "storage": {
-            "metadataBucket": "acme-flyte-meta",
-            "endpoint": "https://s3.example.com",
-            "credentialsSecret": "flyte-storage",
-        },
-        "database": {"host": "db.example.com", "passwordSecret": {"name": "db-pass", "key": "pass.txt"}},
-        "ingress": {"host": "flyte.example.com"},
-    }
+    return generic_answers(testbed.context, testbed.repo_url, namespace, "flyte-binary")
 
 
 def test_headless_install_reaches_ready_and_names_the_deployment(testbed, namespace, helm_bin, tmp_path) -> None:

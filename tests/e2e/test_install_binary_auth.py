@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from test_doctor import by_id, doctor_cli
-from test_doctor_auth import AUTH_CHECKS, install_cli
+from test_doctor_auth import AUTH_CHECKS, auth_install_env, install_cli
 from test_install_auth import secret_data
 from test_install_binary import binary_answers
 
@@ -42,10 +42,7 @@ def test_binary_install_with_auth_keeps_secrets_in_their_secrets_and_the_doctor_
     answers_file = tmp_path / "flyte-tui.yaml"
     answers_file.write_text(dump(data))
     written = answers_file.read_text()
-    oidc = "CANARYOIDC" + secrets.token_hex(8)
-    env = {**testbed.env, "FLYTE_TUI_DB_PASSWORD": "pw-" + secrets.token_hex(4),
-           "FLYTE_TUI_S3_ACCESS_KEY": "AKIAE2E", "FLYTE_TUI_S3_SECRET_KEY": "sk-" + secrets.token_hex(4),
-           "FLYTE_TUI_OIDC_CLIENT_SECRET": oidc, "SSL_CERT_FILE": str(idp.ca_file)}  # fmt: skip
+    env, oidc = auth_install_env(testbed, idp)
     proc, argv_seen = install_cli(testbed, answers_file, env)
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
     assert "generated the propeller client secret" in proc.stderr and f"{FULL}-propeller-auth" in proc.stderr
