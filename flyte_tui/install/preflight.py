@@ -53,7 +53,7 @@ def preflight(run: ReleaseRun, dependencies: Sequence[PlannedRelease] = ()) -> S
         raise StepError(f"cannot read the release's state: {got.status}")
     yield from _check_release(run, got.status)
     _check_secret_inputs(run)
-    _check_values_path(run)
+    check_values_path(run)
     return f"helm {run.helm_major}"
 
 
@@ -305,8 +305,9 @@ def _check_secret_inputs(run: ReleaseRun) -> None:
         )
 
 
-def _check_values_path(run: ReleaseRun) -> None:
-    """The values file can be written (before anything is created in the cluster)."""
+def check_values_path(run: ReleaseRun) -> None:
+    """The run's values file can be written (before anything is created in the cluster; StepError naming the
+    file when it cannot)."""
     path = Path(run.options.values_path)
     try:
         check_existing(path)  # a large file is checked without ruamel's round trip of all of it

@@ -4,7 +4,10 @@
   ``get nodes`` and runs the real kubectl otherwise): each check that cannot read them is a warning of its own,
   never a traceback;
 - ``flyte-tui doctor`` with a hand-made ``cluster-credentials`` whose token ends in a line break (``echo token``
-  leaves one): the link check names the key and why, and the token is nowhere in the report or the bundle.
+  leaves one): the link check names the key and why, and the token is nowhere in the report or the bundle;
+- on the three-cluster bed, ``flyte-tui install`` whose data plane's values file cannot be written
+  (``flyte-values-<name>.yaml`` is a folder): preflight stops it, naming the data plane, before anything is made
+  on any cluster.
 """
 
 from __future__ import annotations
@@ -16,8 +19,10 @@ import sys
 import tarfile
 from pathlib import Path
 
+import multibed
 import pytest
 import testbed as tb
+from multi_answers import answers_for, spread_namespace
 
 from flyte_tui.files.yamlio import dump
 from tests.e2e.test_foreign_output import stand_in
@@ -77,3 +82,28 @@ def test_doctor_names_a_token_with_a_line_break_and_never_shows_it(
         kept = "".join(tar.extractfile(m).read().decode(errors="replace") for m in tar.getmembers() if m.isfile())  # type: ignore[union-attr]
     assert "line break" in kept
     assert TOKEN not in done.stdout + done.stderr + kept
+
+
+def test_a_data_plane_values_file_that_cannot_be_written_stops_preflight_before_anything_is_made(
+    clusters: multibed.MultiBed, tmp_path: Path
+) -> None:
+    with spread_namespace(clusters, "e2e-audit-values") as namespace:
+        answers = tmp_path / "flyte-tui.yaml"
+        answers.write_text(dump(answers_for(clusters, namespace, {"dp-2": 2})))
+        (tmp_path / "flyte-values-dp-2.yaml").mkdir()
+        env = {**clusters.env, "FLYTE_TUI_DB_PASSWORD": "pw-audit", "FLYTE_TUI_S3_ACCESS_KEY": "AKIAAUDIT",
+               "FLYTE_TUI_S3_SECRET_KEY": "sk-audit"}  # fmt: skip
+        bed = clusters.beds[0]
+        argv = [sys.executable, "-m", "flyte_tui.cli", "install", str(answers), "--yes", "--json", "--helm",
+                str(bed.helm4), "--kubectl", str(bed.kubectl), "-o", str(tmp_path / "flyte-values.yaml")]  # fmt: skip
+        done = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=300, check=False)
+        assert "Traceback" not in done.stdout + done.stderr, done.stderr[-3000:]
+        assert done.returncode == 1, (done.stdout[-3000:], done.stderr[-2000:])
+        events = [json.loads(line) for line in done.stdout.splitlines()]
+        (failed,) = [e for e in events if e["event"] == "StepFailed"]
+        assert failed["step"] == "preflight", failed
+        assert failed["message"].startswith("data plane dp-2: cannot use"), failed
+        assert "flyte-values-dp-2.yaml" in failed["message"], failed
+        for n in (1, 2):
+            seen = clusters.kubectl_run(n, "get", "namespace", namespace, "--ignore-not-found", "-o", "name").stdout
+            assert not seen.strip(), n
