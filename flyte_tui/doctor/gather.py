@@ -19,6 +19,7 @@ from flyte_tui.doctor.auth_setup import auth_reads
 from flyte_tui.doctor.checks.clusters import cluster_reads
 from flyte_tui.doctor.checks.plugins import plugin_reads
 from flyte_tui.doctor.snapshot import DoctorTarget, Json, SecretInfo, Snapshot, meta
+from flyte_tui.model.names import check_argument
 from flyte_tui.readiness import matches, pod_ready
 from flyte_tui.tools import output, process
 
@@ -101,6 +102,12 @@ class Gatherer:
     """Runs the reads for one snapshot; counts the processes it starts."""
 
     def __init__(self, target: DoctorTarget, cancel: threading.Event | None = None) -> None:
+        """Raises ValueError, before anything runs, when the release name would reach helm as an option (it goes
+        to helm as a positional argument: ``--release=--kubeconfig=…`` would point helm at another cluster)."""
+        try:
+            check_argument(target.release)
+        except ValueError as exc:
+            raise ValueError(f"release {exc}; give the Helm release name (--release)") from None
         self.target = target
         self.cancel = cancel or threading.Event()
         self._lock = threading.Lock()

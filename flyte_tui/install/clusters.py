@@ -17,7 +17,7 @@ from flyte_tui.charts.flyte_core.render_clusters import control_plane_endpoints
 from flyte_tui.events import Explanation, OutputLine
 from flyte_tui.install.cluster_links import LINK_STEP, VERIFY_STEP
 from flyte_tui.install.context import ReleaseRun, Step, StepError
-from flyte_tui.install.preflight import preflight
+from flyte_tui.install.preflight import check_values_path, preflight
 from flyte_tui.install.steps import create_secrets, helm_upgrade, namespace
 from flyte_tui.model.plan import InstallPlan
 from flyte_tui.tools import process, retry
@@ -71,11 +71,16 @@ def data_plane_runs(run: ReleaseRun, releases: Sequence[PlannedRelease]) -> list
 def preflight_every_cluster(
     run: ReleaseRun, dependencies: Sequence[PlannedRelease], releases: Sequence[PlannedRelease]
 ) -> Step:
-    """The control plane's preflight, then each data plane's cluster: it answers, and the user may create the
-    release's objects in the namespace there (before anything is created on any cluster)."""
+    """The control plane's preflight, then each data plane's cluster: it answers, the user may create the
+    release's objects in the namespace there, and its values file (``flyte-values-<name>.yaml``) can be written
+    (before anything is created on any cluster)."""
     detail = yield from preflight(run, dependencies)
     for plane in data_plane_runs(run, releases):
         yield from _reachable(plane)
+        try:
+            check_values_path(plane)
+        except StepError as exc:
+            raise StepError(f"data plane {plane.release.data_plane}: {exc}", exc.explanation) from exc
     return detail
 
 

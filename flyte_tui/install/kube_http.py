@@ -4,11 +4,14 @@ token and the cluster's CA as PEM text (never a file, never an argument), standa
 One question is asked: may this token create what flyteadmin creates there (FlyteWorkflows and project
 namespaces)? A SelfSubjectAccessReview per permission answers it; the first request also proves the API server
 answers and that the CA verifies its certificate. Each request is bounded (:data:`TIMEOUT`), the cancel flag
-is looked at before each one, and no redirect is followed (the token would go with it).
+is looked at before each one, and no redirect is followed (the token would go with it). The token goes only
+over https, and never into a message: what the server answers is quoted with the token masked, and a token
+that cannot be sent as a header (a line break, as ``echo`` leaves one) is named, never quoted.
 """
 
 from __future__ import annotations
 
+import http.client
 import json
 import socket
 import ssl
@@ -18,7 +21,9 @@ import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
+from flyte_tui.redact import mask_values, redact_text
 from flyte_tui.tools import process
 
 TIMEOUT = 10.0
@@ -114,7 +119,7 @@ class KubeHttp:
         try:
             return read_review(body)
         except ValueError as exc:
-            raise LinkRefused("answer", str(exc)) from None
+            raise LinkRefused("answer", mask_values(str(exc), [creds.token])) from None
 
     def namespaces(self, creds: Credentials) -> list[str]:
         """The names of the namespaces at ``creds.endpoint``, listed with the token (:class:`LinkRefused` when
@@ -130,6 +135,10 @@ class KubeHttp:
     def _send(self, creds: Credentials, path: str, data: bytes | None, limit: int = MAX_BYTES) -> dict[str, Any]:
         if self.cancel.is_set():
             raise process.Cancelled("cancelled before the request to the data plane")
+        if urlsplit(creds.endpoint).scheme.lower() != "https":
+            raise LinkRefused("endpoint", "not an https URL: the token is sent to an API server over TLS only")
+        if not _header_safe(creds.token):
+            raise LinkRefused("token", _UNSENDABLE)
         url = creds.endpoint.rstrip("/") + path
         try:
             context = ssl.create_default_context(cadata=creds.ca)
@@ -145,15 +154,41 @@ class KubeHttp:
                 return _json_object(answer.read(limit))
         except urllib.error.HTTPError as exc:
             with exc:
-                raise _refused(exc.code, _json_object(exc.read(MAX_BYTES), strict=False)) from None
+                raise _refused(exc.code, _json_object(_body(exc), strict=False), creds.token) from None
         except (urllib.error.URLError, OSError) as exc:
             raise _unreached(exc) from None
+        except (http.client.HTTPException, ValueError, OverflowError) as exc:  # not HTTP, a cut answer, a bad URL
+            raise LinkRefused("endpoint", _not_http(exc)) from None  # the URL's words: the token is a checked header
+
+
+_UNSENDABLE = (
+    "the token holds a line break (as `echo` leaves one at the end) or another character that is not printable "
+    "ASCII: it cannot be sent as a bearer token, by flyteadmin either (it reads the file as it is)"
+)
+
+
+def _header_safe(token: str) -> bool:
+    """Whether ``token`` can be an HTTP header's value as it is: printable ASCII (a JWT is), no line break."""
+    return all(" " <= c <= "~" or c == "\t" for c in token)
+
+
+def _body(exc: urllib.error.HTTPError) -> bytes:
+    try:
+        return exc.read(MAX_BYTES)
+    except (OSError, http.client.HTTPException):
+        return b""
+
+
+def _not_http(exc: BaseException) -> str:
+    if isinstance(exc, http.client.HTTPException) and not isinstance(exc, http.client.InvalidURL):
+        return f"the answer is not HTTP as an API server speaks it ({type(exc).__name__})"
+    return f"the endpoint cannot be asked: {exc}"
 
 
 def _json_object(raw: bytes, strict: bool = True) -> dict[str, Any]:
     try:
         doc = json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or JSON nested past what Python reads
         doc = None
     if isinstance(doc, dict):
         return doc
@@ -162,10 +197,14 @@ def _json_object(raw: bytes, strict: bool = True) -> dict[str, Any]:
     return {}
 
 
-def _refused(status: int, body: Mapping[str, Any]) -> LinkRefused:
-    said = str(body.get("message") or "")[:200]
+def _refused(status: int, body: Mapping[str, Any], token: str = "") -> LinkRefused:
+    """The refusal of an HTTP error; the server's message is quoted with the token masked (a proxy or a webhook
+    may echo the request's header back)."""
+    said = " ".join(redact_text(mask_values(str(body.get("message") or ""), [token])).split())[:200]
     if status == 401:
         return LinkRefused("token", "HTTP 401 Unauthorized: the API server does not accept the token")
+    if 300 <= status < 400:
+        return LinkRefused("endpoint", f"HTTP {status}: a redirect, not followed (the token would go with it)")
     return LinkRefused("answer", f"HTTP {status}{': ' + said if said else ''}")
 
 

@@ -21,7 +21,7 @@ from flyte_tui.files.yaml_pieces import check_existing
 from flyte_tui.files.yamlio import dump
 from flyte_tui.install import ingress, preflight_answers, preflight_cluster, preflight_idp, preflight_plugins
 from flyte_tui.install import preflight_checks as checks
-from flyte_tui.install.context import FAILED, ReleaseRun, Step, StepError, explanation_of
+from flyte_tui.install.context import ReleaseRun, Step, StepError, explanation_of
 from flyte_tui.release import RECENT_OPERATION, last_good_revision, seconds_since, stuck_explanation
 from flyte_tui.tools import output, process, retry
 from flyte_tui.tools.helm import chart_args
@@ -53,7 +53,7 @@ def preflight(run: ReleaseRun, dependencies: Sequence[PlannedRelease] = ()) -> S
         raise StepError(f"cannot read the release's state: {got.status}")
     yield from _check_release(run, got.status)
     _check_secret_inputs(run)
-    _check_values_path(run)
+    check_values_path(run)
     return f"helm {run.helm_major}"
 
 
@@ -96,16 +96,17 @@ def gather(run: ReleaseRun, dependencies: Sequence[PlannedRelease] = ()) -> Gath
             got[name] = future.result()
         except process.Cancelled:
             raise
-        except FAILED as exc:
+        except Exception as exc:  # helm's, kubectl's or a check's own failure: each said as its check's result
             got[name] = exc
     server, status = got["kubectl"], got["status"]
+    classes = got["ingress classes"]
     results = [
         _cluster_result(run, server),
         *(_chart_result(r, got[f"chart {r.release}"]) for r in releases),
         _permissions(run, {n: r for n, r in got.items() if n.startswith("can-i ")}),
-        preflight_cluster.ingress_class(run.plan, got["ingress classes"]),
-        got["idp"],
-        got["plugins"],
+        preflight_cluster.ingress_class(run.plan, None if isinstance(classes, Exception) else classes),
+        _result("idp", "the IdP (auth.issuer)", got["idp"]),
+        _result("plugins", "the chosen plugins' CRDs", got["plugins"]),
         *preflight_answers.evaluate(
             run,
             dependencies,
@@ -117,6 +118,12 @@ def gather(run: ReleaseRun, dependencies: Sequence[PlannedRelease] = ()) -> Gath
     ]
     helm_result = got["helm"]
     return Gathered(checks.ordered(results), helm_result, server, status)
+
+
+def _result(check: str, looked: str, got: checks.CheckResult | Exception) -> checks.CheckResult:
+    """A check's result from the pool: the one it gave, or the warning of the error it stopped with (a kubectl
+    call that timed out, a bug): never an exception among the results."""
+    return preflight_answers.broken(check, looked, got) if isinstance(got, Exception) else got
 
 
 def cluster_error(run: ReleaseRun, server: process.Completed | Exception) -> str:
@@ -298,8 +305,9 @@ def _check_secret_inputs(run: ReleaseRun) -> None:
         )
 
 
-def _check_values_path(run: ReleaseRun) -> None:
-    """The values file can be written (before anything is created in the cluster)."""
+def check_values_path(run: ReleaseRun) -> None:
+    """The run's values file can be written (before anything is created in the cluster; StepError naming the
+    file when it cannot)."""
     path = Path(run.options.values_path)
     try:
         check_existing(path)  # a large file is checked without ruamel's round trip of all of it

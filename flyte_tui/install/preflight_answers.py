@@ -75,26 +75,57 @@ def evaluate(
     server: str,
     chart_yaml: str,
 ) -> list[CheckResult]:
-    """The answers' checks over what :func:`reads` read (``read`` by the same names), the release's existence,
-    the API server's version and the Flyte chart's Chart.yaml."""
+    """The answers' checks over what :func:`reads` read (``read`` by the same names; a read that raised counts as
+    not read), the release's existence, the API server's version and the Flyte chart's Chart.yaml. A check that
+    breaks over what it was given is a warning of its own (:func:`guarded`), never the end of preflight."""
+    got = {name: None if isinstance(value, Exception) else value for name, value in read.items()}
     releases = (*dependencies, run.release)
     pods = [p for r in releases for p in capacity.release_pods(r)]
     ns = run.release.namespace
-    nodes, quotas, ranges = read["read nodes"], read["read resourcequotas"], read["read limitranges"]
-    crds = read["read crds"]
-    return [
-        capacity.capacity(pods, nodes) if nodes is not None else unread("capacity", "the nodes' allocatable"),
-        capacity.gpu(run.plan, nodes) if nodes is not None else unread("gpu", "the nodes' nvidia.com/gpu"),
-        capacity.quota(pods, quotas, ns, existing)
-        if quotas is not None
-        else unread("quota", f"ResourceQuota in namespace {ns}"),
-        capacity.limit_range(pods, ranges, ns)
-        if ranges is not None
-        else unread("limit-range", f"LimitRange in namespace {ns}"),
-        cluster.crd_owner(run.release, crds) if crds is not None else unread("crd-owner", "the FlyteWorkflow CRD"),
-        cluster.tls_secret(run.plan, read["read tls secrets"]),
-        cluster.storage_class(cluster.volume_needs(releases), read["read storageclasses"]),
-        cluster.kubernetes_version(server, run.release.chart.name, chart_yaml),
-        read["database-reach"],
-        read["bucket-reach"],
+    nodes, quotas, ranges = got["read nodes"], got["read resourcequotas"], got["read limitranges"]
+    crds = got["read crds"]
+    listed: list[tuple[str, str, Items, Callable[[], CheckResult]]] = [  # (check, what it reads, the read, the check)
+        ("capacity", "the nodes' allocatable", nodes, lambda: capacity.capacity(pods, nodes or [])),
+        ("gpu", "the nodes' nvidia.com/gpu", nodes, lambda: capacity.gpu(run.plan, nodes or [])),
+        ("quota", f"ResourceQuota in namespace {ns}", quotas, lambda: capacity.quota(pods, quotas or [], ns, existing)),
+        ("limit-range", f"LimitRange in namespace {ns}", ranges, lambda: capacity.limit_range(pods, ranges or [], ns)),
+        ("crd-owner", "the FlyteWorkflow CRD", crds, lambda: cluster.crd_owner(run.release, crds or [])),
     ]
+    results = [unread(c, looked) if items is None else guarded(c, looked, call) for c, looked, items, call in listed]
+    return [
+        *results,
+        guarded("tls-secret", "the TLS Secret", lambda: cluster.tls_secret(run.plan, got["read tls secrets"])),
+        guarded(
+            "storage-class",
+            "the cluster's default StorageClass",
+            lambda: cluster.storage_class(cluster.volume_needs(releases), got["read storageclasses"]),
+        ),
+        guarded(
+            "kubernetes-version",
+            "the API server's version",
+            lambda: cluster.kubernetes_version(server, run.release.chart.name, chart_yaml),
+        ),
+        _reached("database-reach", "the database host", read["database-reach"]),
+        _reached("bucket-reach", "the bucket's endpoint", read["bucket-reach"]),
+    ]
+
+
+def guarded(check: str, looked: str, call: Callable[[], CheckResult]) -> CheckResult:
+    """``call``'s result, or, when it breaks over what it was given (kubectl's objects of a shape no API server
+    sends, a bug), a warning naming the check and the error: never a traceback, never silent."""
+    try:
+        return call()
+    except process.Cancelled:
+        raise
+    except Exception as exc:
+        return broken(check, looked, exc)
+
+
+def broken(check: str, looked: str, exc: BaseException) -> CheckResult:
+    """The warning of a check that could not decide because of ``exc``."""
+    said = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    return CheckResult(check, "warn", looked, f"could not be checked ({said}); going on", "")
+
+
+def _reached(check: str, looked: str, got: CheckResult | Exception) -> CheckResult:
+    return broken(check, looked, got) if isinstance(got, Exception) else got

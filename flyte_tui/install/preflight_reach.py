@@ -65,6 +65,11 @@ def reach(
         return CheckResult(check, "warn", looked, "cancelled before it was tried", "")
     try:
         connect(host, port, CONNECT_TIMEOUT)
+    except UnicodeError:  # the resolver's IDNA encoding: a label over 63 characters, or an empty one
+        fix = f"write {answer} with a host name of labels of 1 to 63 characters"
+        return CheckResult(
+            check, "warn", looked, "not a host name that can be looked up (a label is empty or too long)", fix
+        )
     except OSError as exc:
         reason = "timed out" if isinstance(exc, TimeoutError) else (exc.strerror or type(exc).__name__)
         fix = f"if Flyte cannot reach it either, fix {answer} or the network between them"
