@@ -139,7 +139,10 @@ def secrets(run: ReleaseRun, planes: Sequence[ReleaseRun]) -> Step:
     for plane in planes:
         given = dataclasses.replace(plane.options.secrets, db_password=None, oidc_client_secret=None)
         limited = dataclasses.replace(plane, options=dataclasses.replace(plane.options, secrets=given))
-        details.append((yield from on_data_plane(plane, create_secrets(limited))))
+        try:
+            details.append((yield from on_data_plane(plane, create_secrets(limited))))
+        finally:
+            plane.created_secrets = limited.created_secrets  # what a failure afterwards removes again
     return "; ".join(details)
 
 

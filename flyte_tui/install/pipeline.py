@@ -86,6 +86,8 @@ class Installer:
         self.started = time.monotonic()
         self.components: tuple[ComponentStatus, ...] = ()
         """The last readiness table (what a cancel left not ready)."""
+        self.planes: list[ReleaseRun] = []
+        """A run of each data plane's release, made once per run: it keeps what the run created on that cluster."""
 
     def run(self) -> Iterator[Event]:
         """Yield the install's events, every secret value the user gave masked in them (once, here, for every
@@ -98,6 +100,7 @@ class Installer:
     def _run(self) -> Iterator[Event]:
         self.started = time.monotonic()
         run = ReleaseRun(self.plan, flyte_release(self.releases), self.options, self.cancel)
+        self.planes = clusters.data_plane_runs(run, self.releases)
         if (yield from self._install(run)):
             yield self._finish(run, True)
 
@@ -118,10 +121,12 @@ class Installer:
 
     def _cluster_step(self, step: str, run: ReleaseRun) -> Step:
         """A step of a multi-cluster install (:mod:`flyte_tui.install.clusters`)."""
-        planes = clusters.data_plane_runs(run, self.releases)
-        plane = clusters.data_plane_of(step)
-        if plane:
-            return clusters.install_data_plane(next(p for p in planes if p.release.data_plane == plane))
+        planes = self.planes
+        for p in planes:
+            p.helm_major = run.helm_major  # what preflight learnt of helm
+        name = clusters.data_plane_of(step)
+        if name:
+            return clusters.install_data_plane(next(p for p in planes if p.release.data_plane == name))
         multi = {
             "namespace": lambda: clusters.namespaces(run, planes),
             "secrets": lambda: clusters.secrets(run, planes),
@@ -144,7 +149,7 @@ class Installer:
                 return False
             except FAILED as exc:
                 yield StepFailed(step, run.clean(str(exc)), explanation_of(exc))
-                removed = yield from undo.remove_created(run, step)  # before helm: what this run created
+                removed = yield from self._remove_created(run, step)  # before helm: what this run created
                 if undo.needs_undo(run, step):
                     yield from self._undo(run, step)
                     return False
@@ -153,6 +158,16 @@ class Installer:
                 return False
             yield StepFinished(step, True, time.monotonic() - began, detail or "")
         return True
+
+    def _remove_created(self, run: ReleaseRun, step: str) -> Generator[Event, None, tuple[str, ...]]:
+        """After ``step`` failed: what this run created where helm recorded no release, on the control plane (a
+        data plane's step or the credentials come before its helm too) and on each data plane."""
+        steps = [s for s, _ in self._steps()]
+        before_helm = steps.index(step) <= steps.index("helm") if self.planes else None
+        removed = yield from undo.remove_created(run, step, before_helm)
+        for plane in self.planes:
+            removed += yield from undo.remove_created_on_data_plane(plane, step)
+        return removed
 
     def _undo(self, run: ReleaseRun, failed: str) -> Iterator[Event]:
         """The rollback step after the ``failed`` step (see :mod:`flyte_tui.install.undo`), then the end."""
@@ -187,7 +202,7 @@ class Installer:
         state = "deployed" if ok else run.release_state()
         release, ns = run.release.release, run.release.namespace
         summary: list[str] = []
-        planes = clusters.data_plane_runs(run, self.releases)
+        planes = self.planes
         if ok:
             summary += ready_summary(self.plan, ns, run.kubectl, run.release)
             summary.append(f"values file: {self.options.values_path}")
@@ -202,9 +217,9 @@ class Installer:
 
     def _plane_states(self, run: ReleaseRun) -> list[str]:
         """Each data plane's release state (a run that did not finish may leave some installed)."""
-        planes = clusters.data_plane_runs(run, self.releases)
         return [
-            f"data plane {p.release.data_plane}: release {p.release.release} is {p.release_state()}" for p in planes
+            f"data plane {p.release.data_plane}: release {p.release.release} is {p.release_state()}"
+            for p in self.planes
         ]
 
     @staticmethod

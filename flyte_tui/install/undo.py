@@ -158,14 +158,36 @@ def _helm(run: ReleaseRun, verb: str, *args: str) -> Step:
     return ""
 
 
-def remove_created(run: ReleaseRun, step: str) -> Generator[Event, None, tuple[str, ...]]:
+def remove_created(
+    run: ReleaseRun, step: str, before_helm: bool | None = None
+) -> Generator[Event, None, tuple[str, ...]]:
     """After a failure before helm recorded a release: remove the namespace this run created (its Secrets go
     with it), or else only the Secrets it created; a namespace or Secret that was there before is kept.
-    Returns the summary's lines about it."""
-    if step not in BEFORE_HELM or not (run.created_namespace or run.created_secrets):
+    ``before_helm``: the failed ``step`` came before this release's helm (default: it is one of
+    :data:`BEFORE_HELM`; a multi-cluster install says so for its data planes' steps). Returns the summary's lines
+    about it."""
+    if not (step in BEFORE_HELM if before_helm is None else before_helm):
+        return ()
+    if not (run.created_namespace or run.created_secrets):
         return ()
     # a release helm recorded (Flyte's, or a dependency release this run created) is the rollback's business
     releases = ([run.release.release] if step == "helm" else []) + run.created_dependencies
+    return (yield from _remove_unless_recorded(run, step, releases))
+
+
+def remove_created_on_data_plane(plane: ReleaseRun, step: str) -> Generator[Event, None, tuple[str, ...]]:
+    """After a multi-cluster install failed at ``step``: what this run created on one data plane's cluster (its
+    namespace, or else its Secrets), unless helm recorded the data plane's release there."""
+    if not (plane.created_namespace or plane.created_secrets):
+        return ()
+    where = f"data plane {plane.release.data_plane}: "
+    return (yield from _remove_unless_recorded(plane, step, [plane.release.release], where))
+
+
+def _remove_unless_recorded(
+    run: ReleaseRun, step: str, releases: list[str], where: str = ""
+) -> Generator[Event, None, tuple[str, ...]]:
+    """Remove what ``run`` created unless helm has a record of one of ``releases``; ``where`` names the cluster."""
     if _recorded(run, releases) != []:
         return ()  # recorded, or unknown: remove nothing
     kubectl = run.kubectl
@@ -178,9 +200,9 @@ def remove_created(run: ReleaseRun, step: str) -> Generator[Event, None, tuple[s
         done = kubectl.run("delete", "secrets", *names, "--ignore-not-found", "--wait=false")
         what = "Secret" + ("s " if len(names) > 1 else " ") + ", ".join(names) + f" (created by this run in {ns})"
     if not done.ok:
-        line = f"could not remove {what}: {process.last_line(done.stderr, 'kubectl failed')}"
+        line = f"{where}could not remove {what}: {process.last_line(done.stderr, 'kubectl failed')}"
         yield OutputLine(step, run.clean(line), "stderr")
         return (line,)
     run.created_namespace, run.created_secrets = False, []
-    yield OutputLine(step, f"removed {what}: nothing was installed")
-    return (f"removed {what}, as nothing was installed",)
+    yield OutputLine(step, f"{where}removed {what}: nothing was installed")
+    return (f"{where}removed {what}, as nothing was installed",)

@@ -202,7 +202,7 @@ class WizardApp(Detecting, Saving, ReportsFailures, UpgradeFlow, SettlesSecret):
         as long as the process, so no full collection walks them. One did at start-up, right after the first
         frame was handed to the terminal's writer thread, and held it back."""
         gc.freeze()
-        super().run(**options)
+        return super().run(**options)  # an exit value (the snapshot tests pass the screenshot through it)
 
     # -- help, theme, palette -------------------------------------------------------------------
 

@@ -219,3 +219,38 @@ def test_a_cancel_during_the_wait_stops_every_cluster_s_watch(
     assert finished.elapsed < 120, finished
     assert "data plane dp-2: release flyte is deployed" in finished.summary, finished.summary
     assert "data plane dp-3: release flyte is deployed" in finished.summary, finished.summary
+
+
+@pytest.mark.parametrize("helm_bin", ["helm4"], indirect=True)
+def test_a_data_plane_helm_failure_removes_what_the_run_made_where_nothing_was_installed(
+    clusters: multibed.MultiBed, helm_bin: Path, spread: str, tmp_path: Path
+) -> None:
+    """dp-3's helm fails (a ClusterRole of its chart is already there, nobody's release): the namespaces this run
+    made on dp-3's cluster and on the control plane's (nothing installed on either) are removed again, with their
+    Secrets; dp-2's, where its release is installed, is kept, and the summary says which is which."""
+    role = f"{spread}-flytepropeller"
+    clusters.kubectl_run(3, "create", "clusterrole", role, "--verb=get", "--resource=pods")
+    try:
+        proc = _run(clusters, helm_bin, _answers(clusters, spread), tmp_path)
+    finally:
+        clusters.kubectl_run(3, "delete", "clusterrole", role, "--ignore-not-found", check=False)
+    assert proc.returncode == 1, (proc.stdout[-3000:], proc.stderr[-2000:])
+    events = [json.loads(line) for line in proc.stdout.splitlines()]
+    (failed,) = [e for e in events if e["event"] == "StepFailed"]
+    assert failed["message"].startswith("data plane dp-3: "), failed
+    assert "helm" not in _started(proc)  # the control plane's helm never ran
+
+    def namespace_on(number: int) -> str:
+        return clusters.kubectl_run(number, "get", "namespace", spread, "-o", "jsonpath={.status.phase}",
+                                    "--ignore-not-found").stdout.strip()  # fmt: skip
+
+    assert namespace_on(1) in ("", "Terminating") and namespace_on(3) in ("", "Terminating")
+    assert namespace_on(2) == "Active"  # dp-2's release is installed there
+    summary = events[-1]["summary"]
+    assert f"removed namespace {spread} (created by this run, with its Secrets), as nothing was installed" in summary
+    assert (
+        f"data plane dp-3: removed namespace {spread} (created by this run, with its Secrets), as nothing was "
+        "installed" in summary
+    ), summary
+    assert not any(line.startswith("data plane dp-2: removed") for line in summary), summary
+    assert "data plane dp-2: release flyte is deployed" in summary, summary
