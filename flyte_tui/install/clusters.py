@@ -10,6 +10,7 @@ watched on every cluster at once (:mod:`flyte_tui.install.watch_clusters`); the 
 from __future__ import annotations
 
 import dataclasses
+import shlex
 from collections.abc import Sequence
 
 from flyte_tui.charts import PlannedRelease
@@ -97,7 +98,7 @@ def _reachable(plane: ReleaseRun) -> Step:
                 summary=f"the API server of data plane {name} (context {context}) does not answer",
                 object="cluster",
                 cause="the context's cluster is down, unreachable from here, or its credentials expired",
-                fix=f"kubectl --context {context} cluster-info; or correct the data plane's context",
+                fix=f"kubectl --context {shlex.quote(context)} cluster-info; or correct the data plane's context",
                 answer=f"dataPlanes.{at}.context",
             ),
         )

@@ -6,6 +6,7 @@ one :class:`Outcome`; :func:`run_check` turns it into a :class:`Finding` carryin
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from typing import Literal
@@ -142,5 +143,5 @@ def unreadable(snap: Snapshot, *keys: str) -> Outcome | None:
 def kubectl_cmd(snap: Snapshot, namespace: str | None = None) -> str:
     """``kubectl [--context C] -n NS``: the start of every command a finding suggests (in Flyte's namespace
     unless another is given), always with the context the doctor read."""
-    ctx = f" --context {snap.target.context}" if snap.target.context else ""
-    return f"kubectl{ctx} -n {namespace or snap.namespace}"
+    ctx = f" --context {shlex.quote(snap.target.context)}" if snap.target.context else ""
+    return f"kubectl{ctx} -n {shlex.quote(namespace or snap.namespace)}"  # pasted into a shell as it stands

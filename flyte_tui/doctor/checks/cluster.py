@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shlex
 
 from flyte_tui.doctor.checks import Outcome, Severity, check, kubectl_cmd, ok, skip, unreadable
 from flyte_tui.doctor.snapshot import Snapshot
@@ -18,8 +19,8 @@ def _context(snap: Snapshot) -> str:
 
 
 def _helm_scope(snap: Snapshot) -> str:
-    ctx = f" --kube-context {snap.target.context}" if snap.target.context else ""
-    return f"-n {snap.namespace}{ctx}"
+    ctx = f" --kube-context {shlex.quote(snap.target.context)}" if snap.target.context else ""
+    return f"-n {shlex.quote(snap.namespace)}{ctx}"
 
 
 @check("tools.helm", "helm found (version 3 or newer)", "tools")
