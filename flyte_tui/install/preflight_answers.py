@@ -35,6 +35,21 @@ def read_items(kubectl: Kubectl, kind: str, *args: str, namespaced: bool = True)
     return [i for i in items if isinstance(i, Mapping)]
 
 
+def read_names(kubectl: Kubectl, kind: str, *args: str) -> Items:
+    """The names of ``kubectl get KIND ARGS -o name``, as items holding only ``metadata.name``; None when they
+    cannot be read. For what must not be read whole (a Secret's data)."""
+    try:
+        done = kubectl.run("get", kind, *args, "-o", "name")
+    except process.Cancelled:
+        raise
+    except process.ProcessError:
+        return None
+    if not done.ok:
+        return None
+    names = [line.strip().rpartition("/")[2] for line in done.stdout.splitlines() if line.strip()]
+    return [{"metadata": {"name": name}} for name in names]
+
+
 def unread(check: str, looked: str) -> CheckResult:
     """The warning of a check whose input could not be read."""
     return CheckResult(check, "warn", looked, "could not be read (not allowed, or no answer): not checked", "")
@@ -51,12 +66,14 @@ def reads(run: ReleaseRun, dependencies: Sequence[PlannedRelease]) -> dict[str, 
         "resourcequotas": ("resourcequotas", True),
         "limitranges": ("limitranges", True),
         "crds": ("crd", False, f"--field-selector=metadata.name={crd}") if crd else (),
-        "tls secrets": ("secrets", True, f"--field-selector=metadata.name={tls}") if tls else (),
         "storageclasses": ("storageclasses", False) if needs else (),
     }
     calls: dict[str, Callable[[], Any]] = {
         f"read {name}": functools.partial(_read, kubectl, *args) for name, args in lists.items()
     }
+    # the TLS Secret: only whether it exists; its data (the private key) is never read
+    by_name = f"--field-selector=metadata.name={tls}"
+    calls["read tls secrets"] = functools.partial(read_names, kubectl, "secrets", by_name) if tls else list
     calls["database-reach"] = functools.partial(reach.database_reach, run.plan, run.cancel)
     calls["bucket-reach"] = functools.partial(reach.bucket_reach, run.plan, run.cancel)
     return calls

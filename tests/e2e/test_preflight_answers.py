@@ -121,3 +121,18 @@ def test_answers_that_fit_pass_with_only_the_warnings_of_this_bed(testbed, targe
     assert "3 schedulable node(s)" in checks["capacity"]["evidence"], checks["capacity"]
     assert checks["kubernetes-version"]["evidence"] == f"Kubernetes {tb.KUBE_VERSION} is within it"
     assert "'>= 1.25.0-0'" in checks["kubernetes-version"]["lookedAt"]
+
+
+def test_the_tls_secret_named_in_the_answers_is_looked_for_by_name(testbed, target, tmp_path, database_port) -> None:
+    tls = {"ingress": {"host": "flyte.example.com", "tls": {"enabled": True, "secretName": "flyte-e2e-tls"}}}
+    path = answers_file(testbed, target, tmp_path, database_port, **tls)
+    _, checks = preflight(testbed, path)
+    missing = checks["tls-secret"]
+    assert missing["level"] == "warn" and "flyte-e2e-tls" in missing["lookedAt"], missing
+    assert "kubectl create secret tls flyte-e2e-tls" in missing["fix"], missing
+
+    testbed.kubectl_run("create", "namespace", target)
+    testbed.kubectl_run("create", "secret", "generic", "flyte-e2e-tls", "-n", target, "--type=kubernetes.io/tls",
+                        "--from-literal=tls.crt=CERT", "--from-literal=tls.key=CANARYKEY")  # fmt: skip
+    _, checks = preflight(testbed, path)
+    assert checks["tls-secret"]["level"] == "ok" and checks["tls-secret"]["evidence"] == "exists", checks["tls-secret"]
