@@ -31,3 +31,9 @@ def test_no_class_is_over_250_lines() -> None:
             ):
                 long[f"{path.relative_to(PACKAGE)}:{node.name}"] = n
     assert long == {}, f"split these classes (lines): {long}"
+
+
+def test_the_app_module_only_wires() -> None:
+    # issue #10: app.py wires the screens to the session; its parts live in its bases' modules
+    lines = len((PACKAGE / "tui" / "app.py").read_text().splitlines())
+    assert lines < 200, f"flyte_tui/tui/app.py has {lines} lines: move a part into a base of WizardApp"

@@ -1,15 +1,16 @@
 """The Textual wizard: wires the step screens to one WizardState (the session). The core, the session and
 the screens hold the logic; the app shows the screens. Its bases bring the rest: detection
 (:mod:`~flyte_tui.tui.detecting`), saving and quitting (:mod:`~flyte_tui.tui.saving`), the report of a failed
-worker (:mod:`~flyte_tui.tui.failures`), the upgrade (:mod:`~flyte_tui.tui.upgrade_flow`) and the propeller secret
-settled before an install (:mod:`~flyte_tui.tui.settling`)."""
+worker (:mod:`~flyte_tui.tui.failures`), the upgrade (:mod:`~flyte_tui.tui.upgrade_flow`), and the installs and
+the exit code (:mod:`~flyte_tui.tui.installing`), each after the propeller secret is settled
+(:mod:`~flyte_tui.tui.settling`)."""
 
 from __future__ import annotations
 
 import gc
 import sys
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -18,32 +19,25 @@ from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from flyte_tui import exit_codes
 from flyte_tui.files.autosave import Autosave
 from flyte_tui.tui.detecting import Detecting
 from flyte_tui.tui.failures import ReportsFailures
+from flyte_tui.tui.installing import Installing
 from flyte_tui.tui.palette import system_commands
 from flyte_tui.tui.saving import Saving
 from flyte_tui.tui.screens.base import StepScreen
 from flyte_tui.tui.screens.welcome import WelcomeScreen
-from flyte_tui.tui.settling import SettlesSecret
 from flyte_tui.tui.state import FromState, WizardState
-from flyte_tui.tui.steps import step_of
 from flyte_tui.tui.styles import APP_CSS
 from flyte_tui.tui.upgrade_flow import UpgradeFlow
 
 if TYPE_CHECKING:
-    from rich.console import RenderableType
 
-    from flyte_tui.charts import PlannedRelease
-    from flyte_tui.install import InstallOptions
-    from flyte_tui.model.plan import InstallPlan
     from flyte_tui.tools.detect import Detection
-    from flyte_tui.tui.screens.review import ReviewScreen
-    from flyte_tui.tui.screens.runner import RunFactory, RunnerResult, RunnerScreen
+    from flyte_tui.tui.screens.runner import RunFactory, RunnerScreen
 
 
-class WizardApp(Detecting, Saving, ReportsFailures, UpgradeFlow, SettlesSecret):
+class WizardApp(Detecting, Saving, ReportsFailures, UpgradeFlow, Installing):
     """flyte-tui's wizard: from cluster target to a saved answers file and values file."""
 
     CSS_PATH = APP_CSS
@@ -136,57 +130,6 @@ class WizardApp(Detecting, Saving, ReportsFailures, UpgradeFlow, SettlesSecret):
     @on(StepScreen.Edited)
     def _edited(self) -> None:
         self._autosave()
-
-    # -- installing -------------------------------------------------------------------------------
-
-    # Named after the message (not @on): the review module loads only when its screen is shown.
-    def on_review_screen_save_requested(self, message: ReviewScreen.SaveRequested) -> None:
-        """Save to the files chosen on the review screen; for Install the values file only once the propeller
-        secret is settled (:mod:`~flyte_tui.tui.settling` writes it with the plan that is installed), then run it."""
-        if self.action_save(values=not message.install) and message.install:
-            self.install(self.state.releases())
-
-    def install(self, releases: Sequence[PlannedRelease] | None = None) -> None:
-        """Run the install on the runner screen (the typed password in memory only); an upgrade's review first.
-        The propeller secret is settled first (:mod:`~flyte_tui.tui.settling`): the settled plan is installed."""
-        validation = self.state.validation
-        if not validation.ok or validation.plan is None or self.state.dirty:
-            self.notify("Fix the errors on the review screen before installing.", severity="error")
-        elif self.upgrading:
-            self.notify("Computing what the upgrade changes…")
-            self.settle_then("review", validation.plan, self.state.install_options())
-        else:  # a release that already exists goes through the upgrade review
-            self.settle_then("install", validation.plan, self.state.install_options(), releases)
-
-    def run_install(
-        self, plan: InstallPlan, options: InstallOptions, releases: Sequence[PlannedRelease] | None = None
-    ) -> None:
-        """Push the runner screen for a plan (with its releases when already rendered, so none renders twice)."""
-        from flyte_tui.tui.screens.runner import RunnerScreen
-
-        runner = RunnerScreen(plan, options, self.install_run, releases=releases, upgrade=self.upgrading)
-        self.last_run = runner
-        self.push_screen(runner, self._install_done)
-
-    def _install_done(self, result: RunnerResult | None) -> None:
-        if result is not None and result.change_answer:
-            self.goto(step_of(result.change_answer).id, result.change_answer)
-        elif result is not None and result.open_doctor:
-            self.open_doctor()
-
-    def outcome(self) -> int:
-        """The wizard's exit code, from the session's last install or upgrade (README, "exit codes"): 130 when
-        it was cancelled (as headless ``install``), 1 when it failed, 0 when it succeeded or none was run."""
-        run = self.last_run
-        if run is None or (run.finished is not None and run.finished.ok):
-            return exit_codes.OK
-        if run.cancel_event.is_set() or run.finished is None:  # the app closed with it running: it was stopped
-            return exit_codes.CANCELLED
-        return exit_codes.FAILED
-
-    def exit(self, result: None = None, return_code: int = 0, message: RenderableType | None = None) -> None:
-        """Quit; unless an error code is given, the code says how the last install or upgrade ended."""
-        super().exit(result, return_code or self.outcome(), message)
 
     # -- the existing release: upgrade and doctor -------------------------------------------------
 

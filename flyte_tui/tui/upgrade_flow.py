@@ -10,6 +10,7 @@ saved answers file disagrees → the wizard's steps with the live answers → In
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -96,11 +97,8 @@ class UpgradeFlow(App[None]):
         """Detect the tools and the release again (the welcome screen shows it)."""
         raise NotImplementedError
 
-    def run_install(
-        self, plan: InstallPlan, options: InstallOptions, releases: Sequence[PlannedRelease] | None = None
-    ) -> None:
-        """Push the runner screen for a plan (with its releases when already rendered)."""
-        raise NotImplementedError
+    run_install: Callable[..., None]
+    """Push the runner screen for a plan, with its releases when rendered (:mod:`~flyte_tui.tui.installing`)."""
 
     def _helm(self) -> Helm:
         """The helm of the release found on Welcome (built as every face builds it: reads retried)."""
