@@ -164,7 +164,9 @@ def test_an_api_server_url_is_still_accepted(endpoint: str) -> None:
 # -- types: the message says what is accepted ----------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("weight", "shown"), [("half", "the text 'half'"), (True, "true (a yes/no value)"), ([0.5], "a list")])
+@pytest.mark.parametrize(
+    ("weight", "shown"), [("half", "the text 'half'"), (True, "true (a yes/no value)"), ([0.5], "a list")]
+)
 def test_a_weight_that_is_no_number_says_a_number_from_0_to_1(weight: Any, shown: str) -> None:
     found = errors(plane(weight=weight))
     assert found == {"dataPlanes.0.weight": f"must be a number from 0 to 1, not {shown}"}
@@ -173,3 +175,23 @@ def test_a_weight_that_is_no_number_says_a_number_from_0_to_1(weight: Any, shown
 def test_a_huge_number_where_text_goes_reads_well() -> None:
     found = errors(plane(name=10**40))
     assert found == {"dataPlanes.0.name": "must be text, not a very large number (put it in quotes)"}
+
+
+# -- preflight's own options ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("option", "said"),
+    [
+        ("--context=--kubeconfig=/etc/passwd", "must not start with '-'"),  # was: handed to kubectl as a context
+        ("--context=   ", "only spaces"),  # was: the current context, silently
+        ("--kubectl=", "--kubectl"),  # was: a traceback (the plugins' CRD check)
+        ("--helm=", "--helm"),
+    ],
+)
+def test_preflight_refuses_an_odd_option_before_asking_the_cluster(tmp_path: Path, option: str, said: str) -> None:
+    path = write(tmp_path, answers(plugins=["spark"]))
+    done = cli("preflight", path, option, env={"KUBECONFIG": str(tmp_path / "no-kubeconfig")})
+    assert done.returncode == 2, done.stderr[-800:]
+    assert said in done.stderr and "Traceback" not in done.stderr
+    assert done.stdout == ""  # no check ran
