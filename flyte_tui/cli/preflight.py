@@ -30,6 +30,29 @@ def _known_checks(_ctx: click.Context, _param: click.Parameter, value: tuple[str
     return value
 
 
+def _context(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """``--context``, held to the rules of ``target.context`` (no blank one, none read as a flag), or a usage error."""
+    from pydantic import ValidationError
+
+    from flyte_tui.model.plan import Target
+    from flyte_tui.model.validate import pydantic_problems
+
+    if value is None:
+        return value
+    try:
+        Target.model_validate({"context": value})
+    except ValidationError as exc:
+        raise click.BadParameter("; ".join(p.message for p in pydantic_problems(exc))) from None
+    return value
+
+
+def _program(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
+    """``--helm`` / ``--kubectl``: a program to run, or a usage error when it is empty."""
+    if not value.strip():
+        raise click.BadParameter("it is empty: give the program to run (a name on PATH or a path)")
+    return value
+
+
 SKIP_PREFLIGHT = click.option(
     "--skip-preflight",
     "skip_preflight",
@@ -44,10 +67,17 @@ SKIP_PREFLIGHT = click.option(
 @click.command()
 @click.argument("answers", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
-@click.option("--context", default=None, help="Kubernetes context (default: the answers file's, else current).")
+@click.option(
+    "--context",
+    default=None,
+    callback=_context,
+    help="Kubernetes context (default: the answers file's, else current).",
+)
 @SKIP_PREFLIGHT
-@click.option("--helm", "helm_bin", default="helm", show_default=True, help="The helm binary.")
-@click.option("--kubectl", "kubectl_bin", default="kubectl", show_default=True, help="The kubectl binary.")
+@click.option("--helm", "helm_bin", default="helm", show_default=True, callback=_program, help="The helm binary.")
+@click.option(
+    "--kubectl", "kubectl_bin", default="kubectl", show_default=True, callback=_program, help="The kubectl binary."
+)
 def preflight(
     answers: Path, as_json: bool, context: str | None, skip_preflight: tuple[str, ...], helm_bin: str, kubectl_bin: str
 ) -> None:

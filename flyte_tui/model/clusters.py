@@ -6,12 +6,12 @@ server with a ServiceAccount token and CA (``configmap.clusters``). Each entry h
 send executions to; ``inCluster: true`` is the control plane itself executing too.
 
 The rules spanning entries (and the chart and ``target.context``) are :func:`check_data_planes`; their findings
-become :class:`~flyte_tui.model.rules.Problem` objects at the field in :mod:`flyte_tui.model.rules`. """
+become :class:`~flyte_tui.model.rules.Problem` objects at the field in :mod:`flyte_tui.model.rules`."""
 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from typing import Annotated
 from urllib.parse import urlsplit
@@ -19,25 +19,61 @@ from urllib.parse import urlsplit
 from pydantic import AfterValidator, Field
 
 from flyte_tui.model.names import BINARY_CHART as BINARY_CHART
-from flyte_tui.model.names import DnsLabel, check_argument
+from flyte_tui.model.names import DnsLabel, check_argument, check_hostname, shown
 from flyte_tui.model.section import Section
 
 _LABEL = re.compile(r"[A-Za-z0-9]([A-Za-z0-9_.-]*[A-Za-z0-9])?")
+LABEL_LENGTH = 63
+"""The longest execution label (a Kubernetes label value's limit, whose characters it takes)."""
+LISTED = 20
+"""The most accepted labels a message lists."""
+ENDPOINT_LENGTH = 2048
+"""The longest endpoint URL accepted."""
+_ENDPOINT_EXAMPLE = "e.g. https://10.0.12.7:6443 or https://ABC123.gr7.us-east-2.eks.amazonaws.com"
 
 
 def _check_endpoint(value: str) -> str:
     if not value:
         return value
     check_argument(value)
-    parts = urlsplit(value)
+    if len(value) > ENDPOINT_LENGTH:
+        raise ValueError(f"is {len(value)} characters; an API server's URL of at most {ENDPOINT_LENGTH} is accepted")
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # an unclosed '[' of an IPv6 address
+        raise ValueError(
+            f"{shown(value)} is not a URL: write https://HOST[:PORT][/PATH], {_ENDPOINT_EXAMPLE}"
+        ) from None
+    if parts.username or parts.password:
+        raise ValueError(f"{shown(value)}: the URL holds a user name or password; write it without them")
     if parts.scheme != "https" or not parts.hostname:
         raise ValueError(
-            f"{value!r} is not an https URL of a Kubernetes API server: write it as the control plane reaches it, "
-            "e.g. https://10.0.12.7:6443 or https://ABC123.gr7.us-east-2.eks.amazonaws.com"
+            f"{shown(value)} is not an https URL of a Kubernetes API server: write it as the control plane reaches "
+            f"it, {_ENDPOINT_EXAMPLE}"
         )
-    if parts.username or parts.password:
-        raise ValueError(f"{parts.hostname!r}: the URL holds a user name or password; write it without them")
+    problem = _endpoint_problem(value, parts.hostname)
+    if problem:
+        raise ValueError(f"{shown(value)} {problem}: write https://HOST[:PORT][/PATH], {_ENDPOINT_EXAMPLE}")
     return value
+
+
+def _endpoint_problem(value: str, hostname: str) -> str:
+    """What is wrong with an https URL as a Kubernetes API server's address ("" when nothing)."""
+    if any(c.isspace() for c in value):
+        return "holds a space"
+    if "?" in value or "#" in value:
+        return "holds a query or fragment ('?' or '#'), which the API server's paths cannot follow"
+    try:
+        port = urlsplit(value).port
+    except ValueError:
+        return "has a port that is not a number from 1 to 65535"
+    if port == 0:
+        return "has port 0: a port is a number from 1 to 65535"
+    try:
+        check_hostname(hostname)
+    except ValueError:
+        return "has a host that is not a host name or IP address"
+    return ""
 
 
 def _check_context(value: str) -> str:
@@ -48,12 +84,16 @@ def _check_context(value: str) -> str:
 
 def _check_labels(value: list[str]) -> list[str]:
     for label in value:
+        if len(label) > LABEL_LENGTH:
+            raise ValueError(
+                f"{shown(label)} is {len(label)} characters; an execution label of at most {LABEL_LENGTH} is accepted"
+            )
         if not _LABEL.fullmatch(label):
             raise ValueError(
-                f"{label!r} is not an execution label: letters, digits, '-', '_' and '.', starting and ending "
+                f"{shown(label)} is not an execution label: letters, digits, '-', '_' and '.', starting and ending "
                 "with a letter or digit"
             )
-    repeated = sorted({label for label in value if value.count(label) > 1})
+    repeated = sorted(label for label, count in Counter(value).items() if count > 1)
     if repeated:
         raise ValueError(f"{', '.join(repeated)} listed twice; list each label once")
     return value
@@ -138,7 +178,9 @@ def check_default_label(planes: Sequence[DataPlane], label: str) -> Iterator[Fin
         return
     known = execution_labels(planes)
     if label not in known:
-        yield "defaultExecutionLabel", f"{label!r} is no data plane's label; accepted: {', '.join(known)}"
+        more = f" and {len(known) - LISTED} more" if len(known) > LISTED else ""
+        accepted = ", ".join(known[:LISTED]) + more
+        yield "defaultExecutionLabel", f"{shown(label)} is no data plane's label; accepted: {accepted}"
 
 
 def _names_and_contexts(planes: Sequence[DataPlane], control_context: str) -> Iterator[Finding]:
@@ -147,7 +189,7 @@ def _names_and_contexts(planes: Sequence[DataPlane], control_context: str) -> It
     for i, plane in enumerate(planes):
         at = f"dataPlanes.{i}"
         if plane.name in names:
-            yield f"{at}.name", f"{plane.name!r} is dataPlanes.{names[plane.name]}'s name too: each needs its own"
+            yield f"{at}.name", f"{shown(plane.name)} is dataPlanes.{names[plane.name]}'s name too: each needs its own"
         names.setdefault(plane.name, i)
         if plane.in_cluster:
             continue
@@ -156,11 +198,11 @@ def _names_and_contexts(planes: Sequence[DataPlane], control_context: str) -> It
         elif control_context and plane.context == control_context:
             yield (
                 f"{at}.context",
-                f"{plane.context!r} is the control plane's context (target.context): for the control plane "
+                f"{shown(plane.context)} is the control plane's context (target.context): for the control plane "
                 "executing too, write an entry with inCluster: true and no context",
             )
         elif plane.context in contexts:
-            yield f"{at}.context", f"{plane.context!r} is dataPlanes.{contexts[plane.context]}'s context too"
+            yield f"{at}.context", f"{shown(plane.context)} is dataPlanes.{contexts[plane.context]}'s context too"
         contexts.setdefault(plane.context, i)
         if not plane.endpoint:
             yield f"{at}.endpoint", "required: the data plane's API server as the control plane reaches it (https)"

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 from pydantic import AfterValidator
 
 from flyte_tui import tree
-from flyte_tui.model.names import check_dns_subdomain
+from flyte_tui.model.names import check_dns_subdomain, shown
 from flyte_tui.model.section import Section
 
 if TYPE_CHECKING:
@@ -27,33 +27,40 @@ _HOST_PART = r"[a-z0-9]([a-z0-9-]*[a-z0-9])?"
 _HOST = rf"(localhost|{_HOST_PART}(\.{_HOST_PART})*|\[[0-9a-fA-F:]+\])"
 _PATH_PART = r"[a-z0-9]+([._-][a-z0-9]+)*"
 _REGISTRY = re.compile(rf"{_HOST}(:(?P<port>[0-9]{{1,5}}))?(/{_PATH_PART})*")
+REGISTRY_LENGTH = 200
+"""The longest registry accepted: an image's name (the registry and the chart's path under it) is at most 255
+characters (the distribution spec's limit)."""
 
 
 def check_registry(value: str) -> str:
     """A registry reference ``host[:port][/path]``: no scheme, no tag or digest, lower-case path."""
     if not value:
         return value
+    if len(value) > REGISTRY_LENGTH:
+        raise ValueError(f"is {len(value)} characters; a registry of at most {REGISTRY_LENGTH} is accepted")
     if "://" in value:
         raise ValueError(
-            f"{value!r} has a scheme: write host[:port][/path] without http:// or https://, "
+            f"{shown(value)} has a scheme: write host[:port][/path] without http:// or https://, "
             "e.g. registry.corp.example:5000"
         )
     if "@" in value:
         raise ValueError(
-            f"{value!r} holds a digest or a user name: write host[:port][/path], e.g. registry.corp.example"
+            f"{shown(value)} holds a digest or a user name: write host[:port][/path], e.g. registry.corp.example"
         )
     found = _REGISTRY.fullmatch(value)
     if not found:
         last = value.rsplit("/", 1)[-1]
         if "/" in value and ":" in last:
-            raise ValueError(f"{value!r} has a tag: a registry is host[:port][/path], the images keep their own tags")
+            raise ValueError(
+                f"{shown(value)} has a tag: a registry is host[:port][/path], the images keep their own tags"
+            )
         raise ValueError(
-            f"{value!r} is not a registry: host[:port][/path] with a lower-case host name, a port of digits and "
+            f"{shown(value)} is not a registry: host[:port][/path] with a lower-case host name, a port of digits and "
             "a path of lower-case letters, digits, '.', '_' and '-', e.g. registry.corp.example:5000/flyte"
         )
     port = found.group("port")
     if port and not 1 <= int(port) <= 65535:
-        raise ValueError(f"{value!r} has port {port}: a registry is host[:port][/path] with a port of 1-65535")
+        raise ValueError(f"{shown(value)} has port {port}: a registry is host[:port][/path] with a port of 1-65535")
     return value
 
 

@@ -8,6 +8,8 @@ from typing import Annotated
 
 from pydantic import AfterValidator
 
+from flyte_tui.redact import MASK
+
 # Every pattern is used with ``fullmatch`` and ASCII classes only: Python's ``$`` matches before a trailing
 # newline and ``\d`` / ``\w`` match any Unicode digit or letter, which Kubernetes and the clouds do not accept.
 _DNS_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
@@ -26,6 +28,11 @@ _IPV4_LIKE = re.compile(r"[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+")
 _S3_BUCKET = re.compile(r"[a-z0-9][a-z0-9.-]*[a-z0-9]")
 _GCS_BUCKET = re.compile(r"[a-z0-9][a-z0-9._-]*[a-z0-9]")
 
+_URL_USERINFO = re.compile(r"(?<=://)[^/?#@\s]+(?=@)")
+"""The user name and password of a URL (``https://USER:PW@host``), found in time linear in the text's length."""
+SHOWN_LENGTH = 80
+"""The most characters of a value a message quotes."""
+
 BINARY_CHART = "flyte-binary"
 """The name of Flyte's single-binary chart (the second chart flyte-tui installs)."""
 
@@ -34,6 +41,18 @@ def find_placeholder(text: str) -> str | None:
     """Return a ``<PLACEHOLDER>`` left over from an example file, if ``text`` holds one."""
     match = _PLACEHOLDER.search(text)
     return match.group(0) if match else None
+
+
+def without_userinfo(text: str) -> str:
+    """``text`` with the user name and password of every URL in it masked, in time linear in its length."""
+    return _URL_USERINFO.sub(MASK, text) if "@" in text else text
+
+
+def shown(value: str, limit: int = SHOWN_LENGTH) -> str:
+    """``value`` quoted as a message may show it: a URL's user name and password masked, and cut after ``limit``
+    characters (a value of megabytes is not repeated back whole)."""
+    text = without_userinfo(value)
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
 
 
 def check_printable(value: str) -> str:
@@ -53,7 +72,7 @@ def check_argument(value: str) -> str:
     """A value that helm or kubectl receive as a command-line argument: it must not start with '-', or it would
     be read as a flag (``--post-renderer=…``, ``--kubeconfig=…``)."""
     if value.startswith("-"):
-        raise ValueError(f"{value!r} must not start with '-': helm would read it as an option, not a value")
+        raise ValueError(f"{shown(value)} must not start with '-': helm would read it as an option, not a value")
     return value
 
 
@@ -76,7 +95,7 @@ def check_chart_version(value: str) -> str:
     ok = all(g and _constraint_group(g) for g in groups)
     if not ok:
         raise ValueError(
-            f"{value!r} is not a chart version: write a version such as v1.16.8 or 1.16.8 (or a range such as "
+            f"{shown(value)} is not a chart version: write a version such as v1.16.8 or 1.16.8 (or a range such as "
             "~1.16.0); leave it empty for the newest"
         )
     return value
@@ -99,10 +118,10 @@ def check_dns_label(value: str, max_len: int = 63) -> str:
     if not value:
         raise ValueError("must not be empty; use lower-case letters, digits and '-' (a DNS-1123 label)")
     if len(value) > max_len:
-        raise ValueError(f"{value!r} is {len(value)} characters; at most {max_len} are accepted")
+        raise ValueError(f"{shown(value)} is {len(value)} characters; at most {max_len} are accepted")
     if not _DNS_LABEL.fullmatch(value):
         raise ValueError(
-            f"{value!r} is not a DNS-1123 label: use lower-case letters, digits and '-', "
+            f"{shown(value)} is not a DNS-1123 label: use lower-case letters, digits and '-', "
             "starting and ending with a letter or digit"
         )
     return value
@@ -112,7 +131,7 @@ def check_dns_subdomain(value: str) -> str:
     """A DNS-1123 subdomain (Secret names and the like): dot-separated labels, at most 253 characters."""
     if not value or len(value) > 253 or not all(_DNS_LABEL.fullmatch(p) for p in value.split(".")):
         raise ValueError(
-            f"{value!r} is not a valid Kubernetes object name: lower-case letters, digits, '-' and '.', "
+            f"{shown(value)} is not a valid Kubernetes object name: lower-case letters, digits, '-' and '.', "
             "at most 253 characters"
         )
     return value
@@ -132,7 +151,7 @@ def check_hostname(value: str) -> str:
         pass
     parts = value.rstrip(".").split(".")
     if not value or len(value) > 253 or not all(p and len(p) <= 63 and _HOSTNAME_PART.fullmatch(p) for p in parts):
-        raise ValueError(f"{value!r} is not a host name or IP address (letters, digits, '-' and '.')")
+        raise ValueError(f"{shown(value)} is not a host name or IP address (letters, digits, '-' and '.')")
     return value
 
 
@@ -142,13 +161,15 @@ def check_ingress_host(value: str) -> str:
     if not value:
         return value
     if value.startswith(("http://", "https://")) or "/" in value:
-        raise ValueError(f"{value!r} must be a host name only, without scheme or path (e.g. flyte.example.com)")
+        raise ValueError(f"{shown(value)} must be a host name only, without scheme or path (e.g. flyte.example.com)")
     try:
         ipaddress.ip_address(value)
     except ValueError:
         pass
     else:
-        raise ValueError(f"{value!r} is an IP address; an Ingress host must be a DNS name such as flyte.example.com")
+        raise ValueError(
+            f"{shown(value)} is an IP address; an Ingress host must be a DNS name such as flyte.example.com"
+        )
     problem = ""
     if value.endswith("."):
         problem = "must not end with '.'"
@@ -162,14 +183,14 @@ def check_ingress_host(value: str) -> str:
             "each starting and ending with a letter or digit"
         )
     if problem:
-        raise ValueError(f"{value!r} {problem}")
+        raise ValueError(f"{shown(value)} {problem}")
     return value
 
 
 def check_secret_key(value: str) -> str:
     """A key inside a Secret's data: letters, digits, '-', '_' and '.'."""
     if not _SECRET_KEY.fullmatch(value) or len(value) > 253:
-        raise ValueError(f"{value!r} is not a valid Secret key: use letters, digits, '-', '_' and '.'")
+        raise ValueError(f"{shown(value)} is not a valid Secret key: use letters, digits, '-', '_' and '.'")
     return value
 
 
@@ -187,7 +208,7 @@ def check_s3_bucket(value: str) -> str:
     elif value.startswith(("xn--", "sthree-", "amzn-s3-demo-")) or value.endswith(("-s3alias", "--ol-s3", "--x-s3")):
         problem = "uses a prefix or suffix that S3 reserves (xn--, sthree-, -s3alias, --ol-s3, --x-s3)"
     if problem:
-        raise ValueError(f"{value!r} is not a valid S3 bucket name: it {problem}")
+        raise ValueError(f"{shown(value)} is not a valid S3 bucket name: it {problem}")
     return value
 
 
@@ -208,14 +229,14 @@ def check_gcs_bucket(value: str) -> str:
     elif _IPV4_LIKE.fullmatch(value):
         problem = "must not look like an IP address"
     if problem:
-        raise ValueError(f"{value!r} is not a valid GCS bucket name: it {problem}")
+        raise ValueError(f"{shown(value)} is not a valid GCS bucket name: it {problem}")
     return value
 
 
 def _matching(value: str, pattern: re.Pattern[str], what: str) -> str:
     """``value`` when it is empty or matches ``pattern``; otherwise ``ValueError`` saying it is not ``what``."""
     if value and not pattern.fullmatch(value):
-        raise ValueError(f"{value!r} is not {what}")
+        raise ValueError(f"{shown(value)} is not {what}")
     return value
 
 

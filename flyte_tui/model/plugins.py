@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flyte_tui import tree
-from flyte_tui.model.names import BINARY_CHART
+from flyte_tui.model.names import BINARY_CHART, shown
 from flyte_tui.model.plan import InstallPlan
 from flyte_tui.model.rules import Problem
 
@@ -258,9 +258,10 @@ def check_plugins(plan: InstallPlan) -> Iterator[Problem]:
     for i, name in enumerate(plan.plugins):
         if name not in CATALOG:
             hint = f" (names are lower case: {name.lower()})" if name.lower() in CATALOG else ""
-            yield Problem(f"plugins.{i}", f"{name!r} is not a task plugin flyte-tui knows{hint}; accepted: {ACCEPTED}")
+            known = f"is not a task plugin flyte-tui knows{hint}; accepted: {ACCEPTED}"
+            yield Problem(f"plugins.{i}", f"{shown(name)} {known}")
         elif name in seen:
-            yield Problem(f"plugins.{i}", f"{name!r} is listed twice")
+            yield Problem(f"plugins.{i}", f"{shown(name)} is listed twice")
         seen.add(name)
     if not plan.plugins:
         return

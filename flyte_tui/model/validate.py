@@ -149,6 +149,8 @@ def _message(kind: str, loc: tuple[str, ...], error: Any) -> str:
         return f"{_shown(value)} is not accepted; accepted: {expected}"
     if kind in ("int_type", "int_parsing", "int_from_float"):
         return f"must be a whole number{_range(loc)}, not {_kind(value)}"
+    if kind in ("float_type", "float_parsing", "finite_number"):
+        return f"must be a number{_range(loc)}, not {_kind(value)}"
     if kind in ("bool_type", "bool_parsing"):
         return f"must be true or false, not {_kind(value)}"
     if kind in ("string_type", "string_unicode"):
@@ -216,6 +218,8 @@ def _kind(value: Any) -> str:
         return f"{str(value).lower()} (a yes/no value)"
     if value is None:
         return "null (an empty value)"
+    if isinstance(value, int) and abs(value) >= _LARGE:
+        return "a very large number"
     if isinstance(value, int | float):
         return f"the number {_shown(value)}"
     if isinstance(value, str):
@@ -229,15 +233,23 @@ def _kind(value: Any) -> str:
     return type(value).__name__
 
 
+_LARGE = 10**30
+"""An integer this large is not written out in a message."""
+
+
 def _shown(value: Any, limit: int = 60) -> str:
-    """A value as a message may show it: secrets masked, long ones cut."""
+    """A value as a message may show it: secrets masked, long ones cut (a URL's user info masked in the whole
+    text first, then only the start redacted: the secret patterns take time growing with the square of the
+    length, and a value of megabytes must not stop validation)."""
+    from flyte_tui.model.names import without_userinfo
     from flyte_tui.redact import redact_text
 
     if isinstance(value, bool):
         return str(value).lower()
     if value is None:
         return "null"
-    if isinstance(value, int) and abs(value) >= 10**30:
+    if isinstance(value, int) and abs(value) >= _LARGE:
         return "a very large number"
-    text = redact_text(repr(value)) if isinstance(value, str) else redact_text(str(value))
+    whole = repr(value) if isinstance(value, str) else str(value)
+    text = redact_text(without_userinfo(whole)[: limit * 4])
     return text if len(text) <= limit else text[: limit - 1] + "…"
