@@ -148,13 +148,17 @@ def mask_known(data: Any, values: list[str]) -> Any:
 
 _PEM = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?(-----END [A-Z ]*PRIVATE KEY-----|\Z)", re.DOTALL)
 _ASSIGNMENT = re.compile(
-    r"""(?P<key>[\w.\-]*(?:pass|pwd|secret|token|api[-_]?key|access[-_]?key|private[-_]?key|credential)"""
-    r"""[\w.\-]*)(?P<sep>["']?\s*[:=]\s*["']?)(?P<value>[^\s"',;&}]+)""",
+    # the key is a whole run of [\w.-] holding one of the words (checked ahead, then taken without backtracking:
+    # linear in the text's length, where a key pattern free to start and end anywhere in a run was quadratic)
+    r"""(?<![\w.\-])(?P<key>(?=[\w.\-]*?(?:pass|pwd|secret|token|api[-_]?key|access[-_]?key|private[-_]?key"""
+    r"""|credential))[\w.\-]*+)(?P<sep>["']?\s*[:=]\s*["']?)(?P<value>[^\s"',;&}]+)""",
     re.IGNORECASE,
 )
 _FLAG = re.compile(r"(?P<flag>--[\w-]+)\s+(?P<value>[^\s-]\S*)")
 _BEARER = re.compile(r"(?P<word>Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}", re.IGNORECASE)
-_URL_CREDENTIALS = re.compile(r"(?P<head>[a-z][a-z0-9+.-]*://[^/\s:@]+):[^@\s]+?@", re.IGNORECASE)
+_URL_CREDENTIALS = re.compile(  # linear: a scheme from the start of its run, a password of at most 512 characters
+    r"(?<![a-z0-9+.-])(?P<head>[a-z][a-z0-9+.-]*+://[^/\s:@]++):[^@\s]{1,512}?@", re.IGNORECASE
+)
 _AWS_KEY_ID = re.compile(r"\b(AKIA|ASIA)[0-9A-Z]{16}\b")
 
 
