@@ -46,3 +46,15 @@ async def test_the_step_says_what_is_wrong_with_odd_values(
             assert problem.message in said
         assert "hunter2" not in said and "Input should" not in said
         assert len(said) < 5000  # a 5000-character name is not repeated back whole
+
+
+async def test_showing_a_data_plane_keeps_the_values_it_cannot_show_as_they_were(
+    wizard: Callable[..., WizardApp],
+) -> None:
+    # an answer that is no text (a number, a list, a mapping) is shown as text: showing it must not write that text
+    odd = [{"name": 7, "context": ["a"], "endpoint": {"x": 1}, "labels": [1, None]}]
+    app = wizard()
+    async with app.run_test(size=(120, 60)) as pilot:
+        await to_clusters(pilot, {"dataPlanes": odd})
+        await settle(pilot)
+        assert app.state.get("dataPlanes") == odd

@@ -299,7 +299,8 @@ def plane_box(
     return Vertical(
         Label(f"Data plane {index + 1}", classes="plane-title"),
         field("name", plane.get("name")),
-        field("context", context or None, kind=kind, choices=choices, placeholder="a context of your kubeconfig"),
+        field("context", plane.get("context") or None, kind=kind, choices=choices,
+              placeholder="a context of your kubeconfig"),
         Note(reach_line(context), id=f"reach-{index}", classes="field-help reach"),
         field("endpoint", plane.get("endpoint"), placeholder="https://10.0.12.7:6443"),
         field("labels", plane.get("labels"), kind="list", empty=None, placeholder="gpu, eu (comma-separated)"),

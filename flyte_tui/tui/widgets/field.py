@@ -94,6 +94,9 @@ class FormField(Vertical):
         self.show_help = show_help and not compact
         self.tooltip = help_text or None
         self._shown = ""
+        self._echo: str | None = None
+        """The text the input first shows for an answer it cannot hold as it is (a number in a text field, a
+        mapping, a list of odd items): the input's echo of it is no change, until the user types."""
 
     def compose(self) -> ComposeResult:
         if not self.compact:
@@ -128,6 +131,8 @@ class FormField(Vertical):
             text = ", ".join(str(v) for v in value) if isinstance(value, list) else ""
         else:
             text = "" if value is None else str(value)
+        if value is not None and not self._sends(text, value):
+            self._echo = text
         return Input(
             text,
             placeholder=self.placeholder,
@@ -184,6 +189,13 @@ class FormField(Vertical):
         self.set_class(bool(errors), "-error")
         self.set_class(bool(shown) and not errors, "-warning")
 
+    def _sends(self, text: str, value: Any) -> bool:
+        """Whether the input's ``text`` converts back to ``value`` exactly."""
+        try:
+            return bool(self._convert(text) == value)
+        except ValueError:  # a text in a number field
+            return False
+
     def _convert(self, raw: Any) -> Any:
         if self.kind == "switch":
             return bool(raw)
@@ -203,8 +215,12 @@ class FormField(Vertical):
     # Handlers by name, not @on(Input.Changed): the form widgets are imported when a form is built.
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        """Text typed: send the converted answer the input holds now."""
+        """Text typed: send the converted answer the input holds now (not the input's echo of an answer it cannot
+        hold as it is: showing a step never changes what the file says)."""
         event.stop()
+        if self._echo is not None and event.input.value == self._echo:
+            return
+        self._echo = None
         self.post_message(self.Changed(self.path, self._convert(event.input.value), self))
 
     def on_select_changed(self, event: Select.Changed) -> None:
