@@ -194,7 +194,7 @@ class Installer:
         finished = self._finish(run, False)
         after = after_cancel(run, step, finished.release_state, self.components if step != "helm" else ())
         yield StepFailed(step, after.message, after.explanation)
-        yield dataclasses.replace(finished, summary=(*after.summary, *self._plane_states(run)))
+        yield dataclasses.replace(finished, summary=(*after.summary, *self._plane_states()))
 
     def _finish(self, run: ReleaseRun, ok: bool) -> InstallFinished:
         """The end: the release's state and what to do next (the console, the endpoint, the values file)."""
@@ -202,20 +202,20 @@ class Installer:
         state = "deployed" if ok else run.release_state()
         release, ns = run.release.release, run.release.namespace
         summary: list[str] = []
-        planes = self.planes
         if ok:
             summary += ready_summary(self.plan, ns, run.kubectl, run.release)
             summary.append(f"values file: {self.options.values_path}")
             path = self.options.values_path
             summary += [f"values file of {d.release}: {d.values_path(path)}" for d in self.dependencies]
-            summary += [f"values file of data plane {p.release.data_plane}: {p.options.values_path}" for p in planes]
+            summary += [f"values file of data plane {p.release.data_plane}: {p.options.values_path}"
+                        for p in self.planes]  # fmt: skip
         else:
             summary += [f"dependency release {d.release} is {self._state(run, d)}" for d in self.dependencies]
-            summary += self._plane_states(run)
+            summary += self._plane_states()
             summary.append(f"release {release} is {state}")
         return InstallFinished(ok, state, elapsed, tuple(summary))
 
-    def _plane_states(self, run: ReleaseRun) -> list[str]:
+    def _plane_states(self) -> list[str]:
         """Each data plane's release state (a run that did not finish may leave some installed)."""
         return [
             f"data plane {p.release.data_plane}: release {p.release.release} is {p.release_state()}"

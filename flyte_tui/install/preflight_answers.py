@@ -30,7 +30,9 @@ def read_items(kubectl: Kubectl, kind: str, *args: str, namespaced: bool = True)
     """The items of ``kubectl get KIND ARGS -o json``; None when they cannot be read."""
     try:
         items = kubectl.get_json(kind, *args, namespaced=namespaced).get("items") or []
-    except (KubectlError, process.ProcessError):  # UnexpectedOutput is a ProcessError; Cancelled is not caught
+    except process.Cancelled:
+        raise
+    except (KubectlError, process.ProcessError):  # UnexpectedOutput is a ProcessError
         return None
     return [i for i in items if isinstance(i, Mapping)]
 
